@@ -1,0 +1,32 @@
+# fazhi — `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A regular (non-editable) install: proves the rubric data and templates ship inside the package.
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+
+demo: install
+	$(BIN)/fazhi demo
+
+# pytest is run by its script (not `python -m pytest`) so the tests import the installed package.
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/pytest
+
+lint: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/ruff check fazhi_cli tests sample_data $(wildcard bench)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info fazhi-demo

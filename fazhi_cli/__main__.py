@@ -1,0 +1,3 @@
+from fazhi_cli.cli.app import main
+
+main()

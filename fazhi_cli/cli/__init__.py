@@ -1,0 +1,1 @@
+"""The Typer command layer: parse arguments, call one service, print."""

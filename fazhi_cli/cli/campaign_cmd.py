@@ -1,0 +1,53 @@
+"""`fazhi init` and `fazhi demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from fazhi_cli import services
+from fazhi_cli.cli.output import console
+from fazhi_cli.domain.units import Unit
+
+
+def units_table(units: list[Unit]) -> Table:
+    """The roster as a table a person can scan."""
+    table = Table(title=f"单位名单(共 {len(units)} 个)", show_lines=False)
+    for column in ("序号", "单位名称", "单位类型", "联系人", "联系电话", "电子邮箱"):
+        table.add_column(column)
+    for number, unit in enumerate(units, start=1):
+        table.add_row(str(number), unit.name, unit.type_label, unit.contact, unit.phone, unit.email)
+    return table
+
+
+def init(
+    folder: Path = typer.Argument(..., help="新工作区的文件夹(不存在时自动创建)。", file_okay=False),
+    units: Path = typer.Option(None, "--units", help="单位名单(.xlsx 或 .csv);默认用示例名单。"),
+    rubric: Path = typer.Option(None, "--rubric", help="评分细则 YAML;默认用内置的 2017 年昭化区细则。"),
+    year: int = typer.Option(None, "--year", help="考核年度;默认取评分细则的年度。"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有工作区的设置(已收文件和数据保留)。"),
+) -> None:
+    """新建一个年度考核工作区。
+
+    生成 fazhi.toml(年度、截止日期、联系人、折算权重)、名单和细则的副本、
+    outbox/ inbox/ archive/ reports/ 文件夹和数据库。
+
+    示例:
+
+      fazhi init 2017考核
+
+      fazhi init 2018考核 --units 名单.xlsx --rubric rubric-2018.yaml --year 2018
+    """
+    result = services.init_campaign(folder, units, rubric, year, force)
+    campaign = result.workspace.campaign()
+    by_type = {t: sum(1 for u in result.units if u.type == t) for t in ("department", "township")}
+    console.print(f"[green]✓[/] 已建立考核工作区 {escape(str(result.workspace.root))}")
+    console.print(
+        f"  {escape(campaign.title)};截止日期 {campaign.deadline};"
+        f"区级部门 {by_type['department']} 个,乡镇(街道) {by_type['township']} 个;"
+        f"评分细则 {escape(result.rubric.id)} {escape(result.rubric.version)}"
+    )
+    console.print(f"  下一步:cd {escape(str(folder))} 后运行 fazhi generate 生成自评表。")

@@ -1,0 +1,42 @@
+"""Terminal output: rich consoles (results on stdout, messages on stderr), JSON, and error reports."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from fazhi_cli.errors import FazhiError
+
+console = Console(highlight=False)
+messages = Console(stderr=True, highlight=False)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(data: Any) -> None:
+    """Only JSON on stdout (UTF-8, Chinese unescaped), for scripts."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def report_error(error: FazhiError) -> None:
+    """Print a user error in Chinese on stderr: what is wrong, every detail, then what to do."""
+    messages.print(f"[bold red]错误:[/] {escape(error.message)}", soft_wrap=True)
+    for detail in error.details:
+        messages.print(f"  - {detail}", soft_wrap=True, markup=False)
+    if error.hint:
+        messages.print(f"[yellow]处理办法:[/] {escape(error.hint)}", soft_wrap=True)
+
+
+def note(text: str) -> None:
+    """A message for the person (stderr, so --json output stays clean)."""
+    messages.print(text, soft_wrap=True)

@@ -1,0 +1,103 @@
+"""`fazhi rubric show|check|export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.tree import Tree
+
+from fazhi_cli import services
+from fazhi_cli.cli.common import JsonOption, WorkspaceOption
+from fazhi_cli.cli.output import console, note, print_json
+from fazhi_cli.domain.rubric import Rubric, Rule
+
+app = typer.Typer(help="查看、检查和导出评分细则。", no_args_is_help=True)
+
+
+def _rule_line(rule: Rule) -> str:
+    if rule.kind == "flag":
+        how = f"是/否,扣 {rule.points} 分"
+    elif rule.kind == "count":
+        how = f"次数,每次扣 {rule.per} 分"
+    else:
+        how = f"按月填报条数,每月少于 {rule.quota} 条的每少 1 条扣 {rule.per} 分(12 行)"
+    return f"[cyan]{rule.id}[/] {escape(rule.text)} [dim]({how})[/]"
+
+
+def rubric_tree(rubric: Rubric, unit_type: str) -> Tree:
+    type_rubric = rubric.for_type(unit_type)
+    tree = Tree(f"[bold]{escape(type_rubric.label)}[/] ({unit_type}) 总分 {type_rubric.total}")
+    for section in type_rubric.sections:
+        branch = tree.add(f"[bold]{section.numeral}、{escape(section.name)}[/] ({section.max} 分)")
+        for item in section.items:
+            leaf = branch.add(f"[green]{item.id}[/] {escape(item.name)} [bold]{item.max}[/] 分")
+            for rule in item.rules:
+                leaf.add(_rule_line(rule))
+    special = tree.add("[bold]特别加分和扣分[/]")
+    for rule in rubric.special.bonus:
+        special.add(f"[cyan]{rule.id}[/] {escape(rule.text)} [dim](是/否,加 {rule.points} 分;不累加,取最高)[/]")
+    for rule in rubric.special.penalty:
+        special.add(f"[cyan]{rule.id}[/] {escape(rule.text)} [dim](次数,每起扣 {rule.per} 分)[/]")
+    return tree
+
+
+@app.command("show")
+def show(
+    unit_type: str = typer.Option(None, "--type", "-t", help="department(区级部门)或 township(乡镇(街道))。"),
+    as_json: bool = JsonOption,
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """显示评分细则:考核事项、分值和扣分规则。
+
+    在工作区内显示该工作区的评分细则,否则显示内置的 2017 年昭化区评分细则。
+
+    示例:
+
+      fazhi rubric show --type department
+
+      fazhi rubric show --type township --json
+    """
+    types = services.selected_types(unit_type)
+    rubric, found = services.rubric_in_use(workspace)
+    if found is None:
+        note("(不在考核工作区内,显示内置的 zhaohua-2017 评分细则)")
+    if as_json:
+        print_json(services.rubric_as_dict(rubric, types))
+        return
+    console.print(f"[bold]{escape(rubric.title)}[/]  编号 {rubric.id}  版本 {rubric.version}")
+    for t in types:
+        console.print(rubric_tree(rubric, t))
+    console.print(f"工作任务 {len(rubric.tasks)} 项;目标责任书 " + ",".join(
+        f"{rubric.for_type(t).label} {len(rubric.targets.get(t, ()))} 条" for t in types))
+
+
+@app.command("check")
+def check(file: Path = typer.Argument(..., help="要检查的评分细则 YAML 文件。")) -> None:
+    """检查评分细则文件:分值是否相加一致、编号是否重复、规则类型是否已知。
+
+    有问题时逐条列出并以退出码 2 结束。
+
+    示例:
+
+      fazhi rubric check rubric-2018.yaml
+    """
+    rubric = services.check_rubric(file)
+    counts = ",".join(f"{rubric.for_type(t).label} {len(rubric.for_type(t).items)} 项" for t in rubric.types)
+    console.print(f"[green]✓[/] {escape(str(file))}: 评分细则 {escape(rubric.id)} 一致无误({counts})")
+
+
+@app.command("export")
+def export(
+    file: Path = typer.Argument(..., help="写出的 YAML 文件名。"),
+    force: bool = typer.Option(False, "--force", help="覆盖已存在的文件。"),
+) -> None:
+    """导出内置的评分细则,作为下一年度评分细则的起点。
+
+    示例:
+
+      fazhi rubric export rubric-2018.yaml
+    """
+    services.export_rubric(file, force)
+    console.print(f"[green]✓[/] 已导出内置评分细则到 {escape(str(file))};修改后可用 fazhi rubric check 检查。")

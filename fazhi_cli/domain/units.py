@@ -1,0 +1,105 @@
+"""The roster model: the units assessed, with their type and contact, and the checks on a roster."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from fazhi_cli.domain.numbers import normalise_text
+
+ROSTER_COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
+TYPE_BY_LABEL = {
+    "区级部门": "department",
+    "区级各部门": "department",
+    "部门": "department",
+    "乡镇(街道)": "township",
+    "乡镇": "township",
+    "街道": "township",
+    "各乡镇(街道)": "township",
+}
+LABEL_BY_TYPE = {"department": "区级部门", "township": "乡镇(街道)"}
+MAX_NAME_LENGTH = 60
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One assessed unit (区级部门 or 乡镇(街道))."""
+
+    name: str
+    type: str
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+
+    @property
+    def type_label(self) -> str:
+        """区级部门 or 乡镇(街道)."""
+        return LABEL_BY_TYPE[self.type]
+
+
+class RosterProblems(Exception):
+    """Raised by `build_roster` with every problem, each naming its row."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def unit_type_from_label(label: str) -> str | None:
+    """department / township from the roster's 单位类型 text (full-width brackets tolerated)."""
+    return TYPE_BY_LABEL.get(normalise_text(label).replace(" ", ""))
+
+
+def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, str]]]) -> list[Unit]:
+    """Check a roster's header and rows (row number, column → text) and return its units.
+
+    Every problem is collected and raised together as `RosterProblems`, each naming the row: missing
+    columns, empty or duplicate names, unknown types, malformed e-mail addresses.
+    """
+    problems: list[str] = []
+    missing = [col for col in ROSTER_COLUMNS[:2] if col not in set(header)]
+    if missing:
+        raise RosterProblems([f"缺少列:{'、'.join(missing)}(表头应为 {'、'.join(ROSTER_COLUMNS)})"])
+    units: list[Unit] = []
+    first_row_of: dict[str, int] = {}
+    for row_number, row in rows:
+        name = normalise_text(row.get("单位名称") or "")
+        values = [normalise_text(v or "") for v in row.values()]
+        if not any(values):
+            continue
+        where = f"第 {row_number} 行"
+        if not name:
+            problems.append(f"{where}: 单位名称为空")
+            continue
+        if len(name) > MAX_NAME_LENGTH or any(ch in name for ch in "/\\\n\r\t"):
+            problems.append(f"{where}: 单位名称“{name[:MAX_NAME_LENGTH]}”过长或含有非法字符")
+            continue
+        if name in first_row_of:
+            problems.append(f"{where}: 单位名称“{name}”与第 {first_row_of[name]} 行重复")
+            continue
+        first_row_of[name] = row_number
+        unit_type = unit_type_from_label(row.get("单位类型") or "")
+        if unit_type is None:
+            label = row.get("单位类型") or ""
+            problems.append(f"{where}: “{name}”的单位类型“{label}”无法识别(应为 区级部门 或 乡镇(街道))")
+            continue
+        email = normalise_text(row.get("电子邮箱") or "")
+        if email and not _EMAIL.match(email):
+            problems.append(f"{where}: “{name}”的电子邮箱“{email}”格式不正确")
+            continue
+        units.append(
+            Unit(
+                name=name,
+                type=unit_type,
+                contact=normalise_text(row.get("联系人") or ""),
+                phone=normalise_text(row.get("联系电话") or ""),
+                email=email,
+            )
+        )
+    if problems:
+        raise RosterProblems(problems)
+    if not units:
+        raise RosterProblems(["名单中没有任何单位"])
+    return units

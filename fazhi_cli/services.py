@@ -1,0 +1,129 @@
+"""The use cases the commands call: each takes plain arguments, does one job, returns plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.errors import UsageError, WorkspaceError
+from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
+from fazhi_cli.workspace import Workspace, create_workspace
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What `fazhi init` made."""
+
+    workspace: Workspace
+    rubric: Rubric
+    units: list[Unit]
+
+
+def init_campaign(
+    root: Path,
+    units_file: Path | None = None,
+    rubric_file: Path | None = None,
+    year: int | None = None,
+    force: bool = False,
+) -> InitResult:
+    """Create a campaign workspace (defaults: the built-in rubric and the sample roster)."""
+    workspace, rubric, units = create_workspace(root, units_file, rubric_file, year, force)
+    return InitResult(workspace, rubric, units)
+
+
+def rubric_in_use(workspace_dir: Path | None) -> tuple[Rubric, Workspace | None]:
+    """The workspace's rubric when there is a workspace (-w or found upward), else the built-in one."""
+    try:
+        workspace = Workspace.find(workspace_dir)
+    except WorkspaceError:
+        if workspace_dir is not None:
+            raise
+        return builtin_rubric(), None
+    return workspace.rubric(), workspace
+
+
+def selected_types(unit_type: str | None) -> tuple[str, ...]:
+    """Both unit types, or the one asked for (UsageError for an unknown one)."""
+    if unit_type is None:
+        return UNIT_TYPES
+    if unit_type not in UNIT_TYPES:
+        raise UsageError(
+            f"未知的单位类型“{unit_type}”", "请用 --type department(区级部门)或 --type township(乡镇(街道))。"
+        )
+    return (unit_type,)
+
+
+def check_rubric(path: Path) -> Rubric:
+    """Load and check a rubric file; raises RubricInvalid explaining every inconsistency."""
+    return load_rubric_file(path)
+
+
+def export_rubric(target: Path, force: bool = False) -> None:
+    """Write the built-in rubric to `target` as the starting point for next year's rubric."""
+    if target.exists() and not force:
+        raise UsageError(f"{target} 已存在", "请换一个文件名,或加 --force 覆盖。")
+    export_builtin_rubric(target)
+
+
+def rule_as_dict(rule: Rule) -> dict[str, Any]:
+    """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
+    data: dict[str, Any] = {"id": rule.id, "kind": rule.kind, "text": rule.text}
+    if rule.kind == "flag":
+        data["points"] = rule.points
+    else:
+        data["per"] = rule.per
+    if rule.kind == "monthly":
+        data["quota"] = rule.quota
+        data["facts"] = rule.month_ids()
+    return data
+
+
+def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
+    """One unit type's rubric as JSON-ready data: every section, item and rule."""
+    return {
+        "type": type_rubric.type,
+        "label": type_rubric.label,
+        "total": type_rubric.total,
+        "sections": [
+            {
+                "id": section.id,
+                "numeral": section.numeral,
+                "name": section.name,
+                "max": section.max,
+                "items": [
+                    {
+                        "id": item.id,
+                        "name": item.name,
+                        "max": item.max,
+                        "content": item.content,
+                        "standard": item.standard,
+                        "rules": [rule_as_dict(rule) for rule in item.rules],
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in type_rubric.sections
+        ],
+    }
+
+
+def rubric_as_dict(rubric: Rubric, types: tuple[str, ...]) -> dict[str, Any]:
+    """The rubric (the chosen unit types, special rules, tasks and targets) as JSON-ready data."""
+    special = rubric.special
+    return {
+        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title, "year": rubric.year},
+        "types": [type_rubric_as_dict(rubric.for_type(t)) for t in types],
+        "special": {
+            "bonus": [rule_as_dict(r) for r in special.bonus],
+            "penalty": [rule_as_dict(r) for r in special.penalty],
+        },
+        "tasks": [
+            {"number": t.number, "title": t.title, "responsible": list(t.responsible)} for t in rubric.tasks
+        ],
+        "targets": {
+            t: [{"number": row.number, "item": row.item} for row in rubric.targets.get(t, ())] for t in types
+        },
+    }

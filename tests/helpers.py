@@ -1,0 +1,33 @@
+"""Helpers shared by the tests (importable as `helpers`, since tests/ is on sys.path)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "2017-zhaohua-fazhi-work-arrangement.txt"
+REQUIRE_EXTERNAL = os.environ.get("FAZHI_REQUIRE_EXTERNAL") == "1"
+
+
+def external_tool(name: str) -> str:
+    """The path of a Debian tool a test needs; skip when absent locally, fail in CI."""
+    path = shutil.which(name)
+    if path is None:
+        if REQUIRE_EXTERNAL:
+            pytest.fail(f"{name} is required in CI (.ci/run installs it) but was not found")
+        pytest.skip(f"{name} is not installed; .ci/run installs it (apt-get install)")
+    return path
+
+
+def seed_text() -> str:
+    """The seed document, found beside the repository as in CI."""
+    if not SEED.is_file():
+        if REQUIRE_EXTERNAL:
+            pytest.fail(f"the seed document {SEED} is missing")
+        pytest.skip(f"the seed document is not beside this checkout ({SEED})")
+    return SEED.read_text("utf-8")
