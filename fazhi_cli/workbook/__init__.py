@@ -1,0 +1,1 @@
+"""The self-assessment workbook: its layout, the writer, and the reader."""

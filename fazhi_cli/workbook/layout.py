@@ -1,0 +1,169 @@
+"""The self-assessment workbook's layout, in one place: sheet names, column titles, identity keys, and the
+rows of the 自评表 derived from the rubric (shared by the writer, the reader and the fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fazhi_cli.domain.rubric import Rubric, Rule, UnitTypeRubric
+
+FORMAT_NAME = "fazhi-self-assessment"
+FORMAT_VERSION = "1"
+
+SHEET_GUIDE = "填报说明"
+SHEET_SCORES = "自评表"
+SHEET_TASKS = "工作任务"
+SHEET_TARGETS = "目标责任书"
+SHEET_IDENTITY = "fazhi_id"
+SHEET_LISTS = "fazhi_lists"
+
+# 自评表 columns, left to right. The reader finds them by title, never by position.
+COL_ID = "编号"
+COL_NAME = "考核项目"
+COL_CONTENT = "考核内容"
+COL_STANDARD = "评分标准"
+COL_MAX = "分值"
+COL_FACT = "填报值"
+COL_DEDUCTION = "规则扣分"
+COL_CEILING = "得分上限"
+COL_SCORE = "自评得分"
+COL_NOTE = "扣分说明"
+COL_EVIDENCE = "佐证材料"
+SCORE_COLUMNS = (
+    COL_ID, COL_NAME, COL_CONTENT, COL_STANDARD, COL_MAX, COL_FACT, COL_DEDUCTION, COL_CEILING, COL_SCORE,
+    COL_NOTE, COL_EVIDENCE,
+)
+REQUIRED_SCORE_COLUMNS = (COL_ID, COL_MAX, COL_FACT, COL_SCORE, COL_NOTE)
+HEADER_SEARCH_ROWS = 15
+
+# 工作任务 columns
+TASK_COLUMNS = ("序号", "任务类别", "工作任务", "任务内容", "责任单位", "完成情况", "说明")
+TASK_STATUS_COLUMN = "完成情况"
+TASK_NOTE_COLUMN = "说明"
+TASK_STATUSES = ("已完成", "推进中", "未启动")
+
+# 目标责任书 columns
+TARGET_COLUMNS = ("序号", "考核项目", "目标内容", "落实情况")
+
+YES_NO = ("是", "否")
+STANDARD_WHEN_EMPTY = "对照考核内容,按完成情况自评打分。"
+
+# The identity sheet holds key/value pairs in columns A/B.
+ID_FORMAT = "format"
+ID_FORMAT_VERSION = "format_version"
+ID_CAMPAIGN = "campaign"
+ID_YEAR = "year"
+ID_UNIT = "unit"
+ID_UNIT_TYPE = "unit_type"
+ID_RUBRIC = "rubric"
+ID_RUBRIC_VERSION = "rubric_version"
+ID_FINGERPRINT = "fingerprint"
+ID_GENERATED = "generated_at"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the 自评表 below the header, as the product writes it.
+
+    `role` is one of: section, item, rule (flag/count), monthly (the label row of a monthly rule),
+    month (one of its twelve rows), special (the 特别加分和扣分 group), bonus, penalty, total.
+    """
+
+    role: str
+    id: str
+    name: str
+    content: str = ""
+    standard: str = ""
+    max: Decimal | None = None
+    rule: Rule | None = None
+    month: int = 0
+    item_id: str = ""
+
+
+def _rule_question(rule: Rule) -> str:
+    if rule.kind == "flag":
+        return f"是否存在:{rule.text}"
+    return f"发生次数:{rule.text}"
+
+
+def _rule_standard(rule: Rule) -> str:
+    if rule.kind == "flag":
+        return f"填“是”扣 {rule.points} 分,填“否”不扣分"
+    return f"填次数,每次扣 {rule.per} 分"
+
+
+def score_rows(type_rubric: UnitTypeRubric, rubric: Rubric) -> list[Row]:
+    """The 自评表's rows for a unit type, in order: sections, items with their rule rows, specials, total."""
+    rows: list[Row] = []
+    for section in type_rubric.sections:
+        rows.append(Row("section", section.numeral, section.name, max=section.max))
+        for item in section.items:
+            rows.append(
+                Row("item", item.id, item.name, item.content, item.standard or STANDARD_WHEN_EMPTY, item.max)
+            )
+            for rule in item.rules:
+                rows.extend(_rule_rows(rule, item.id))
+    special = rubric.special
+    rows.append(Row("special", _next_numeral(type_rubric), "特别加分和扣分"))
+    for rule in special.bonus:
+        rows.append(Row("bonus", rule.id, "特别加分", f"是否{rule.text}", f"填“是”加 {rule.points} 分(不累加,取最高)",
+                        rule=rule))
+    for rule in special.penalty:
+        rows.append(Row("penalty", rule.id, "特别扣分", f"发生次数:{rule.text}", f"填次数,每起扣 {rule.per} 分",
+                        rule=rule))
+    rows.append(Row("total", "", "自评总分", "各项自评得分(不超过得分上限)+ 特别加分 − 特别扣分"))
+    return rows
+
+
+def _rule_rows(rule: Rule, item_id: str) -> list[Row]:
+    if rule.kind != "monthly":
+        return [Row("rule", rule.id, "扣分情形", _rule_question(rule), _rule_standard(rule), rule=rule,
+                    item_id=item_id)]
+    label = Row(
+        "monthly",
+        rule.id,
+        "扣分情形",
+        f"每月报送法治政府建设信息条数(每月应报送 {rule.quota} 条以上)",
+        f"每月每少报送 1 条扣 {rule.per} 分;按月分别计算,多报的月份不抵补其他月份",
+        rule=rule,
+        item_id=item_id,
+    )
+    months = [
+        Row("month", fact_id, "", f"{month} 月报送条数", "", rule=rule, month=month, item_id=item_id)
+        for month, fact_id in enumerate(rule.month_ids(), start=1)
+    ]
+    return [label, *months]
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _next_numeral(type_rubric: UnitTypeRubric) -> str:
+    """The numeral after the last section (七 for departments, 五 for townships), as the seed numbers it."""
+    return _NUMERALS[len(type_rubric.sections)] if len(type_rubric.sections) < len(_NUMERALS) else ""
+
+
+def fixed_content(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
+    """The fingerprint of the fixed content: ID, 考核项目, 考核内容, 评分标准 and 分值 of every ID row."""
+    canonical = json.dumps(sorted(rows), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def expected_fixed_rows(rows: Iterable[Row]) -> list[tuple[str, str, str, str, str]]:
+    """The (ID, 考核项目, 考核内容, 评分标准, 分值) tuples the product writes, as the reader will see them."""
+    return [
+        (row.id, row.name, row.content, row.standard, "" if row.max is None else format_points(row.max))
+        for row in rows
+        if row.role in ("item", "rule", "monthly", "month", "bonus", "penalty")
+    ]
+
+
+def format_points(value: Decimal) -> str:
+    """Points as text without a trailing .0 (10, 0.2), for the fingerprint and messages."""
+    normal = value.normalize()
+    return format(normal, "f")

@@ -1,0 +1,231 @@
+"""Reads a returned self-assessment workbook by content, never by position.
+
+The header row is found by its column titles, rows by the IDs in 编号, so an inserted row or a save from
+WPS or LibreOffice does not matter. Values cross out of here as plain Python (str, int, float, None)
+with the cell they came from; stored formula results are never read (the product recomputes).
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from fazhi_cli.domain.numbers import NotANumber, normalise_text, parse_decimal
+from fazhi_cli.workbook import layout
+
+MAX_ROWS = 600
+MAX_COLUMNS = 40
+
+
+class UnreadableWorkbook(Exception):
+    """The file cannot be read as a workbook at all (message in Chinese, without the file name)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value as the unit left it, and where: `sheet!A1` in the unit's own file."""
+
+    raw: str | int | float | None
+    ref: str
+
+
+@dataclass
+class ScoreRow:
+    """One ID row of the 自评表 as read."""
+
+    id: str
+    line: int
+    name: Cell
+    content: Cell
+    standard: Cell
+    max: Cell
+    fact: Cell
+    score: Cell
+    note: Cell
+    evidence: Cell
+
+
+@dataclass
+class TaskRow:
+    """One row of the 工作任务 sheet as read."""
+
+    number: int
+    status: Cell
+    note: Cell
+
+
+@dataclass
+class ReadWorkbook:
+    """Everything read from one returned workbook."""
+
+    identity: dict[str, str]
+    rows: dict[str, ScoreRow] = field(default_factory=dict)
+    tasks: dict[int, TaskRow] = field(default_factory=dict)
+    duplicate_ids: list[str] = field(default_factory=list)
+    structure_problems: list[str] = field(default_factory=list)
+
+    def fixed_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(ID, 考核项目, 考核内容, 评分标准, 分值) of every ID row, normalised as the writer wrote them."""
+        return [
+            (row.id, _as_text(row.name.raw), _as_text(row.content.raw), _as_text(row.standard.raw),
+             _points_text(row.max.raw))
+            for row in self.rows.values()
+        ]
+
+    def fingerprint(self) -> str:
+        """The fingerprint of the fixed content as found in this file."""
+        return layout.fixed_content(self.fixed_rows())
+
+
+def _as_text(raw: object) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def _points_text(raw: object) -> str:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return ""
+    try:
+        return layout.format_points(parse_decimal(raw))
+    except NotANumber:
+        return str(raw).strip()
+
+
+def _plain(value: object) -> str | int | float | None:
+    """A cell value as plain data: strings, numbers and None pass; anything else (dates) becomes text."""
+    if value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _id_text(value: object) -> str:
+    """The text of an 编号 cell; a number typed over an ID (1.1) reads as its text."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return normalise_text(value)
+
+
+def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
+    """Read a returned workbook; raises UnreadableWorkbook when it is not a readable .xlsx at all."""
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False, keep_vba=False)
+    except (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError) as exc:
+        raise UnreadableWorkbook("文件已损坏或不是 Excel 工作簿(.xlsx)") from exc
+    except ValueError as exc:  # defusedxml refuses entity tricks with a ValueError
+        raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
+    try:
+        return _read_open_workbook(workbook)
+    except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
+        raise UnreadableWorkbook("文件已损坏(部分内容无法解压)") from exc
+    except ValueError as exc:
+        raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
+    finally:
+        workbook.close()
+
+
+def _read_open_workbook(workbook) -> ReadWorkbook:
+    names = set(workbook.sheetnames)
+    identity = _read_identity(workbook[layout.SHEET_IDENTITY]) if layout.SHEET_IDENTITY in names else {}
+    result = ReadWorkbook(identity=identity)
+    if layout.SHEET_SCORES not in names:
+        result.structure_problems.append(f"找不到工作表“{layout.SHEET_SCORES}”")
+        return result
+    _read_scores(workbook[layout.SHEET_SCORES], result)
+    if layout.SHEET_TASKS in names:
+        _read_tasks(workbook[layout.SHEET_TASKS], result)
+    return result
+
+
+def _sheet_rows(sheet) -> list[tuple]:
+    sheet.reset_dimensions()  # WPS can record a wrong dimension; read what is really there
+    return list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
+
+
+def _read_identity(sheet) -> dict[str, str]:
+    identity = {}
+    for row in _sheet_rows(sheet)[:50]:
+        if len(row) >= 2 and isinstance(row[0], str) and row[1] is not None:
+            identity[row[0].strip()] = str(row[1]).strip()
+    return identity
+
+
+def _find_header(rows: list[tuple], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    """The 0-based index of the header row within the first rows, and the column index of each title."""
+    for index, row in enumerate(rows[: layout.HEADER_SEARCH_ROWS]):
+        titles = {normalise_text(v): col for col, v in enumerate(row) if isinstance(v, str)}
+        if all(title in titles for title in required):
+            return index, titles
+    return None
+
+
+def _read_scores(sheet, result: ReadWorkbook) -> None:
+    rows = _sheet_rows(sheet)
+    found = _find_header(rows, layout.REQUIRED_SCORE_COLUMNS)
+    if found is None:
+        result.structure_problems.append(
+            f"“{layout.SHEET_SCORES}”表的前 {layout.HEADER_SEARCH_ROWS} 行中找不到表头"
+            f"({'、'.join(layout.REQUIRED_SCORE_COLUMNS)})"
+        )
+        return
+    header_index, columns = found
+    sheet_name = layout.SHEET_SCORES
+
+    def cell(values: tuple, title: str, line: int) -> Cell:
+        column = columns.get(title)
+        if column is None:
+            return Cell(None, "")
+        raw = values[column] if column < len(values) else None
+        return Cell(_plain(raw), f"{sheet_name}!{get_column_letter(column + 1)}{line}")
+
+    id_column = columns[layout.COL_ID]
+    for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        ident = _id_text(values[id_column] if id_column < len(values) else None)
+        if not ident or not (ident[0].isdigit() or ident[0] in "BP"):
+            continue
+        if ident in result.rows:
+            result.duplicate_ids.append(ident)
+            continue
+        result.rows[ident] = ScoreRow(
+            id=ident,
+            line=offset,
+            name=cell(values, layout.COL_NAME, offset),
+            content=cell(values, layout.COL_CONTENT, offset),
+            standard=cell(values, layout.COL_STANDARD, offset),
+            max=cell(values, layout.COL_MAX, offset),
+            fact=cell(values, layout.COL_FACT, offset),
+            score=cell(values, layout.COL_SCORE, offset),
+            note=cell(values, layout.COL_NOTE, offset),
+            evidence=cell(values, layout.COL_EVIDENCE, offset),
+        )
+
+
+def _read_tasks(sheet, result: ReadWorkbook) -> None:
+    rows = _sheet_rows(sheet)
+    found = _find_header(rows, ("序号", layout.TASK_STATUS_COLUMN))
+    if found is None:
+        return
+    header_index, columns = found
+    number_column = columns["序号"]
+    for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        raw_number = values[number_column] if number_column < len(values) else None
+        try:
+            number = int(parse_decimal(raw_number))
+        except NotANumber:
+            continue
+
+        def cell(title: str, values: tuple = values, line: int = offset) -> Cell:
+            column = columns.get(title)
+            if column is None:
+                return Cell(None, "")
+            raw = values[column] if column < len(values) else None
+            return Cell(_plain(raw), f"{layout.SHEET_TASKS}!{get_column_letter(column + 1)}{line}")
+
+        result.tasks[number] = TaskRow(number, cell(layout.TASK_STATUS_COLUMN), cell(layout.TASK_NOTE_COLUMN))

@@ -1,0 +1,465 @@
+"""Writes a unit's self-assessment workbook (自评表) with openpyxl.
+
+Live formulas show the deduction each fact implies, each item's ceiling and the running totals; they
+mirror `domain.scoring` (ROUND to two decimals so Excel's binary floats show 4.4, not 4.3999…). Only the
+input cells are unlocked; the identity sheet lets ingest recognise the file without the unit typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.workbook import layout
+from fazhi_cli.workbook.layout import Row
+from fazhi_cli.workspace import Campaign
+
+PROTECTION_PASSWORD = "fazhi"  # keeps cells from accidental edits; not a secret (see README)
+HEADER_ROW = 4
+FIRST_DATA_ROW = HEADER_ROW + 1
+COLUMN_OF = {title: index for index, title in enumerate(layout.SCORE_COLUMNS, start=1)}
+WIDTHS = {
+    layout.COL_ID: 8, layout.COL_NAME: 14, layout.COL_CONTENT: 46, layout.COL_STANDARD: 34, layout.COL_MAX: 6,
+    layout.COL_FACT: 8, layout.COL_DEDUCTION: 8, layout.COL_CEILING: 8, layout.COL_SCORE: 9, layout.COL_NOTE: 26,
+    layout.COL_EVIDENCE: 22,
+}
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=16)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+SECTION_FILL = PatternFill("solid", fgColor="EDEDED")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+COMPUTED_FILL = PatternFill("solid", fgColor="E2EFDA")
+ALERT_FILL = PatternFill("solid", fgColor="F8CBAD")
+UNLOCKED = Protection(locked=False)
+GUIDE_WIDTH = 80
+SCORE_FORMAT = "0.00"
+
+
+def col(title: str) -> str:
+    """The column letter of a 自评表 column title."""
+    return get_column_letter(COLUMN_OF[title])
+
+
+def _points(value: Decimal) -> int | float:
+    """A rubric number as an Excel number: 10 stays an integer, 0.2 becomes the float 0.2."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _Validations:
+    """The data validations of one sheet, with Chinese prompts and error messages."""
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.yes_no = self._add(
+            DataValidation(type="list", formula1=f"{layout.SHEET_LISTS}!$A$1:$A$2", allow_blank=True),
+            "请选择", "从下拉列表中选择“是”或“否”。", "请从下拉列表中选择“是”或“否”。",
+        )
+        self.whole = self._add(
+            DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True),
+            "请填写次数", "填写大于或等于 0 的整数;没有发生填 0。", "只能填写大于或等于 0 的整数。",
+        )
+        self.status = self._add(
+            DataValidation(type="list", formula1=f"{layout.SHEET_LISTS}!$B$1:$B$3", allow_blank=True),
+            "完成情况", "从下拉列表中选择:已完成、推进中或未启动。", "请从下拉列表中选择:已完成、推进中或未启动。",
+        )
+        self.score_by_max: dict[Decimal, DataValidation] = {}
+
+    def _add(self, validation: DataValidation, prompt_title: str, prompt: str, error: str) -> DataValidation:
+        validation.promptTitle = prompt_title
+        validation.prompt = prompt
+        validation.errorTitle = "输入有误"
+        validation.error = error
+        validation.showInputMessage = True
+        validation.showErrorMessage = True
+        self.sheet.add_data_validation(validation)
+        return validation
+
+    def score(self, maximum: Decimal) -> DataValidation:
+        """A decimal between 0 and the item's maximum (one validation object per maximum)."""
+        if maximum not in self.score_by_max:
+            self.score_by_max[maximum] = self._add(
+                DataValidation(
+                    type="decimal", operator="between", formula1="0", formula2=str(_points(maximum)), allow_blank=True
+                ),
+                "请填写自评得分", f"填写 0 至 {layout.format_points(maximum)} 之间的分数,可保留两位小数。",
+                f"自评得分应在 0 至 {layout.format_points(maximum)} 之间。",
+            )
+        return self.score_by_max[maximum]
+
+
+def write_self_assessment(path: Path, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
+    """Write the whole workbook for one unit to `path` (written to a temporary name, then renamed)."""
+    workbook = Workbook()
+    guide = workbook.active
+    guide.title = layout.SHEET_GUIDE
+    type_rubric = rubric.for_type(unit.type)
+    rows = layout.score_rows(type_rubric, rubric)
+    scores = workbook.create_sheet(layout.SHEET_SCORES)
+    tasks = workbook.create_sheet(layout.SHEET_TASKS)
+    targets = workbook.create_sheet(layout.SHEET_TARGETS)
+    _write_lists(workbook.create_sheet(layout.SHEET_LISTS))
+    _write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), campaign, rubric, unit, rows)
+    _write_guide(guide, campaign, rubric, unit)
+    _write_scores(scores, campaign, unit, rows)
+    _write_tasks(tasks, campaign, rubric, unit)
+    _write_targets(targets, campaign, rubric, unit)
+    workbook.active = 1
+    workbook.security = WorkbookProtection(workbookPassword=PROTECTION_PASSWORD, lockStructure=True)
+    temporary = path.with_name(path.name + ".part")
+    workbook.save(temporary)
+    temporary.replace(path)
+
+
+def _protect(sheet: Worksheet) -> None:
+    """Protect the sheet, leaving only unlocked cells editable but column widths and row heights free."""
+    sheet.protection.sheet = True
+    sheet.protection.password = PROTECTION_PASSWORD
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.selectLockedCells = False
+    sheet.protection.selectUnlockedCells = False
+
+
+def _print_setup(sheet: Worksheet, landscape: bool, title_rows: str | None, one_page: bool = False) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    # fit to the page width only: LibreOffice ignores fitToWidth when a page-count height is also set
+    sheet.page_setup.fitToHeight = 1 if one_page else 0
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.print_options.horizontalCentered = landscape
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.oddFooter.center.text = "第 &P 页,共 &N 页"
+
+
+def _write_lists(sheet: Worksheet) -> None:
+    """The lookup lists for data validation (WPS mangles inline lists, so they live on a sheet)."""
+    for index, answer in enumerate(layout.YES_NO, start=1):
+        sheet.cell(index, 1, answer)
+    for index, status in enumerate(layout.TASK_STATUSES, start=1):
+        sheet.cell(index, 2, status)
+    sheet.sheet_state = "hidden"
+    _protect(sheet)
+
+
+def _write_identity(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit, rows: list[Row]) -> None:
+    values = {
+        layout.ID_FORMAT: layout.FORMAT_NAME,
+        layout.ID_FORMAT_VERSION: layout.FORMAT_VERSION,
+        layout.ID_CAMPAIGN: campaign.campaign_id,
+        layout.ID_YEAR: str(campaign.year),
+        layout.ID_UNIT: unit.name,
+        layout.ID_UNIT_TYPE: unit.type,
+        layout.ID_RUBRIC: rubric.id,
+        layout.ID_RUBRIC_VERSION: rubric.version,
+        layout.ID_FINGERPRINT: layout.fixed_content(layout.expected_fixed_rows(rows)),
+        layout.ID_GENERATED: dt.datetime.now().replace(microsecond=0).isoformat(),
+    }
+    for index, (key, value) in enumerate(values.items(), start=1):
+        sheet.cell(index, 1, key)
+        _text(sheet.cell(index, 2), value)
+    sheet.sheet_state = "veryHidden"
+    _protect(sheet)
+
+
+def _text(cell, value: str) -> None:
+    """Write text as text: a string starting with '=' must never become a formula."""
+    cell.value = value
+    cell.data_type = "s"
+
+
+def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
+    deadline = f"{campaign.deadline.year}年{campaign.deadline.month}月{campaign.deadline.day}日"
+    case_deadline = f"{campaign.case_deadline.month}月{campaign.case_deadline.day}日"
+    lines = [
+        (f"{campaign.title}自评表 填报说明", TITLE_FONT),
+        (f"填报单位:{unit.name}({unit.type_label})    评分细则:{rubric.title}", BOLD),
+        ("一、填报什么", BOLD),
+        ("1. 在“自评表”中,对照每项考核内容和评分标准,如实填写黄色单元格;灰色和绿色单元格不能修改。", None),
+        ("2. 扣分情形行的“填报值”:是/否 从下拉列表选择;次数填写整数,没有发生填 0。", None),
+        ("3. 法治政府建设信息按月填写报送条数(12 行),每月应报送 2 条以上,每少 1 条扣相应分值;"
+         "多报的月份不抵补其他月份。", None),
+        ("4. 绿色的“规则扣分”和“得分上限”根据所填情况自动计算;“自评得分”不能超过“得分上限”,"
+         "超过时单元格变红。", None),
+        ("5. 有失分的项目,请在“扣分说明”中写明原因;申报特别加分的,请在“佐证材料”中列明证明材料名称。", None),
+        ("6. 在“工作任务”表中填写本单位牵头或参与的年度工作任务完成情况(已完成 / 推进中 / 未启动)及说明。", None),
+        ("二、怎么失分", BOLD),
+        ("规则扣分按评分标准计算,扣完为止,不出现负分;“酌情扣分”由区政府法制办在集中考核时核定。", None),
+        ("特别加分取最高一项(省级 5 分、市级 3 分,不累加);特别扣分按每起 2 分、引起不良后果每起 5 分计算。", None),
+        ("三、何时、报给谁", BOLD),
+        (f"请于 {deadline} 前,将本表(请保持 .xlsx 格式,不要增删工作表或行)连同年度法治政府建设工作总结和佐证材料"
+         f"报送至{campaign.office}。", None),
+        (f"行政执法指导案例请于 {case_deadline} 前报送。", None),
+        (f"联系人:{campaign.contact}    电话:{campaign.phone}    电子邮箱:{campaign.email}", None),
+        ("四、注意", BOLD),
+        ("本表已设保护,只能填写黄色单元格;请勿增删工作表或修改编号、分值和考核内容,否则将被退回。", None),
+        ("可用 Microsoft Excel、WPS 表格或 LibreOffice 填写;文件名可以修改,系统根据表内信息识别单位。", None),
+    ]
+    sheet.column_dimensions["A"].width = GUIDE_WIDTH
+    for index, (text, font) in enumerate(lines, start=1):
+        cell = sheet.cell(index, 1)
+        _text(cell, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+        fit_row_height(sheet, index, {1: GUIDE_WIDTH}, line_height=22 if font is TITLE_FONT else 16)
+    _print_setup(sheet, landscape=False, title_rows=None, one_page=True)
+    _protect(sheet)
+
+
+def _write_scores(sheet: Worksheet, campaign: Campaign, unit: Unit, rows: list[Row]) -> None:
+    validations = _Validations(sheet)
+    last_col = get_column_letter(len(layout.SCORE_COLUMNS))
+    sheet.merge_cells(f"A1:{last_col}1")
+    _text(sheet["A1"], f"{campaign.title}自评表")
+    sheet["A1"].font = TITLE_FONT
+    sheet["A1"].alignment = CENTER
+    sheet.merge_cells(f"A2:{col(layout.COL_DEDUCTION)}2")
+    _text(sheet["A2"], f"单位:{unit.name}({unit.type_label})    报送截止:{campaign.deadline.isoformat()}")
+    sheet["A2"].font = BOLD
+    sheet.merge_cells(f"A3:{last_col}3")
+    _text(sheet["A3"], "黄色单元格为填报项;绿色单元格自动计算。编号、分值和考核内容请勿修改。")
+    for title, index in COLUMN_OF.items():
+        cell = sheet.cell(HEADER_ROW, index, title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[title]
+    row_of = {id(row): FIRST_DATA_ROW + offset for offset, row in enumerate(rows)}
+    widths = {COLUMN_OF[t]: WIDTHS[t] for t in (layout.COL_NAME, layout.COL_CONTENT, layout.COL_STANDARD)}
+    for row in rows:
+        _write_score_row(sheet, row, row_of[id(row)], rows, row_of, validations)
+        fit_row_height(sheet, row_of[id(row)], widths)
+    total_row = row_of[id(rows[-1])]
+    _write_total_summary(sheet, total_row)
+    sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
+    _print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    _protect(sheet)
+
+
+def _write_total_summary(sheet: Worksheet, total_row: int) -> None:
+    """The live total, repeated at the top so the unit sees it while filling."""
+    label = sheet[f"{col(layout.COL_CEILING)}2"]
+    _text(label, "自评总分")
+    label.font = BOLD
+    label.alignment = CENTER
+    top = sheet[f"{col(layout.COL_SCORE)}2"]
+    top.value = f"={col(layout.COL_SCORE)}{total_row}"
+    top.number_format = SCORE_FORMAT
+    top.font = BOLD
+    top.fill = COMPUTED_FILL
+
+
+def _cells_of(rows: list[Row], row_of: dict[int, int], roles: tuple[str, ...], item_id: str | None = None) -> list[int]:
+    return [
+        row_of[id(row)] for row in rows if row.role in roles and (item_id is None or row.item_id == item_id)
+    ]
+
+
+def _capped(line: int) -> str:
+    score, ceiling = col(layout.COL_SCORE), col(layout.COL_CEILING)
+    # VALUE() also counts a number stored as text ("4.4"), as the product does
+    return f"MIN(MAX(IFERROR(VALUE({score}{line}),0),0),{ceiling}{line})"
+
+
+def _write_score_row(
+    sheet: Worksheet,
+    row: Row,
+    line: int,
+    rows: list[Row],
+    row_of: dict[int, int],
+    validations: _Validations,
+) -> None:
+    c = {title: sheet.cell(line, index) for title, index in COLUMN_OF.items()}
+    for cell in c.values():
+        cell.border = BORDER
+        cell.alignment = WRAP
+    _text(c[layout.COL_ID], row.id)
+    _text(c[layout.COL_NAME], row.name)
+    _text(c[layout.COL_CONTENT], row.content)
+    _text(c[layout.COL_STANDARD], row.standard)
+    c[layout.COL_ID].alignment = CENTER
+    if row.max is not None:
+        c[layout.COL_MAX].value = _points(row.max)
+        c[layout.COL_MAX].alignment = CENTER
+    fact, deduction, ceiling, score = (
+        c[layout.COL_FACT], c[layout.COL_DEDUCTION], c[layout.COL_CEILING], c[layout.COL_SCORE]
+    )
+    for cell in (deduction, ceiling, score):
+        cell.number_format = SCORE_FORMAT
+    f, g, h, i = (col(t) for t in (layout.COL_FACT, layout.COL_DEDUCTION, layout.COL_CEILING, layout.COL_SCORE))
+    if row.role == "section" or row.role == "special":
+        for cell in c.values():
+            cell.fill = SECTION_FILL
+            cell.font = BOLD
+        if row.role == "section":
+            items = _section_item_lines(rows, row_of, row)
+            ceiling.value = "=" + "+".join(f"{h}{n}" for n in items)
+            score.value = "=ROUND(" + "+".join(_capped(n) for n in items) + ",2)"
+    elif row.role == "item":
+        c[layout.COL_NAME].font = BOLD
+        rule_lines = _cells_of(rows, row_of, ("rule", "monthly"), row.id)
+        deduction.value = "=ROUND(" + "+".join(f"{g}{n}" for n in rule_lines) + ",2)" if rule_lines else 0
+        ceiling.value = f"=MAX(0,{col(layout.COL_MAX)}{line}-{g}{line})"
+        for cell in (deduction, ceiling):
+            cell.fill = COMPUTED_FILL
+        _input(score, validations.score(row.max))
+        _input(c[layout.COL_NOTE])
+        _input(c[layout.COL_EVIDENCE])
+        sheet.conditional_formatting.add(
+            f"{i}{line}", FormulaRule(formula=[f"AND(ISNUMBER({i}{line}),{i}{line}>{h}{line})"], fill=ALERT_FILL)
+        )
+    elif row.role in ("rule", "bonus", "penalty"):
+        rule = row.rule
+        if rule.kind == "flag":
+            _input(fact, validations.yes_no)
+            amount = rule.points
+            deduction.value = f'=IF(TRIM({f}{line})="是",{_points(amount)},0)'
+        else:
+            _input(fact, validations.whole)
+            deduction.value = f"=IF(ISNUMBER({f}{line}),ROUND({f}{line}*{_points(rule.per)},2),0)"
+        deduction.fill = COMPUTED_FILL
+        if row.role == "bonus":
+            _input(c[layout.COL_EVIDENCE])
+    elif row.role == "monthly":
+        months = _cells_of(rows, row_of, ("month",), row.item_id)
+        months = [n for n in months if rows[n - FIRST_DATA_ROW].rule is row.rule]
+        deduction.value = "=ROUND(" + "+".join(f"{g}{n}" for n in months) + ",2)"
+        deduction.fill = COMPUTED_FILL
+    elif row.role == "month":
+        rule = row.rule
+        _input(fact, validations.whole)
+        deduction.value = f"=ROUND({_points(rule.per)}*MAX(0,{rule.quota}-N({f}{line})),2)"
+        deduction.fill = COMPUTED_FILL
+        c[layout.COL_ID].font = Font(color="595959")
+    elif row.role == "total":
+        for cell in c.values():
+            cell.fill = HEADER_FILL
+            cell.font = BOLD
+        items = _cells_of(rows, row_of, ("item",))
+        bonus = _cells_of(rows, row_of, ("bonus",))
+        penalty = _cells_of(rows, row_of, ("penalty",))
+        score.value = (
+            "=MAX(0,ROUND(" + "+".join(_capped(n) for n in items)
+            + f"+MAX({','.join(f'{g}{n}' for n in bonus)})"
+            + f"-({'+'.join(f'{g}{n}' for n in penalty)}),2))"
+        )
+        ceiling.value = "=" + "+".join(f"{h}{n}" for n in items)
+
+
+def _section_item_lines(rows: list[Row], row_of: dict[int, int], section: Row) -> list[int]:
+    start = rows.index(section) + 1
+    lines = []
+    for row in rows[start:]:
+        if row.role in ("section", "special", "total"):
+            break
+        if row.role == "item":
+            lines.append(row_of[id(row)])
+    return lines
+
+
+def _display_width(text: str) -> int:
+    """Approximate width in Excel character units: CJK and full-width characters count double."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def fit_row_height(sheet: Worksheet, line: int, widths: dict[int, float], line_height: float = 14.5) -> None:
+    """Set a row's height from its wrapped text (LibreOffice and WPS do not grow rows written by openpyxl)."""
+    lines = 1
+    for index, width in widths.items():
+        value = sheet.cell(line, index).value
+        if isinstance(value, str) and value and not value.startswith("="):
+            usable = max(width - 1.5, 4)
+            lines = max(lines, -(-_display_width(value) // int(usable)))
+    sheet.row_dimensions[line].height = lines * line_height + 3
+
+
+def _input(cell, validation: DataValidation | None = None) -> None:
+    cell.protection = UNLOCKED
+    cell.fill = INPUT_FILL
+    if validation is not None:
+        validation.add(cell)
+
+
+def _write_tasks(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
+    validations = _Validations(sheet)
+    widths = (6, 20, 24, 60, 24, 10, 30)
+    _sheet_heading(sheet, f"{campaign.year}年度法治政府建设工作任务完成情况 — {unit.name}", layout.TASK_COLUMNS, widths)
+    for offset, task in enumerate(rubric.tasks_for(unit.name, unit.type)):
+        line = 4 + offset
+        values = (str(task.number), f"{task.section}、{task.section_title}", task.title, task.text,
+                  task.responsible_text)
+        for index, value in enumerate(values, start=1):
+            cell = sheet.cell(line, index)
+            _text(cell, value)
+            cell.alignment = WRAP
+            cell.border = BORDER
+        status, note = sheet.cell(line, 6), sheet.cell(line, 7)
+        for cell in (status, note):
+            cell.border = BORDER
+            cell.alignment = WRAP
+        _input(status, validations.status)
+        _input(note)
+        fit_row_height(sheet, line, {index: width for index, width in enumerate(widths, start=1)})
+    sheet.freeze_panes = "A4"
+    _print_setup(sheet, landscape=True, title_rows="3:3")
+    _protect(sheet)
+
+
+def _write_targets(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
+    attachment = "附件1" if unit.type == "department" else "附件2"
+    widths = (6, 20, 80, 40)
+    _sheet_heading(
+        sheet, f"{campaign.year}年法治政府建设目标责任书({attachment})— {unit.name}", layout.TARGET_COLUMNS, widths
+    )
+    for offset, target in enumerate(rubric.targets.get(unit.type, ())):
+        line = 4 + offset
+        for index, value in enumerate((str(target.number), target.item, target.content), start=1):
+            cell = sheet.cell(line, index)
+            _text(cell, value)
+            cell.alignment = WRAP
+            cell.border = BORDER
+        note = sheet.cell(line, 4)
+        note.border = BORDER
+        note.alignment = WRAP
+        _input(note)
+        fit_row_height(sheet, line, {index: width for index, width in enumerate(widths, start=1)})
+    sheet.freeze_panes = "A4"
+    _print_setup(sheet, landscape=True, title_rows="3:3")
+    _protect(sheet)
+
+
+def _sheet_heading(sheet: Worksheet, title: str, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
+    last = get_column_letter(len(columns))
+    sheet.merge_cells(f"A1:{last}1")
+    _text(sheet["A1"], title)
+    sheet["A1"].font = TITLE_FONT
+    sheet["A1"].alignment = CENTER
+    _text(sheet["A2"], "黄色单元格为填报项。")
+    for index, (name, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        cell = sheet.cell(3, index, name)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = width
