@@ -8,9 +8,11 @@ commit leaves nothing behind.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_cli.domain.units import Unit
@@ -83,6 +85,44 @@ MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+@dataclass(frozen=True)
+class FileRecord:
+    """A file handed in, as recorded: where it is archived, where it came from and what became of it."""
+
+    sha256: str
+    size: int
+    archive_name: str
+    original_name: str
+    origin: str
+    received_at: str
+    taken_at: str
+    kind: str
+    outcome: str
+    unit: str | None
+    message: str | None
+    batch: str
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    """A raw value read from a submission (JSON-decoded) and its cell."""
+
+    ref: str
+    field: str
+    raw: object
+    cell: str | None
+
+
+def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
+    cursor = db.execute(
+        "INSERT INTO files (sha256, size, archive_name, original_name, origin, received_at, taken_at, kind, "
+        "outcome, unit, message, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (record.sha256, record.size, record.archive_name, record.original_name, record.origin, record.received_at,
+         record.taken_at, record.kind, record.outcome, record.unit, record.message, record.batch),
+    )
+    return int(cursor.lastrowid)
+
+
 class Store:
     """A connection to the campaign's store; use `Store.open(path)` as a context manager."""
 
@@ -148,3 +188,85 @@ class Store:
     def unit_names(self) -> list[str]:
         """The names of the units recorded in the store."""
         return [row["name"] for row in self.db.execute("SELECT name FROM units ORDER BY name")]
+
+    def record_file(self, record: FileRecord) -> int:
+        """Record one file (refused, material, container …) in its own transaction; returns its id."""
+        with self.transaction() as db:
+            return _record_file(db, record)
+
+    def record_submission(
+        self: Store, record: FileRecord, rubric_id: str, changes: list[dict], values: Iterable[StoredValue]
+    ) -> int:
+        """Record a workbook file and the submission read from it, all in one transaction."""
+        with self.transaction() as db:
+            file_id = _record_file(db, record)
+            cursor = db.execute(
+                "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (record.unit, file_id, record.sha256, record.received_at, record.taken_at, rubric_id,
+                 json.dumps(changes, ensure_ascii=False)),
+            )
+            submission_id = int(cursor.lastrowid)
+            db.executemany(
+                "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
+                [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell) for v in values],
+            )
+            return submission_id
+
+    def record_material(self, record: FileRecord) -> int:
+        """Record a file a unit sent along with its workbook (工作总结, 佐证材料)."""
+        with self.transaction() as db:
+            file_id = _record_file(db, record)
+            db.execute("INSERT INTO materials (file_id, unit) VALUES (?, ?)", (file_id, record.unit))
+            return file_id
+
+    def file_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        """The first recorded file with these bytes, or None."""
+        return self.db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
+
+    def submission_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        """The submission read from a file with these bytes, or None."""
+        return self.db.execute("SELECT * FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
+
+    def submissions(self, unit: str | None = None) -> list[sqlite3.Row]:
+        """Every submission (of one unit), newest received first; ties settled by ingest order."""
+        sql = "SELECT s.*, f.original_name, f.archive_name FROM submissions s JOIN files f ON f.id = s.file_id"
+        args: tuple = ()
+        if unit is not None:
+            sql += " WHERE s.unit = ?"
+            args = (unit,)
+        return list(self.db.execute(sql + " ORDER BY s.received_at DESC, s.id DESC", args))
+
+    def current_submissions(self) -> dict[str, sqlite3.Row]:
+        """Each unit's current submission: the one received last (ties: the one ingested last)."""
+        current: dict[str, sqlite3.Row] = {}
+        for row in self.submissions():
+            current.setdefault(row["unit"], row)
+        return current
+
+    def submission_values(self, submission_id: int) -> list[StoredValue]:
+        """The raw values read from one submission."""
+        return [
+            StoredValue(row["ref"], row["field"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"])
+            for row in self.db.execute(
+                "SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,)
+            )
+        ]
+
+    def refused_files(self) -> list[sqlite3.Row]:
+        """Files refused at ingest, one row per distinct content, oldest first."""
+        return list(self.db.execute(
+            "SELECT * FROM files WHERE outcome = 'refused' AND id IN (SELECT MIN(id) FROM files GROUP BY sha256) "
+            "ORDER BY id"
+        ))
+
+    def materials(self, unit: str | None = None) -> list[sqlite3.Row]:
+        """Files kept as a unit's materials."""
+        sql = "SELECT f.* FROM materials m JOIN files f ON f.id = m.file_id"
+        if unit is None:
+            return list(self.db.execute(sql + " ORDER BY f.id"))
+        return list(self.db.execute(sql + " WHERE m.unit = ? ORDER BY f.id", (unit,)))
+
+    def units(self) -> list[sqlite3.Row]:
+        """The units recorded in the store."""
+        return list(self.db.execute("SELECT * FROM units ORDER BY name"))

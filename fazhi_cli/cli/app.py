@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from fazhi_cli import __version__
-from fazhi_cli.cli import campaign_cmd, generate_cmd, rubric_cmd
+from fazhi_cli.cli import campaign_cmd, generate_cmd, returns_cmd, rubric_cmd
 from fazhi_cli.cli.output import console, report_error
 from fazhi_cli.demo import create_demo_workspace
 from fazhi_cli.errors import FazhiError
@@ -27,6 +27,9 @@ app = typer.Typer(
 app.add_typer(rubric_cmd.app, name="rubric")
 app.command("init")(campaign_cmd.init)
 app.command("generate")(generate_cmd.generate)
+app.command("ingest")(returns_cmd.ingest)
+app.command("validate")(returns_cmd.validate)
+app.command("status")(returns_cmd.status)
 
 
 @app.command("demo")

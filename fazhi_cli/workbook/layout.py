@@ -13,6 +13,7 @@ from decimal import Decimal
 from fazhi_cli.domain.rubric import Rubric, Rule, UnitTypeRubric
 
 FORMAT_NAME = "fazhi-self-assessment"
+REVIEW_FORMAT_NAME = "fazhi-review-sheet"
 FORMAT_VERSION = "1"
 
 SHEET_GUIDE = "填报说明"
@@ -51,6 +52,7 @@ TASK_STATUSES = ("已完成", "推进中", "未启动")
 TARGET_COLUMNS = ("序号", "考核项目", "目标内容", "落实情况")
 
 YES_NO = ("是", "否")
+FIXED_ROLES = ("item", "rule", "monthly", "month", "bonus", "penalty")  # rows whose text and 分值 are fixed
 STANDARD_WHEN_EMPTY = "对照考核内容,按完成情况自评打分。"
 
 # The identity sheet holds key/value pairs in columns A/B.
@@ -159,7 +161,7 @@ def expected_fixed_rows(rows: Iterable[Row]) -> list[tuple[str, str, str, str, s
     return [
         (row.id, row.name, row.content, row.standard, "" if row.max is None else format_points(row.max))
         for row in rows
-        if row.role in ("item", "rule", "monthly", "month", "bonus", "penalty")
+        if row.role in FIXED_ROLES
     ]
 
 

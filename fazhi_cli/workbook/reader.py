@@ -74,8 +74,8 @@ class ReadWorkbook:
     def fixed_rows(self) -> list[tuple[str, str, str, str, str]]:
         """(ID, 考核项目, 考核内容, 评分标准, 分值) of every ID row, normalised as the writer wrote them."""
         return [
-            (row.id, _as_text(row.name.raw), _as_text(row.content.raw), _as_text(row.standard.raw),
-             _points_text(row.max.raw))
+            (row.id, as_text(row.name.raw), as_text(row.content.raw), as_text(row.standard.raw),
+             points_text(row.max.raw))
             for row in self.rows.values()
         ]
 
@@ -84,11 +84,13 @@ class ReadWorkbook:
         return layout.fixed_content(self.fixed_rows())
 
 
-def _as_text(raw: object) -> str:
+def as_text(raw: object) -> str:
+    """A cell's text, stripped ("" for an empty cell)."""
     return "" if raw is None else str(raw).strip()
 
 
-def _points_text(raw: object) -> str:
+def points_text(raw: object) -> str:
+    """A 分值 cell as the fingerprint writes it (10, 0.2); text that is no number stays as it is."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return ""
     try:

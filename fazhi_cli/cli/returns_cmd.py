@@ -1,0 +1,199 @@
+"""`fazhi ingest`, `fazhi validate` and `fazhi status`: the returned files and where each unit stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fazhi_cli.cli.common import JsonOption, WorkspaceOption
+from fazhi_cli.cli.output import console, messages, note, print_json
+from fazhi_cli.domain.checks import ERROR
+from fazhi_cli.ingest import OUTCOME_LABELS, FileOutcome, IngestReport, ingest_paths
+from fazhi_cli.status import StatusReport, campaign_status
+from fazhi_cli.validation import ValidationReport, annotate, validate_workspace
+from fazhi_cli.workspace import Workspace
+
+OUTCOME_STYLES = {"taken": "green", "superseded": "cyan", "duplicate": "yellow", "refused": "bold red",
+                  "material": "blue", "unpacked": "dim", "review": "magenta"}
+
+
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="收到的文件:.xlsx、文件夹(含子文件夹)、.eml 邮件、.zip 压缩包。"),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """收取各单位报回的文件:原样存档、识别单位、读取自评内容。
+
+    单位根据表内身份信息识别,与文件名无关;同一内容重复报送只计一次;同一单位再次报送时以最后收到的为准,
+    历史版本保留。损坏、加密、旧格式、其他考核的文件会被退回并说明原因;与自评表同一邮件或压缩包中的
+    工作总结、佐证材料作为该单位的材料存档。有文件被退回时退出码为 1。
+
+    示例:
+
+      fazhi ingest 收件箱/
+
+      fazhi ingest 回执.eml 乡镇材料.zip 区发改局.xlsx
+    """
+    found = Workspace.find(workspace)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=messages,
+                  transient=True) as progress:
+        task = progress.add_task("正在收取", total=None)
+
+        def advance(outcome: FileOutcome) -> None:
+            progress.update(task, advance=1, description=f"正在收取 {escape(outcome.name)}")
+
+        report = ingest_paths(found, paths, on_file=advance)
+    console.print(ingest_table(report))
+    counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
+    console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")
+    if report.refused:
+        note("[bold red]有文件被退回[/],请把“说明”一栏转告报送单位。fazhi validate 可随时列出全部问题。")
+        raise typer.Exit(1)
+
+
+def ingest_table(report: IngestReport) -> Table:
+    """The batch, file by file."""
+    table = Table(title="收取结果", show_lines=False)
+    for column in ("文件", "结果", "单位", "说明"):
+        table.add_column(column, overflow="fold")
+    for item in report.files:
+        style = OUTCOME_STYLES.get(item.outcome, "")
+        label = OUTCOME_LABELS.get(item.outcome, item.outcome)
+        name = escape(item.name)
+        if not item.origin.startswith("文件 "):
+            name += f"\n[dim]{escape(item.origin)}[/]"
+        table.add_row(name, f"[{style}]{label}[/]", escape(item.unit or ""), escape(item.message))
+    return table
+
+
+def validate(
+    as_json: bool = JsonOption,
+    annotate_files: bool = typer.Option(
+        False, "--annotate", help="为有问题的单位生成标注了问题单元格的退回修改表,放在 returns/。"
+    ),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """校验每个单位当前的报送:得分、填报值、固定内容、截止日期、工作任务。
+
+    错误(必须改正)和警告(建议补充)按单位列出,每条都写明单元格,可以直接转告单位。
+    收取时被退回的文件也一并列出。有错误时退出码为 1。
+
+    示例:
+
+      fazhi validate
+
+      fazhi validate --annotate
+
+      fazhi validate --json > 问题清单.json
+    """
+    found = Workspace.find(workspace)
+    report = validate_workspace(found)
+    written = annotate(found, report) if annotate_files else []
+    if as_json:
+        print_json({"findings": [f.as_dict() for f in report.findings()]})
+    else:
+        print_validation(report)
+    for path in written:
+        note(f"已生成退回修改表:{escape(str(path))}")
+    if report.has_errors:
+        raise typer.Exit(1)
+
+
+def print_validation(report: ValidationReport) -> None:
+    """Findings grouped by unit, then refused files."""
+    clean = [r.unit.name for r in report.results if not r.findings]
+    for result in report.results:
+        if not result.findings:
+            continue
+        table = Table(title=f"{escape(result.unit.name)}:错误 {result.errors},警告 {result.warnings}",
+                      title_justify="left", show_lines=False)
+        for column in ("级别", "编号", "单元格", "说明"):
+            table.add_column(column, overflow="fold")
+        for finding in result.findings:
+            level = "[bold red]错误[/]" if finding.severity == ERROR else "[yellow]警告[/]"
+            table.add_row(level, escape(finding.ref or ""), escape(finding.cell or ""), escape(finding.message))
+        console.print(table)
+    if report.refused:
+        table = Table(title=f"被退回的文件:{len(report.refused)} 个", title_justify="left")
+        table.add_column("文件", overflow="fold")
+        table.add_column("说明", overflow="fold")
+        for finding in report.refused:
+            table.add_row(escape(finding.file or ""), escape(finding.message))
+        console.print(table)
+    errors = sum(r.errors for r in report.results) + len(report.refused)
+    warnings = sum(r.warnings for r in report.results)
+    console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {errors},警告 {warnings};"
+                  f"无问题 {len(clean)} 个单位。")
+
+
+def status(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
+    """各单位报送情况:是否报送、报送时间和版本、错误和警告数,未报送单位的联系方式,距截止日期天数。
+
+    示例:
+
+      fazhi status
+
+      fazhi status --json
+    """
+    report = campaign_status(Workspace.find(workspace))
+    if as_json:
+        print_json(status_json(report))
+        return
+    print_status(report)
+
+
+def status_json(report: StatusReport) -> dict:
+    """The status as JSON-ready data."""
+    return {
+        "title": report.title,
+        "deadline": report.deadline,
+        "today": report.today,
+        "days_left": report.days_left,
+        "returned": sum(1 for u in report.units if u.returned),
+        "refused_files": report.refused_files,
+        "units": [
+            {
+                "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,
+                "received_at": s.received_at, "versions": [vars(v) for v in s.versions],
+                "errors": s.errors, "warnings": s.warnings, "materials": list(s.materials),
+            }
+            for s in report.units
+        ],
+        "missing": [
+            {"unit": s.unit.name, "contact": s.unit.contact, "phone": s.unit.phone, "email": s.unit.email}
+            for s in report.missing
+        ],
+    }
+
+
+def print_status(report: StatusReport) -> None:
+    """The status as tables a person can scan."""
+    returned = [s for s in report.units if s.returned]
+    table = Table(title=f"{escape(report.title)}:已报送 {len(returned)} / {len(report.units)}")
+    for column in ("单位", "类型", "报送时间", "版本", "错误", "警告", "材料"):
+        table.add_column(column, overflow="fold")
+    for s in returned:
+        errors = f"[bold red]{s.errors}[/]" if s.errors else "0"
+        warnings = f"[yellow]{s.warnings}[/]" if s.warnings else "0"
+        when = s.received_at.strftime("%Y-%m-%d %H:%M") if s.received_at else ""
+        table.add_row(escape(s.unit.name), s.unit.type_label, when, str(len(s.versions)), errors, warnings,
+                      str(len(s.materials)))
+    console.print(table)
+    if report.missing:
+        missing = Table(title=f"未报送:{len(report.missing)} 个单位", title_justify="left")
+        for column in ("单位", "类型", "联系人", "电话", "电子邮箱"):
+            missing.add_column(column, overflow="fold")
+        for s in report.missing:
+            missing.add_row(escape(s.unit.name), s.unit.type_label, escape(s.unit.contact), escape(s.unit.phone),
+                            escape(s.unit.email))
+        console.print(missing)
+    days = report.days_left
+    if days >= 0:
+        console.print(f"截止日期 {report.deadline}:还有 [bold]{days}[/] 天。")
+    else:
+        console.print(f"截止日期 {report.deadline}:已过 [bold red]{-days}[/] 天。")
+    if report.refused_files:
+        console.print(f"[bold red]{report.refused_files} 个被退回的文件[/]尚待处理(fazhi validate 查看)。")

@@ -1,0 +1,304 @@
+"""`fazhi ingest`: take returned files without losing anything.
+
+For every incoming file: keep the original byte-for-byte in archive/ (named by its SHA-256) before
+anything else, then decide — a self-assessment workbook is identified by its own identity sheet and
+recorded with everything read from it in one transaction; other files from the same e-mail or zip are
+kept as that unit's materials; everything else is refused with a message the clerk can forward.
+One bad file never stops the batch, and a rerun after a crash completes it (the same bytes are
+recognised and not recorded twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fazhi_cli import intake
+from fazhi_cli.domain.checks import ContentChange
+from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.intake import Incoming
+from fazhi_cli.store import FileRecord, Store, StoredValue
+from fazhi_cli.workbook import layout
+from fazhi_cli.workbook.reader import ReadWorkbook, UnreadableWorkbook, as_text, points_text, read_workbook
+from fazhi_cli.workspace import Campaign, Workspace
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+WORKBOOK_KINDS = ("xlsx", "xlsm")
+MATERIAL_KINDS = ("pdf", "word", "image", "text")
+ARCHIVE_SUFFIX = {
+    "xlsx": "xlsx", "xlsm": "xlsx.macro", "pdf": "pdf", "word": "doc", "image": "img", "text": "txt", "zip": "zip",
+    "eml": "eml", "html": "html", "ods": "ods", "legacy": "xls", "encrypted": "ole",
+}  # fmt: skip
+
+TAKEN = "taken"
+SUPERSEDED = "superseded"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+MATERIAL = "material"
+UNPACKED = "unpacked"
+OUTCOME_LABELS = {
+    TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", MATERIAL: "附件材料",
+    UNPACKED: "已拆包",
+}  # fmt: skip
+
+
+@dataclass
+class FileOutcome:
+    """What became of one incoming file."""
+
+    name: str
+    origin: str
+    outcome: str
+    unit: str | None = None
+    message: str = ""
+    sha256: str = ""
+
+
+@dataclass
+class IngestReport:
+    """The outcome of a batch, file by file."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        """How many files ended with this outcome."""
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def refused(self) -> bool:
+        """True when at least one file was refused (the command then exits 1)."""
+        return self.count(REFUSED) > 0
+
+
+def to_store_time(moment: dt.datetime) -> str:
+    """A timezone-aware moment as the store keeps it: ISO 8601 in China time, so text order is time order."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(CHINA).replace(microsecond=0).isoformat()
+
+
+def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
+    """Keep the bytes under archive/ by SHA-256 (never by a name from outside); returns (sha256, relative name).
+
+    Written to a temporary file, flushed and renamed, so a crash never leaves a half file under the final name.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+    target = archive / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + f".{os.getpid()}.part")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    return sha, relative
+
+
+def content_changes(expected: list[layout.Row], read: ReadWorkbook) -> list[ContentChange]:
+    """Where the returned workbook's fixed content differs from the master rubric's rows."""
+    if read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.fixed_rows():
+        found_ids = set(read.rows)
+        if all(row.id in found_ids for row in expected if row.role in layout.FIXED_ROLES):
+            return []
+    changes = []
+    for row in expected:
+        if row.role not in layout.FIXED_ROLES:
+            continue
+        got = read.rows.get(row.id)
+        if got is None:
+            changes.append(ContentChange(row.id, "missing", None, "", ""))
+            continue
+        max_text = "" if row.max is None else layout.format_points(row.max)
+        pairs = (
+            (layout.COL_MAX, got.max, max_text, points_text(got.max.raw)),
+            (layout.COL_NAME, got.name, row.name, as_text(got.name.raw)),
+            (layout.COL_CONTENT, got.content, row.content, as_text(got.content.raw)),
+            (layout.COL_STANDARD, got.standard, row.standard, as_text(got.standard.raw)),
+        )
+        for what, cell, wanted, found in pairs:
+            if found != wanted:
+                changes.append(ContentChange(row.id, what, cell.ref or None, found[:60], wanted[:60]))
+    return changes
+
+
+def stored_values(read: ReadWorkbook) -> Iterator[StoredValue]:
+    """Everything a unit filled in, as raw values with their cells."""
+    for row in read.rows.values():
+        for name, cell in (("fact", row.fact), ("score", row.score), ("note", row.note), ("evidence", row.evidence)):
+            yield StoredValue(row.id, name, cell.raw, cell.ref or None)
+    for number, task in read.tasks.items():
+        yield StoredValue(f"task:{number}", "status", task.status.raw, task.status.ref or None)
+        yield StoredValue(f"task:{number}", "note", task.note.raw, task.note.ref or None)
+
+
+@dataclass
+class _Batch:
+    """What one ingest run needs: the campaign, its rubric and roster, the store and the report."""
+
+    workspace: Workspace
+    campaign: Campaign
+    rubric: Rubric
+    units: dict[str, Unit]
+    store: Store
+    batch_id: str
+    report: IngestReport
+    review_handler: Callable[[_Batch, Incoming, ReadWorkbook, str, str], FileOutcome] | None = None
+
+    def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
+               unit: str | None = None, message: str | None = None) -> FileRecord:
+        return FileRecord(
+            sha256=sha, size=len(item.data), archive_name=archive_name, original_name=item.original_name,
+            origin=item.origin, received_at=to_store_time(item.received_at),
+            taken_at=to_store_time(dt.datetime.now(dt.UTC)), kind=kind, outcome=outcome, unit=unit,
+            message=message, batch=self.batch_id,
+        )
+
+
+def _refuse(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
+            kind: str | None = None) -> FileOutcome:
+    """Record a refused file (once per content) and report it."""
+    if batch.store.file_by_sha(sha) is None:
+        batch.store.record_file(batch.record(item, sha, archive_name, REFUSED, kind or item.kind, unit, message))
+    return FileOutcome(item.original_name, item.origin, REFUSED, unit, message, sha)
+
+
+def _identity_problem(batch: _Batch, name: str, identity: dict[str, str]) -> str | None:
+    """Why a workbook's identity does not belong to this campaign, or None."""
+    if identity.get(layout.ID_FORMAT) != layout.FORMAT_NAME:
+        return (f"「{name}」不是本次考核下发的自评表(找不到表内的身份信息)。"
+                "请使用法制办下发的自评表填写,不要把内容复制到新建的文件中。")
+    campaign = batch.campaign
+    if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
+        other = identity.get(layout.ID_CAMPAIGN, "").split(":", 1)[-1] or "其他考核"
+        return f"「{name}」是“{other}”的自评表,不属于本次“{campaign.title}”。请使用本次下发的自评表填报。"
+    rubric = batch.rubric
+    if identity.get(layout.ID_RUBRIC) != rubric.id or identity.get(layout.ID_RUBRIC_VERSION) != rubric.version:
+        return (f"「{name}」使用的评分细则({identity.get(layout.ID_RUBRIC)} {identity.get(layout.ID_RUBRIC_VERSION)})"
+                f"与本次考核({rubric.id} {rubric.version})不一致。请使用本次下发的自评表重新填报。")
+    unit_name = identity.get(layout.ID_UNIT, "")
+    unit = batch.units.get(unit_name)
+    if unit is None:
+        return f"「{name}」的填报单位“{unit_name}”不在本次考核的单位名单中。请与法制办联系核实单位名称。"
+    if identity.get(layout.ID_UNIT_TYPE) != unit.type:
+        return f"「{name}」的单位类型与名单不符(名单中“{unit_name}”为{unit.type_label})。请与法制办联系。"
+    return None
+
+
+def _take_workbook(batch: _Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
+    """Identify, read and record one returned workbook (or refuse it with the reason)."""
+    name = item.original_name
+    try:
+        read = read_workbook(io.BytesIO(item.data))
+    except UnreadableWorkbook as problem:
+        return _refuse(batch, item, sha, archive_name, f"「{name}」{problem}。请重新保存为 .xlsx 后报送。")
+    if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME and batch.review_handler is not None:
+        return batch.review_handler(batch, item, read, sha, archive_name)
+    problem = _identity_problem(batch, name, read.identity)
+    if problem is not None:
+        return _refuse(batch, item, sha, archive_name, problem)
+    unit = batch.units[read.identity[layout.ID_UNIT]]
+    if read.structure_problems:
+        detail = ";".join(read.structure_problems)
+        message = f"「{name}」{detail}。请使用下发的原表填报,不要删除或改名工作表。"
+        return _refuse(batch, item, sha, archive_name, message, unit.name)
+    if batch.store.submission_by_sha(sha) is not None:
+        return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
+    expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
+    changes = [vars(change) for change in content_changes(expected, read)]
+    record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit.name)
+    batch.store.record_submission(record, batch.rubric.id, changes, stored_values(read))
+    message = "固定内容被改动,按原评分细则计分(fazhi validate 查看)" if changes else ""
+    return FileOutcome(name, item.origin, TAKEN, unit.name, message, sha)
+
+
+def _take_other(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
+    """A non-workbook file: a unit's material when it came with that unit's workbook, else refused."""
+    refusal = intake.refusal_for_kind(item.kind, item.original_name)
+    if item.kind in MATERIAL_KINDS and len(set(group_units)) == 1:
+        unit = group_units[0]
+        if batch.store.file_by_sha(sha) is None:
+            batch.store.record_material(batch.record(item, sha, archive_name, MATERIAL, item.kind, unit))
+        return FileOutcome(item.original_name, item.origin, MATERIAL, unit, "随自评表报送的材料,已存档", sha)
+    if refusal is None:
+        refusal = (f"「{item.original_name}」不是自评表(Excel 工作簿),已存档。"
+                   "如为佐证材料,请与本单位自评表放在同一封邮件或同一个压缩包中报送。")
+    return _refuse(batch, item, sha, archive_name, refusal)
+
+
+def _process_group(batch: _Batch, items: list[Incoming], on_file: Callable[[FileOutcome], None]) -> None:
+    """One e-mail, zip or loose file: containers first, then workbooks, then the other files."""
+    workbooks = [i for i in items if not i.is_container and i.problem is None and i.kind in WORKBOOK_KINDS]
+    others = [i for i in items if i not in workbooks]
+    group_units: list[str] = []
+    for item in [*[i for i in others if i.is_container], *workbooks, *[i for i in others if not i.is_container]]:
+        sha, archive_name = archive_bytes(batch.workspace.archive, item.data, item.kind)
+        if item.is_container:
+            outcome = _container(batch, item, sha, archive_name)
+        elif item.problem is not None:
+            outcome = _refuse(batch, item, sha, archive_name, item.problem)
+        elif item in workbooks:
+            outcome = _take_workbook(batch, item, sha, archive_name)
+            if outcome.unit and outcome.outcome != REFUSED:
+                group_units.append(outcome.unit)
+        else:
+            outcome = _take_other(batch, item, sha, archive_name, group_units)
+        batch.report.files.append(outcome)
+        on_file(outcome)
+
+
+def _container(batch: _Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
+    if item.problem is not None:
+        return _refuse(batch, item, sha, archive_name, item.problem)
+    if batch.store.file_by_sha(sha) is None:
+        batch.store.record_file(batch.record(item, sha, archive_name, UNPACKED, item.kind))
+    return FileOutcome(item.original_name, item.origin, UNPACKED, None, "", sha)
+
+
+def _groups(items: Iterable[Incoming]) -> Iterator[list[Incoming]]:
+    """Consecutive incoming files of the same e-mail, zip or loose file."""
+    current: list[Incoming] = []
+    for item in items:
+        if current and item.group != current[0].group:
+            yield current
+            current = []
+        current.append(item)
+    if current:
+        yield current
+
+
+def _mark_superseded(batch: _Batch) -> None:
+    """A workbook taken in this batch that is not its unit's current submission is reported as superseded."""
+    current = batch.store.current_submissions()
+    for outcome in batch.report.files:
+        if outcome.outcome == TAKEN and outcome.unit in current and current[outcome.unit]["sha256"] != outcome.sha256:
+            outcome.outcome = SUPERSEDED
+            outcome.message = "该单位已有更晚报送的版本,本文件保留在历史记录中"
+
+
+def ingest_paths(
+    workspace: Workspace,
+    paths: list[Path],
+    on_file: Callable[[FileOutcome], None] | None = None,
+    review_handler: Callable | None = None,
+) -> IngestReport:
+    """Take every file under `paths`; returns the report (refusals are in it, never raised)."""
+    campaign = workspace.campaign()
+    rubric = workspace.rubric()
+    units = {u.name: u for u in workspace.units()}
+    report = IngestReport()
+    with Store.open(workspace.store_path) as store:
+        store.sync_units(units.values())
+        batch = _Batch(workspace, campaign, rubric, units, store,
+                       dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"), report, review_handler)
+        for group in _groups(intake.collect(paths)):
+            _process_group(batch, group, on_file or (lambda _: None))
+        _mark_superseded(batch)
+    return report

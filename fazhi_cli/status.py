@@ -1,0 +1,77 @@
+"""`fazhi status`: who has returned, who is missing, who has errors, days to the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.store import Store
+from fazhi_cli.validation import UnitResult, validate_store
+from fazhi_cli.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Version:
+    """One submission in a unit's history."""
+
+    received_at: str
+    original_name: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One unit's standing in the campaign."""
+
+    unit: Unit
+    returned: bool
+    received_at: dt.datetime | None
+    versions: tuple[Version, ...]
+    errors: int
+    warnings: int
+    materials: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """The campaign at a glance."""
+
+    title: str
+    deadline: dt.date
+    today: dt.date
+    units: tuple[UnitStatus, ...]
+    refused_files: int
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the deadline (negative once it has passed)."""
+        return (self.deadline - self.today).days
+
+    @property
+    def missing(self) -> list[UnitStatus]:
+        return [u for u in self.units if not u.returned]
+
+
+def campaign_status(workspace: Workspace, today: dt.date | None = None) -> StatusReport:
+    """Every unit's return, history, error and warning counts and materials; and the missing units."""
+    campaign, rubric, units = workspace.campaign(), workspace.rubric(), workspace.units()
+    with Store.open(workspace.store_path) as store:
+        report = validate_store(store, rubric, campaign, units)
+        results: dict[str, UnitResult] = {r.unit.name: r for r in report.results}
+        history = store.submissions()
+        statuses = []
+        for unit in units:
+            result = results.get(unit.name)
+            versions = tuple(
+                Version(h["received_at"], h["original_name"], result is not None and h["id"] == result.submission_id)
+                for h in history if h["unit"] == unit.name
+            )
+            materials = tuple(m["original_name"] for m in store.materials(unit.name))
+            statuses.append(UnitStatus(
+                unit=unit, returned=result is not None, received_at=result.received_at if result else None,
+                versions=versions, errors=result.errors if result else 0, warnings=result.warnings if result else 0,
+                materials=materials,
+            ))
+    return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
+                        len(report.refused))
