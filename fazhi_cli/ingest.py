@@ -42,9 +42,10 @@ DUPLICATE = "duplicate"
 REFUSED = "refused"
 MATERIAL = "material"
 UNPACKED = "unpacked"
+REVIEW = "review"
 OUTCOME_LABELS = {
     TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", MATERIAL: "附件材料",
-    UNPACKED: "已拆包",
+    UNPACKED: "已拆包", REVIEW: "复核打分表",
 }  # fmt: skip
 
 
@@ -102,6 +103,38 @@ def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
     return sha, relative
 
 
+def archive_file(archive: Path, source: Path, kind: str) -> tuple[str, str]:
+    """Keep a file too large to hold in memory: streamed into archive/ while hashed, then named by its SHA-256."""
+    archive.mkdir(parents=True, exist_ok=True)
+    temporary = archive / f"incoming.{os.getpid()}.part"
+    digest = hashlib.sha256()
+    with open(source, "rb") as reader, open(temporary, "wb") as writer:
+        while block := reader.read(1024 * 1024):
+            digest.update(block)
+            writer.write(block)
+        writer.flush()
+        os.fsync(writer.fileno())
+    sha = digest.hexdigest()
+    relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+    target = archive / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        temporary.unlink()
+    else:
+        os.replace(temporary, target)
+    return sha, relative
+
+
+def _keep(batch: _Batch, item: Incoming) -> tuple[str, str]:
+    """Keep an incoming file's bytes under archive/ (a too-large one streamed from its path)."""
+    if item.source is not None and not item.data:
+        try:
+            return archive_file(batch.workspace.archive, item.source, item.kind)
+        except OSError:
+            pass  # gone or unreadable since it was found: nothing more than its (empty) data can be kept
+    return archive_bytes(batch.workspace.archive, item.data, item.kind)
+
+
 def content_changes(expected: list[layout.Row], read: ReadWorkbook) -> list[ContentChange]:
     """Where the returned workbook's fixed content differs from the master rubric's rows."""
     if read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.fixed_rows():
@@ -154,15 +187,16 @@ class _Batch:
 
     def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
                unit: str | None = None, message: str | None = None) -> FileRecord:
+        size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
         return FileRecord(
-            sha256=sha, size=len(item.data), archive_name=archive_name, original_name=item.original_name,
+            sha256=sha, size=size, archive_name=archive_name, original_name=item.original_name,
             origin=item.origin, received_at=to_store_time(item.received_at),
             taken_at=to_store_time(dt.datetime.now(dt.UTC)), kind=kind, outcome=outcome, unit=unit,
             message=message, batch=self.batch_id,
         )
 
 
-def _refuse(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
+def refuse(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
             kind: str | None = None) -> FileOutcome:
     """Record a refused file (once per content) and report it."""
     if batch.store.file_by_sha(sha) is None:
@@ -198,17 +232,17 @@ def _take_workbook(batch: _Batch, item: Incoming, sha: str, archive_name: str) -
     try:
         read = read_workbook(io.BytesIO(item.data))
     except UnreadableWorkbook as problem:
-        return _refuse(batch, item, sha, archive_name, f"「{name}」{problem}。请重新保存为 .xlsx 后报送。")
+        return refuse(batch, item, sha, archive_name, f"「{name}」{problem}。请重新保存为 .xlsx 后报送。")
     if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME and batch.review_handler is not None:
         return batch.review_handler(batch, item, read, sha, archive_name)
     problem = _identity_problem(batch, name, read.identity)
     if problem is not None:
-        return _refuse(batch, item, sha, archive_name, problem)
+        return refuse(batch, item, sha, archive_name, problem)
     unit = batch.units[read.identity[layout.ID_UNIT]]
     if read.structure_problems:
         detail = ";".join(read.structure_problems)
         message = f"「{name}」{detail}。请使用下发的原表填报,不要删除或改名工作表。"
-        return _refuse(batch, item, sha, archive_name, message, unit.name)
+        return refuse(batch, item, sha, archive_name, message, unit.name)
     if batch.store.submission_by_sha(sha) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
     expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
@@ -230,7 +264,7 @@ def _take_other(batch: _Batch, item: Incoming, sha: str, archive_name: str, grou
     if refusal is None:
         refusal = (f"「{item.original_name}」不是自评表(Excel 工作簿),已存档。"
                    "如为佐证材料,请与本单位自评表放在同一封邮件或同一个压缩包中报送。")
-    return _refuse(batch, item, sha, archive_name, refusal)
+    return refuse(batch, item, sha, archive_name, refusal)
 
 
 def _process_group(batch: _Batch, items: list[Incoming], on_file: Callable[[FileOutcome], None]) -> None:
@@ -239,11 +273,11 @@ def _process_group(batch: _Batch, items: list[Incoming], on_file: Callable[[File
     others = [i for i in items if i not in workbooks]
     group_units: list[str] = []
     for item in [*[i for i in others if i.is_container], *workbooks, *[i for i in others if not i.is_container]]:
-        sha, archive_name = archive_bytes(batch.workspace.archive, item.data, item.kind)
+        sha, archive_name = _keep(batch, item)
         if item.is_container:
             outcome = _container(batch, item, sha, archive_name)
         elif item.problem is not None:
-            outcome = _refuse(batch, item, sha, archive_name, item.problem)
+            outcome = refuse(batch, item, sha, archive_name, item.problem)
         elif item in workbooks:
             outcome = _take_workbook(batch, item, sha, archive_name)
             if outcome.unit and outcome.outcome != REFUSED:
@@ -256,7 +290,7 @@ def _process_group(batch: _Batch, items: list[Incoming], on_file: Callable[[File
 
 def _container(batch: _Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
     if item.problem is not None:
-        return _refuse(batch, item, sha, archive_name, item.problem)
+        return refuse(batch, item, sha, archive_name, item.problem)
     if batch.store.file_by_sha(sha) is None:
         batch.store.record_file(batch.record(item, sha, archive_name, UNPACKED, item.kind))
     return FileOutcome(item.original_name, item.origin, UNPACKED, None, "", sha)

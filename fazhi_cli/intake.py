@@ -81,6 +81,7 @@ class Incoming:
     kind: str
     is_container: bool = False
     problem: str | None = None
+    source: Path | None = None  # a file too large to read into memory: where its bytes are to be kept from
 
 
 @dataclass(frozen=True)
@@ -665,7 +666,8 @@ def collect(paths: Iterable[Path]) -> Iterator[Incoming]:
     message's Date header); zip archives yield their members (GBK names decoded); a container inside a
     container is unpacked, one level deeper is refused. Office lock files ("~$…") are skipped everywhere,
     hidden dot files inside folders and archives. Problems never raise: they are the `problem` of an
-    `Incoming`. A file that is missing, unreadable or over MAX_FILE_BYTES comes with empty `data`.
+    `Incoming`. A file that is missing, unreadable or over MAX_FILE_BYTES comes with empty `data` (one over
+    MAX_FILE_BYTES names its path in `source`, so that its bytes can still be kept).
     """
     for path in paths:
         yield from _collect_path(Path(path), explicit=True, ancestors=frozenset())
@@ -719,7 +721,8 @@ def _collect_file(path: Path, info: os.stat_result) -> Iterator[Incoming]:
     if too_large or len(data) > MAX_FILE_BYTES:  # the file may have grown since stat()
         ctx = _Context(f"文件 {path}", None, received_at, f"path:{path.absolute()}", 0)
         size = max(info.st_size, len(data))
-        yield _incoming(b"", shown, ctx, sniff(data[:_SNIFF_BYTES], shown), problem=_too_large_message(shown, size))
+        kind = sniff(data[:_SNIFF_BYTES], shown)
+        yield _incoming(b"", shown, ctx, kind, problem=_too_large_message(shown, size), source=path)
         return
     kind = sniff(data, shown)
     prefix = kind if kind in ("zip", "eml") else "file"
@@ -754,6 +757,7 @@ def _incoming(
     container: bool = False,
     problem: str | None = None,
     received_at: datetime | None = None,
+    source: Path | None = None,
 ) -> Incoming:
     """An Incoming placed by its context."""
     return Incoming(
@@ -765,6 +769,7 @@ def _incoming(
         kind=kind,
         is_container=container,
         problem=problem,
+        source=source,
     )
 
 

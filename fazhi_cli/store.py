@@ -270,3 +270,23 @@ class Store:
     def units(self) -> list[sqlite3.Row]:
         """The units recorded in the store."""
         return list(self.db.execute("SELECT * FROM units ORDER BY name"))
+
+    def record_reviews(self, record: FileRecord, rows: Iterable[tuple[str, str, object, str | None]]) -> int:
+        """Record a review sheet and its values (unit, ref, raw, cell) in one transaction."""
+        with self.transaction() as db:
+            file_id = _record_file(db, record)
+            db.executemany(
+                "INSERT INTO reviews (unit, ref, raw, cell, file_id, taken_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(unit, ref, json.dumps(raw, ensure_ascii=False), cell, file_id, record.taken_at)
+                 for unit, ref, raw, cell in rows],
+            )
+            return file_id
+
+    def office_values(self) -> dict[str, dict[str, StoredValue]]:
+        """The office's latest value per unit and ref (later review sheets override earlier ones)."""
+        latest: dict[str, dict[str, StoredValue]] = {}
+        for row in self.db.execute("SELECT unit, ref, raw, cell FROM reviews ORDER BY id"):
+            raw = None if row["raw"] is None else json.loads(row["raw"])
+            latest.setdefault(row["unit"], {})[row["ref"]] = StoredValue(row["ref"], "office", raw, row["cell"])
+        return latest
+

@@ -78,8 +78,8 @@ class Interpreted:
 
 
 def _message(unit: str, cell: str | None, text: str) -> str:
-    where = cell or ""
-    return f"【{unit}】{where}:{text}"
+    where = f"{cell}:" if cell else ""
+    return f"【{unit}】{where}{text}"
 
 
 def _fact_ids(rule: Rule) -> list[str]:
@@ -233,9 +233,10 @@ def validate_submission(
 ) -> tuple[Interpreted, list[Finding]]:
     """Every finding for one submission, errors first, in rubric order within each severity."""
     out = interpret(unit, type_rubric, rubric, values)
+    missing_rows = {c.ref for c in changes if c.what == "missing"}
     findings = [
         *check_content(unit, changes),
-        *out.findings,
+        *(f for f in out.findings if f.ref not in missing_rows),  # a deleted row is reported once, as missing
         *check_ceilings(unit, type_rubric, values, out),
         *check_bonus_evidence(unit, rubric, values, out),
         *check_deadline(unit, received_at, deadline),

@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -21,6 +22,11 @@ from fazhi_cli.domain.numbers import NotANumber, normalise_text, parse_decimal
 from fazhi_cli.workbook import layout
 
 MAX_ROWS = 600
+# what openpyxl raises for files that are not readable workbooks (FACTS.md, "Bad inputs")
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError, ValueError)
+# a part whose zip CRC is sound but whose XML is malformed, or an attribute of the wrong type (sheetId="abc"),
+# makes openpyxl raise these while parsing
+PARSE_ERRORS = (ParseError, TypeError)
 MAX_COLUMNS = 40
 
 
@@ -121,12 +127,16 @@ def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=False, keep_vba=False)
     except (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏或不是 Excel 工作簿(.xlsx)") from exc
+    except PARSE_ERRORS as exc:
+        raise UnreadableWorkbook("文件已损坏(内部数据格式错误)") from exc
     except ValueError as exc:  # defusedxml refuses entity tricks with a ValueError
         raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
     try:
         return _read_open_workbook(workbook)
     except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏(部分内容无法解压)") from exc
+    except PARSE_ERRORS as exc:
+        raise UnreadableWorkbook("文件已损坏(内部数据格式错误)") from exc
     except ValueError as exc:
         raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
     finally:
@@ -159,8 +169,9 @@ def _read_identity(sheet) -> dict[str, str]:
     return identity
 
 
-def _find_header(rows: list[tuple], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
-    """The 0-based index of the header row within the first rows, and the column index of each title."""
+def find_header(rows: list[tuple], required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    """The 0-based index of the header row within the first rows that holds every required title, and the
+    0-based column of each title; None when no such row exists."""
     for index, row in enumerate(rows[: layout.HEADER_SEARCH_ROWS]):
         titles = {normalise_text(v): col for col, v in enumerate(row) if isinstance(v, str)}
         if all(title in titles for title in required):
@@ -170,7 +181,7 @@ def _find_header(rows: list[tuple], required: tuple[str, ...]) -> tuple[int, dic
 
 def _read_scores(sheet, result: ReadWorkbook) -> None:
     rows = _sheet_rows(sheet)
-    found = _find_header(rows, layout.REQUIRED_SCORE_COLUMNS)
+    found = find_header(rows, layout.REQUIRED_SCORE_COLUMNS)
     if found is None:
         result.structure_problems.append(
             f"“{layout.SHEET_SCORES}”表的前 {layout.HEADER_SEARCH_ROWS} 行中找不到表头"
@@ -211,7 +222,7 @@ def _read_scores(sheet, result: ReadWorkbook) -> None:
 
 def _read_tasks(sheet, result: ReadWorkbook) -> None:
     rows = _sheet_rows(sheet)
-    found = _find_header(rows, ("序号", layout.TASK_STATUS_COLUMN))
+    found = find_header(rows, ("序号", layout.TASK_STATUS_COLUMN))
     if found is None:
         return
     header_index, columns = found

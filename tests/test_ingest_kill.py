@@ -1,0 +1,66 @@
+"""Killing `fazhi ingest` with SIGKILL in the middle of a batch leaves the store consistent, the originals
+intact, and a rerun completes the batch."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from workbook_helpers import varied_answers
+
+from fazhi_cli.roster_io import load_roster
+from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.workbook.filler import fill_workbook
+
+
+def count(db_path: Path, sql: str) -> int:
+    with sqlite3.connect(db_path, timeout=30) as db:
+        return db.execute(sql).fetchone()[0]
+
+
+def test_kill_minus_nine_mid_batch_then_rerun(cli, workspace, tmp_path):
+    assert cli("generate", cwd=workspace).code == 0
+    rubric = builtin_rubric()
+    units = load_roster(workspace / "units.xlsx")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for index, unit in enumerate(units):
+        source = workspace / "outbox" / f"2017年度法治政府建设自评表_{unit.name}.xlsx"
+        fill_workbook(source, batch / f"{index:02d}.xlsx", varied_answers(rubric, unit.type, index))
+    originals = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()}
+
+    process = subprocess.Popen([sys.executable, "-m", "fazhi_cli", "ingest", str(batch)], cwd=workspace,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    archive = workspace / "archive"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and sum(1 for _ in archive.rglob("*.xlsx")) < 8:
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    db_path = workspace / "fazhi.db"
+    taken_before_rerun = count(db_path, "SELECT COUNT(*) FROM submissions")
+    assert taken_before_rerun < len(units), "the batch finished before the kill; the test proved nothing"
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        orphans = db.execute(
+            "SELECT COUNT(*) FROM submissions s WHERE NOT EXISTS "
+            "(SELECT 1 FROM submission_values v WHERE v.submission_id = s.id)"
+        ).fetchone()[0]
+        assert orphans == 0
+        for archive_name, sha in db.execute("SELECT archive_name, sha256 FROM files"):
+            assert hashlib.sha256((archive / archive_name).read_bytes()).hexdigest() == sha
+
+    rerun = cli("ingest", batch, cwd=workspace)
+    assert rerun.code == 0, rerun.err
+    assert count(db_path, "SELECT COUNT(*) FROM submissions") == len(units)
+    assert count(db_path, "SELECT COUNT(DISTINCT unit) FROM submissions") == len(units)
+    assert count(db_path, "SELECT COUNT(*) FROM files") == len(units)  # nothing recorded twice
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()} == originals
