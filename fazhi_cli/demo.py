@@ -1,14 +1,52 @@
-"""The demo campaign: the whole year-end run on the sample data, in a folder of its own."""
+"""The demo campaign: the whole year-end run on the sample data, in a folder of its own.
+
+`fill_demo_returns` plays the units: deterministic (seeded) but varied facts and scores, a few typical
+mistakes, one broken file, one resubmission, an e-mail with a GB2312-encoded attachment name and a zip
+from a township office with GBK names. The rest is the product's own commands, in order.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import os
+import random
 import shutil
+import zipfile
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 
+import openpyxl
+
+from fazhi_cli.domain import scoring
+from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
+from fazhi_cli.review import SHEET_REVIEW, write_review_sheets
+from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workspace import Workspace, create_workspace
 
 DEMO_MARKER = ".fazhi-demo"
+SEED = 2017
+CHINA = dt.timezone(dt.timedelta(hours=8))
+NOT_RETURNING = ("区统计局", "区旅游局", "沙坝乡", "紫云乡", "青牛乡")
+BROKEN = "区水务局"  # sends a truncated file and nothing else
+RESUBMITS = "区交通运输局"  # first with a mistake, then corrected
+ABOVE_CEILING = "区住建局"
+TEXT_SCORE = "王家镇"
+NO_NOTE = "区农业局"
+SCRIPT_NOTE = "区商务局"
+FORMULA_NOTE = "区林业局"
+LATE = "明觉乡"
+BY_EMAIL = ("区发改局",)
+ZIPPED = ("元坝镇", "卫子镇", "昭化镇", "拣银岩街道")
+REASONS = ("部分制度未及时修订", "个别案卷归档不规范", "宣传报道数量不足", "培训计划执行不到位",
+           "部分事项网上运行不及时", "台账资料不完整")
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+            b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+TASK_NOTES = ("已按要求完成", "已制定方案并组织实施", "正在推进,预计年底完成", "")
 
 
 def prepare_demo_folder(root: Path) -> None:
@@ -29,3 +67,190 @@ def create_demo_workspace(root: Path) -> Workspace:
     workspace, _, _ = create_workspace(root)
     (root / DEMO_MARKER).write_text("fazhi demo workspace; `fazhi demo` may delete and recreate it\n", "utf-8")
     return workspace
+
+
+def demo_answers(rubric: Rubric, unit: Unit, rng: random.Random) -> Answers:
+    """What a conscientious unit reports: mostly clean facts, honest scores, reasons for lost points."""
+    answers = Answers()
+    type_rubric = rubric.for_type(unit.type)
+    for item in type_rubric.items:
+        for rule in item.rules:
+            if rule.kind == "flag":
+                answers.facts[rule.id] = "是" if rng.random() < 0.08 else "否"
+            elif rule.kind == "count":
+                answers.facts[rule.id] = rng.choices([0, 1, 2], weights=[85, 12, 3])[0]
+            else:
+                for month in rule.month_ids():
+                    answers.facts[month] = rng.choices([3, 2, 1, 0], weights=[30, 60, 8, 2])[0]
+        facts = _facts(answers)
+        ceiling = scoring.item_ceiling(item, facts)
+        modesty = type(ceiling)(rng.choice(["0", "0", "0", "0.5", "1"]))
+        score = max(type(ceiling)(0), ceiling - modesty)
+        answers.scores[item.id] = float(score)
+        if score < item.max:
+            answers.notes[item.id] = rng.choice(REASONS)
+    if rng.random() < 0.15:
+        claim = rng.choice(["B1", "B2"])
+        answers.facts[claim] = "是"
+        answers.evidence[claim] = "示范单位命名文件.pdf"
+    answers.facts["P1"] = rng.choices([0, 1], weights=[92, 8])[0]
+    answers.facts["P2"] = 0
+    for task in rubric.tasks_for(unit.name, unit.type):
+        status = rng.choices(["已完成", "推进中", "未启动"], weights=[80, 17, 3])[0]
+        answers.tasks[task.number] = (status, rng.choice(TASK_NOTES))
+    return answers
+
+
+def _facts(answers: Answers) -> dict[str, bool | int]:
+    return {k: (v == "是") if isinstance(v, str) else int(v) for k, v in answers.facts.items()}
+
+
+def _with_mistakes(unit: Unit, rubric: Rubric, answers: Answers) -> Answers:
+    """The typical mistakes a few units make."""
+    type_rubric = rubric.for_type(unit.type)
+    if unit.name in (ABOVE_CEILING, RESUBMITS):
+        ruled = next(i for i in type_rubric.items if i.rules and i.rules[0].kind == "count")
+        answers.facts[ruled.rules[0].id] = 2
+        answers.scores[ruled.id] = float(ruled.max)
+    if unit.name == TEXT_SCORE:
+        answers.scores[type_rubric.items[1].id] = "八分"
+    if unit.name == NO_NOTE:
+        first = type_rubric.items[0]
+        answers.scores[first.id] = float(first.max) - 1
+        answers.notes.pop(first.id, None)
+    if unit.name == SCRIPT_NOTE:
+        first = type_rubric.items[0]
+        answers.scores[first.id] = float(first.max) - 1
+        answers.notes[first.id] = "<script>alert('x')</script>会议记录缺失"
+    if unit.name == FORMULA_NOTE:
+        first = type_rubric.items[0]
+        answers.scores[first.id] = float(first.max) - 1
+        answers.notes[first.id] = "=1+1 制度文件待补充"
+    return answers
+
+
+def _set_time(path: Path, moment: dt.datetime) -> None:
+    stamp = moment.timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+@dataclass(frozen=True)
+class DemoReturns:
+    """Where the demo's returned files are and what they hold."""
+
+    folder: Path
+    files: int
+
+
+def fill_demo_returns(workspace: Workspace, folder: Path) -> DemoReturns:
+    """Write the units' returned files into `folder`: loose workbooks, an e-mail, a zip, a broken file."""
+    rng = random.Random(SEED)
+    rubric, campaign = workspace.rubric(), workspace.campaign()
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / ".staging"
+    staging.mkdir(exist_ok=True)
+    base = dt.datetime(campaign.year, 12, 1, 9, 0, tzinfo=CHINA)
+    filled: dict[str, Path] = {}
+    for index, unit in enumerate(workspace.units()):
+        answers = demo_answers(rubric, unit, rng)
+        if unit.name in NOT_RETURNING or unit.name == BROKEN:
+            continue
+        answers = _with_mistakes(unit, rubric, answers)
+        source = workspace.outbox / f"{campaign.year}年度法治政府建设自评表_{unit.name}.xlsx"
+        target = staging / f"{index:02d}.xlsx"
+        fill_workbook(source, target, answers)
+        filled[unit.name] = target
+        if unit.name == RESUBMITS:
+            corrected = staging / f"{index:02d}-v2.xlsx"
+            ruled = next(i for i in rubric.for_type(unit.type).items if i.rules and i.rules[0].kind == "count")
+            answers.scores[ruled.id] = float(scoring.item_ceiling(ruled, _facts(answers)))
+            answers.notes[ruled.id] = "已按核实情况修改"
+            fill_workbook(source, corrected, answers)
+            filled[unit.name + "#2"] = corrected
+    count = 0
+    for position, (key, path) in enumerate(sorted(filled.items())):
+        name = key.split("#")[0]
+        if name in BY_EMAIL or name in ZIPPED:
+            continue
+        suffix = "(修改版)" if key.endswith("#2") else ""
+        target = folder / f"{name}自评表{suffix}.xlsx"
+        shutil.move(path, target)
+        day = dt.timedelta(days=position % 9, hours=position % 7)
+        moment = base + day + (dt.timedelta(days=1) if key.endswith("#2") else dt.timedelta())
+        if name == LATE:
+            moment = dt.datetime(campaign.year, 12, 12, 16, 30, tzinfo=CHINA)
+        _set_time(target, moment)
+        count += 1
+    count += _write_email(folder / "回执-区发改局.eml", {n: filled[n] for n in BY_EMAIL},
+                          dt.datetime(campaign.year, 12, 8, 10, 15, tzinfo=CHINA))
+    count += _write_zip(folder / "乡镇自评表.zip", {n: filled[n] for n in ZIPPED},
+                        dt.datetime(campaign.year, 12, 9, 17, 40, tzinfo=CHINA))
+    broken = folder / f"{BROKEN}自评表.xlsx"
+    source = workspace.outbox / f"{campaign.year}年度法治政府建设自评表_{BROKEN}.xlsx"
+    broken.write_bytes(source.read_bytes()[:4000])
+    _set_time(broken, base + dt.timedelta(days=5))
+    shutil.rmtree(staging)
+    return DemoReturns(folder, count + 1)
+
+
+def _write_email(path: Path, workbooks: dict[str, Path], moment: dt.datetime) -> int:
+    """An e-mail from a unit office: its workbook (GB2312-encoded name) and its 工作总结 as a PDF."""
+    message = EmailMessage()
+    message["From"] = "unit03@example.invalid"
+    message["To"] = "fazhiban@example.invalid"
+    message["Subject"] = "法治政府建设自评表及工作总结"
+    message["Date"] = format_datetime(moment)
+    message.set_content("法制办:附件为我单位自评表和年度法治政府建设工作总结,请查收。")
+    for unit, workbook in workbooks.items():
+        message.add_attachment(workbook.read_bytes(), maintype="application",
+                               subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               filename=("gb2312", "", f"{unit}自评表.xlsx"))
+        message.add_attachment(DEMO_PDF, maintype="application", subtype="pdf",
+                               filename=("gb2312", "", f"{unit}2017年度法治政府建设工作总结.pdf"))
+    path.write_bytes(message.as_bytes())
+    return 1
+
+
+def _write_zip(path: Path, workbooks: dict[str, Path], moment: dt.datetime) -> int:
+    """A township office's zip, written like a Chinese Windows tool: GBK names without the UTF-8 flag.
+
+    zipfile always flags non-ASCII names as UTF-8, so members are written under ASCII placeholders of the
+    same byte length, which are then replaced by the GBK bytes in the local and central headers.
+    """
+    buffer = io.BytesIO()
+    swaps = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, (unit, workbook) in enumerate(workbooks.items()):
+            gbk = f"{unit}自评表.xlsx".encode("gbk")
+            placeholder = f"@{number:03d}".ljust(len(gbk), "~").encode("ascii")
+            info = zipfile.ZipInfo(placeholder.decode("ascii"), date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, workbook.read_bytes())
+            swaps.append((placeholder, gbk))
+    data = buffer.getvalue()
+    for placeholder, gbk in swaps:
+        data = data.replace(placeholder, gbk)
+    path.write_bytes(data)
+    _set_time(path, moment)
+    return 1
+
+
+def office_review(workspace: Workspace, folder: Path) -> list[Path]:
+    """The office's 集中考核: write the review sheets and change a few scores, as the clerk would."""
+    sheets = write_review_sheets(workspace)
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for number, sheet_path in enumerate(sheets):
+        book = openpyxl.load_workbook(sheet_path)
+        sheet = book[SHEET_REVIEW]
+        # the header row holds 单位名称; lower the second item of the first two units by one point
+        header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "单位名称")
+        for line in (header + 1, header + 2):
+            cell = sheet.cell(line, 3)
+            if isinstance(cell.value, int | float) and cell.value >= 1:
+                cell.value = cell.value - 1
+        target = folder / sheet_path.name
+        book.save(target)
+        _set_time(target, dt.datetime.now(CHINA) - dt.timedelta(minutes=number))
+        changed.append(target)
+    return changed

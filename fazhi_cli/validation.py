@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
 from fazhi_cli.domain.checks import ERROR, WARNING, ContentChange, Finding, Interpreted, Value, validate_submission
+from fazhi_cli.domain.review_checks import office_scores
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
@@ -41,6 +43,7 @@ class UnitResult:
     values: dict[tuple[str, str], Value]
     interpreted: Interpreted
     findings: list[Finding]
+    office: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -73,17 +76,24 @@ def load_values(store: Store, submission_id: int) -> dict[tuple[str, str], Value
 
 
 def check_unit(
-    unit: Unit, rubric: Rubric, campaign: Campaign, row, values: dict[tuple[str, str], Value], versions: int
+    unit: Unit,
+    rubric: Rubric,
+    campaign: Campaign,
+    row,
+    values: dict[tuple[str, str], Value],
+    versions: int,
+    reviews: dict[str, Value] | None = None,
 ) -> UnitResult:
-    """Check one unit's submission (a store row with its values)."""
+    """Check one unit's submission (a store row with its values) and the office's review values for it."""
     changes = [ContentChange(**c) for c in json.loads(row["changes"])]
     received = dt.datetime.fromisoformat(row["received_at"])
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
     interpreted, findings = validate_submission(
         unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
     )
+    office = office_scores(unit.name, rubric.for_type(unit.type), rubric, reviews or {}, interpreted.facts)
     return UnitResult(unit, row["id"], row["archive_name"], row["original_name"], received, versions, values,
-                      interpreted, findings)
+                      interpreted, findings + office.findings, office.values)
 
 
 def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit]) -> ValidationReport:
@@ -91,12 +101,16 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     report = ValidationReport()
     current = store.current_submissions()
     history = store.submissions()
+    office = store.office_values()
     for unit in units:
         row = current.get(unit.name)
         if row is None:
             continue
         versions = sum(1 for h in history if h["unit"] == unit.name)
-        report.results.append(check_unit(unit, rubric, campaign, row, load_values(store, row["id"]), versions))
+        reviews = {ref: Value(v.raw, v.cell) for ref, v in office.get(unit.name, {}).items()}
+        report.results.append(
+            check_unit(unit, rubric, campaign, row, load_values(store, row["id"]), versions, reviews)
+        )
     for refused in store.refused_files():
         later = current.get(refused["unit"]) if refused["unit"] else None
         if later is not None and later["taken_at"] >= refused["taken_at"]:

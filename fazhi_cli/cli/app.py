@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from fazhi_cli import __version__
-from fazhi_cli.cli import campaign_cmd, generate_cmd, returns_cmd, rubric_cmd
+from fazhi_cli.cli import campaign_cmd, demo_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
 from fazhi_cli.cli.output import console, report_error
-from fazhi_cli.demo import create_demo_workspace
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.safety import require_defusedxml
 
@@ -30,25 +27,10 @@ app.command("generate")(generate_cmd.generate)
 app.command("ingest")(returns_cmd.ingest)
 app.command("validate")(returns_cmd.validate)
 app.command("status")(returns_cmd.status)
-
-
-@app.command("demo")
-def demo(folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区文件夹(默认 fazhi-demo)。")) -> None:
-    """用示例数据演示年终考核全流程。
-
-    示例:
-
-      fazhi demo
-
-      fazhi demo /tmp/演示
-    """
-    workspace = create_demo_workspace(folder)
-    rubric = workspace.rubric()
-    units = workspace.units()
-    console.print(f"[green]✓[/] 演示工作区:{escape(str(workspace.root))}")
-    for unit_type in rubric.types:
-        console.print(rubric_cmd.rubric_tree(rubric, unit_type))
-    console.print(campaign_cmd.units_table(units))
+app.command("review-sheet")(results_cmd.review_sheet)
+app.command("score")(results_cmd.score)
+app.command("report")(results_cmd.report)
+app.command("demo")(demo_cmd.demo)
 
 
 @app.command("version")

@@ -1,0 +1,110 @@
+"""`fazhi review-sheet`, `fazhi score` and `fazhi report`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from rich.markup import escape
+from rich.table import Table
+
+from fazhi_cli.cli.common import JsonOption, WorkspaceOption
+from fazhi_cli.cli.output import console, note, print_json
+from fazhi_cli.domain.results import MISSING
+from fazhi_cli.report import write_reports
+from fazhi_cli.review import write_review_sheets
+from fazhi_cli.scores import Scoreboard, compute_scores, score_json
+from fazhi_cli.workspace import Workspace
+
+BASIS_LABELS = {"self": "自评", "assessed": "核定", "mixed": "部分核定", None: ""}
+
+
+def review_sheet(workspace: Path = WorkspaceOption) -> None:
+    """生成复核打分表(每种单位类型一份),放在工作区的 review/ 文件夹。
+
+    每行一个已报送单位,预填当前计分;法制办改写需要调整的得分后,用 fazhi ingest 收回,
+    核定得分即取代自评得分。再次生成时预填的是已核定的得分,不会丢失。
+
+    示例:
+
+      fazhi review-sheet
+
+      fazhi ingest review/2017年度法治政府建设复核打分表_区级部门.xlsx
+    """
+    for path in write_review_sheets(Workspace.find(workspace)):
+        console.print(f"[green]✓[/] 已生成 {escape(str(path))}")
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def scores_table(board: Scoreboard, unit_type: str) -> Table:
+    """A ranked table of one unit type (section subtotals are in the Excel summary)."""
+    type_rubric = board.rubric.for_type(unit_type)
+    graded = bool(board.campaign.grades)
+    table = Table(title=f"{escape(board.campaign.title)} — {type_rubric.label}", title_justify="left")
+    table.add_column("名次", justify="right", no_wrap=True)
+    table.add_column("单位", no_wrap=True)
+    for column in ("自评", "加分", "扣分", "总分", "折算分"):
+        table.add_column(column, justify="right", no_wrap=True)
+    if graded:
+        table.add_column("等次", no_wrap=True)
+    table.add_column("依据", no_wrap=True)
+    table.add_column("备注")
+    for r in board.of_type(unit_type):
+        if r.status == MISSING:
+            continue
+        remark = f"[red]暂定:{r.errors} 个错误[/]" if r.provisional else ""
+        row = [str(r.rank), escape(r.unit), _fmt(r.self_total), _fmt(r.bonus), _fmt(r.penalty),
+               f"[bold]{_fmt(r.total)}[/]", _fmt(r.converted)]
+        if graded:
+            row.append(escape(r.grade or ""))
+        table.add_row(*row, BASIS_LABELS[r.basis], remark)
+    missing = [r.unit for r in board.of_type(unit_type) if r.status == MISSING]
+    if missing:
+        table.caption = f"未报送(不排名){len(missing)} 个:{'、'.join(missing)}"
+        table.caption_justify = "left"
+    return table
+
+
+def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
+    """计算各单位得分和排名(按单位类型分别排名)。
+
+    有核定得分的项目按核定得分计,否则按自评得分(不超过其填报情形对应的得分上限)计;
+    总分 = 各项得分 + 特别加分 − 特别扣分;折算分 = 总分 × 权重 / 100。
+    未报送的单位列为“未报送”,不参加排名;尚有校验错误的单位标为“暂定”。
+
+    示例:
+
+      fazhi score
+
+      fazhi score --json > 得分.json
+    """
+    board = compute_scores(Workspace.find(workspace))
+    if as_json:
+        print_json(score_json(board))
+        return
+    for unit_type in board.rubric.types:
+        console.print(scores_table(board, unit_type))
+    provisional = sum(1 for r in board.results if r.provisional)
+    if provisional:
+        note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误,fazhi validate 查看)。")
+
+
+def report(workspace: Path = WorkspaceOption) -> None:
+    """生成考核结果:汇总表(Excel)、区级汇总页 summary.html 和每个单位的反馈页,放在 reports/。
+
+    汇总表按单位类型分别排名,含明细、自评与核定对比、未报送单位和总分图表;
+    反馈页列出逐项得分、扣分情形、需要改进的方面和工作任务进展。
+    工作区中若有 templates/ 文件夹,其中的同名模板优先使用,可据此调整措辞。
+
+    示例:
+
+      fazhi report
+    """
+    files = write_reports(Workspace.find(workspace))
+    console.print(f"[green]✓[/] 汇总表:{escape(str(files.summary_workbook))}")
+    console.print(f"[green]✓[/] 汇总页:{escape(str(files.summary_page))}")
+    feedback = files.summary_page.parent / "feedback"
+    console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {escape(str(feedback))}")

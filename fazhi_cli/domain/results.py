@@ -1,0 +1,147 @@
+"""Results: each unit's item scores on the right basis, subtotals, bonus, penalty, total, rank, converted
+score and grade — pure functions over the interpreted submission and the office's values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from fazhi_cli.domain import scoring
+from fazhi_cli.domain.numbers import cents
+from fazhi_cli.domain.review_checks import BONUS, PENALTY
+from fazhi_cli.domain.rubric import Rubric, UnitTypeRubric
+
+SCORED = "scored"
+MISSING = "missing"
+SELF = "self"
+ASSESSED = "assessed"
+MIXED = "mixed"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item of one unit: what the unit claimed, what its facts allow, what the office set, what counts."""
+
+    item_id: str
+    max: Decimal
+    claimed: Decimal | None
+    ceiling: Decimal
+    office: Decimal | None
+    score: Decimal
+    deduction: Decimal
+
+    @property
+    def basis(self) -> str:
+        return ASSESSED if self.office is not None else SELF
+
+    @property
+    def self_score(self) -> Decimal:
+        """The self score as it counts (missing 0, capped at the ceiling)."""
+        return scoring.effective_item_score(self.claimed, self.ceiling)
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """One unit's result. Missing units have status `missing` and no items, total or rank."""
+
+    unit: str
+    type: str
+    status: str
+    items: dict[str, ItemResult] = field(default_factory=dict)
+    subtotals: dict[str, Decimal] = field(default_factory=dict)
+    bonus: Decimal = Decimal(0)
+    penalty: Decimal = Decimal(0)
+    self_bonus: Decimal = Decimal(0)
+    self_penalty: Decimal = Decimal(0)
+    total: Decimal | None = None
+    self_total: Decimal | None = None
+    errors: int = 0
+    rank: int | None = None
+    converted: Decimal | None = None
+    grade: str | None = None
+
+    @property
+    def basis(self) -> str | None:
+        """self, assessed or mixed: whether the office's values replaced the self scores."""
+        if self.status != SCORED:
+            return None
+        office = [i.office is not None for i in self.items.values()]
+        if all(office):
+            return ASSESSED
+        return MIXED if any(office) else SELF
+
+    @property
+    def provisional(self) -> bool:
+        """A result with unresolved validation errors may still change."""
+        return self.errors > 0
+
+
+def score_unit(
+    unit: str,
+    type_rubric: UnitTypeRubric,
+    rubric: Rubric,
+    facts: Mapping[str, bool | int],
+    claimed: Mapping[str, Decimal | None],
+    office: Mapping[str, Decimal],
+    errors: int,
+) -> UnitResult:
+    """Score one returned unit: item by item on the office's value where there is one, else the self score."""
+    items = {}
+    for item in type_rubric.items:
+        ceiling = scoring.item_ceiling(item, facts)
+        own = claimed.get(item.id)
+        office_value = office.get(item.id)
+        counted = cents(office_value) if office_value is not None else scoring.effective_item_score(own, ceiling)
+        items[item.id] = ItemResult(item.id, item.max, own, ceiling, office_value, counted,
+                                    scoring.item_deduction(item, facts))
+    subtotals = {
+        section.id: sum((items[i.id].score for i in section.items), Decimal(0)) for section in type_rubric.sections
+    }
+    self_bonus = scoring.special_bonus(rubric.special, facts)
+    self_penalty = scoring.special_penalty(rubric.special, facts)
+    bonus = office.get(BONUS, self_bonus)
+    penalty = office.get(PENALTY, self_penalty)
+    return UnitResult(
+        unit=unit,
+        type=type_rubric.type,
+        status=SCORED,
+        items=items,
+        subtotals=subtotals,
+        bonus=bonus,
+        penalty=penalty,
+        self_bonus=self_bonus,
+        self_penalty=self_penalty,
+        total=scoring.total_score((i.score for i in items.values()), bonus, penalty),
+        self_total=scoring.total_score((i.self_score for i in items.values()), self_bonus, self_penalty),
+        errors=errors,
+    )
+
+
+def missing_unit(unit: str, unit_type: str) -> UnitResult:
+    """A unit that returned nothing: listed as 未报送, unranked."""
+    return UnitResult(unit=unit, type=unit_type, status=MISSING)
+
+
+def rank_and_convert(
+    results: Iterable[UnitResult], weight: Decimal, bands: Iterable[tuple[str, Decimal]] = ()
+) -> list[UnitResult]:
+    """Competition ranks within each unit type, converted scores and grades; missing units stay unranked."""
+    results = list(results)
+    bands = list(bands)
+    ranks: dict[str, int] = {}
+    for unit_type in {r.type for r in results}:
+        totals = {r.unit: r.total for r in results if r.type == unit_type and r.total is not None}
+        ranks.update(scoring.competition_ranks(totals))
+    ranked = []
+    for result in results:
+        if result.total is None:
+            ranked.append(result)
+            continue
+        ranked.append(replace(
+            result,
+            rank=ranks[result.unit],
+            converted=scoring.converted_score(result.total, weight),
+            grade=scoring.grade_for(result.total, bands),
+        ))
+    return ranked

@@ -1,0 +1,447 @@
+"""The ranked Excel summary (`<年度>年度法治政府建设考核结果汇总.xlsx`) written from a Scoreboard.
+
+Sheets, in order:
+
+- `区级部门排名`, `乡镇(街道)排名`: one ranked table per unit type (section subtotals, special bonus and
+  deduction, total, converted score, grade when the campaign defines bands, basis, remarks) and a native
+  bar chart of the totals below the table.
+- `明细-区级部门`, `明细-乡镇(街道)`: every item's counted score per unit (office values shaded).
+- `自评与核定对比`: the items where the counted score is not what the unit claimed, and every unit's totals.
+- `未报送`: the units that returned nothing, with their contacts from the roster.
+
+No arithmetic happens here: every number comes from the Scoreboard (the domain computed it). Numbers
+are written as numbers (two decimals); every piece of unit-supplied text is written as text.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from fazhi_cli.domain.numbers import cents
+from fazhi_cli.domain.results import ASSESSED, MISSING, MIXED, SELF, ItemResult, UnitResult
+from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
+from fazhi_cli.scores import Scoreboard
+from fazhi_cli.workbook.layout import format_points
+from fazhi_cli.workbook.writer import BOLD, BORDER, CENTER, HEADER_FILL, SCORE_FORMAT, TITLE_FONT, WRAP, fit_row_height
+from fazhi_cli.workbook.writer import _print_setup as print_setup
+
+SHEET_COMPARE = "自评与核定对比"
+SHEET_MISSING = "未报送"
+SHEET_NOTES = "失分与说明"
+NOTES_HEADER_ROW = 3
+NOTES_COLUMNS = (("单位", 14), ("类型", 10), ("编号", 7), ("考核项目", 22), ("分值", 7), ("得分", 8), ("失分", 8),
+                 ("扣分说明(单位填报)", 48))
+BASIS_LABELS = {SELF: "自评", ASSESSED: "核定", MIXED: "部分核定"}
+MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
+FORMULA_LEADS = ("=", "+", "-", "@")
+
+RANK_HEADER_ROW = 3
+DETAIL_ID_ROW = 3
+DETAIL_NAME_ROW = 4
+COMPARE_HEADER_ROW = 3
+MISSING_HEADER_ROW = 3
+
+OFFICE_FILL = PatternFill("solid", fgColor="E2EFDA")
+TOTAL_FILL = PatternFill("solid", fgColor="EDEDED")
+ALERT_FONT = Font(color="C00000")
+NOTE_FONT = Font(color="595959")
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+MIDDLE = Alignment(vertical="center")
+
+COMPARE_COLUMNS = (
+    ("单位", 16), ("类型", 11), ("编号", 8), ("考核项目", 24), ("分值", 7), ("自评得分", 9), ("得分上限", 9),
+    ("核定得分", 9), ("计分得分", 9), ("差额", 8), ("说明", 30), ("扣分说明(单位填报)", 30),
+)
+MISSING_COLUMNS = (("单位", 20), ("类型", 12), ("联系人", 12), ("联系电话", 16), ("电子邮箱", 28))
+
+
+def summary_file_name(year: int) -> str:
+    """`<年度>年度法治政府建设考核结果汇总.xlsx`."""
+    return f"{year}年度法治政府建设考核结果汇总.xlsx"
+
+
+def ranking_sheet_name(unit_type: str) -> str:
+    """区级部门排名 / 乡镇(街道)排名."""
+    return f"{UNIT_TYPE_LABELS[unit_type]}排名"
+
+
+def detail_sheet_name(unit_type: str) -> str:
+    """明细-区级部门 / 明细-乡镇(街道)."""
+    return f"明细-{UNIT_TYPE_LABELS[unit_type]}"
+
+
+def clean_text(value: object) -> str:
+    """Text fit for a cell: control characters removed, cut at Excel's limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))[:MAX_CELL_TEXT]
+
+
+def write_text(cell, value: object) -> None:
+    """Write text as text: a string starting with '=' must never become a formula."""
+    text = clean_text(value)
+    if not text:
+        cell.value = None
+        return
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_LEADS):
+        cell.quotePrefix = True  # Excel keeps it text when someone edits the cell
+
+
+def write_number(cell, value: Decimal | int | None) -> None:
+    """A score as an Excel number with two decimals shown (blank for None); 83.2 reads back as 83.2."""
+    if value is None:
+        cell.value = None
+    else:
+        cell.value = float(cents(Decimal(value)))
+    cell.number_format = SCORE_FORMAT
+
+
+def section_header(section: Section) -> str:
+    """e.g. 一、依法科学民主决策(15)."""
+    lead = f"{section.numeral}、" if section.numeral else f"{section.id}. "
+    return f"{lead}{section.name}({format_points(section.max)})"
+
+
+def scored(board: Scoreboard, unit_type: str) -> list[UnitResult]:
+    """The units of a type that returned, in rank order."""
+    return [r for r in board.of_type(unit_type) if r.status != MISSING]
+
+
+def write_summary_workbook(board: Scoreboard, path: Path) -> None:
+    """Write the ranked summary workbook to `path` (written to a temporary name, then renamed)."""
+    book = Workbook()
+    book.remove(book.active)
+    types = list(board.rubric.types)
+    for unit_type in types:
+        _write_ranking(book.create_sheet(ranking_sheet_name(unit_type)), board, unit_type)
+    for unit_type in types:
+        _write_detail(book.create_sheet(detail_sheet_name(unit_type)), board, unit_type)
+    _write_compare(book.create_sheet(SHEET_COMPARE), board)
+    _write_notes(book.create_sheet(SHEET_NOTES), board)
+    _write_missing(book.create_sheet(SHEET_MISSING), board)
+    book.properties.title = clean_text(f"{board.campaign.title}结果汇总")
+    book.properties.creator = clean_text(board.campaign.office)
+    temporary = path.with_name(path.name + ".part")
+    try:
+        book.save(temporary)
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _title(sheet: Worksheet, title: str, subtitle: str, width: int) -> None:
+    last = get_column_letter(max(width, 1))
+    sheet.merge_cells(f"A1:{last}1")
+    write_text(sheet["A1"], title)
+    sheet["A1"].font = TITLE_FONT
+    sheet["A1"].alignment = CENTER
+    sheet.row_dimensions[1].height = 28
+    sheet.merge_cells(f"A2:{last}2")
+    write_text(sheet["A2"], subtitle)
+    sheet["A2"].font = NOTE_FONT
+    sheet["A2"].alignment = Alignment(horizontal="left", vertical="center")
+
+
+def _header(sheet: Worksheet, line: int, columns: list[tuple[str, float]]) -> None:
+    for index, (title, width) in enumerate(columns, start=1):
+        cell = sheet.cell(line, index)
+        write_text(cell, title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    fit_row_height(sheet, line, {i: w for i, (_, w) in enumerate(columns, start=1)})
+
+
+def _box(sheet: Worksheet, line: int, columns: int) -> None:
+    for index in range(1, columns + 1):
+        sheet.cell(line, index).border = BORDER
+
+
+def _name_width(results: list[UnitResult], minimum: int = 14) -> int:
+    longest = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in r.unit) for r in results), default=0)
+    return max(minimum, min(longest + 2, 40))
+
+
+def _remark(result: UnitResult) -> str:
+    return f"暂定:有 {result.errors} 个校验错误" if result.provisional else ""
+
+
+def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
+    type_rubric = board.rubric.for_type(unit_type)
+    results = scored(board, unit_type)
+    missing = len(board.of_type(unit_type)) - len(results)
+    graded = bool(board.campaign.grades)
+    columns: list[tuple[str, float]] = [("名次", 6), ("单位", _name_width(results))]
+    columns += [(section_header(s), 11) for s in type_rubric.sections]
+    columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9), ("折算分", 8)]
+    if graded:
+        columns.append(("等次", 8))
+    columns += [("计分依据", 9), ("备注", 24)]
+    label = UNIT_TYPE_LABELS[unit_type]
+    provisional = sum(1 for r in results if r.provisional)
+    subtitle = (f"{type_rubric.label}:已报送 {len(results)} 个单位,未报送 {missing} 个(不排名,见“{SHEET_MISSING}”表)"
+                f"{f',其中 {provisional} 个尚有校验错误(暂定)' if provisional else ''}。"
+                f"折算分 = 总分 × {format_points(board.campaign.weight)} ÷ 100。")
+    _title(sheet, f"{board.campaign.title}结果汇总——{label}", subtitle, len(columns))
+    _header(sheet, RANK_HEADER_ROW, columns)
+    line = RANK_HEADER_ROW
+    for result in results:
+        line += 1
+        sheet.cell(line, 1, result.rank).alignment = CENTER
+        write_text(sheet.cell(line, 2), result.unit)
+        values = [result.subtotals.get(s.id) for s in type_rubric.sections]
+        values += [result.bonus, result.penalty, result.total, result.converted]
+        for index, value in enumerate(values, start=3):
+            write_number(sheet.cell(line, index), value)
+        total_cell = sheet.cell(line, 3 + len(type_rubric.sections) + 2)
+        total_cell.font = BOLD
+        column = 3 + len(values)
+        if graded:
+            write_text(sheet.cell(line, column), result.grade or "")
+            sheet.cell(line, column).alignment = CENTER
+            column += 1
+        write_text(sheet.cell(line, column), BASIS_LABELS.get(result.basis or "", ""))
+        sheet.cell(line, column).alignment = CENTER
+        remark = sheet.cell(line, column + 1)
+        write_text(remark, _remark(result))
+        remark.font = ALERT_FONT
+        _box(sheet, line, len(columns))
+    if not results:
+        write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
+    sheet.freeze_panes = sheet.cell(RANK_HEADER_ROW + 1, 3)
+    print_setup(sheet, landscape=True, title_rows=f"{RANK_HEADER_ROW}:{RANK_HEADER_ROW}")
+    if results:
+        _add_chart(sheet, board, unit_type, line, total_column=3 + len(type_rubric.sections) + 2)
+
+
+def _add_chart(sheet: Worksheet, board: Scoreboard, unit_type: str, last_line: int, total_column: int) -> None:
+    """A horizontal bar chart of the totals (rank 1 at the top), anchored below the table."""
+    count = last_line - RANK_HEADER_ROW
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = f"{board.campaign.year}年度{UNIT_TYPE_LABELS[unit_type]}法治政府建设考核总分"
+    chart.y_axis.title = "总分"
+    chart.x_axis.title = "单位"
+    values = Reference(sheet, min_col=total_column, min_row=RANK_HEADER_ROW, max_row=last_line)
+    names = Reference(sheet, min_col=2, min_row=RANK_HEADER_ROW + 1, max_row=last_line)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(names)
+    chart.legend = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first row (rank 1) at the top
+    chart.y_axis.crosses = "max"  # and the value axis still at the bottom
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = float(board.rubric.max_total(unit_type))
+    chart.y_axis.majorUnit = 10
+    chart.y_axis.number_format = "0"
+    chart.x_axis.delete = False  # openpyxl 3.1 hides both axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                                     showPercent=False)
+    chart.gapWidth = 60
+    chart.width = 24
+    chart.height = max(7.5, 0.6 * count + 3)
+    sheet.add_chart(chart, f"B{last_line + 3}")
+
+
+def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
+    type_rubric = board.rubric.for_type(unit_type)
+    results = scored(board, unit_type)
+    items = type_rubric.items
+    label = UNIT_TYPE_LABELS[unit_type]
+    columns: list[tuple[str, float]] = [("单位", _name_width(results)), ("类型", 11)]
+    columns += [(item.id, 9) for item in items]
+    columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9)]
+    _title(sheet, f"{board.campaign.title}各项得分明细——{label}",
+           "表中为计分得分(已核定的按核定得分,其余按单位自评:超过得分上限的按上限计,未填的按 0 计);"
+           "绿色底纹为法制办核定后与自评不同的得分。",
+           len(columns))
+    _header(sheet, DETAIL_ID_ROW, columns)
+    names = ["", ""] + [f"{item.name}({format_points(item.max)}分)" for item in items]
+    max_bonus = format_points(board.rubric.special.max_bonus)
+    names += [f"最高 {max_bonus} 分", "", f"满分 {format_points(type_rubric.total)}"]
+    for index, text in enumerate(names, start=1):
+        cell = sheet.cell(DETAIL_NAME_ROW, index)
+        write_text(cell, text)
+        cell.font = Font(size=9)
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+    for index in (1, 2):
+        sheet.merge_cells(start_row=DETAIL_ID_ROW, start_column=index, end_row=DETAIL_NAME_ROW, end_column=index)
+    fit_row_height(sheet, DETAIL_NAME_ROW, {i: w for i, (_, w) in enumerate(columns, start=1)}, line_height=12)
+    line = DETAIL_NAME_ROW
+    for result in results:
+        line += 1
+        write_text(sheet.cell(line, 1), result.unit)
+        write_text(sheet.cell(line, 2), label)
+        for index, item in enumerate(items, start=3):
+            item_result = result.items.get(item.id)
+            cell = sheet.cell(line, index)
+            write_number(cell, item_result.score if item_result else None)
+            if item_result is not None and item_result.office is not None and changed(item_result):
+                cell.fill = OFFICE_FILL
+        column = 3 + len(items)
+        for offset, value in enumerate((result.bonus, result.penalty, result.total)):
+            write_number(sheet.cell(line, column + offset), value)
+        sheet.cell(line, column + 2).font = BOLD
+        _box(sheet, line, len(columns))
+    if not results:
+        write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
+    sheet.freeze_panes = sheet.cell(DETAIL_NAME_ROW + 1, 3)
+    print_setup(sheet, landscape=True, title_rows=f"{DETAIL_ID_ROW}:{DETAIL_NAME_ROW}")
+
+
+def changed(item: ItemResult) -> bool:
+    """Whether the score that counts is not what the unit claimed (office value, cap, blank or rounding).
+
+    A returned review sheet records every pre-filled cell as the office's value, so `office is not None`
+    alone does not mean the office changed anything."""
+    return item.claimed is None or item.score != item.claimed
+
+
+def _compare_reason(item: ItemResult) -> str:
+    office = item.office is not None
+    if item.claimed is None:
+        why = "未填自评得分" + ("" if office else ",按 0 计")
+    elif item.claimed > item.ceiling:
+        why = "自评得分超过得分上限" + ("" if office else ",按上限计")
+    elif item.claimed < 0:
+        why = "自评得分为负数" + ("" if office else ",按 0 计")
+    else:
+        why = ""
+    if office:
+        return f"法制办核定({why})" if why else "法制办核定"
+    return why or "按两位小数计"
+
+
+def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
+    columns = list(COMPARE_COLUMNS)
+    _title(sheet, f"{board.campaign.title}自评与核定对比",
+           "列出计分得分与单位自评不一致的项目(法制办核定改动、超过得分上限或未填),以及每个已报送单位的总分。"
+           "差额 = 计分得分 − 自评得分(自评按计分规则:超过上限按上限、未填按 0),为对总分的影响。",
+           len(columns))
+    _header(sheet, COMPARE_HEADER_ROW, columns)
+    line = COMPARE_HEADER_ROW
+    for unit_type in board.rubric.types:
+        type_rubric = board.rubric.for_type(unit_type)
+        label = UNIT_TYPE_LABELS[unit_type]
+        for result in scored(board, unit_type):
+            notes = board.notes.get(result.unit, {})
+            for item in type_rubric.items:
+                item_result = result.items.get(item.id)
+                if item_result is None:
+                    continue
+                if not changed(item_result):
+                    continue
+                line += 1
+                texts = (result.unit, label, item.id, item.name)
+                numbers = (item.max, item_result.claimed, item_result.ceiling, item_result.office,
+                           item_result.score, item_result.score - item_result.self_score)
+                _compare_row(sheet, line, texts, numbers, _compare_reason(item_result), notes.get(item.id, ""))
+            if result.bonus != result.self_bonus:
+                line += 1
+                _compare_row(sheet, line, (result.unit, label, "特别加分", "特别加分"),
+                             (board.rubric.special.max_bonus, result.self_bonus, None, result.bonus, result.bonus,
+                              result.bonus - result.self_bonus), "法制办核定", "")
+            if result.penalty != result.self_penalty:
+                line += 1
+                _compare_row(sheet, line, (result.unit, label, "特别扣分", "特别扣分(扣减分数)"),
+                             (None, result.self_penalty, None, result.penalty, result.penalty,
+                              result.self_penalty - result.penalty), "法制办核定", "")
+            line += 1
+            _compare_row(sheet, line, (result.unit, label, "合计", "总分(含特别加分、扣分)"),
+                         (type_rubric.total, result.self_total, None, None, result.total,
+                          _difference(result.total, result.self_total)),
+                         f"计分依据:{BASIS_LABELS.get(result.basis or '', '')}", "")
+            for index in range(1, len(columns) + 1):
+                sheet.cell(line, index).fill = TOTAL_FILL
+                sheet.cell(line, index).font = BOLD
+    if line == COMPARE_HEADER_ROW:
+        write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
+    else:
+        sheet.auto_filter.ref = f"A{COMPARE_HEADER_ROW}:{get_column_letter(len(columns))}{line}"
+    sheet.freeze_panes = sheet.cell(COMPARE_HEADER_ROW + 1, 2)
+    print_setup(sheet, landscape=True, title_rows=f"{COMPARE_HEADER_ROW}:{COMPARE_HEADER_ROW}")
+
+
+def _difference(counted: Decimal | None, claimed: Decimal | None) -> Decimal | None:
+    return None if counted is None or claimed is None else counted - claimed
+
+
+def _compare_row(sheet: Worksheet, line: int, texts: tuple[str, ...], numbers: tuple, reason: str, note: str) -> None:
+    for index, text in enumerate(texts, start=1):
+        write_text(sheet.cell(line, index), text)
+        sheet.cell(line, index).alignment = WRAP
+    for index, value in enumerate(numbers, start=len(texts) + 1):
+        write_number(sheet.cell(line, index), value)
+        sheet.cell(line, index).alignment = MIDDLE
+    column = len(texts) + len(numbers) + 1
+    write_text(sheet.cell(line, column), reason)
+    write_text(sheet.cell(line, column + 1), note)
+    for index in (column, column + 1):
+        sheet.cell(line, index).alignment = LEFT
+    _box(sheet, line, column + 1)
+    widths = {index: width for index, (_, width) in enumerate(COMPARE_COLUMNS, start=1) if index in (4, 11, 12)}
+    fit_row_height(sheet, line, widths)
+
+
+def _write_missing(sheet: Worksheet, board: Scoreboard) -> None:
+    columns = list(MISSING_COLUMNS)
+    missing = {r.unit for r in board.results if r.status == MISSING}
+    units = [u for t in board.rubric.types for u in board.units if u.type == t and u.name in missing]
+    _title(sheet, f"{board.campaign.title}未报送单位",
+           f"截至汇总时未报送自评材料的单位共 {len(units)} 个(不参加排名)。报送截止日期:"
+           f"{board.campaign.deadline.isoformat()}。", len(columns))
+    _header(sheet, MISSING_HEADER_ROW, columns)
+    line = MISSING_HEADER_ROW
+    for unit in units:
+        line += 1
+        for index, value in enumerate((unit.name, UNIT_TYPE_LABELS[unit.type], unit.contact, unit.phone, unit.email),
+                                      start=1):
+            write_text(sheet.cell(line, index), value)
+        _box(sheet, line, len(columns))
+    if not units:
+        write_text(sheet.cell(line + 1, 1), "全部单位均已报送。")
+    sheet.freeze_panes = sheet.cell(MISSING_HEADER_ROW + 1, 2)
+    print_setup(sheet, landscape=False, title_rows=f"{MISSING_HEADER_ROW}:{MISSING_HEADER_ROW}")
+
+
+def _write_notes(sheet: Worksheet, board: Scoreboard) -> None:
+    """Every item where a unit lost points, with the unit's own 扣分说明 (written as text, never a formula)."""
+    columns = list(NOTES_COLUMNS)
+    _title(sheet, f"{board.campaign.title}失分项目与单位说明",
+           "各单位失分的项目及其填报的扣分说明(原文照录)。", len(columns))
+    _header(sheet, NOTES_HEADER_ROW, columns)
+    line = NOTES_HEADER_ROW
+    for unit_type in board.rubric.types:
+        type_rubric = board.rubric.for_type(unit_type)
+        for result in scored(board, unit_type):
+            notes = board.notes.get(result.unit, {})
+            for item in type_rubric.items:
+                counted = result.items[item.id]
+                if counted.score >= item.max:
+                    continue
+                line += 1
+                for index, value in enumerate((result.unit, UNIT_TYPE_LABELS[unit_type], item.id, item.name), start=1):
+                    write_text(sheet.cell(line, index), value)
+                write_number(sheet.cell(line, 5), item.max)
+                write_number(sheet.cell(line, 6), counted.score)
+                write_number(sheet.cell(line, 7), item.max - counted.score)
+                write_text(sheet.cell(line, 8), notes.get(item.id, ""))
+                _box(sheet, line, len(columns))
+    sheet.freeze_panes = sheet.cell(NOTES_HEADER_ROW + 1, 2)
+    sheet.auto_filter.ref = f"A{NOTES_HEADER_ROW}:{get_column_letter(len(columns))}{max(line, NOTES_HEADER_ROW)}"
+    print_setup(sheet, landscape=True, title_rows=f"{NOTES_HEADER_ROW}:{NOTES_HEADER_ROW}")
+

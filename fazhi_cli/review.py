@@ -1,0 +1,191 @@
+"""The office's review sheets (复核打分表): one per unit type, written pre-filled, taken back by ingest.
+
+Rows are the units that returned, pre-filled with the score that currently counts (the office's value
+where it already set one, else the self score as it counts: capped at the ceiling the unit's facts
+imply). The office overwrites what it changes; every non-blank cell of a row in a returned sheet is
+recorded as the office's 核定得分 for that unit, so re-running anything never erases it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from fazhi_cli.domain.numbers import normalise_text
+from fazhi_cli.domain.results import MISSING
+from fazhi_cli.domain.review_checks import BONUS, PENALTY
+from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
+from fazhi_cli.ingest import DUPLICATE, REVIEW, FileOutcome, refuse
+from fazhi_cli.scores import compute_scores
+from fazhi_cli.workbook import layout
+from fazhi_cli.workbook.reader import READ_ERRORS, UnreadableWorkbook, find_header
+from fazhi_cli.workspace import Workspace
+
+SHEET_REVIEW = "复核打分表"
+COL_UNIT = "单位名称"
+COL_BONUS = "特别加分"
+COL_PENALTY = "特别扣分"
+HEADER_ROW = 4
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+
+
+def review_file_name(year: int, unit_type: str) -> str:
+    """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`."""
+    return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}.xlsx"
+
+
+def _number(value):
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> list[Path]:
+    """Write one pre-filled 复核打分表 per unit type (into review/ by default); returns the files written."""
+    board = compute_scores(workspace)
+    target_folder = folder or workspace.root / "review"
+    target_folder.mkdir(exist_ok=True)
+    written = []
+    for unit_type in board.rubric.types:
+        type_rubric = board.rubric.for_type(unit_type)
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = SHEET_REVIEW
+        items = type_rubric.items
+        columns = [COL_UNIT, *[i.id for i in items], COL_BONUS, COL_PENALTY]
+        sheet["A1"] = f"{board.campaign.title}复核打分表({type_rubric.label})"
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A2"] = ("每行为一个已报送单位,已预填当前计分(自评得分不超过其得分上限;已核定的为核定得分)。"
+                       "请直接改写需要调整的得分;留空表示采用单位自评得分。改好后用 fazhi ingest 收回。")
+        sheet["A2"].alignment = Alignment(wrap_text=False)
+        for index, item in enumerate(items, start=2):
+            cell = sheet.cell(HEADER_ROW - 1, index, f"{item.name}({layout.format_points(item.max)}分)")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(size=9)
+        sheet.cell(HEADER_ROW - 1, len(columns) - 1, f"最高 {layout.format_points(board.rubric.special.max_bonus)} 分")
+        for index, title in enumerate(columns, start=1):
+            cell = sheet.cell(HEADER_ROW, index, title)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            sheet.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 9
+        sheet.row_dimensions[HEADER_ROW - 1].height = 60
+        line = HEADER_ROW
+        for result in board.of_type(unit_type):
+            if result.status == MISSING:
+                continue
+            line += 1
+            name_cell = sheet.cell(line, 1, result.unit)
+            name_cell.data_type = "s"
+            values = [result.items[i.id].score for i in items] + [result.bonus, result.penalty]
+            for index, (item_max, value) in enumerate(
+                zip([i.max for i in items] + [board.rubric.special.max_bonus, None], values, strict=True), start=2
+            ):
+                cell = sheet.cell(line, index, _number(value))
+                cell.number_format = "0.00"
+                cell.fill = INPUT_FILL
+                cell.protection = Protection(locked=False)
+                if item_max is not None:
+                    validation = DataValidation(type="decimal", operator="between", formula1="0",
+                                                formula2=str(_number(item_max)), allow_blank=True)
+                    validation.error = f"核定得分应在 0 至 {layout.format_points(item_max)} 之间。"
+                    validation.errorTitle = "输入有误"
+                    validation.showErrorMessage = True
+                    sheet.add_data_validation(validation)
+                    validation.add(cell)
+        sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        identity = book.create_sheet(layout.SHEET_IDENTITY)
+        for index, (key, value) in enumerate({
+            layout.ID_FORMAT: layout.REVIEW_FORMAT_NAME, layout.ID_CAMPAIGN: board.campaign.campaign_id,
+            layout.ID_YEAR: str(board.campaign.year), layout.ID_UNIT_TYPE: unit_type,
+            layout.ID_RUBRIC: board.rubric.id, layout.ID_RUBRIC_VERSION: board.rubric.version,
+            layout.ID_GENERATED: dt.datetime.now().replace(microsecond=0).isoformat(),
+        }.items(), start=1):
+            identity.cell(index, 1, key)
+            identity.cell(index, 2, value).data_type = "s"
+        identity.sheet_state = "veryHidden"
+        target = target_folder / review_file_name(board.campaign.year, unit_type)
+        temporary = target.with_name(target.name + ".part")
+        book.save(temporary)
+        temporary.replace(target)
+        written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One unit's row in a returned review sheet: (ref, raw, cell) for every non-blank cell."""
+
+    unit: str
+    line: int
+    values: tuple[tuple[str, object, str], ...]
+
+
+def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
+    """The rows of a returned review sheet, found by the header titles (never by position)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except READ_ERRORS as exc:
+        raise UnreadableWorkbook("复核打分表无法读取") from exc
+    try:
+        if SHEET_REVIEW not in book.sheetnames:
+            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
+        sheet = book[SHEET_REVIEW]
+        sheet.reset_dimensions()
+        rows = list(sheet.iter_rows(min_row=1, max_row=500, max_col=60, values_only=True))
+    finally:
+        book.close()
+    found_header = find_header(rows, (COL_UNIT, COL_BONUS, COL_PENALTY))
+    if found_header is None:
+        raise UnreadableWorkbook(f"复核打分表中找不到表头({COL_UNIT}、{COL_BONUS}、{COL_PENALTY})")
+    index, titles = found_header
+    refs = {i: titles[i] for i in item_ids if i in titles}
+    refs[BONUS] = titles[COL_BONUS]
+    refs[PENALTY] = titles[COL_PENALTY]
+    found = []
+    for line, row in enumerate(rows[index + 1 :], start=index + 2):
+        unit = normalise_text(row[titles[COL_UNIT]] or "") if titles[COL_UNIT] < len(row) else ""
+        if not unit:
+            continue
+        values = tuple(
+            (ref, row[col], f"{SHEET_REVIEW}!{get_column_letter(col + 1)}{line}")
+            for ref, col in refs.items()
+            if col < len(row) and row[col] is not None and str(row[col]).strip() != ""
+        )
+        found.append(ReviewRow(unit, line, values))
+    return found
+
+
+def take_review_sheet(batch, item, read, sha: str, archive_name: str) -> FileOutcome:
+    """Ingest handler for a returned 复核打分表: check its identity, record every unit's values."""
+    identity = read.identity
+    name = item.original_name
+    unit_type = identity.get(layout.ID_UNIT_TYPE, "")
+    if identity.get(layout.ID_CAMPAIGN) != batch.campaign.campaign_id or unit_type not in batch.rubric.types:
+        return refuse(batch, item, sha, archive_name, f"「{name}」是其他考核的复核打分表,未采用。")
+    if batch.store.file_by_sha(sha) is not None:
+        return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的复核打分表相同,未重复计入", sha)
+    item_ids = [i.id for i in batch.rubric.for_type(unit_type).items]
+    try:
+        rows = read_review_rows(item.data, item_ids)
+    except UnreadableWorkbook as problem:
+        return refuse(batch, item, sha, archive_name, f"「{name}」{problem}。")
+    unknown = [r.unit for r in rows if r.unit not in batch.units or batch.units[r.unit].type != unit_type]
+    values = [(r.unit, ref, raw, cell) for r in rows if r.unit not in unknown for ref, raw, cell in r.values]
+    record = batch.record(item, sha, archive_name, REVIEW, item.kind)
+    batch.store.record_reviews(record, values)
+    message = f"复核打分表({UNIT_TYPE_LABELS[unit_type]}):{len(rows) - len(unknown)} 个单位的核定得分已记录"
+    if unknown:
+        message += f";名单中没有或类型不符、未采用:{'、'.join(unknown)}"
+    return FileOutcome(name, item.origin, REVIEW, None, message, sha)

@@ -1,0 +1,148 @@
+"""`fazhi score`: results from the store — self scores, the office's review, totals, ranks, converted scores.
+
+The arithmetic is the domain's (`domain.results`); this module gathers its inputs from the store and
+lays the results out as pandas tables for the terminal, the Excel summary and the HTML reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from fazhi_cli.domain.checks import Value
+from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
+from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.store import Store
+from fazhi_cli.validation import ValidationReport, validate_store
+from fazhi_cli.workspace import Campaign, Workspace
+
+
+@dataclass
+class Scoreboard:
+    """Everything the results and reports need: the campaign, its rubric and roster, each unit's result,
+    and the validation findings (the unit's own and the office's review)."""
+
+    campaign: Campaign
+    rubric: Rubric
+    units: list[Unit]
+    results: list[UnitResult]
+    validation: ValidationReport
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    task_status: dict[str, dict[int, tuple[str, str]]] = field(default_factory=dict)
+    materials: dict[str, list[str]] = field(default_factory=dict)
+
+    def of_type(self, unit_type: str) -> list[UnitResult]:
+        """Results of one unit type: ranked units by rank, then the missing ones."""
+        chosen = [r for r in self.results if r.type == unit_type]
+        return sorted(chosen, key=lambda r: (r.rank is None, r.rank or 0, r.unit))
+
+    def result(self, unit: str) -> UnitResult:
+        """One unit's result."""
+        return next(r for r in self.results if r.unit == unit)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per unit: type, status, basis, every item score, subtotals, bonus, penalty, total, rank…"""
+        rows = []
+        for result in self.results:
+            row = {
+                "unit": result.unit, "type": result.type, "type_label": UNIT_TYPE_LABELS[result.type],
+                "status": result.status, "basis": result.basis, "bonus": result.bonus, "penalty": result.penalty,
+                "total": result.total, "self_total": result.self_total, "rank": result.rank,
+                "converted": result.converted, "grade": result.grade, "errors": result.errors,
+            }
+            for item_id, item in result.items.items():
+                row[f"item:{item_id}"] = item.score
+                row[f"self:{item_id}"] = item.self_score
+                row[f"max:{item_id}"] = item.max
+            for section_id, subtotal in result.subtotals.items():
+                row[f"section:{section_id}"] = subtotal
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def item_loss(self, unit_type: str) -> pd.DataFrame:
+        """Per item of a type: the average score and the average loss rate (points lost / 分值)."""
+        frame = self.frame()
+        scored = frame[(frame["type"] == unit_type) & (frame["status"] != MISSING)]
+        rows = []
+        for item in self.rubric.for_type(unit_type).items:
+            column = f"item:{item.id}"
+            if scored.empty or column not in scored:
+                continue
+            scores = list(scored[column])
+            average = sum(scores, Decimal(0)) / len(scores)
+            rows.append({"item": item.id, "name": item.name, "max": item.max, "average": average,
+                         "loss_rate": (item.max - average) / item.max})
+        return pd.DataFrame(rows, columns=["item", "name", "max", "average", "loss_rate"])
+
+
+def _text_values(values: dict[tuple[str, str], Value], field_name: str) -> dict[str, str]:
+    return {ref: str(v.raw).strip() for (ref, name), v in values.items()
+            if name == field_name and v.raw is not None and str(v.raw).strip()}
+
+
+def _tasks(values: dict[tuple[str, str], Value]) -> dict[int, tuple[str, str]]:
+    tasks: dict[int, tuple[str, str]] = {}
+    for (ref, name), value in values.items():
+        if ref.startswith("task:") and name == "status":
+            number = int(ref.split(":", 1)[1])
+            note = values.get((ref, "note"))
+            tasks[number] = (str(value.raw or "").strip(), str(note.raw or "").strip() if note else "")
+    return tasks
+
+
+def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit]) -> Scoreboard:
+    """Score every unit from the store: returned ones on their current submission and the office's review."""
+    validation = validate_store(store, rubric, campaign, units)
+    by_unit = {r.unit.name: r for r in validation.results}
+    board = Scoreboard(campaign, rubric, units, [], validation)
+    results = []
+    for unit in units:
+        checked = by_unit.get(unit.name)
+        if checked is None:
+            results.append(missing_unit(unit.name, unit.type))
+            continue
+        results.append(score_unit(unit.name, rubric.for_type(unit.type), rubric, checked.interpreted.facts,
+                                  checked.interpreted.scores, checked.office, checked.errors))
+        board.notes[unit.name] = _text_values(checked.values, "note")
+        board.evidence[unit.name] = _text_values(checked.values, "evidence")
+        board.task_status[unit.name] = _tasks(checked.values)
+        board.materials[unit.name] = [m["original_name"] for m in store.materials(unit.name)]
+    bands = [(band.name, band.minimum) for band in campaign.grades]
+    board.results = rank_and_convert(results, campaign.weight, bands)
+    return board
+
+
+def compute_scores(workspace: Workspace) -> Scoreboard:
+    """The scoreboard of a workspace."""
+    rubric, campaign, units = workspace.rubric(), workspace.campaign(), workspace.units()
+    with Store.open(workspace.store_path) as store:
+        return build_scoreboard(store, rubric, campaign, units)
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    value = value.quantize(Decimal("0.01"))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def score_json(board: Scoreboard) -> dict:
+    """The `fazhi score --json` document fixed by the interface (with a few more fields)."""
+    units = []
+    for unit_type in board.rubric.types:
+        for r in board.of_type(unit_type):
+            units.append({
+                "unit": r.unit, "type": r.type, "status": r.status, "basis": r.basis,
+                "items": {item_id: _number(item.score) for item_id, item in r.items.items()},
+                "subtotals": {k: _number(v) for k, v in r.subtotals.items()},
+                "bonus": _number(r.bonus) if r.status != MISSING else None,
+                "penalty": _number(r.penalty) if r.status != MISSING else None,
+                "total": _number(r.total), "self_total": _number(r.self_total), "rank": r.rank,
+                "converted": _number(r.converted), "grade": r.grade, "errors": r.errors,
+                "provisional": r.provisional,
+            })
+    return {"campaign": board.campaign.title, "weight": _number(board.campaign.weight), "units": units}
