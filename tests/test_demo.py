@@ -1,0 +1,53 @@
+"""`fazhi demo` runs the whole year-end job on the sample data and ends with the reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from fazhi_cli.demo import BROKEN, NOT_RETURNING, RESUBMITS
+
+
+def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
+    folder = tmp_path / "演示"
+    result = cli("demo", folder)
+    assert result.code == 0, result.err
+    steps = ("1. 建立考核工作区", "4. 收取", "5. 校验", "6. 法制办集中考核", "7. 计分和排名", "8. 出具报告", "演示完成")
+    for step in steps:
+        assert step in result.out, step
+    reports = folder / "reports"
+    assert (reports / "2017年度法治政府建设考核结果汇总.xlsx").is_file()
+    assert (reports / "summary.html").is_file()
+    with sqlite3.connect(folder / "fazhi.db") as db:
+        returned = {row[0] for row in db.execute("SELECT DISTINCT unit FROM submissions")}
+        versions = db.execute("SELECT COUNT(*) FROM submissions WHERE unit = ?", (RESUBMITS,)).fetchone()[0]
+        refused = db.execute("SELECT COUNT(*) FROM files WHERE outcome = 'refused'").fetchone()[0]
+        materials = db.execute("SELECT COUNT(*) FROM materials").fetchone()[0]
+        reviews = db.execute("SELECT COUNT(DISTINCT file_id) FROM reviews").fetchone()[0]
+    pages = {p.stem for p in (reports / "feedback").glob("*.html")}
+    assert pages == returned and len(returned) == 55 - len(NOT_RETURNING) - 1
+    assert BROKEN not in returned and versions == 2 and refused == 1 and materials == 1 and reviews == 2
+    assert any((folder / "returns").glob("*_修改意见.xlsx"))
+    again = cli("demo", folder)  # a demo folder is recreated, not refused
+    assert again.code == 0
+
+
+def test_demo_refuses_a_folder_it_did_not_make(cli, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", "utf-8")
+    result = cli("demo", tmp_path / "mine")
+    assert result.code == 2 and "不是演示文件夹" in result.err
+    assert (tmp_path / "mine" / "notes.txt").read_text("utf-8") == "keep me"
+
+
+def test_demo_scores_are_consistent_with_score_json(cli, tmp_path):
+    folder = tmp_path / "demo"
+    assert cli("demo", folder).code == 0
+    data = json.loads(cli("score", "--json", "-w", folder).out)
+    scored = [u for u in data["units"] if u["status"] == "scored"]
+    for unit in scored:
+        subtotal = round(sum(unit["items"].values()) + unit["bonus"] - unit["penalty"], 2)
+        assert max(0, subtotal) == unit["total"], unit["unit"]
+    for unit_type in ("department", "township"):
+        ranks = sorted(u["rank"] for u in scored if u["type"] == unit_type)
+        assert ranks[0] == 1
