@@ -141,7 +141,13 @@ class Store:
         connection.execute("PRAGMA foreign_keys = ON")
         store = cls(connection)
         try:
-            store.migrate()
+            try:
+                store.migrate()
+            except sqlite3.DatabaseError:
+                raise WorkspaceError(
+                    f"数据库 {path} 已损坏或不是 fazhi 的数据库",
+                    "请从备份恢复 fazhi.db;收到的原件都保存在 archive/ 中,也可在新工作区中重新收取。",
+                ) from None
             yield store
         finally:
             connection.close()
@@ -184,10 +190,6 @@ class Store:
                 "phone = excluded.phone, email = excluded.email",
                 [(u.name, u.type, u.contact, u.phone, u.email) for u in units],
             )
-
-    def unit_names(self) -> list[str]:
-        """The names of the units recorded in the store."""
-        return [row["name"] for row in self.db.execute("SELECT name FROM units ORDER BY name")]
 
     def record_file(self, record: FileRecord) -> int:
         """Record one file (refused, material, container …) in its own transaction; returns its id."""
@@ -266,10 +268,6 @@ class Store:
         if unit is None:
             return list(self.db.execute(sql + " ORDER BY f.id"))
         return list(self.db.execute(sql + " WHERE m.unit = ? ORDER BY f.id", (unit,)))
-
-    def units(self) -> list[sqlite3.Row]:
-        """The units recorded in the store."""
-        return list(self.db.execute("SELECT * FROM units ORDER BY name"))
 
     def record_reviews(self, record: FileRecord, rows: Iterable[tuple[str, str, object, str | None]]) -> int:
         """Record a review sheet and its values (unit, ref, raw, cell) in one transaction."""

@@ -137,3 +137,12 @@ def test_every_command_has_help(cli):
                  ["rubric", "check", "--help"], ["rubric", "export", "--help"]):
         result = cli(*args)
         assert result.code == 0 and "Usage" in result.out
+
+
+def test_a_damaged_store_or_settings_file_gives_a_message_not_a_traceback(cli, workspace):
+    (workspace / "fazhi.db").write_bytes(b"this is not a database at all, just some bytes" * 20)
+    result = cli("status", cwd=workspace)
+    assert result.code == 2 and "已损坏" in result.err and "Traceback" not in result.err
+    (workspace / "fazhi.toml").write_text("[campaign\n", "utf-8")
+    result = cli("status", cwd=workspace)
+    assert result.code == 2 and "fazhi.toml 格式有误" in result.err
