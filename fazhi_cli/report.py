@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from fazhi_cli import charts
 from fazhi_cli.domain import scoring
-from fazhi_cli.domain.results import ASSESSED, MISSING, MIXED, SELF, UnitResult
+from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, UnitResult
 from fazhi_cli.domain.rubric import Item, Rule
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.render import environment
@@ -24,7 +24,6 @@ from fazhi_cli.report_excel import summary_file_name, write_summary_workbook
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.workspace import Workspace
 
-BASIS_LABELS = {SELF: "自评", ASSESSED: "核定", MIXED: "部分核定", None: ""}
 STATUSES = ("已完成", "推进中", "未启动")
 BINS = ((Decimal(0), "60 以下"), (Decimal(60), "60–70"), (Decimal(70), "70–80"), (Decimal(80), "80–90"),
         (Decimal(90), "90–100"), (Decimal(100), "100 以上"))

@@ -19,7 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -27,12 +26,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fazhi_cli.domain.numbers import cents
-from fazhi_cli.domain.results import ASSESSED, MISSING, MIXED, SELF, ItemResult, UnitResult
+from fazhi_cli.domain.results import BASIS_LABELS, MISSING, ItemResult, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
 from fazhi_cli.scores import Scoreboard
 from fazhi_cli.workbook.layout import format_points
-from fazhi_cli.workbook.writer import BOLD, BORDER, CENTER, HEADER_FILL, SCORE_FORMAT, TITLE_FONT, WRAP, fit_row_height
-from fazhi_cli.workbook.writer import _print_setup as print_setup
+from fazhi_cli.workbook.style import (
+    BOLD,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    SCORE_FORMAT,
+    TITLE_FONT,
+    WRAP,
+    clean_text,
+    fit_row_height,
+    print_setup,
+    write_text,
+)
 
 SHEET_COMPARE = "自评与核定对比"
 SHEET_MISSING = "未报送"
@@ -40,9 +50,6 @@ SHEET_NOTES = "失分与说明"
 NOTES_HEADER_ROW = 3
 NOTES_COLUMNS = (("单位", 14), ("类型", 10), ("编号", 7), ("考核项目", 22), ("分值", 7), ("得分", 8), ("失分", 8),
                  ("扣分说明(单位填报)", 48))
-BASIS_LABELS = {SELF: "自评", ASSESSED: "核定", MIXED: "部分核定"}
-MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
-FORMULA_LEADS = ("=", "+", "-", "@")
 
 RANK_HEADER_ROW = 3
 DETAIL_ID_ROW = 3
@@ -77,23 +84,6 @@ def ranking_sheet_name(unit_type: str) -> str:
 def detail_sheet_name(unit_type: str) -> str:
     """明细-区级部门 / 明细-乡镇(街道)."""
     return f"明细-{UNIT_TYPE_LABELS[unit_type]}"
-
-
-def clean_text(value: object) -> str:
-    """Text fit for a cell: control characters removed, cut at Excel's limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))[:MAX_CELL_TEXT]
-
-
-def write_text(cell, value: object) -> None:
-    """Write text as text: a string starting with '=' must never become a formula."""
-    text = clean_text(value)
-    if not text:
-        cell.value = None
-        return
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_LEADS):
-        cell.quotePrefix = True  # Excel keeps it text when someone edits the cell
 
 
 def write_number(cell, value: Decimal | int | None) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -23,9 +23,10 @@ from fazhi_cli.domain.results import MISSING
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.ingest import DUPLICATE, REVIEW, FileOutcome, refuse
-from fazhi_cli.scores import compute_scores
+from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.reader import READ_ERRORS, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.style import HEADER_FILL, INPUT_FILL, print_setup, write_text
 from fazhi_cli.workspace import Workspace
 
 SHEET_REVIEW = "复核打分表"
@@ -33,8 +34,6 @@ COL_UNIT = "单位名称"
 COL_BONUS = "特别加分"
 COL_PENALTY = "特别扣分"
 HEADER_ROW = 4
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
 def review_file_name(year: int, unit_type: str) -> str:
@@ -53,74 +52,83 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
     target_folder.mkdir(exist_ok=True)
     written = []
     for unit_type in board.rubric.types:
-        type_rubric = board.rubric.for_type(unit_type)
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = SHEET_REVIEW
-        items = type_rubric.items
-        columns = [COL_UNIT, *[i.id for i in items], COL_BONUS, COL_PENALTY]
-        sheet["A1"] = f"{board.campaign.title}复核打分表({type_rubric.label})"
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet["A2"] = ("每行为一个已报送单位,已预填当前计分(自评得分不超过其得分上限;已核定的为核定得分)。"
-                       "请直接改写需要调整的得分;留空表示采用单位自评得分。改好后用 fazhi ingest 收回。")
-        sheet["A2"].alignment = Alignment(wrap_text=False)
-        for index, item in enumerate(items, start=2):
-            cell = sheet.cell(HEADER_ROW - 1, index, f"{item.name}({layout.format_points(item.max)}分)")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.font = Font(size=9)
-        sheet.cell(HEADER_ROW - 1, len(columns) - 1, f"最高 {layout.format_points(board.rubric.special.max_bonus)} 分")
-        for index, title in enumerate(columns, start=1):
-            cell = sheet.cell(HEADER_ROW, index, title)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            sheet.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 9
-        sheet.row_dimensions[HEADER_ROW - 1].height = 60
-        line = HEADER_ROW
-        for result in board.of_type(unit_type):
-            if result.status == MISSING:
-                continue
-            line += 1
-            name_cell = sheet.cell(line, 1, result.unit)
-            name_cell.data_type = "s"
-            values = [result.items[i.id].score for i in items] + [result.bonus, result.penalty]
-            for index, (item_max, value) in enumerate(
-                zip([i.max for i in items] + [board.rubric.special.max_bonus, None], values, strict=True), start=2
-            ):
-                cell = sheet.cell(line, index, _number(value))
-                cell.number_format = "0.00"
-                cell.fill = INPUT_FILL
-                cell.protection = Protection(locked=False)
-                if item_max is not None:
-                    validation = DataValidation(type="decimal", operator="between", formula1="0",
-                                                formula2=str(_number(item_max)), allow_blank=True)
-                    validation.error = f"核定得分应在 0 至 {layout.format_points(item_max)} 之间。"
-                    validation.errorTitle = "输入有误"
-                    validation.showErrorMessage = True
-                    sheet.add_data_validation(validation)
-                    validation.add(cell)
+        _review_heading(sheet, board, unit_type)
+        _review_rows(sheet, board, unit_type)
         sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        identity = book.create_sheet(layout.SHEET_IDENTITY)
-        for index, (key, value) in enumerate({
-            layout.ID_FORMAT: layout.REVIEW_FORMAT_NAME, layout.ID_CAMPAIGN: board.campaign.campaign_id,
-            layout.ID_YEAR: str(board.campaign.year), layout.ID_UNIT_TYPE: unit_type,
-            layout.ID_RUBRIC: board.rubric.id, layout.ID_RUBRIC_VERSION: board.rubric.version,
-            layout.ID_GENERATED: dt.datetime.now().replace(microsecond=0).isoformat(),
-        }.items(), start=1):
-            identity.cell(index, 1, key)
-            identity.cell(index, 2, value).data_type = "s"
-        identity.sheet_state = "veryHidden"
+        print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+        _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type)
         target = target_folder / review_file_name(board.campaign.year, unit_type)
         temporary = target.with_name(target.name + ".part")
         book.save(temporary)
         temporary.replace(target)
         written.append(target)
     return written
+
+
+def _review_heading(sheet, board: Scoreboard, unit_type: str) -> None:
+    """Title, how to fill it, the items' names and maxima, and the header row of IDs."""
+    type_rubric = board.rubric.for_type(unit_type)
+    columns = [COL_UNIT, *[i.id for i in type_rubric.items], COL_BONUS, COL_PENALTY]
+    write_text(sheet["A1"], f"{board.campaign.title}复核打分表({type_rubric.label})")
+    sheet["A1"].font = Font(bold=True, size=14)
+    write_text(sheet["A2"], "每行为一个已报送单位,已预填当前计分(自评得分不超过其得分上限;已核定的为核定得分)。"
+                            "请直接改写需要调整的得分;留空表示采用单位自评得分。改好后用 fazhi ingest 收回。")
+    for index, item in enumerate(type_rubric.items, start=2):
+        cell = sheet.cell(HEADER_ROW - 1, index, f"{item.name}({layout.format_points(item.max)}分)")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = Font(size=9)
+    sheet.cell(HEADER_ROW - 1, len(columns) - 1, f"最高 {layout.format_points(board.rubric.special.max_bonus)} 分")
+    sheet.row_dimensions[HEADER_ROW - 1].height = 60
+    for index, title in enumerate(columns, start=1):
+        cell = sheet.cell(HEADER_ROW, index, title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 9
+
+
+def _review_rows(sheet, board: Scoreboard, unit_type: str) -> None:
+    """One row per returned unit, pre-filled with what counts now; each score limited to its 分值."""
+    items = board.rubric.for_type(unit_type).items
+    limits = [i.max for i in items] + [board.rubric.special.max_bonus, None]
+    validations: dict = {}
+    line = HEADER_ROW
+    for result in board.of_type(unit_type):
+        if result.status == MISSING:
+            continue
+        line += 1
+        write_text(sheet.cell(line, 1), result.unit)
+        values = [result.items[i.id].score for i in items] + [result.bonus, result.penalty]
+        for index, (limit, value) in enumerate(zip(limits, values, strict=True), start=2):
+            cell = sheet.cell(line, index, _number(value))
+            cell.number_format = "0.00"
+            cell.fill = INPUT_FILL
+            cell.protection = Protection(locked=False)
+            if limit is not None:
+                if limit not in validations:
+                    validations[limit] = DataValidation(type="decimal", operator="between", formula1="0",
+                                                        formula2=str(_number(limit)), allow_blank=True)
+                    validations[limit].error = f"核定得分应在 0 至 {layout.format_points(limit)} 之间。"
+                    validations[limit].errorTitle = "输入有误"
+                    validations[limit].showErrorMessage = True
+                    sheet.add_data_validation(validations[limit])
+                validations[limit].add(cell)
+
+
+def _review_identity(sheet, board: Scoreboard, unit_type: str) -> None:
+    """The review sheet's identity (a very hidden sheet), so ingest recognises it whatever its name."""
+    values = {
+        layout.ID_FORMAT: layout.REVIEW_FORMAT_NAME, layout.ID_CAMPAIGN: board.campaign.campaign_id,
+        layout.ID_YEAR: str(board.campaign.year), layout.ID_UNIT_TYPE: unit_type,
+        layout.ID_RUBRIC: board.rubric.id, layout.ID_RUBRIC_VERSION: board.rubric.version,
+        layout.ID_GENERATED: dt.datetime.now().replace(microsecond=0).isoformat(),
+    }
+    for index, (key, value) in enumerate(values.items(), start=1):
+        sheet.cell(index, 1, key)
+        write_text(sheet.cell(index, 2), value)
+    sheet.sheet_state = "veryHidden"
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from fazhi_cli.report_excel import (
     summary_file_name,
     write_number,
     write_summary_workbook,
-    write_text,
 )
 from fazhi_cli.review import review_file_name
 from fazhi_cli.rubric_io import builtin_rubric
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.workbook.filler import fill_workbook
+from fazhi_cli.workbook.style import write_text
 from fazhi_cli.workspace import Workspace
 
 RUBRIC = builtin_rubric()

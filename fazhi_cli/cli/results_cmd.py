@@ -10,13 +10,11 @@ from rich.table import Table
 
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json
-from fazhi_cli.domain.results import MISSING
+from fazhi_cli.domain.results import BASIS_LABELS, MISSING
 from fazhi_cli.report import write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.scores import Scoreboard, compute_scores, score_json
 from fazhi_cli.workspace import Workspace
-
-BASIS_LABELS = {"self": "自评", "assessed": "核定", "mixed": "部分核定", None: ""}
 
 
 def review_sheet(workspace: Path = WorkspaceOption) -> None:

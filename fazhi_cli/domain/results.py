@@ -17,6 +17,7 @@ MISSING = "missing"
 SELF = "self"
 ASSESSED = "assessed"
 MIXED = "mixed"
+BASIS_LABELS = {SELF: "自评", ASSESSED: "核定", MIXED: "部分核定", None: ""}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,9 +23,27 @@ from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.layout import Row
+from fazhi_cli.workbook.style import (
+    ALERT_FILL,
+    BOLD,
+    BORDER,
+    CENTER,
+    COMPUTED_FILL,
+    HEADER_FILL,
+    INPUT_FILL,
+    PROTECTION_PASSWORD,
+    SCORE_FORMAT,
+    SECTION_FILL,
+    TITLE_FONT,
+    UNLOCKED,
+    WRAP,
+    fit_row_height,
+    print_setup,
+    protect,
+    write_text,
+)
 from fazhi_cli.workspace import Campaign
 
-PROTECTION_PASSWORD = "fazhi"  # keeps cells from accidental edits; not a secret (see README)
 HEADER_ROW = 4
 FIRST_DATA_ROW = HEADER_ROW + 1
 COLUMN_OF = {title: index for index, title in enumerate(layout.SCORE_COLUMNS, start=1)}
@@ -35,20 +53,7 @@ WIDTHS = {
     layout.COL_EVIDENCE: 22,
 }
 
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="center")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=16)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-SECTION_FILL = PatternFill("solid", fgColor="EDEDED")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-COMPUTED_FILL = PatternFill("solid", fgColor="E2EFDA")
-ALERT_FILL = PatternFill("solid", fgColor="F8CBAD")
-UNLOCKED = Protection(locked=False)
 GUIDE_WIDTH = 80
-SCORE_FORMAT = "0.00"
 
 
 def col(title: str) -> str:
@@ -126,31 +131,6 @@ def write_self_assessment(path: Path, campaign: Campaign, rubric: Rubric, unit: 
     temporary.replace(path)
 
 
-def _protect(sheet: Worksheet) -> None:
-    """Protect the sheet, leaving only unlocked cells editable but column widths and row heights free."""
-    sheet.protection.sheet = True
-    sheet.protection.password = PROTECTION_PASSWORD
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
-    sheet.protection.selectLockedCells = False
-    sheet.protection.selectUnlockedCells = False
-
-
-def _print_setup(sheet: Worksheet, landscape: bool, title_rows: str | None, one_page: bool = False) -> None:
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth = 1
-    # fit to the page width only: LibreOffice ignores fitToWidth when a page-count height is also set
-    sheet.page_setup.fitToHeight = 1 if one_page else 0
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-    sheet.print_options.horizontalCentered = landscape
-    if title_rows:
-        sheet.print_title_rows = title_rows
-    sheet.oddFooter.center.text = "第 &P 页,共 &N 页"
-
-
 def _write_lists(sheet: Worksheet) -> None:
     """The lookup lists for data validation (WPS mangles inline lists, so they live on a sheet)."""
     for index, answer in enumerate(layout.YES_NO, start=1):
@@ -158,7 +138,7 @@ def _write_lists(sheet: Worksheet) -> None:
     for index, status in enumerate(layout.TASK_STATUSES, start=1):
         sheet.cell(index, 2, status)
     sheet.sheet_state = "hidden"
-    _protect(sheet)
+    protect(sheet)
 
 
 def _write_identity(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit, rows: list[Row]) -> None:
@@ -176,15 +156,9 @@ def _write_identity(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: 
     }
     for index, (key, value) in enumerate(values.items(), start=1):
         sheet.cell(index, 1, key)
-        _text(sheet.cell(index, 2), value)
+        write_text(sheet.cell(index, 2), value)
     sheet.sheet_state = "veryHidden"
-    _protect(sheet)
-
-
-def _text(cell, value: str) -> None:
-    """Write text as text: a string starting with '=' must never become a formula."""
-    cell.value = value
-    cell.data_type = "s"
+    protect(sheet)
 
 
 def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
@@ -217,27 +191,27 @@ def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Uni
     sheet.column_dimensions["A"].width = GUIDE_WIDTH
     for index, (text, font) in enumerate(lines, start=1):
         cell = sheet.cell(index, 1)
-        _text(cell, text)
+        write_text(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font is not None:
             cell.font = font
         fit_row_height(sheet, index, {1: GUIDE_WIDTH}, line_height=22 if font is TITLE_FONT else 16)
-    _print_setup(sheet, landscape=False, title_rows=None, one_page=True)
-    _protect(sheet)
+    print_setup(sheet, landscape=False, title_rows=None, one_page=True)
+    protect(sheet)
 
 
 def _write_scores(sheet: Worksheet, campaign: Campaign, unit: Unit, rows: list[Row]) -> None:
     validations = _Validations(sheet)
     last_col = get_column_letter(len(layout.SCORE_COLUMNS))
     sheet.merge_cells(f"A1:{last_col}1")
-    _text(sheet["A1"], f"{campaign.title}自评表")
+    write_text(sheet["A1"], f"{campaign.title}自评表")
     sheet["A1"].font = TITLE_FONT
     sheet["A1"].alignment = CENTER
     sheet.merge_cells(f"A2:{col(layout.COL_DEDUCTION)}2")
-    _text(sheet["A2"], f"单位:{unit.name}({unit.type_label})    报送截止:{campaign.deadline.isoformat()}")
+    write_text(sheet["A2"], f"单位:{unit.name}({unit.type_label})    报送截止:{campaign.deadline.isoformat()}")
     sheet["A2"].font = BOLD
     sheet.merge_cells(f"A3:{last_col}3")
-    _text(sheet["A3"], "黄色单元格为填报项;绿色单元格自动计算。编号、分值和考核内容请勿修改。")
+    write_text(sheet["A3"], "黄色单元格为填报项;绿色单元格自动计算。编号、分值和考核内容请勿修改。")
     for title, index in COLUMN_OF.items():
         cell = sheet.cell(HEADER_ROW, index, title)
         cell.font = BOLD
@@ -253,14 +227,14 @@ def _write_scores(sheet: Worksheet, campaign: Campaign, unit: Unit, rows: list[R
     total_row = row_of[id(rows[-1])]
     _write_total_summary(sheet, total_row)
     sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
-    _print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    _protect(sheet)
+    print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    protect(sheet)
 
 
 def _write_total_summary(sheet: Worksheet, total_row: int) -> None:
     """The live total, repeated at the top so the unit sees it while filling."""
     label = sheet[f"{col(layout.COL_CEILING)}2"]
-    _text(label, "自评总分")
+    write_text(label, "自评总分")
     label.font = BOLD
     label.alignment = CENTER
     top = sheet[f"{col(layout.COL_SCORE)}2"]
@@ -294,10 +268,10 @@ def _write_score_row(
     for cell in c.values():
         cell.border = BORDER
         cell.alignment = WRAP
-    _text(c[layout.COL_ID], row.id)
-    _text(c[layout.COL_NAME], row.name)
-    _text(c[layout.COL_CONTENT], row.content)
-    _text(c[layout.COL_STANDARD], row.standard)
+    write_text(c[layout.COL_ID], row.id)
+    write_text(c[layout.COL_NAME], row.name)
+    write_text(c[layout.COL_CONTENT], row.content)
+    write_text(c[layout.COL_STANDARD], row.standard)
     c[layout.COL_ID].alignment = CENTER
     if row.max is not None:
         c[layout.COL_MAX].value = _points(row.max)
@@ -378,22 +352,6 @@ def _section_item_lines(rows: list[Row], row_of: dict[int, int], section: Row) -
     return lines
 
 
-def _display_width(text: str) -> int:
-    """Approximate width in Excel character units: CJK and full-width characters count double."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def fit_row_height(sheet: Worksheet, line: int, widths: dict[int, float], line_height: float = 14.5) -> None:
-    """Set a row's height from its wrapped text (LibreOffice and WPS do not grow rows written by openpyxl)."""
-    lines = 1
-    for index, width in widths.items():
-        value = sheet.cell(line, index).value
-        if isinstance(value, str) and value and not value.startswith("="):
-            usable = max(width - 1.5, 4)
-            lines = max(lines, -(-_display_width(value) // int(usable)))
-    sheet.row_dimensions[line].height = lines * line_height + 3
-
-
 def _input(cell, validation: DataValidation | None = None) -> None:
     cell.protection = UNLOCKED
     cell.fill = INPUT_FILL
@@ -411,7 +369,7 @@ def _write_tasks(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Uni
                   task.responsible_text)
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(line, index)
-            _text(cell, value)
+            write_text(cell, value)
             cell.alignment = WRAP
             cell.border = BORDER
         status, note = sheet.cell(line, 6), sheet.cell(line, 7)
@@ -422,8 +380,8 @@ def _write_tasks(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Uni
         _input(note)
         fit_row_height(sheet, line, {index: width for index, width in enumerate(widths, start=1)})
     sheet.freeze_panes = "A4"
-    _print_setup(sheet, landscape=True, title_rows="3:3")
-    _protect(sheet)
+    print_setup(sheet, landscape=True, title_rows="3:3")
+    protect(sheet)
 
 
 def _write_targets(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
@@ -436,7 +394,7 @@ def _write_targets(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: U
         line = 4 + offset
         for index, value in enumerate((str(target.number), target.item, target.content), start=1):
             cell = sheet.cell(line, index)
-            _text(cell, value)
+            write_text(cell, value)
             cell.alignment = WRAP
             cell.border = BORDER
         note = sheet.cell(line, 4)
@@ -445,17 +403,17 @@ def _write_targets(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: U
         _input(note)
         fit_row_height(sheet, line, {index: width for index, width in enumerate(widths, start=1)})
     sheet.freeze_panes = "A4"
-    _print_setup(sheet, landscape=True, title_rows="3:3")
-    _protect(sheet)
+    print_setup(sheet, landscape=True, title_rows="3:3")
+    protect(sheet)
 
 
 def _sheet_heading(sheet: Worksheet, title: str, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
     last = get_column_letter(len(columns))
     sheet.merge_cells(f"A1:{last}1")
-    _text(sheet["A1"], title)
+    write_text(sheet["A1"], title)
     sheet["A1"].font = TITLE_FONT
     sheet["A1"].alignment = CENTER
-    _text(sheet["A2"], "黄色单元格为填报项。")
+    write_text(sheet["A2"], "黄色单元格为填报项。")
     for index, (name, width) in enumerate(zip(columns, widths, strict=True), start=1):
         cell = sheet.cell(3, index, name)
         cell.font = BOLD
