@@ -134,9 +134,13 @@ def test_module_entry_point_and_help_have_examples():
 
 def test_every_command_has_help(cli):
     for args in (["--help"], ["init", "--help"], ["demo", "--help"], ["rubric", "show", "--help"],
-                 ["rubric", "check", "--help"], ["rubric", "export", "--help"]):
+                 ["rubric", "check", "--help"], ["rubric", "export", "--help"], ["generate", "--help"],
+                 ["ingest", "--help"], ["validate", "--help"], ["status", "--help"], ["review-sheet", "--help"],
+                 ["score", "--help"], ["report", "--help"]):
         result = cli(*args)
         assert result.code == 0 and "Usage" in result.out
+        if len(args) > 1:
+            assert "示例" in result.out, args
 
 
 def test_a_damaged_store_or_settings_file_gives_a_message_not_a_traceback(cli, workspace):
@@ -146,3 +150,9 @@ def test_a_damaged_store_or_settings_file_gives_a_message_not_a_traceback(cli, w
     (workspace / "fazhi.toml").write_text("[campaign\n", "utf-8")
     result = cli("status", cwd=workspace)
     assert result.code == 2 and "fazhi.toml 格式有误" in result.err
+
+
+def test_wrong_usage_exits_2(cli, workspace):
+    assert cli("ingest", cwd=workspace).code == 2  # no path given
+    assert cli("score", "--no-such-option", cwd=workspace).code == 2
+    assert cli("no-such-command").code == 2
