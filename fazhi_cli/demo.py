@@ -12,7 +12,9 @@ import io
 import os
 import random
 import shutil
+import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -24,7 +26,13 @@ from fazhi_cli.domain import scoring
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
-from fazhi_cli.review import SHEET_REVIEW, write_review_sheets
+from fazhi_cli.ingest import IngestReport, ingest_paths
+from fazhi_cli.report import ReportFiles, write_reports
+from fazhi_cli.review import SHEET_REVIEW, take_review_sheet, write_review_sheets
+from fazhi_cli.scores import Scoreboard, compute_scores
+from fazhi_cli.services import GenerateResult, generate_workbooks
+from fazhi_cli.status import StatusReport, campaign_status
+from fazhi_cli.validation import ValidationReport, annotate, validate_workspace
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workspace import Workspace, create_workspace
 
@@ -254,3 +262,51 @@ def office_review(workspace: Workspace, folder: Path) -> list[Path]:
         _set_time(target, dt.datetime.now(CHINA) - dt.timedelta(minutes=number))
         changed.append(target)
     return changed
+
+
+@dataclass
+class DemoRun:
+    """What each step of the demo produced, for the command to print."""
+
+    workspace: Workspace
+    generated: GenerateResult
+    returns: DemoReturns
+    ingested: IngestReport
+    validation: ValidationReport
+    annotated: list[Path]
+    status: StatusReport
+    reviewed: IngestReport
+    board: Scoreboard
+    reports: ReportFiles
+    seconds: float
+
+
+STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
+         "法制办集中考核:复核打分表", "计分和排名", "出具报告")
+
+
+def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> DemoRun:
+    """The whole year-end job on the sample data, step by step (`on_step` is told each step's name)."""
+    started = time.perf_counter()
+    on_step(STEPS[0])
+    workspace = create_demo_workspace(root)
+    on_step(STEPS[1])
+    generated = generate_workbooks(workspace.root)
+    on_step(STEPS[2])
+    returns = fill_demo_returns(workspace, workspace.inbox)
+    on_step(STEPS[3])
+    ingested = ingest_paths(workspace, [workspace.inbox], review_handler=take_review_sheet)
+    on_step(STEPS[4])
+    validation = validate_workspace(workspace)
+    annotated = annotate(workspace, validation)
+    status = campaign_status(workspace)
+    on_step(STEPS[5])
+    reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"),
+                            review_handler=take_review_sheet)
+    on_step(STEPS[6])
+    board = compute_scores(workspace)
+    on_step(STEPS[7])
+    reports = write_reports(workspace)
+    elapsed = time.perf_counter() - started
+    return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, reviewed, board, reports,
+                   elapsed)

@@ -267,18 +267,22 @@ def _take_other(batch: _Batch, item: Incoming, sha: str, archive_name: str, grou
     return refuse(batch, item, sha, archive_name, refusal)
 
 
+def _is_workbook(item: Incoming) -> bool:
+    return not item.is_container and item.problem is None and item.kind in WORKBOOK_KINDS
+
+
 def _process_group(batch: _Batch, items: list[Incoming], on_file: Callable[[FileOutcome], None]) -> None:
-    """One e-mail, zip or loose file: containers first, then workbooks, then the other files."""
-    workbooks = [i for i in items if not i.is_container and i.problem is None and i.kind in WORKBOOK_KINDS]
-    others = [i for i in items if i not in workbooks]
+    """One e-mail, zip or loose file: containers first, then workbooks, then the other files (which are a
+    unit's materials only when that unit's workbook came in the same group)."""
+    ordered = sorted(items, key=lambda i: 0 if i.is_container else 1 if _is_workbook(i) else 2)  # stable
     group_units: list[str] = []
-    for item in [*[i for i in others if i.is_container], *workbooks, *[i for i in others if not i.is_container]]:
+    for item in ordered:
         sha, archive_name = _keep(batch, item)
         if item.is_container:
             outcome = _container(batch, item, sha, archive_name)
         elif item.problem is not None:
             outcome = refuse(batch, item, sha, archive_name, item.problem)
-        elif item in workbooks:
+        elif _is_workbook(item):
             outcome = _take_workbook(batch, item, sha, archive_name)
             if outcome.unit and outcome.outcome != REFUSED:
                 group_units.append(outcome.unit)

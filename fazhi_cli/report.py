@@ -161,14 +161,14 @@ def summary_context(board: Scoreboard) -> dict:
     }
 
 
-def feedback_context(board: Scoreboard, unit: Unit) -> dict:
-    """Everything one unit's feedback page shows."""
+def feedback_context(board: Scoreboard, unit: Unit, averages: dict[str, Decimal]) -> dict:
+    """Everything one unit's feedback page shows (`averages`: the type's average per item)."""
     result = board.result(unit.name)
     type_rubric = board.rubric.for_type(unit.type)
     checked = next(r for r in board.validation.results if r.unit.name == unit.name)
     facts = checked.interpreted.facts
     show_others = board.campaign.show_rank_in_feedback
-    averages = _type_averages(board, unit.type) if show_others else {}
+    averages = averages if show_others else {}
     notes = board.notes.get(unit.name, {})
     items, improve = [], []
     for item in type_rubric.items:
@@ -232,10 +232,11 @@ def write_reports(workspace: Workspace) -> ReportFiles:
     _write_text(summary, env.get_template("summary.html.j2").render(summary_context(board)))
     pages = []
     template = env.get_template("feedback.html.j2")
+    averages = {unit_type: _type_averages(board, unit_type) for unit_type in board.rubric.types}
     for unit in board.units:
         if board.result(unit.name).status == MISSING:
             continue
         page = feedback_folder / feedback_file_name(unit.name)
-        _write_text(page, template.render(feedback_context(board, unit)))
+        _write_text(page, template.render(feedback_context(board, unit, averages[unit.type])))
         pages.append(page)
     return ReportFiles(workbook, summary, pages)

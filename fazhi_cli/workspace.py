@@ -23,6 +23,7 @@ from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import WorkspaceError
 from fazhi_cli.roster_io import load_roster, sample_roster_path
 from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text
+from fazhi_cli.store import Store
 
 CONFIG_NAME = "fazhi.toml"
 STORE_NAME = "fazhi.db"
@@ -245,8 +246,6 @@ def create_workspace(
     Roster and rubric are checked before anything is written; an existing workspace is only
     overwritten with `force` (its archive and store are then kept, the settings rewritten).
     """
-    from fazhi_cli.store import Store  # the store module imports workspace-free code only
-
     if (root / CONFIG_NAME).exists() and not force:
         raise WorkspaceError(
             f"{root} 已经是考核工作区", "如确需重新初始化(保留已收到的文件和数据),请加 --force。"
