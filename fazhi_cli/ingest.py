@@ -190,7 +190,7 @@ class _Batch:
         size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
         return FileRecord(
             sha256=sha, size=size, archive_name=archive_name, original_name=item.original_name,
-            origin=item.origin, received_at=to_store_time(item.received_at),
+            origin=item.origin, received_at=to_store_time(item.file_time or dt.datetime.now(dt.UTC)),
             taken_at=to_store_time(dt.datetime.now(dt.UTC)), kind=kind, outcome=outcome, unit=unit,
             message=message, batch=self.batch_id,
         )

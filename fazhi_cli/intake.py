@@ -76,12 +76,15 @@ class Incoming:
     data: bytes = field(repr=False)
     original_name: str
     origin: str
-    received_at: datetime
+    file_time: datetime | None  # the file's own time as the sender's system set it: never trusted for order
     group: str
     kind: str
     is_container: bool = False
     problem: str | None = None
     source: Path | None = None  # a file too large to read into memory: where its bytes are to be kept from
+    sent_at: datetime | None = None  # the Date header of the e-mail it came in: shown, never used for order
+    explicit: bool = False  # a file the clerk named on the command line (not found in a folder or container)
+    skipped: str | None = None  # why it was passed over without being kept (fazhi's own folder, a symlink)
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,11 @@ class _Context:
 
     origin: str
     label: str | None  # None at the top level: the label is then chosen by the kind ("压缩包 x.zip")
-    received_at: datetime
+    file_time: datetime | None
     group: str
     depth: int
+    sent_at: datetime | None = None
+    explicit: bool = False
 
 
 @dataclass
@@ -490,7 +495,7 @@ def _zip_member(
     """One member of an archive: read it (unless too large, encrypted or damaged) and expand it."""
     shown_path = "/".join(_path_parts(member_path))
     origin = f"{label} 中的 {shown_path}"
-    member_ctx = _Context(origin, origin, ctx.received_at, ctx.group, ctx.depth + 1)
+    member_ctx = _Context(origin, origin, ctx.file_time, ctx.group, ctx.depth + 1, ctx.sent_at)
     name = _display_name(member_path)
     if info.flag_bits & _ENCRYPTED_FLAG:
         problem = f"「{name}」在压缩包中设有密码,无法解压。请去掉压缩包密码后重新报送。"
@@ -545,15 +550,15 @@ def _expand_mail(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budg
         yield _incoming(data, name, ctx, kind, container=True, problem=_too_deep_message(shown))
         return
     mail = _read_mail(data)
-    received_at = mail.sent_at or ctx.received_at
     problem = _mail_problem(shown, mail)
-    yield _incoming(data, name, ctx, kind, container=True, problem=problem, received_at=received_at)
+    yield _incoming(data, name, ctx, kind, container=True, problem=problem, sent_at=mail.sent_at)
     if mail.problem == "unreadable":
         return
     label = ctx.label or f"邮件 {shown}"
     origin = f"{label} 的附件"
     for attachment in mail.attachments:
-        member_ctx = _Context(origin, f"{origin} {attachment.name}", received_at, ctx.group, ctx.depth + 1)
+        member_ctx = _Context(origin, f"{origin} {attachment.name}", ctx.file_time, ctx.group, ctx.depth + 1,
+                              mail.sent_at)
         if attachment.damaged:
             problem = f"「{attachment.name}」在邮件中已损坏或不完整,无法读取。请联系报送单位重新发送。"
             member_kind = sniff(attachment.data, attachment.name)
@@ -689,7 +694,7 @@ def _collect_path(path: Path, explicit: bool, ancestors: frozenset[tuple[int, in
     if stat.S_ISDIR(info.st_mode):
         yield from _collect_folder(path, (info.st_dev, info.st_ino), ancestors)
     elif stat.S_ISREG(info.st_mode):
-        yield from _collect_file(path, info)
+        yield from _collect_file(path, info, explicit)
     else:
         yield _path_problem(path, f"「{path}」不是普通文件,未予读取。请指定要导入的文件或文件夹。")
 
@@ -707,9 +712,9 @@ def _collect_folder(path: Path, key: tuple[int, int], ancestors: frozenset[tuple
         yield from _collect_path(child, explicit=False, ancestors=ancestors | {key})
 
 
-def _collect_file(path: Path, info: os.stat_result) -> Iterator[Incoming]:
+def _collect_file(path: Path, info: os.stat_result, explicit: bool) -> Iterator[Incoming]:
     """A regular file: read it (only its first bytes when it is too large) and expand it."""
-    received_at = datetime.fromtimestamp(info.st_mtime, tz=UTC).astimezone()
+    file_time = datetime.fromtimestamp(info.st_mtime, tz=UTC).astimezone()
     shown = _display_name(path.name)
     too_large = info.st_size > MAX_FILE_BYTES
     try:
@@ -719,14 +724,15 @@ def _collect_file(path: Path, info: os.stat_result) -> Iterator[Incoming]:
         yield _path_problem(path, _unreadable_message(path, exc))
         return
     if too_large or len(data) > MAX_FILE_BYTES:  # the file may have grown since stat()
-        ctx = _Context(f"文件 {path}", None, received_at, f"path:{path.absolute()}", 0)
+        ctx = _Context(f"文件 {path}", None, file_time, f"path:{path.absolute()}", 0, explicit=explicit)
         size = max(info.st_size, len(data))
         kind = sniff(data[:_SNIFF_BYTES], shown)
         yield _incoming(b"", shown, ctx, kind, problem=_too_large_message(shown, size), source=path)
         return
     kind = sniff(data, shown)
     prefix = kind if kind in ("zip", "eml") else "file"
-    ctx = _Context(f"文件 {path}", None, received_at, f"{prefix}:{hashlib.sha256(data).hexdigest()}", 0)
+    ctx = _Context(f"文件 {path}", None, file_time, f"{prefix}:{hashlib.sha256(data).hexdigest()}", 0,
+                   explicit=explicit)
     yield from _expand(data, shown, ctx, _Budget(), kind=kind)
 
 
@@ -756,7 +762,7 @@ def _incoming(
     *,
     container: bool = False,
     problem: str | None = None,
-    received_at: datetime | None = None,
+    sent_at: datetime | None = None,
     source: Path | None = None,
 ) -> Incoming:
     """An Incoming placed by its context."""
@@ -764,7 +770,9 @@ def _incoming(
         data=data,
         original_name=_display_name(name),
         origin=ctx.origin,
-        received_at=received_at or ctx.received_at,
+        file_time=ctx.file_time,
+        sent_at=sent_at or ctx.sent_at,
+        explicit=ctx.explicit and ctx.depth == 0 and not container,
         group=ctx.group,
         kind=kind,
         is_container=container,
@@ -775,7 +783,7 @@ def _incoming(
 
 def _path_problem(path: Path, problem: str, kind: str = "unknown") -> Incoming:
     """An Incoming for a path whose bytes could not be read (missing, unreadable, not a regular file)."""
-    ctx = _Context(f"文件 {path}", None, datetime.now(UTC).astimezone(), f"path:{path.absolute()}", 0)
+    ctx = _Context(f"文件 {path}", None, None, f"path:{path.absolute()}", 0)
     return _incoming(b"", path.name or str(path), ctx, kind, problem=problem)
 
 
