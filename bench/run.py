@@ -57,7 +57,7 @@ def main() -> None:
 
         def generate(index: int) -> None:
             unit = units[index % len(units)]
-            write_self_assessment(out / f"unit-{index}.xlsx", campaign, rubric, unit)
+            write_self_assessment(out / f"unit-{index}.xlsx", campaign, rubric, unit, workspace.secret())
 
         def baseline_read(index: int) -> None:
             book = openpyxl.load_workbook(out / f"unit-{index}.xlsx", read_only=True)

@@ -32,7 +32,7 @@ from fazhi_cli.review import SHEET_REVIEW, take_review_sheet, write_review_sheet
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.services import GenerateResult, generate_workbooks
 from fazhi_cli.status import StatusReport, campaign_status
-from fazhi_cli.validation import ValidationReport, annotate, validate_workspace
+from fazhi_cli.validation import Annotated, ValidationReport, annotate, validate_workspace
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workspace import Workspace, create_workspace
 
@@ -264,6 +264,18 @@ def office_review(workspace: Workspace, folder: Path) -> list[Path]:
     return changed
 
 
+def ingest_as_received(workspace: Workspace, inbox: Path) -> IngestReport:
+    """Take the simulated returns in the order they reached the office, each at its simulated arrival time
+    (the file's time set by `fill_demo_returns`) on the office's clock, as if the clerk had taken each one
+    the moment it arrived during the first weeks of December."""
+    report = IngestReport()
+    for path in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
+        arrival = dt.datetime.fromtimestamp(path.stat().st_mtime, CHINA)
+        batch = ingest_paths(workspace, [path], review_handler=take_review_sheet, clock=lambda moment=arrival: moment)
+        report.files.extend(batch.files)
+    return report
+
+
 @dataclass
 class DemoRun:
     """What each step of the demo produced, for the command to print."""
@@ -273,7 +285,7 @@ class DemoRun:
     returns: DemoReturns
     ingested: IngestReport
     validation: ValidationReport
-    annotated: list[Path]
+    annotated: Annotated
     status: StatusReport
     reviewed: IngestReport
     board: Scoreboard
@@ -295,7 +307,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
     on_step(STEPS[2])
     returns = fill_demo_returns(workspace, workspace.inbox)
     on_step(STEPS[3])
-    ingested = ingest_paths(workspace, [workspace.inbox], review_handler=take_review_sheet)
+    ingested = ingest_as_received(workspace, workspace.inbox)
     on_step(STEPS[4])
     validation = validate_workspace(workspace)
     annotated = annotate(workspace, validation)

@@ -14,21 +14,26 @@ import datetime as dt
 import hashlib
 import io
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_cli import intake
-from fazhi_cli.domain.checks import ContentChange
+from fazhi_cli.clock import CHINA, office_now
+from fazhi_cli.debug import debug_enabled
+from fazhi_cli.domain.checks import ContentChange, suspicious_dates
+from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
 from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.text import printable
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.errors import FazhiError
 from fazhi_cli.intake import Incoming
 from fazhi_cli.store import FileRecord, Store, StoredValue
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.reader import ReadWorkbook, UnreadableWorkbook, as_text, points_text, read_workbook
 from fazhi_cli.workspace import Campaign, Workspace
 
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 WORKBOOK_KINDS = ("xlsx", "xlsm")
 MATERIAL_KINDS = ("pdf", "word", "image", "text")
 ARCHIVE_SUFFIX = {
@@ -43,10 +48,13 @@ REFUSED = "refused"
 MATERIAL = "material"
 UNPACKED = "unpacked"
 REVIEW = "review"
+HELD = "held"
+SKIPPED = "skipped"
 OUTCOME_LABELS = {
-    TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", MATERIAL: "附件材料",
-    UNPACKED: "已拆包", REVIEW: "复核打分表",
+    TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", HELD: "待确认",
+    MATERIAL: "附件材料", UNPACKED: "已拆包", REVIEW: "复核打分表", SKIPPED: "已跳过",
 }  # fmt: skip
+
 
 
 @dataclass
@@ -59,6 +67,7 @@ class FileOutcome:
     unit: str | None = None
     message: str = ""
     sha256: str = ""
+    code: str | None = None
 
 
 @dataclass
@@ -73,8 +82,8 @@ class IngestReport:
 
     @property
     def refused(self) -> bool:
-        """True when at least one file was refused (the command then exits 1)."""
-        return self.count(REFUSED) > 0
+        """True when at least one file was refused or held (the command then exits 1)."""
+        return self.count(REFUSED) + self.count(HELD) > 0
 
 
 def to_store_time(moment: dt.datetime) -> str:
@@ -183,36 +192,66 @@ class _Batch:
     store: Store
     batch_id: str
     report: IngestReport
+    secret: bytes
+    clock: Callable[[], dt.datetime] = office_now
     review_handler: Callable[[_Batch, Incoming, ReadWorkbook, str, str], FileOutcome] | None = None
 
     def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
-               unit: str | None = None, message: str | None = None) -> FileRecord:
+               unit: str | None = None, message: str | None = None, code: str | None = None) -> FileRecord:
+        """The file's record: received by the office's clock now; the sender's claimed times kept apart."""
         size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
+        now = to_store_time(self.clock())
         return FileRecord(
             sha256=sha, size=size, archive_name=archive_name, original_name=item.original_name,
-            origin=item.origin, received_at=to_store_time(item.file_time or dt.datetime.now(dt.UTC)),
-            taken_at=to_store_time(dt.datetime.now(dt.UTC)), kind=kind, outcome=outcome, unit=unit,
-            message=message, batch=self.batch_id,
+            origin=item.origin, received_at=now, taken_at=now, kind=kind, outcome=outcome, unit=unit,
+            message=message, batch=self.batch_id, code=code or outcome,
+            sent_at=to_store_time(item.sent_at) if item.sent_at else None,
+            file_time=to_store_time(item.file_time) if item.file_time else None,
         )
 
 
 def refuse(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
-            kind: str | None = None) -> FileOutcome:
+           kind: str | None = None, code: str = REFUSED) -> FileOutcome:
     """Record a refused file (once per content) and report it."""
     if batch.store.file_by_sha(sha) is None:
-        batch.store.record_file(batch.record(item, sha, archive_name, REFUSED, kind or item.kind, unit, message))
-    return FileOutcome(item.original_name, item.origin, REFUSED, unit, message, sha)
+        batch.store.record_file(batch.record(item, sha, archive_name, REFUSED, kind or item.kind, unit, message,
+                                             code))
+    return FileOutcome(item.original_name, item.origin, REFUSED, unit, message, sha, code)
+
+
+def hold(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None) -> FileOutcome:
+    """Record a held file (待确认: kept, not credited until the office decides) once per content."""
+    if batch.store.file_by_sha(sha) is None:
+        batch.store.record_file(batch.record(item, sha, archive_name, HELD, item.kind, unit, message,
+                                             "identity_unverified"))
+    return FileOutcome(item.original_name, item.origin, HELD, unit, message, sha, "identity_unverified")
+
+
+def _foreign_form(batch: _Batch, name: str, identity: dict[str, str]) -> tuple[str, str] | None:
+    """(code, message) when the workbook is no form of this campaign at all, else None."""
+    if identity.get(layout.ID_FORMAT) not in (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME):
+        return "not_a_form", (f"「{name}」不是本次考核下发的自评表(找不到表内的身份信息)。"
+                              "请使用法制办下发的自评表填写,不要把内容复制到新建的文件中。")
+    campaign = batch.campaign
+    if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
+        other = printable(identity.get(layout.ID_CAMPAIGN, "")).split(":", 1)[-1][:60] or "其他考核"
+        form = "复核打分表" if identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME else "自评表"
+        return "other_campaign", (f"「{name}」是“{other}”的{form},不属于本次“{campaign.title}”。"
+                                  "请使用本次下发的自评表填报。")
+    return None
+
+
+def _unverified_identity(batch: _Batch, name: str, identity: dict[str, str]) -> str | None:
+    """Why a workbook that claims this campaign must be held: its seal does not verify; else None."""
+    if is_sealed(batch.secret, identity, SELF_ASSESSMENT_FIELDS):
+        return None
+    claimed = printable(identity.get(layout.ID_UNIT, ""))[:60] or "未知单位"
+    return (f"「{name}」自称“{claimed}”的自评表,但表内身份信息的校验码与本工作区不符(身份信息被改动,"
+            "或不是本工作区下发的表格),暂不计入,待法制办确认。请与该单位核实,必要时请其使用下发的原表重新报送。")
 
 
 def _identity_problem(batch: _Batch, name: str, identity: dict[str, str]) -> str | None:
-    """Why a workbook's identity does not belong to this campaign, or None."""
-    if identity.get(layout.ID_FORMAT) != layout.FORMAT_NAME:
-        return (f"「{name}」不是本次考核下发的自评表(找不到表内的身份信息)。"
-                "请使用法制办下发的自评表填写,不要把内容复制到新建的文件中。")
-    campaign = batch.campaign
-    if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
-        other = identity.get(layout.ID_CAMPAIGN, "").split(":", 1)[-1] or "其他考核"
-        return f"「{name}」是“{other}”的自评表,不属于本次“{campaign.title}”。请使用本次下发的自评表填报。"
+    """Why a sealed workbook of this campaign still cannot be taken (rubric, roster), or None."""
     rubric = batch.rubric
     if identity.get(layout.ID_RUBRIC) != rubric.id or identity.get(layout.ID_RUBRIC_VERSION) != rubric.version:
         return (f"「{name}」使用的评分细则({identity.get(layout.ID_RUBRIC)} {identity.get(layout.ID_RUBRIC_VERSION)})"
@@ -227,30 +266,78 @@ def _identity_problem(batch: _Batch, name: str, identity: dict[str, str]) -> str
 
 
 def _take_workbook(batch: _Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
-    """Identify, read and record one returned workbook (or refuse it with the reason)."""
+    """Identify, read and record one returned workbook (or refuse or hold it with the reason)."""
     name = item.original_name
     try:
         read = read_workbook(io.BytesIO(item.data))
     except UnreadableWorkbook as problem:
-        return refuse(batch, item, sha, archive_name, f"「{name}」{problem}。请重新保存为 .xlsx 后报送。")
-    if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME and batch.review_handler is not None:
+        return refuse(batch, item, sha, archive_name, f"「{name}」{problem}。请重新保存为 .xlsx 后报送。",
+                      code="unreadable")
+    foreign = _foreign_form(batch, name, read.identity)
+    if foreign is not None:
+        return refuse(batch, item, sha, archive_name, foreign[1], code=foreign[0])
+    if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME:
+        if batch.review_handler is None:
+            message = f"「{name}」是复核打分表,此处不收取。"
+            return refuse(batch, item, sha, archive_name, message, code="review_not_named")
         return batch.review_handler(batch, item, read, sha, archive_name)
+    claimed = read.identity.get(layout.ID_UNIT, "")
+    unverified = _unverified_identity(batch, name, read.identity)
+    if unverified is not None:
+        return hold(batch, item, sha, archive_name, unverified, claimed if claimed in batch.units else None)
     problem = _identity_problem(batch, name, read.identity)
     if problem is not None:
-        return refuse(batch, item, sha, archive_name, problem)
-    unit = batch.units[read.identity[layout.ID_UNIT]]
+        return refuse(batch, item, sha, archive_name, problem, code="identity_mismatch")
+    unit = batch.units[claimed]
     if read.structure_problems:
         detail = ";".join(read.structure_problems)
         message = f"「{name}」{detail}。请使用下发的原表填报,不要删除或改名工作表。"
-        return refuse(batch, item, sha, archive_name, message, unit.name)
+        return refuse(batch, item, sha, archive_name, message, unit.name, code="structure")
+    if read.is_blank():
+        message = f"「{name}」未填写(与下发的空白自评表相同,没有任何填报内容),未予收取。请填写后重新报送。"
+        return refuse(batch, item, sha, archive_name, message, unit.name, code="unfilled")
     if batch.store.submission_by_sha(sha) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
     expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
-    changes = [vars(change) for change in content_changes(expected, read)]
+    changes = [vars(change) for change in (*content_changes(expected, read), *structure_changes(read))]
     record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit.name)
-    batch.store.record_submission(record, batch.rubric.id, changes, stored_values(read))
-    message = "固定内容被改动,按原评分细则计分(fazhi validate 查看)" if changes else ""
-    return FileOutcome(name, item.origin, TAKEN, unit.name, message, sha)
+    generated_at = read.identity.get(layout.ID_GENERATED)
+    if batch.store.record_submission(record, batch.rubric.id, changes, stored_values(read), generated_at) is None:
+        return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
+    notes = []
+    if any(c["what"] in ("missing", *CONTENT_COLUMNS) for c in changes):
+        notes.append("固定内容被改动,按原评分细则计分(fazhi validate 查看)")
+    if any(c["what"] == "duplicate" for c in changes):
+        notes.append("有重复的编号行(fazhi validate 查看)")
+    notes += time_warnings(item.sent_at, batch.clock(), generated_at)
+    return FileOutcome(name, item.origin, TAKEN, unit.name, ";".join(notes), sha)
+
+
+CONTENT_COLUMNS = (layout.COL_MAX, layout.COL_NAME, layout.COL_CONTENT, layout.COL_STANDARD)
+
+
+def structure_changes(read: ReadWorkbook) -> list[ContentChange]:
+    """Duplicated ID rows (both cells named) and hidden rows or columns in the input area."""
+    changes = [ContentChange(ref, "duplicate", other, kept, "") for ref, kept, other in read.duplicates]
+    changes += [ContentChange(ref, "hidden_row", f"{layout.SHEET_SCORES}!A{line}", str(line), "")
+                for ref, line in read.hidden_rows]
+    changes += [ContentChange(None, "hidden_column", None, title, "") for title in read.hidden_columns]
+    return changes
+
+
+def time_warnings(sent_at: dt.datetime | None, received_at: dt.datetime, generated_at: str | None) -> list[str]:
+    """Warnings about an e-mail Date that cannot be true (after the office received it, before the form existed)."""
+    generated = _moment(generated_at)
+    return [f"注意:{text},以法制办收取时间为准" for text in suspicious_dates(sent_at, received_at, generated)]
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    """An ISO date-time from an identity (China time when it has no zone), or None."""
+    try:
+        moment = dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
 
 
 def _take_other(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
@@ -277,24 +364,49 @@ def _process_group(batch: _Batch, items: list[Incoming], on_file: Callable[[File
     ordered = sorted(items, key=lambda i: 0 if i.is_container else 1 if _is_workbook(i) else 2)  # stable
     group_units: list[str] = []
     for item in ordered:
-        sha, archive_name = _keep(batch, item)
-        if item.is_container:
-            outcome = _container(batch, item, sha, archive_name)
-        elif item.problem is not None:
-            outcome = refuse(batch, item, sha, archive_name, item.problem)
-        elif _is_workbook(item):
-            outcome = _take_workbook(batch, item, sha, archive_name)
-            if outcome.unit and outcome.outcome != REFUSED:
-                group_units.append(outcome.unit)
+        if item.skipped is not None:
+            outcome = FileOutcome(item.original_name, item.origin, SKIPPED, None, item.skipped, "", SKIPPED)
         else:
-            outcome = _take_other(batch, item, sha, archive_name, group_units)
+            sha, archive_name = _keep(batch, item)
+            outcome = _guarded(batch, item, sha, archive_name, group_units)
+            if _is_workbook(item) and outcome.unit and outcome.outcome in (TAKEN, DUPLICATE):
+                group_units.append(outcome.unit)
         batch.report.files.append(outcome)
         on_file(outcome)
 
 
+def _guarded(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
+    """Decide one kept file in its own guard: whatever a parsing library raises on a damaged or hostile file
+    becomes a `corrupt` refusal, and the batch goes on (with --debug, the traceback is shown instead).
+
+    The store's own errors and user errors are not a file's fault: they stop the batch with their message.
+    """
+    try:
+        return _decide(batch, item, sha, archive_name, group_units)
+    except (sqlite3.Error, FazhiError):
+        raise
+    except Exception:
+        if debug_enabled():
+            raise
+        message = (f"「{item.original_name}」内部数据损坏或格式异常,读取时出错,未予收取。"
+                   "请用 Excel 或 WPS 打开确认无误后“另存为”.xlsx,再重新报送。")
+        return refuse(batch, item, sha, archive_name, message, code="corrupt")
+
+
+def _decide(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
+    """What becomes of one kept file: unpacked container, refusal, workbook, material."""
+    if item.is_container:
+        return _container(batch, item, sha, archive_name)
+    if item.problem is not None:
+        return refuse(batch, item, sha, archive_name, item.problem, code="intake")
+    if _is_workbook(item):
+        return _take_workbook(batch, item, sha, archive_name)
+    return _take_other(batch, item, sha, archive_name, group_units)
+
+
 def _container(batch: _Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
     if item.problem is not None:
-        return refuse(batch, item, sha, archive_name, item.problem)
+        return refuse(batch, item, sha, archive_name, item.problem, code="intake")
     if batch.store.file_by_sha(sha) is None:
         batch.store.record_file(batch.record(item, sha, archive_name, UNPACKED, item.kind))
     return FileOutcome(item.original_name, item.origin, UNPACKED, None, "", sha)
@@ -326,16 +438,21 @@ def ingest_paths(
     paths: list[Path],
     on_file: Callable[[FileOutcome], None] | None = None,
     review_handler: Callable | None = None,
+    clock: Callable[[], dt.datetime] = office_now,
 ) -> IngestReport:
-    """Take every file under `paths`; returns the report (refusals are in it, never raised)."""
+    """Take every file under `paths`; returns the report (refusals are in it, never raised).
+
+    Each file counts as received when fazhi takes it, by the office's `clock`; the sender's claimed times
+    are recorded and shown, never used to order versions.
+    """
     campaign = workspace.campaign()
     rubric = workspace.rubric()
     units = {u.name: u for u in workspace.units()}
     report = IngestReport()
     with Store.open(workspace.store_path) as store:
         store.sync_units(units.values())
-        batch = _Batch(workspace, campaign, rubric, units, store,
-                       dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f"), report, review_handler)
+        batch = _Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
+                       workspace.secret(), clock, review_handler)
         for group in _groups(intake.collect(paths)):
             _process_group(batch, group, on_file or (lambda _: None))
         _mark_superseded(batch)

@@ -8,7 +8,6 @@ recorded as the office's 核定得分 for that unit, so re-running anything neve
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,8 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fazhi_cli.clock import office_now
+from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed, seal
 from fazhi_cli.domain.numbers import normalise_text
 from fazhi_cli.domain.results import MISSING
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
@@ -48,6 +49,7 @@ def _number(value):
 def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> list[Path]:
     """Write one pre-filled 复核打分表 per unit type (into review/ by default); returns the files written."""
     board = compute_scores(workspace)
+    secret = workspace.secret()
     target_folder = folder or workspace.root / "review"
     target_folder.mkdir(exist_ok=True)
     written = []
@@ -59,7 +61,7 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
         _review_rows(sheet, board, unit_type)
         sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
         print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-        _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type)
+        _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type, secret)
         target = target_folder / review_file_name(board.campaign.year, unit_type)
         temporary = target.with_name(target.name + ".part")
         book.save(temporary)
@@ -117,14 +119,16 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str) -> None:
                 validations[limit].add(cell)
 
 
-def _review_identity(sheet, board: Scoreboard, unit_type: str) -> None:
-    """The review sheet's identity (a very hidden sheet), so ingest recognises it whatever its name."""
+def _review_identity(sheet, board: Scoreboard, unit_type: str, secret: bytes) -> None:
+    """The review sheet's identity (a very hidden sheet), sealed by the workspace secret, so that ingest
+    recognises it whatever its name and no unit can make one."""
     values = {
         layout.ID_FORMAT: layout.REVIEW_FORMAT_NAME, layout.ID_CAMPAIGN: board.campaign.campaign_id,
         layout.ID_YEAR: str(board.campaign.year), layout.ID_UNIT_TYPE: unit_type,
         layout.ID_RUBRIC: board.rubric.id, layout.ID_RUBRIC_VERSION: board.rubric.version,
-        layout.ID_GENERATED: dt.datetime.now().replace(microsecond=0).isoformat(),
+        layout.ID_GENERATED: office_now().replace(microsecond=0).isoformat(),
     }
+    values[layout.ID_MAC] = seal(secret, values, REVIEW_SHEET_FIELDS)
     for index, (key, value) in enumerate(values.items(), start=1):
         sheet.cell(index, 1, key)
         write_text(sheet.cell(index, 2), value)
@@ -176,12 +180,21 @@ def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
 
 
 def take_review_sheet(batch, item, read, sha: str, archive_name: str) -> FileOutcome:
-    """Ingest handler for a returned 复核打分表: check its identity, record every unit's values."""
+    """Ingest handler for a returned 复核打分表: only a file the clerk named, sealed by this workspace."""
     identity = read.identity
     name = item.original_name
     unit_type = identity.get(layout.ID_UNIT_TYPE, "")
     if identity.get(layout.ID_CAMPAIGN) != batch.campaign.campaign_id or unit_type not in batch.rubric.types:
-        return refuse(batch, item, sha, archive_name, f"「{name}」是其他考核的复核打分表,未采用。")
+        return refuse(batch, item, sha, archive_name, f"「{name}」是其他考核的复核打分表,未采用。",
+                      code="other_campaign")
+    if not item.explicit:
+        return refuse(batch, item, sha, archive_name, (
+            f"「{name}」是复核打分表,但它来自{item.origin},未采用:复核打分表只在法制办直接指定该文件时收取"
+            "(fazhi ingest 文件路径),不从邮件、压缩包或文件夹中收取。"), code="review_not_named")
+    if not is_sealed(batch.secret, identity, REVIEW_SHEET_FIELDS):
+        return refuse(batch, item, sha, archive_name, (
+            f"「{name}」自称复核打分表,但校验码与本工作区不符(身份信息被改动,或不是本工作区生成的),未采用。"
+            "请用 fazhi review-sheet 重新生成复核打分表后填写。"), code="review_forged")
     if batch.store.file_by_sha(sha) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的复核打分表相同,未重复计入", sha)
     item_ids = [i.id for i in batch.rubric.for_type(unit_type).items]

@@ -179,13 +179,14 @@ def generate_workbooks(
     rubric = workspace.rubric()
     units = select_units(workspace.units(), names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
+    secret = workspace.secret()
     written, kept = [], []
     for unit in units:
         target = workspace.outbox / workbook_file_name(campaign.year, unit.name)
         if target.exists() and not force:
             kept.append(target)
         else:
-            write_self_assessment(target, campaign, rubric, unit)
+            write_self_assessment(target, campaign, rubric, unit, secret)
             written.append(target)
         if on_progress is not None:
             on_progress(unit, len(units))

@@ -42,6 +42,7 @@ class StatusReport:
     today: dt.date
     units: tuple[UnitStatus, ...]
     refused_files: int
+    held: tuple[tuple[str, str], ...] = ()  # (file name, why) of files held for the office's decision (待确认)
 
     @property
     def days_left(self) -> int:
@@ -73,5 +74,6 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
                 versions=versions, errors=result.errors if result else 0, warnings=result.warnings if result else 0,
                 materials=materials,
             ))
+    held = tuple((f.file or "", f.message) for f in report.held)
     return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
-                        len(report.refused))
+                        len(report.refused), held)

@@ -81,7 +81,16 @@ CREATE TABLE reviews (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+# v2: what the sender's side claimed (the e-mail's Date, the file's own time) is kept apart from the office's
+# clock (received_at, taken_at); a stable code for each outcome; the sealed generation time of a workbook.
+SCHEMA_V2 = """
+ALTER TABLE files ADD COLUMN code TEXT;
+ALTER TABLE files ADD COLUMN sent_at TEXT;
+ALTER TABLE files ADD COLUMN file_time TEXT;
+ALTER TABLE submissions ADD COLUMN generated_at TEXT
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -101,6 +110,9 @@ class FileRecord:
     unit: str | None
     message: str | None
     batch: str
+    code: str | None = None  # a stable code for the outcome (corrupt, unfilled, identity_unverified, …)
+    sent_at: str | None = None  # the e-mail's Date header, as the sender's system wrote it
+    file_time: str | None = None  # the file's own time, as the sender's system set it
 
 
 @dataclass(frozen=True)
@@ -116,9 +128,10 @@ class StoredValue:
 def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
     cursor = db.execute(
         "INSERT INTO files (sha256, size, archive_name, original_name, origin, received_at, taken_at, kind, "
-        "outcome, unit, message, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "outcome, unit, message, batch, code, sent_at, file_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (record.sha256, record.size, record.archive_name, record.original_name, record.origin, record.received_at,
-         record.taken_at, record.kind, record.outcome, record.unit, record.message, record.batch),
+         record.taken_at, record.kind, record.outcome, record.unit, record.message, record.batch, record.code,
+         record.sent_at, record.file_time),
     )
     return int(cursor.lastrowid)
 
@@ -197,16 +210,17 @@ class Store:
             return _record_file(db, record)
 
     def record_submission(
-        self: Store, record: FileRecord, rubric_id: str, changes: list[dict], values: Iterable[StoredValue]
+        self: Store, record: FileRecord, rubric_id: str, changes: list[dict], values: Iterable[StoredValue],
+        generated_at: str | None = None,
     ) -> int:
         """Record a workbook file and the submission read from it, all in one transaction."""
         with self.transaction() as db:
             file_id = _record_file(db, record)
             cursor = db.execute(
-                "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes, "
+                "generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.unit, file_id, record.sha256, record.received_at, record.taken_at, rubric_id,
-                 json.dumps(changes, ensure_ascii=False)),
+                 json.dumps(changes, ensure_ascii=False), generated_at),
             )
             submission_id = int(cursor.lastrowid)
             db.executemany(
@@ -232,7 +246,8 @@ class Store:
 
     def submissions(self, unit: str | None = None) -> list[sqlite3.Row]:
         """Every submission (of one unit), newest received first; ties settled by ingest order."""
-        sql = "SELECT s.*, f.original_name, f.archive_name FROM submissions s JOIN files f ON f.id = s.file_id"
+        sql = ("SELECT s.*, f.original_name, f.archive_name, f.sent_at, f.file_time, f.origin "
+               "FROM submissions s JOIN files f ON f.id = s.file_id")
         args: tuple = ()
         if unit is not None:
             sql += " WHERE s.unit = ?"
@@ -259,6 +274,13 @@ class Store:
         """Files refused at ingest, one row per distinct content, oldest first."""
         return list(self.db.execute(
             "SELECT * FROM files WHERE outcome = 'refused' AND id IN (SELECT MIN(id) FROM files GROUP BY sha256) "
+            "ORDER BY id"
+        ))
+
+    def held_files(self) -> list[sqlite3.Row]:
+        """Files held at ingest (an identity that does not verify), one row per distinct content, oldest first."""
+        return list(self.db.execute(
+            "SELECT * FROM files WHERE outcome = 'held' AND id IN (SELECT MIN(id) FROM files GROUP BY sha256) "
             "ORDER BY id"
         ))
 

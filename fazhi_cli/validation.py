@@ -7,6 +7,7 @@ writes the annotated copies into returns/.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
-from fazhi_cli.domain.checks import ERROR, WARNING, ContentChange, Finding, Interpreted, Value, validate_submission
+from fazhi_cli.debug import debug_enabled
+from fazhi_cli.domain.checks import (
+    ERROR,
+    WARNING,
+    ContentChange,
+    Finding,
+    Interpreted,
+    Value,
+    check_dates,
+    validate_submission,
+)
 from fazhi_cli.domain.review_checks import office_scores
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
@@ -54,16 +65,28 @@ class UnitResult:
         return sum(1 for f in self.findings if f.severity == WARNING)
 
 
+def _moment(text: str | None) -> dt.datetime | None:
+    """A stored ISO date-time (China time when it carries no zone), or None."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
 @dataclass
 class ValidationReport:
-    """Every current submission's findings, and the files refused at ingest that still need the clerk."""
+    """Every current submission's findings, and the files refused or held at ingest that still need the clerk."""
 
     results: list[UnitResult] = field(default_factory=list)
     refused: list[Finding] = field(default_factory=list)
+    held: list[Finding] = field(default_factory=list)
 
     def findings(self) -> list[Finding]:
-        """All findings: per unit in roster order, then refused files."""
-        return [f for r in self.results for f in r.findings] + self.refused
+        """All findings: per unit in roster order, then held files, then refused files."""
+        return [f for r in self.results for f in r.findings] + self.held + self.refused
 
     @property
     def has_errors(self) -> bool:
@@ -91,6 +114,7 @@ def check_unit(
     interpreted, findings = validate_submission(
         unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
     )
+    findings += check_dates(unit.name, _moment(row["sent_at"]), received, _moment(row["generated_at"]))
     office = office_scores(unit.name, rubric.for_type(unit.type), rubric, reviews or {}, interpreted.facts)
     return UnitResult(unit, row["id"], row["archive_name"], row["original_name"], received, versions, values,
                       interpreted, findings + office.findings, office.values)
@@ -115,8 +139,11 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         later = current.get(refused["unit"]) if refused["unit"] else None
         if later is not None and later["taken_at"] >= refused["taken_at"]:
             continue  # the unit has since sent a workbook that was taken
-        report.refused.append(Finding(None, ERROR, "refused", None, None, refused["message"] or "文件被退回",
-                                      file=refused["original_name"]))
+        report.refused.append(Finding(None, ERROR, refused["code"] or "refused", None, None,
+                                      refused["message"] or "文件被退回", file=refused["original_name"]))
+    for held in store.held_files():
+        report.held.append(Finding(None, ERROR, "identity_unverified", None, None, held["message"] or "身份待确认",
+                                   file=held["original_name"]))
     return report
 
 
@@ -132,28 +159,61 @@ def annotated_name(year: int, unit: str) -> str:
     return f"{year}年度法治政府建设自评表_{unit}_修改意见.xlsx"
 
 
-def annotate(workspace: Workspace, report: ValidationReport) -> list[Path]:
+@dataclass
+class Annotated:
+    """The marked-up copies written, and the units whose copy could not be made (with the reason)."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def annotate(workspace: Workspace, report: ValidationReport) -> Annotated:
     """For each unit with findings, a copy of its own returned workbook with the problem cells highlighted
-    and an Excel comment on each, in returns/. Macros are never kept (saved as plain .xlsx)."""
+    and an Excel comment on each, in returns/. Macros are never kept (saved as plain .xlsx).
+
+    Each copy is made in its own guard: a file that openpyxl cannot rewrite is named in `failed` (its findings
+    are still in the report) and the other units' copies are made.
+    """
     campaign = workspace.campaign()
     workspace.returns.mkdir(exist_ok=True)
-    written = []
+    done = Annotated()
     for result in report.results:
         if not result.findings:
             continue
-        book = openpyxl.load_workbook(workspace.archive / result.archive_name, keep_vba=False)
-        general = []
-        for finding in result.findings:
-            if not _mark_cell(book, finding):
-                general.append(finding)
-        if general:
-            _add_comment(book[layout.SHEET_SCORES]["A1"], "\n".join(f.message for f in general))
-        target = workspace.returns / annotated_name(campaign.year, result.unit.name)
-        temporary = target.with_name(target.name + ".part")
+        try:
+            done.written.append(_annotate_one(workspace, campaign, result))
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+                raise
+            done.failed.append((result.unit.name, _annotate_failure()))
+        except Exception:
+            if debug_enabled():
+                raise
+            done.failed.append((result.unit.name, _annotate_failure()))
+    return done
+
+
+def _annotate_failure() -> str:
+    return "其报送的文件无法重新打开标注(文件内部数据异常),请按 fazhi validate 列出的问题直接告知该单位"
+
+
+def _annotate_one(workspace: Workspace, campaign: Campaign, result: UnitResult) -> Path:
+    """One unit's marked-up copy in returns/."""
+    book = openpyxl.load_workbook(workspace.archive / result.archive_name, keep_vba=False)
+    general = []
+    for finding in result.findings:
+        if not _mark_cell(book, finding):
+            general.append(finding)
+    if general:
+        _add_comment(book[layout.SHEET_SCORES]["A1"], "\n".join(f.message for f in general))
+    target = workspace.returns / annotated_name(campaign.year, result.unit.name)
+    temporary = target.with_name(target.name + ".part")
+    try:
         book.save(temporary)
         temporary.replace(target)
-        written.append(target)
-    return written
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
 
 
 def _mark_cell(book, finding: Finding) -> bool:

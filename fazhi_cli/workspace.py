@@ -104,6 +104,15 @@ class Workspace:
         """A `templates/` folder here overrides the shipped report templates."""
         return self.root / "templates"
 
+    def secret(self) -> bytes:
+        """The workspace's secret key (created on first use); it never leaves the workspace."""
+        path = self.root / "fazhi.secret"
+        if not path.exists():
+            import secrets
+
+            path.write_bytes(secrets.token_bytes(32))
+        return path.read_bytes()
+
     def campaign(self) -> Campaign:
         """The campaign settings read from fazhi.toml."""
         return read_campaign(self.config_path)

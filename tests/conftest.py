@@ -21,6 +21,20 @@ class CliResult:
         return json.loads(self.out)
 
 
+OFFICE_NOW = "2017-12-05T10:00:00+08:00"  # before the 2017 campaign's 2017-12-10 deadline
+
+
+@pytest.fixture(autouse=True)
+def office_clock(monkeypatch):
+    """The office's clock (FAZHI_NOW) set inside the 2017 campaign; a test moves it with `office_clock(moment)`."""
+    monkeypatch.setenv("FAZHI_NOW", OFFICE_NOW)
+
+    def move(moment) -> None:
+        monkeypatch.setenv("FAZHI_NOW", moment.isoformat() if hasattr(moment, "isoformat") else str(moment))
+
+    return move
+
+
 @pytest.fixture
 def cli(capsys, monkeypatch):
     """Run `fazhi ARGS` in-process (optionally in a folder); returns exit code, stdout and stderr."""

@@ -314,7 +314,8 @@ def unknown_unit(cli, workspace, scratch) -> bytes:
     book.save(roster)
     other = scratch / "ws_roster"
     assert cli("init", other, "--units", roster).code == 0
-    assert cli("generate", "--unit", "区新设局", "-w", other).code == 0
+    shutil.copyfile(workspace / "fazhi.secret", other / "fazhi.secret")  # the office's own form, made before
+    assert cli("generate", "--unit", "区新设局", "-w", other).code == 0  # the unit left the roster
     return outbox_file(other, "区新设局").read_bytes()
 
 
@@ -461,7 +462,13 @@ def test_one_bad_file_does_not_stop_the_batch_and_lock_files_are_skipped(cli, ws
     refused = [f for f in validated.json()["findings"] if f["unit"] is None]
     assert sorted(f["file"] for f in refused) == sorted(p.name for p in bad)
     assert all(set(f) == {"unit", "severity", "code", "ref", "cell", "message", "file"} for f in refused)
-    assert all((f["severity"], f["code"], f["ref"], f["cell"]) == ("error", "refused", None, None) for f in refused)
+    assert all((f["severity"], f["ref"], f["cell"]) == ("error", None, None) for f in refused)
+    codes = {f["file"]: f["code"] for f in refused}
+    assert codes["2018年度法治政府建设自评表_区发改局.xlsx"] == "other_campaign"
+    assert codes["2017年度法治政府建设自评表_区新设局.xlsx"] == "identity_mismatch"
+    assert codes["区商务局自评表.xlsx"] == "unreadable"
+    assert codes["工作总结.pdf"] == "refused"
+    assert set(codes.values()) <= {"intake", "unreadable", "other_campaign", "identity_mismatch", "refused"}
     assert [f for f in validated.json()["findings"] if f["unit"] is not None] == []
 
 
@@ -536,7 +543,7 @@ def test_a_libreoffice_round_trip_is_taken_with_its_values(cli, ws, tmp_path):
     assert (validated.code, validated.json()) == (0, {"findings": []})
 
 
-def test_an_email_with_gb2312_names_gives_the_workbook_dated_by_the_mail_and_keeps_the_pdf(cli, ws, tmp_path):
+def test_an_email_with_gb2312_names_is_received_by_the_office_clock_and_keeps_the_pdf(cli, ws, tmp_path, office_clock):
     workbook = fill(ws, tmp_path / "filled.xlsx", DEPT).read_bytes()
     xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     raw = mail_bytes("Fri, 08 Dec 2017 09:30:00 +0000",
@@ -544,7 +551,8 @@ def test_an_email_with_gb2312_names_gives_the_workbook_dated_by_the_mail_and_kee
     assert b"=?GB2312?B?" in raw and "区发改局".encode() not in raw
     mail = tmp_path / "回复:自评表.eml"
     mail.write_bytes(raw)
-    stamp(mail, dt.datetime(2018, 1, 3, tzinfo=CHINA))  # saved from the mailbox long after: the Date header counts
+    stamp(mail, dt.datetime(2018, 1, 3, tzinfo=CHINA))  # the file's own time: recorded, never trusted
+    office_clock(dt.datetime(2017, 12, 8, 18, 0, tzinfo=CHINA))  # the clerk takes it half an hour after it was sent
     result = cli("ingest", mail, "-w", ws)
     assert result.code == 0, result.out
     assert "已收取" in outcome_line(result.out, "区发改局自评表.xlsx")
@@ -552,10 +560,12 @@ def test_an_email_with_gb2312_names_gives_the_workbook_dated_by_the_mail_and_kee
 
     taken = file_row(ws, "区发改局自评表.xlsx")
     assert (taken["outcome"], taken["unit"], taken["kind"]) == ("taken", DEPT, "xlsx")
-    assert taken["received_at"] == "2017-12-08T17:30:00+08:00"
+    assert taken["received_at"] == "2017-12-08T18:00:00+08:00"  # the office's clock
+    assert taken["sent_at"] == "2017-12-08T17:30:00+08:00"  # the Date header, kept apart
+    assert taken["file_time"] == "2018-01-03T00:00:00+08:00"
     assert taken["origin"] == "邮件 回复:自评表.eml 的附件"
     submission = query(ws, "SELECT * FROM submissions")
-    assert [(s["unit"], s["received_at"]) for s in submission] == [(DEPT, "2017-12-08T17:30:00+08:00")]
+    assert [(s["unit"], s["received_at"]) for s in submission] == [(DEPT, "2017-12-08T18:00:00+08:00")]
     assert kept(ws, taken["sha256"]) == workbook
 
     pdf = file_row(ws, "工作总结.pdf")
@@ -563,15 +573,15 @@ def test_an_email_with_gb2312_names_gives_the_workbook_dated_by_the_mail_and_kee
     assert [tuple(m) for m in query(ws, "SELECT file_id, unit FROM materials")] == [(pdf["id"], DEPT)]
     assert kept(ws, pdf["sha256"]) == PDF
     container = file_row(ws, mail.name)
-    assert (container["outcome"], container["received_at"]) == ("unpacked", "2017-12-08T17:30:00+08:00")
+    assert (container["outcome"], container["received_at"]) == ("unpacked", "2017-12-08T18:00:00+08:00")
     assert kept(ws, container["sha256"]) == raw
 
     status = cli("status", "--json", "-w", ws)
     assert status.code == 0
     unit = next(u for u in status.json()["units"] if u["unit"] == DEPT)
     assert unit["returned"] and unit["materials"] == ["工作总结.pdf"]
-    assert unit["received_at"] == "2017-12-08T17:30:00+08:00"
-    assert cli("validate", "--json", "-w", ws).json() == {"findings": []}  # not late: the mail's date counts
+    assert unit["received_at"] == "2017-12-08T18:00:00+08:00"
+    assert cli("validate", "--json", "-w", ws).json() == {"findings": []}  # on time by the office's clock
 
 
 def test_a_zip_with_gbk_names_without_the_utf8_flag(cli, ws, tmp_path):
@@ -617,13 +627,14 @@ def test_a_renamed_file_still_identifies_its_unit(cli, ws, tmp_path):
     assert [s["unit"] for s in query(ws, "SELECT unit FROM submissions")] == [DEPT]
 
 
-def test_the_latest_received_version_is_current_whatever_the_ingest_order(cli, ws, tmp_path):
+def test_the_version_the_office_received_last_is_current_whatever_its_own_dates(cli, ws, tmp_path, office_clock):
     def version(name: str, score_1_2: int, day: int) -> Path:
         answers = clean_answers(DEPT)
         answers.scores["1.2"] = score_1_2
         answers.notes["1.2"] = "" if score_1_2 == 5 else "信息报送不及时"
         return fill(ws, tmp_path / name, DEPT, answers, dt.datetime(2017, 12, day, 9, 0, tzinfo=CHINA))
 
+    # the files' own times say 初稿 is oldest; the office receives 修改稿 first, then 初稿, then 定稿
     older, newer, newest = version("初稿.xlsx", 3, 1), version("修改稿.xlsx", 4, 3), version("定稿.xlsx", 5, 5)
 
     def current() -> str:
@@ -631,23 +642,57 @@ def test_the_latest_received_version_is_current_whatever_the_ingest_order(cli, w
                      "ORDER BY s.received_at DESC, s.id DESC LIMIT 1")
         return rows[0]["original_name"]
 
+    office_clock(dt.datetime(2017, 12, 6, 9, 0, tzinfo=CHINA))
     assert cli("ingest", newer, "-w", ws).code == 0
+    office_clock(dt.datetime(2017, 12, 7, 9, 0, tzinfo=CHINA))
     result = cli("ingest", older, "-w", ws)
     assert result.code == 0
-    line = outcome_line(result.out, older.name)
-    assert "已收取(非最新)" in line and "该单位已有更晚报送的版本" in line
-    assert current() == newer.name
+    assert "非最新" not in result.out  # received last: it is current, whatever its file time says
+    assert current() == older.name
     status = next(u for u in cli("status", "--json", "-w", ws).json()["units"] if u["unit"] == DEPT)
-    assert [(v["original_name"], v["current"]) for v in status["versions"]] == [(newer.name, True), (older.name, False)]
-    assert [v["received_at"] for v in status["versions"]] == ["2017-12-03T09:00:00+08:00", "2017-12-01T09:00:00+08:00"]
+    assert [(v["original_name"], v["current"]) for v in status["versions"]] == [(older.name, True), (newer.name, False)]
+    assert [v["received_at"] for v in status["versions"]] == ["2017-12-07T09:00:00+08:00", "2017-12-06T09:00:00+08:00"]
     assert query(ws, "SELECT COUNT(DISTINCT submission_id) FROM submission_values")[0][0] == 2
 
-    result = cli("ingest", newest, "-w", ws)
+    result = cli("ingest", newest, "-w", ws)  # the same moment on the office's clock: ingest order settles it
     assert result.code == 0 and "已收取" in outcome_line(result.out, newest.name)
-    assert "非最新" not in result.out
     assert current() == newest.name
     status = next(u for u in cli("status", "--json", "-w", ws).json()["units"] if u["unit"] == DEPT)
-    assert [v["original_name"] for v in status["versions"]] == [newest.name, newer.name, older.name]
+    assert [v["original_name"] for v in status["versions"]] == [newest.name, older.name, newer.name]
     assert [v["current"] for v in status["versions"]] == [True, False, False]
     validated = cli("validate", "--json", "-w", ws)
     assert validated.json() == {"findings": []}  # the current one (5 of 5 on 1.2) is clean
+
+
+def test_an_email_dated_in_the_future_does_not_beat_a_later_correction(cli, ws, tmp_path, office_clock):
+    """A unit dates its e-mail 2099 so that it would "win"; the office's clock decides, and the Date is flagged."""
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    first = clean_answers(DEPT)
+    first.scores["1.2"] = 4
+    first.notes["1.2"] = "信息报送不及时"
+    forged = tmp_path / "2099.eml"
+    forged.write_bytes(mail_bytes("Thu, 01 Jan 2099 09:00:00 +0800", [
+        ("区发改局自评表.xlsx", fill(ws, tmp_path / "a.xlsx", DEPT, first).read_bytes(), xlsx_type)]))
+    office_clock(dt.datetime(2017, 12, 6, 9, 0, tzinfo=CHINA))
+    result = cli("ingest", forged, "-w", ws)
+    assert result.code == 0
+    line = outcome_line(result.out, "区发改局自评表.xlsx")
+    assert "邮件日期 2099-01-01 09:00 晚于法制办收取时间 2017-12-06 09:00" in line
+
+    correction = fill(ws, tmp_path / "更正.xlsx", DEPT)
+    office_clock(dt.datetime(2017, 12, 8, 9, 0, tzinfo=CHINA))
+    assert cli("ingest", correction, "-w", ws).code == 0
+    versions = next(u for u in cli("status", "--json", "-w", ws).json()["units"] if u["unit"] == DEPT)["versions"]
+    assert [(v["original_name"], v["current"]) for v in versions] == [
+        ("更正.xlsx", True), ("区发改局自评表.xlsx", False)]
+    assert cli("validate", "--json", "-w", ws).json() == {"findings": []}
+
+    # were the forged one current, validate would show its Date as a warning
+    first.scores["1.2"] = 3
+    again = tmp_path / "again.eml"
+    again.write_bytes(mail_bytes("Thu, 01 Jan 2099 09:00:00 +0800", [
+        ("区发改局自评表.xlsx", fill(ws, tmp_path / "b.xlsx", DEPT, first).read_bytes(), xlsx_type)]))
+    assert cli("ingest", again, "-w", ws).code == 0
+    found = cli("validate", "--json", "-w", ws).json()["findings"]
+    assert [(f["code"], f["severity"]) for f in found] == [("date_suspicious", "warning")]
+    assert "邮件日期 2099-01-01 09:00 晚于法制办收取时间 2017-12-08 09:00" in found[0]["message"]

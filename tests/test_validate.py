@@ -88,15 +88,16 @@ def department_item(item_id: str):
 
 
 @pytest.fixture
-def bad_return(cli, ws, tmp_path) -> Path:
-    """区发改局's return with one of each problem a unit makes, received a day late; taken in."""
+def bad_return(cli, ws, tmp_path, office_clock) -> Path:
+    """区发改局's return with one of each problem a unit makes, received a day late (by the office's clock)."""
     answers = clean_answers(DEPT)
     answers.scores.update({"1.1": "八分", "1.2": -1, "2.1": 6, "3.1": None, "4.1": 15, "6.3": 5})
     answers.notes.pop("6.3", None)
     answers.facts.update({"1.1a": "有", "2.2a": "两次", "2.2b": "-1", "5.2a": "1.5", "4.1a": 2, "B1": "是"})
     for number in (3, 7):
         del answers.tasks[number]
-    path = fill(ws, tmp_path / "区发改局自评表.xlsx", DEPT, answers, when=LATE)
+    path = fill(ws, tmp_path / "区发改局自评表.xlsx", DEPT, answers)
+    office_clock(LATE)
     ingest(cli, ws, path)
     return path
 
@@ -153,8 +154,10 @@ def test_each_finding_names_its_cell_in_the_units_own_file(cli, ws, bad_return):
     assert phrases["above_ceiling"] in human.out and score("4.1") in human.out
 
 
-def test_annotate_writes_a_copy_with_a_comment_and_a_fill_on_each_finding_cell(cli, ws, bad_return, tmp_path):
+def test_annotate_writes_a_copy_with_a_comment_and_a_fill_on_each_finding_cell(cli, ws, bad_return, tmp_path,
+                                                                               office_clock):
     clean = fill(ws, tmp_path / "元坝镇.xlsx", TOWN)
+    office_clock(ON_TIME)
     ingest(cli, ws, clean)
     result = cli("validate", "--annotate", "-w", ws)
     assert result.code == 1

@@ -48,7 +48,7 @@ def test_generate_writes_one_workbook_per_unit_with_every_id(cli, generated):
         assert set(read.rows) == expected_ids(maxima, rules, monthly)
         assert read.identity[layout.ID_UNIT] == unit_name
         assert read.identity[layout.ID_FINGERPRINT] == read.fingerprint()
-        assert read.structure_problems == [] and read.duplicate_ids == []
+        assert read.structure_problems == [] and read.duplicates == []
         assert {r.id: layout.format_points(Decimal(str(r.max.raw))) for r in read.rows.values()
                 if r.max.raw is not None} == {k: v for k, v in maxima.items() if "." in k}
 

@@ -33,7 +33,7 @@ def print_demo(run: DemoRun) -> None:
     results = run.validation.results
     errors, warnings = sum(r.errors for r in results), sum(r.warnings for r in results)
     console.print(f"{len(results)} 个单位:错误 {errors},警告 {warnings};"
-                  f"被退回的文件 {len(run.validation.refused)} 个;退回修改表 {len(run.annotated)} 份,"
+                  f"被退回的文件 {len(run.validation.refused)} 个;退回修改表 {len(run.annotated.written)} 份,"
                   f"在 {escape(str(run.workspace.returns))}")
     print_status(run.status)
     _step(6)

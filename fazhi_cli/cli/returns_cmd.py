@@ -15,11 +15,11 @@ from fazhi_cli.domain.checks import ERROR
 from fazhi_cli.ingest import OUTCOME_LABELS, FileOutcome, IngestReport, ingest_paths
 from fazhi_cli.review import take_review_sheet
 from fazhi_cli.status import StatusReport, campaign_status
-from fazhi_cli.validation import ValidationReport, annotate, validate_workspace
+from fazhi_cli.validation import Annotated, ValidationReport, annotate, validate_workspace
 from fazhi_cli.workspace import Workspace
 
 OUTCOME_STYLES = {"taken": "green", "superseded": "cyan", "duplicate": "yellow", "refused": "bold red",
-                  "material": "blue", "unpacked": "dim", "review": "magenta"}
+                  "held": "bold yellow", "material": "blue", "unpacked": "dim", "review": "magenta", "skipped": "dim"}
 
 
 def ingest(
@@ -50,8 +50,11 @@ def ingest(
     console.print(ingest_table(report))
     counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
     console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")
-    if report.refused:
+    if report.count("held"):
+        note("[bold yellow]有文件待确认[/]:其身份信息校验未通过,未计入任何单位,请与相关单位核实。")
+    if report.count("refused"):
         note("[bold red]有文件被退回[/],请把“说明”一栏转告报送单位。fazhi validate 可随时列出全部问题。")
+    if report.refused:
         raise typer.Exit(1)
 
 
@@ -92,13 +95,15 @@ def validate(
     """
     found = Workspace.find(workspace)
     report = validate_workspace(found)
-    written = annotate(found, report) if annotate_files else []
+    annotated = annotate(found, report) if annotate_files else Annotated()
     if as_json:
         print_json({"findings": [f.as_dict() for f in report.findings()]})
     else:
         print_validation(report)
-    for path in written:
+    for path in annotated.written:
         note(f"已生成退回修改表:{escape(str(path))}")
+    for unit, reason in annotated.failed:
+        note(f"[yellow]未能生成{escape(unit)}的退回修改表[/]:{escape(reason)}")
     if report.has_errors:
         raise typer.Exit(1)
 
@@ -117,6 +122,13 @@ def print_validation(report: ValidationReport) -> None:
             level = "[bold red]错误[/]" if finding.severity == ERROR else "[yellow]警告[/]"
             table.add_row(level, escape(finding.ref or ""), escape(finding.cell or ""), escape(finding.message))
         console.print(table)
+    if report.held:
+        table = Table(title=f"待确认的文件(身份校验未通过,未计入):{len(report.held)} 个", title_justify="left")
+        table.add_column("文件", overflow="fold")
+        table.add_column("说明", overflow="fold")
+        for finding in report.held:
+            table.add_row(escape(finding.file or ""), escape(finding.message))
+        console.print(table)
     if report.refused:
         table = Table(title=f"被退回的文件:{len(report.refused)} 个", title_justify="left")
         table.add_column("文件", overflow="fold")
@@ -124,7 +136,7 @@ def print_validation(report: ValidationReport) -> None:
         for finding in report.refused:
             table.add_row(escape(finding.file or ""), escape(finding.message))
         console.print(table)
-    errors = sum(r.errors for r in report.results) + len(report.refused)
+    errors = sum(r.errors for r in report.results) + len(report.refused) + len(report.held)
     warnings = sum(r.warnings for r in report.results)
     console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {errors},警告 {warnings};"
                   f"无问题 {len(clean)} 个单位。")
@@ -155,6 +167,7 @@ def status_json(report: StatusReport) -> dict:
         "days_left": report.days_left,
         "returned": sum(1 for u in report.units if u.returned),
         "refused_files": report.refused_files,
+        "held_files": [{"file": name, "message": why} for name, why in report.held],
         "units": [
             {
                 "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,
@@ -198,3 +211,5 @@ def print_status(report: StatusReport) -> None:
         console.print(f"截止日期 {report.deadline}:已过 [bold red]{-days}[/] 天。")
     if report.refused_files:
         console.print(f"[bold red]{report.refused_files} 个被退回的文件[/]尚待处理(fazhi validate 查看)。")
+    for name, why in report.held:
+        console.print(f"[bold yellow]待确认[/] {escape(name)}:{escape(why)}")

@@ -57,8 +57,8 @@ Values = Mapping[tuple[str, str], Value]  # (ID, field) → value; fields: fact,
 class ContentChange:
     """Fixed content that differs from the master rubric: a changed 分值 or text, or a missing row."""
 
-    ref: str
-    what: str
+    ref: str | None
+    what: str  # a 自评表 column title (changed text), "missing", "duplicate", "hidden_row" or "hidden_column"
     cell: str | None
     found: str
     expected: str
@@ -184,8 +184,23 @@ def check_bonus_evidence(unit: str, rubric: Rubric, values: Values, out: Interpr
 
 
 def check_content(unit: str, changes: list[ContentChange]) -> Iterator[Finding]:
-    """Changed fixed content (分值, item rows, rubric text) is an error; the master rubric is used."""
+    """Changed fixed content (分值, item rows, rubric text) and duplicated ID rows are errors (the master rubric
+    is used); hidden rows or columns in the input area are warnings."""
     for change in changes:
+        if change.what == "duplicate":
+            yield Finding(unit, ERROR, "duplicate_id", change.ref, change.cell, _message(
+                unit, change.cell, f"编号 {change.ref} 出现了两次({change.found} 和 {change.cell}),"
+                f"暂按 {change.found} 所在行计。请删除多余的行后重新报送。"))
+            continue
+        if change.what == "hidden_row":
+            yield Finding(unit, WARNING, "hidden_input", change.ref, change.cell, _message(
+                unit, change.cell, f"编号 {change.ref} 所在的第 {change.found} 行被隐藏。"
+                "请取消隐藏并核对该行的填报内容。"))
+            continue
+        if change.what == "hidden_column":
+            yield Finding(unit, WARNING, "hidden_input", None, None, _message(
+                unit, None, f"“{change.found}”列被隐藏。请取消隐藏并核对该列的填报内容。"))
+            continue
         if change.what == "missing":
             text = f"第 {change.ref} 行被删除或编号被改动。请使用下发的原表重新填报。"
             code = "item_missing"
@@ -201,6 +216,37 @@ def check_deadline(unit: str, received_at: dt.datetime, deadline: dt.date) -> It
     if received_at.date() > deadline:
         yield Finding(unit, WARNING, "late", None, None, _message(
             unit, None, f"报送时间 {received_at:%Y-%m-%d %H:%M} 晚于截止日期 {deadline:%Y-%m-%d}。"))
+
+
+# A Date header this far after the office received the file cannot be a sending time: a wrong or forged clock.
+DATE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+def suspicious_dates(sent_at: dt.datetime | None, received_at: dt.datetime, generated_at: dt.datetime | None
+                     ) -> list[str]:
+    """What cannot be true about an e-mail's Date (in Chinese): later than the office received the file, or
+    earlier than the workbook was generated. The Date is the sender's claim; it never orders versions."""
+    if sent_at is None:
+        return []
+    found = []
+    if sent_at > received_at + DATE_TOLERANCE:
+        found.append(f"邮件日期 {_when(sent_at)} 晚于法制办收取时间 {_when(received_at)}")
+    if generated_at is not None and sent_at < generated_at - DATE_TOLERANCE:
+        found.append(f"邮件日期 {_when(sent_at)} 早于该自评表的下发(生成)时间 {_when(generated_at)}")
+    return found
+
+
+def _when(moment: dt.datetime) -> str:
+    """A moment in China time as people read it."""
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+
+
+def check_dates(unit: str, sent_at: dt.datetime | None, received_at: dt.datetime,
+                generated_at: dt.datetime | None) -> Iterator[Finding]:
+    """An e-mail Date that cannot be true is a warning (the office's receiving time counts)."""
+    for text in suspicious_dates(sent_at, received_at, generated_at):
+        yield Finding(unit, WARNING, "date_suspicious", None, None, _message(
+            unit, None, f"{text};以法制办收取时间为准,请核实。"))
 
 
 def check_tasks(unit: str, task_numbers: list[int], values: Values) -> Iterator[Finding]:

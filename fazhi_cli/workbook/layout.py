@@ -66,6 +66,7 @@ ID_RUBRIC = "rubric"
 ID_RUBRIC_VERSION = "rubric_version"
 ID_FINGERPRINT = "fingerprint"
 ID_GENERATED = "generated_at"
+ID_MAC = "mac"  # the office's seal over the identity (domain.identity), keyed by the workspace secret
 
 
 @dataclass(frozen=True)

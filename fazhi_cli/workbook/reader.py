@@ -15,6 +15,7 @@ from typing import IO
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -28,6 +29,10 @@ READ_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, O
 # makes openpyxl raise these while parsing
 PARSE_ERRORS = (ParseError, TypeError)
 MAX_COLUMNS = 40
+INPUT_COLUMNS = (layout.COL_ID, layout.COL_FACT, layout.COL_SCORE, layout.COL_NOTE, layout.COL_EVIDENCE)
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class UnreadableWorkbook(Exception):
@@ -74,8 +79,17 @@ class ReadWorkbook:
     identity: dict[str, str]
     rows: dict[str, ScoreRow] = field(default_factory=dict)
     tasks: dict[int, TaskRow] = field(default_factory=dict)
-    duplicate_ids: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (ID, cell kept, cell of the other)
     structure_problems: list[str] = field(default_factory=list)
+    hidden_rows: list[tuple[str, int]] = field(default_factory=list)  # (ID, line) of hidden rows in the input area
+    hidden_columns: list[str] = field(default_factory=list)  # titles of hidden input columns
+    input_columns: dict[str, int] = field(default_factory=dict)  # title → 1-based column of the 自评表
+
+    def is_blank(self) -> bool:
+        """True when the unit filled in nothing at all: every fact, score, note, evidence and task cell empty."""
+        cells = [c for row in self.rows.values() for c in (row.fact, row.score, row.note, row.evidence)]
+        cells += [c for task in self.tasks.values() for c in (task.status, task.note)]
+        return all(c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()) for c in cells)
 
     def fixed_rows(self) -> list[tuple[str, str, str, str, str]]:
         """(ID, 考核项目, 考核内容, 评分标准, 分值) of every ID row, normalised as the writer wrote them."""
@@ -132,7 +146,9 @@ def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
     except ValueError as exc:  # defusedxml refuses entity tricks with a ValueError
         raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
     try:
-        return _read_open_workbook(workbook)
+        result = _read_open_workbook(workbook)
+        _find_hidden_input(source, result)
+        return result
     except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏(部分内容无法解压)") from exc
     except PARSE_ERRORS as exc:
@@ -199,12 +215,15 @@ def _read_scores(sheet, result: ReadWorkbook) -> None:
         return Cell(_plain(raw), f"{sheet_name}!{get_column_letter(column + 1)}{line}")
 
     id_column = columns[layout.COL_ID]
+    result.input_columns = {title: columns[title] + 1 for title in INPUT_COLUMNS if title in columns}
     for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
         ident = _id_text(values[id_column] if id_column < len(values) else None)
         if not ident or not (ident[0].isdigit() or ident[0] in "BP"):
             continue
         if ident in result.rows:
-            result.duplicate_ids.append(ident)
+            kept = result.rows[ident].line
+            column = get_column_letter(id_column + 1)
+            result.duplicates.append((ident, f"{sheet_name}!{column}{kept}", f"{sheet_name}!{column}{offset}"))
             continue
         result.rows[ident] = ScoreRow(
             id=ident,
@@ -242,3 +261,47 @@ def _read_tasks(sheet, result: ReadWorkbook) -> None:
             return Cell(_plain(raw), f"{layout.SHEET_TASKS}!{get_column_letter(column + 1)}{line}")
 
         result.tasks[number] = TaskRow(number, cell(layout.TASK_STATUS_COLUMN), cell(layout.TASK_NOTE_COLUMN))
+
+
+def _find_hidden_input(source: Path | IO[bytes], result: ReadWorkbook) -> None:
+    """Rows of the 自评表's ID rows and input columns that are hidden (read from the sheet's XML: openpyxl's
+    read-only mode cannot see row and column attributes)."""
+    if not result.rows or not result.input_columns:
+        return
+    if not isinstance(source, Path):
+        source.seek(0)
+    with zipfile.ZipFile(source) as archive:
+        part = _sheet_part(archive, layout.SHEET_SCORES)
+        if part is None:
+            return
+        hidden_lines: set[int] = set()
+        hidden_columns: set[int] = set()
+        with archive.open(part) as stream:
+            for _, element in ElementTree.iterparse(stream, events=("end",)):
+                if element.tag == f"{_MAIN_NS}row":
+                    if element.get("hidden") in ("1", "true") and (element.get("r") or "").isdigit():
+                        hidden_lines.add(int(element.get("r")))
+                    element.clear()
+                elif element.tag == f"{_MAIN_NS}col" and element.get("hidden") in ("1", "true"):
+                    first, last = int(element.get("min", "0")), int(element.get("max", "0"))
+                    hidden_columns.update(c for c in result.input_columns.values() if first <= c <= last)
+    result.hidden_rows = [(row.id, row.line) for row in result.rows.values() if row.line in hidden_lines]
+    result.hidden_columns = [title for title, column in result.input_columns.items() if column in hidden_columns]
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip part holding the named sheet (from xl/workbook.xml and its relationships), or None."""
+    with archive.open("xl/workbook.xml") as stream:
+        workbook = ElementTree.parse(stream).getroot()
+    relation = next((sheet.get(f"{_REL_NS}id") for sheet in workbook.iter(f"{_MAIN_NS}sheet")
+                     if sheet.get("name") == sheet_name), None)
+    if relation is None or "xl/_rels/workbook.xml.rels" not in archive.namelist():
+        return None
+    with archive.open("xl/_rels/workbook.xml.rels") as stream:
+        relations = ElementTree.parse(stream).getroot()
+    target = next((r.get("Target") for r in relations.iter(f"{_PACKAGE_REL_NS}Relationship")
+                   if r.get("Id") == relation), None)
+    if not target:
+        return None
+    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return part if part in archive.namelist() else None

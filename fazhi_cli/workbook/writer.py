@@ -19,6 +19,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fazhi_cli.clock import office_now
+from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, seal
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.workbook import layout
@@ -108,8 +110,13 @@ class _Validations:
         return self.score_by_max[maximum]
 
 
-def write_self_assessment(path: Path, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
-    """Write the whole workbook for one unit to `path` (written to a temporary name, then renamed)."""
+def write_self_assessment(
+    path: Path, campaign: Campaign, rubric: Rubric, unit: Unit, secret: bytes, generated_at: dt.datetime | None = None
+) -> None:
+    """Write the whole workbook for one unit to `path` (written to a temporary name, then renamed).
+
+    Its identity is sealed with the workspace `secret`, so that ingest can tell it from a forgery.
+    """
     workbook = Workbook()
     guide = workbook.active
     guide.title = layout.SHEET_GUIDE
@@ -119,7 +126,8 @@ def write_self_assessment(path: Path, campaign: Campaign, rubric: Rubric, unit: 
     tasks = workbook.create_sheet(layout.SHEET_TASKS)
     targets = workbook.create_sheet(layout.SHEET_TARGETS)
     _write_lists(workbook.create_sheet(layout.SHEET_LISTS))
-    _write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), campaign, rubric, unit, rows)
+    _write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), identity_values(campaign, rubric, unit, rows,
+                                                                                secret, generated_at))
     _write_guide(guide, campaign, rubric, unit)
     _write_scores(scores, campaign, unit, rows)
     _write_tasks(tasks, campaign, rubric, unit)
@@ -141,7 +149,11 @@ def _write_lists(sheet: Worksheet) -> None:
     protect(sheet)
 
 
-def _write_identity(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit, rows: list[Row]) -> None:
+def identity_values(
+    campaign: Campaign, rubric: Rubric, unit: Unit, rows: list[Row], secret: bytes, generated_at: dt.datetime | None
+) -> dict[str, str]:
+    """The identity a unit's workbook carries, sealed by the office's secret."""
+    moment = generated_at or office_now()
     values = {
         layout.ID_FORMAT: layout.FORMAT_NAME,
         layout.ID_FORMAT_VERSION: layout.FORMAT_VERSION,
@@ -152,8 +164,13 @@ def _write_identity(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: 
         layout.ID_RUBRIC: rubric.id,
         layout.ID_RUBRIC_VERSION: rubric.version,
         layout.ID_FINGERPRINT: layout.fixed_content(layout.expected_fixed_rows(rows)),
-        layout.ID_GENERATED: dt.datetime.now().replace(microsecond=0).isoformat(),
+        layout.ID_GENERATED: moment.replace(microsecond=0).isoformat(),
     }
+    values[layout.ID_MAC] = seal(secret, values, SELF_ASSESSMENT_FIELDS)
+    return values
+
+
+def _write_identity(sheet: Worksheet, values: dict[str, str]) -> None:
     for index, (key, value) in enumerate(values.items(), start=1):
         sheet.cell(index, 1, key)
         write_text(sheet.cell(index, 2), value)
