@@ -195,7 +195,7 @@ def take_review_sheet(batch, item, read, sha: str, archive_name: str) -> FileOut
         return refuse(batch, item, sha, archive_name, (
             f"「{name}」自称复核打分表,但校验码与本工作区不符(身份信息被改动,或不是本工作区生成的),未采用。"
             "请用 fazhi review-sheet 重新生成复核打分表后填写。"), code="review_forged")
-    if batch.store.file_by_sha(sha) is not None:
+    if batch.store.file_by_sha_and_outcome(sha, REVIEW) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的复核打分表相同,未重复计入", sha)
     item_ids = [i.id for i in batch.rubric.for_type(unit_type).items]
     try:

@@ -240,6 +240,11 @@ class Store:
         """The first recorded file with these bytes, or None."""
         return self.db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
 
+    def file_by_sha_and_outcome(self, sha256: str, outcome: str) -> sqlite3.Row | None:
+        """The first file with these bytes recorded with this outcome, or None."""
+        return self.db.execute("SELECT * FROM files WHERE sha256 = ? AND outcome = ? ORDER BY id LIMIT 1",
+                               (sha256, outcome)).fetchone()
+
     def submission_by_sha(self, sha256: str) -> sqlite3.Row | None:
         """The submission read from a file with these bytes, or None."""
         return self.db.execute("SELECT * FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
