@@ -18,6 +18,7 @@ from fazhi_cli import charts
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, UnitResult
 from fazhi_cli.domain.rubric import Item, Rule
+from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.render import environment
 from fazhi_cli.report_excel import summary_file_name, write_summary_workbook
@@ -39,8 +40,8 @@ class ReportFiles:
 
 
 def feedback_file_name(unit: str) -> str:
-    """`<单位名称>.html` (roster names hold no path characters)."""
-    return f"{unit}.html"
+    """`<单位名称>.html` (the name made safe for every file system)."""
+    return f"{safe_file_component(unit)}.html"
 
 
 def describe_rule(rule: Rule, facts: dict) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
+from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError, WorkspaceError
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
@@ -141,8 +142,8 @@ class GenerateResult:
 
 
 def workbook_file_name(year: int, unit_name: str) -> str:
-    """`<年度>年度法治政府建设自评表_<单位名称>.xlsx` (unit names are checked to hold no path characters)."""
-    return f"{year}年度法治政府建设自评表_{unit_name}.xlsx"
+    """`<年度>年度法治政府建设自评表_<单位名称>.xlsx` (the name made safe for every file system)."""
+    return f"{year}年度法治政府建设自评表_{safe_file_component(unit_name)}.xlsx"
 
 
 def select_units(units: list[Unit], names: list[str] | None, unit_type: str | None) -> list[Unit]:

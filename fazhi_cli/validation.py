@@ -31,6 +31,7 @@ from fazhi_cli.domain.checks import (
 )
 from fazhi_cli.domain.review_checks import office_scores
 from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
 from fazhi_cli.workbook import layout
@@ -155,8 +156,8 @@ def validate_workspace(workspace: Workspace) -> ValidationReport:
 
 
 def annotated_name(year: int, unit: str) -> str:
-    """The file name of a unit's marked-up copy in returns/."""
-    return f"{year}年度法治政府建设自评表_{unit}_修改意见.xlsx"
+    """The file name of a unit's marked-up copy in returns/ (the unit's name made safe for every file system)."""
+    return f"{year}年度法治政府建设自评表_{safe_file_component(unit)}_修改意见.xlsx"
 
 
 @dataclass

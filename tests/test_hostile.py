@@ -318,3 +318,18 @@ def test_every_workbook_written_carries_a_seal(cli, ws):
     assert "<t>mac</t>" in identity and re.search(r"<t>[0-9a-f]{64}</t>", identity)
     book = openpyxl.load_workbook(io.BytesIO(outbox_file(ws, DEPT).read_bytes()), read_only=True)
     assert book[layout.SHEET_IDENTITY].sheet_state == "veryHidden"
+
+
+# --- 8. terminal and markup injection --------------------------------------------------------------------------------
+
+
+def test_a_units_text_reaches_the_terminal_without_escape_sequences_or_markup(cli, ws, tmp_path):
+    answers = clean_answers(DEPT)
+    answers.scores["1.1"] = "\x1b[2J\x1b]0;pwned\x07[bold red]八分[/bold red]\u202e"
+    taken = cli("ingest", fill(ws, tmp_path / "a\x1b[31m.xlsx", DEPT, answers), "-w", ws)
+    assert taken.code == 0
+    result = cli("validate", "-w", ws)
+    assert result.code == 1
+    for stream in (result.out, result.err, taken.out, taken.err):
+        assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream
+    assert "[bold red]八分[/bold red]" in result.out  # markup shown literally, never interpreted

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.rule import Rule
 
-from fazhi_cli.cli.output import console, messages
+from fazhi_cli.cli.output import console, messages, safe
 from fazhi_cli.cli.results_cmd import scores_table
 from fazhi_cli.cli.returns_cmd import ingest_table, print_status
 from fazhi_cli.demo import STEPS, DemoRun, run_demo
@@ -21,12 +20,12 @@ def _step(number: int) -> None:
 def print_demo(run: DemoRun) -> None:
     """Each step's result, in order."""
     _step(1)
-    console.print(f"工作区:{escape(str(run.workspace.root))}(示例单位名单 55 个,内置 2017 年昭化区评分细则)")
+    console.print(f"工作区:{safe(str(run.workspace.root))}(示例单位名单 55 个,内置 2017 年昭化区评分细则)")
     _step(2)
-    console.print(f"已生成 {len(run.generated.written)} 份自评表,在 {escape(str(run.generated.folder))}")
+    console.print(f"已生成 {len(run.generated.written)} 份自评表,在 {safe(str(run.generated.folder))}")
     _step(3)
     console.print(f"收件箱中有 {run.returns.files} 个文件/邮件/压缩包(含邮件、压缩包、一份损坏文件、一次重新报送):"
-                  f"{escape(str(run.returns.folder))}")
+                  f"{safe(str(run.returns.folder))}")
     _step(4)
     console.print(ingest_table(run.ingested))
     _step(5)
@@ -34,20 +33,20 @@ def print_demo(run: DemoRun) -> None:
     errors, warnings = sum(r.errors for r in results), sum(r.warnings for r in results)
     console.print(f"{len(results)} 个单位:错误 {errors},警告 {warnings};"
                   f"被退回的文件 {len(run.validation.refused)} 个;退回修改表 {len(run.annotated.written)} 份,"
-                  f"在 {escape(str(run.workspace.returns))}")
+                  f"在 {safe(str(run.workspace.returns))}")
     print_status(run.status)
     _step(6)
     for item in run.reviewed.files:
-        console.print(f"{escape(item.name)}:{escape(item.message)}")
+        console.print(f"{safe(item.name)}:{safe(item.message)}")
     _step(7)
     for unit_type in run.board.rubric.types:
         console.print(scores_table(run.board, unit_type))
     _step(8)
     files = run.reports
-    console.print(f"汇总表:{escape(str(files.summary_workbook))}")
-    console.print(f"汇总页:{escape(str(files.summary_page))}")
-    console.print(f"反馈页:{len(files.feedback_pages)} 个,在 {escape(str(files.summary_page.parent / 'feedback'))}")
-    console.print(f"[green]演示完成[/],用时 {run.seconds:.1f} 秒。报告在 {escape(str(run.workspace.reports))}")
+    console.print(f"汇总表:{safe(str(files.summary_workbook))}")
+    console.print(f"汇总页:{safe(str(files.summary_page))}")
+    console.print(f"反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.summary_page.parent / 'feedback'))}")
+    console.print(f"[green]演示完成[/],用时 {run.seconds:.1f} 秒。报告在 {safe(str(run.workspace.reports))}")
 
 
 def demo(folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区文件夹(默认 fazhi-demo)。")) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fazhi_cli import services
 from fazhi_cli.cli.common import WorkspaceOption
-from fazhi_cli.cli.output import console, messages, note
+from fazhi_cli.cli.output import console, messages, note, safe
 
 
 def generate(
@@ -43,13 +42,13 @@ def generate(
         task = progress.add_task("生成自评表", total=None)
 
         def advance(done_unit, total: int) -> None:
-            progress.update(task, advance=1, total=total, description=f"生成自评表 {escape(done_unit.name)}")
+            progress.update(task, advance=1, total=total, description=f"生成自评表 {safe(done_unit.name)}")
 
         result = services.generate_workbooks(workspace, unit, unit_type, force, on_progress=advance)
-    console.print(f"[green]✓[/] 已生成 {len(result.written)} 份自评表,保存在 {escape(str(result.folder))}")
+    console.print(f"[green]✓[/] 已生成 {len(result.written)} 份自评表,保存在 {safe(str(result.folder))}")
     if result.kept:
         note(f"[yellow]{len(result.kept)} 份已存在,未覆盖[/](如需重新生成,请加 --force):")
         for path in result.kept[:10]:
-            note(f"  {escape(path.name)}")
+            note(f"  {safe(path.name)}")
         if len(result.kept) > 10:
             note(f"  …… 共 {len(result.kept)} 份")

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from fazhi_cli.domain.text import printable
 from fazhi_cli.errors import FazhiError
 
 console = Console(highlight=False)
@@ -28,13 +29,19 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
 
 
+def safe(text: object) -> str:
+    """Text from outside (a unit, a file, a roster) made safe for the terminal: control characters and bidi
+    overrides removed, rich markup escaped, so that it prints literally and cannot move the cursor."""
+    return escape(printable(text))
+
+
 def report_error(error: FazhiError) -> None:
     """Print a user error in Chinese on stderr: what is wrong, every detail, then what to do."""
-    messages.print(f"[bold red]错误:[/] {escape(error.message)}", soft_wrap=True)
+    messages.print(f"[bold red]错误:[/] {safe(error.message)}", soft_wrap=True)
     for detail in error.details:
-        messages.print(f"  - {detail}", soft_wrap=True, markup=False)
+        messages.print(f"  - {safe(detail)}", soft_wrap=True)
     if error.hint:
-        messages.print(f"[yellow]处理办法:[/] {escape(error.hint)}", soft_wrap=True)
+        messages.print(f"[yellow]处理办法:[/] {safe(error.hint)}", soft_wrap=True)
 
 
 def note(text: str) -> None:

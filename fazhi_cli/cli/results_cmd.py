@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from rich.markup import escape
 from rich.table import Table
 
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
-from fazhi_cli.cli.output import console, note, print_json
+from fazhi_cli.cli.output import console, note, print_json, safe
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING
 from fazhi_cli.report import write_reports
 from fazhi_cli.review import write_review_sheets
@@ -30,7 +29,7 @@ def review_sheet(workspace: Path = WorkspaceOption) -> None:
       fazhi ingest review/2017年度法治政府建设复核打分表_区级部门.xlsx
     """
     for path in write_review_sheets(Workspace.find(workspace)):
-        console.print(f"[green]✓[/] 已生成 {escape(str(path))}")
+        console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -41,7 +40,7 @@ def scores_table(board: Scoreboard, unit_type: str) -> Table:
     """A ranked table of one unit type (section subtotals are in the Excel summary)."""
     type_rubric = board.rubric.for_type(unit_type)
     graded = bool(board.campaign.grades)
-    table = Table(title=f"{escape(board.campaign.title)} — {type_rubric.label}", title_justify="left")
+    table = Table(title=f"{safe(board.campaign.title)} — {type_rubric.label}", title_justify="left")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     for column in ("自评", "加分", "扣分", "总分", "折算分"):
@@ -54,14 +53,14 @@ def scores_table(board: Scoreboard, unit_type: str) -> Table:
         if r.status == MISSING:
             continue
         remark = f"[red]暂定:{r.errors} 个错误[/]" if r.provisional else ""
-        row = [str(r.rank), escape(r.unit), _fmt(r.self_total), _fmt(r.bonus), _fmt(r.penalty),
+        row = [str(r.rank), safe(r.unit), _fmt(r.self_total), _fmt(r.bonus), _fmt(r.penalty),
                f"[bold]{_fmt(r.total)}[/]", _fmt(r.converted)]
         if graded:
-            row.append(escape(r.grade or ""))
+            row.append(safe(r.grade or ""))
         table.add_row(*row, BASIS_LABELS[r.basis], remark)
     missing = [r.unit for r in board.of_type(unit_type) if r.status == MISSING]
     if missing:
-        table.caption = f"未报送(不排名){len(missing)} 个:{'、'.join(missing)}"
+        table.caption = f"未报送(不排名){len(missing)} 个:{'、'.join(safe(m) for m in missing)}"
         table.caption_justify = "left"
     return table
 
@@ -102,7 +101,7 @@ def report(workspace: Path = WorkspaceOption) -> None:
       fazhi report
     """
     files = write_reports(Workspace.find(workspace))
-    console.print(f"[green]✓[/] 汇总表:{escape(str(files.summary_workbook))}")
-    console.print(f"[green]✓[/] 汇总页:{escape(str(files.summary_page))}")
+    console.print(f"[green]✓[/] 汇总表:{safe(str(files.summary_workbook))}")
+    console.print(f"[green]✓[/] 汇总页:{safe(str(files.summary_page))}")
     feedback = files.summary_page.parent / "feedback"
-    console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {escape(str(feedback))}")
+    console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {safe(str(feedback))}")

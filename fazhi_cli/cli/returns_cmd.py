@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
-from fazhi_cli.cli.output import console, messages, note, print_json
+from fazhi_cli.cli.output import console, messages, note, print_json, safe
 from fazhi_cli.domain.checks import ERROR
 from fazhi_cli.ingest import OUTCOME_LABELS, FileOutcome, IngestReport, ingest_paths
 from fazhi_cli.review import take_review_sheet
@@ -44,7 +43,7 @@ def ingest(
         task = progress.add_task("正在收取", total=None)
 
         def advance(outcome: FileOutcome) -> None:
-            progress.update(task, advance=1, description=f"正在收取 {escape(outcome.name)}")
+            progress.update(task, advance=1, description=f"正在收取 {safe(outcome.name)}")
 
         report = ingest_paths(found, paths, on_file=advance, review_handler=take_review_sheet)
     console.print(ingest_table(report))
@@ -66,10 +65,10 @@ def ingest_table(report: IngestReport) -> Table:
     for item in report.files:
         style = OUTCOME_STYLES.get(item.outcome, "")
         label = OUTCOME_LABELS.get(item.outcome, item.outcome)
-        name = escape(item.name)
+        name = safe(item.name)
         if not item.origin.startswith("文件 "):
-            name += f"\n[dim]{escape(item.origin)}[/]"
-        table.add_row(name, f"[{style}]{label}[/]", escape(item.unit or ""), escape(item.message))
+            name += f"\n[dim]{safe(item.origin)}[/]"
+        table.add_row(name, f"[{style}]{label}[/]", safe(item.unit or ""), safe(item.message))
     return table
 
 
@@ -101,9 +100,9 @@ def validate(
     else:
         print_validation(report)
     for path in annotated.written:
-        note(f"已生成退回修改表:{escape(str(path))}")
+        note(f"已生成退回修改表:{safe(str(path))}")
     for unit, reason in annotated.failed:
-        note(f"[yellow]未能生成{escape(unit)}的退回修改表[/]:{escape(reason)}")
+        note(f"[yellow]未能生成{safe(unit)}的退回修改表[/]:{safe(reason)}")
     if report.has_errors:
         raise typer.Exit(1)
 
@@ -114,27 +113,27 @@ def print_validation(report: ValidationReport) -> None:
     for result in report.results:
         if not result.findings:
             continue
-        table = Table(title=f"{escape(result.unit.name)}:错误 {result.errors},警告 {result.warnings}",
+        table = Table(title=f"{safe(result.unit.name)}:错误 {result.errors},警告 {result.warnings}",
                       title_justify="left", show_lines=False)
         for column in ("级别", "编号", "单元格", "说明"):
             table.add_column(column, overflow="fold")
         for finding in result.findings:
             level = "[bold red]错误[/]" if finding.severity == ERROR else "[yellow]警告[/]"
-            table.add_row(level, escape(finding.ref or ""), escape(finding.cell or ""), escape(finding.message))
+            table.add_row(level, safe(finding.ref or ""), safe(finding.cell or ""), safe(finding.message))
         console.print(table)
     if report.held:
         table = Table(title=f"待确认的文件(身份校验未通过,未计入):{len(report.held)} 个", title_justify="left")
         table.add_column("文件", overflow="fold")
         table.add_column("说明", overflow="fold")
         for finding in report.held:
-            table.add_row(escape(finding.file or ""), escape(finding.message))
+            table.add_row(safe(finding.file or ""), safe(finding.message))
         console.print(table)
     if report.refused:
         table = Table(title=f"被退回的文件:{len(report.refused)} 个", title_justify="left")
         table.add_column("文件", overflow="fold")
         table.add_column("说明", overflow="fold")
         for finding in report.refused:
-            table.add_row(escape(finding.file or ""), escape(finding.message))
+            table.add_row(safe(finding.file or ""), safe(finding.message))
         console.print(table)
     errors = sum(r.errors for r in report.results) + len(report.refused) + len(report.held)
     warnings = sum(r.warnings for r in report.results)
@@ -186,14 +185,14 @@ def status_json(report: StatusReport) -> dict:
 def print_status(report: StatusReport) -> None:
     """The status as tables a person can scan."""
     returned = [s for s in report.units if s.returned]
-    table = Table(title=f"{escape(report.title)}:已报送 {len(returned)} / {len(report.units)}")
+    table = Table(title=f"{safe(report.title)}:已报送 {len(returned)} / {len(report.units)}")
     for column in ("单位", "类型", "报送时间", "版本", "错误", "警告", "材料"):
         table.add_column(column, overflow="fold")
     for s in returned:
         errors = f"[bold red]{s.errors}[/]" if s.errors else "0"
         warnings = f"[yellow]{s.warnings}[/]" if s.warnings else "0"
         when = s.received_at.strftime("%Y-%m-%d %H:%M") if s.received_at else ""
-        table.add_row(escape(s.unit.name), s.unit.type_label, when, str(len(s.versions)), errors, warnings,
+        table.add_row(safe(s.unit.name), s.unit.type_label, when, str(len(s.versions)), errors, warnings,
                       str(len(s.materials)))
     console.print(table)
     if report.missing:
@@ -201,8 +200,8 @@ def print_status(report: StatusReport) -> None:
         for column in ("单位", "类型", "联系人", "电话", "电子邮箱"):
             missing.add_column(column, overflow="fold")
         for s in report.missing:
-            missing.add_row(escape(s.unit.name), s.unit.type_label, escape(s.unit.contact), escape(s.unit.phone),
-                            escape(s.unit.email))
+            missing.add_row(safe(s.unit.name), s.unit.type_label, safe(s.unit.contact), safe(s.unit.phone),
+                            safe(s.unit.email))
         console.print(missing)
     days = report.days_left
     if days >= 0:
@@ -212,4 +211,4 @@ def print_status(report: StatusReport) -> None:
     if report.refused_files:
         console.print(f"[bold red]{report.refused_files} 个被退回的文件[/]尚待处理(fazhi validate 查看)。")
     for name, why in report.held:
-        console.print(f"[bold yellow]待确认[/] {escape(name)}:{escape(why)}")
+        console.print(f"[bold yellow]待确认[/] {safe(name)}:{safe(why)}")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.tree import Tree
 
 from fazhi_cli import services
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
-from fazhi_cli.cli.output import console, note, print_json
+from fazhi_cli.cli.output import console, note, print_json, safe
 from fazhi_cli.domain.rubric import Rubric, Rule
 
 app = typer.Typer(help="查看、检查和导出评分细则。", no_args_is_help=True)
@@ -23,23 +22,23 @@ def _rule_line(rule: Rule) -> str:
         how = f"次数,每次扣 {rule.per} 分"
     else:
         how = f"按月填报条数,每月少于 {rule.quota} 条的每少 1 条扣 {rule.per} 分(12 行)"
-    return f"[cyan]{rule.id}[/] {escape(rule.text)} [dim]({how})[/]"
+    return f"[cyan]{rule.id}[/] {safe(rule.text)} [dim]({how})[/]"
 
 
 def rubric_tree(rubric: Rubric, unit_type: str) -> Tree:
     type_rubric = rubric.for_type(unit_type)
-    tree = Tree(f"[bold]{escape(type_rubric.label)}[/] ({unit_type}) 总分 {type_rubric.total}")
+    tree = Tree(f"[bold]{safe(type_rubric.label)}[/] ({unit_type}) 总分 {type_rubric.total}")
     for section in type_rubric.sections:
-        branch = tree.add(f"[bold]{section.numeral}、{escape(section.name)}[/] ({section.max} 分)")
+        branch = tree.add(f"[bold]{section.numeral}、{safe(section.name)}[/] ({section.max} 分)")
         for item in section.items:
-            leaf = branch.add(f"[green]{item.id}[/] {escape(item.name)} [bold]{item.max}[/] 分")
+            leaf = branch.add(f"[green]{item.id}[/] {safe(item.name)} [bold]{item.max}[/] 分")
             for rule in item.rules:
                 leaf.add(_rule_line(rule))
     special = tree.add("[bold]特别加分和扣分[/]")
     for rule in rubric.special.bonus:
-        special.add(f"[cyan]{rule.id}[/] {escape(rule.text)} [dim](是/否,加 {rule.points} 分;不累加,取最高)[/]")
+        special.add(f"[cyan]{rule.id}[/] {safe(rule.text)} [dim](是/否,加 {rule.points} 分;不累加,取最高)[/]")
     for rule in rubric.special.penalty:
-        special.add(f"[cyan]{rule.id}[/] {escape(rule.text)} [dim](次数,每起扣 {rule.per} 分)[/]")
+        special.add(f"[cyan]{rule.id}[/] {safe(rule.text)} [dim](次数,每起扣 {rule.per} 分)[/]")
     return tree
 
 
@@ -66,7 +65,7 @@ def show(
     if as_json:
         print_json(services.rubric_as_dict(rubric, types))
         return
-    console.print(f"[bold]{escape(rubric.title)}[/]  编号 {rubric.id}  版本 {rubric.version}")
+    console.print(f"[bold]{safe(rubric.title)}[/]  编号 {rubric.id}  版本 {rubric.version}")
     for t in types:
         console.print(rubric_tree(rubric, t))
     console.print(f"工作任务 {len(rubric.tasks)} 项;目标责任书 " + ",".join(
@@ -85,7 +84,7 @@ def check(file: Path = typer.Argument(..., help="要检查的评分细则 YAML �
     """
     rubric = services.check_rubric(file)
     counts = ",".join(f"{rubric.for_type(t).label} {len(rubric.for_type(t).items)} 项" for t in rubric.types)
-    console.print(f"[green]✓[/] {escape(str(file))}: 评分细则 {escape(rubric.id)} 一致无误({counts})")
+    console.print(f"[green]✓[/] {safe(str(file))}: 评分细则 {safe(rubric.id)} 一致无误({counts})")
 
 
 @app.command("export")
@@ -100,4 +99,4 @@ def export(
       fazhi rubric export rubric-2018.yaml
     """
     services.export_rubric(file, force)
-    console.print(f"[green]✓[/] 已导出内置评分细则到 {escape(str(file))};修改后可用 fazhi rubric check 检查。")
+    console.print(f"[green]✓[/] 已导出内置评分细则到 {safe(str(file))};修改后可用 fazhi rubric check 检查。")
