@@ -22,13 +22,13 @@ import pytest
 
 from fazhi_cli.intake import (
     KINDS,
-    MAX_FILE_BYTES,
     Incoming,
     collect,
     refusal_for_kind,
     sniff,
     xlsx_problem,
 )
+from fazhi_cli.limits import Limits
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 CHINA = timezone(timedelta(hours=8))
@@ -408,7 +408,7 @@ def test_other_kinds_are_recognised_by_content(xlsx):
 def test_refusal_for_kind():
     refused = {kind: refusal_for_kind(kind, "区司法局.xlsx") for kind in KINDS}
     assert {kind for kind, message in refused.items() if message is None} == {
-        "xlsx", "xlsm", "pdf", "word", "image", "zip", "eml",
+        "xlsx", "xlsm", "pdf", "word", "image", "zip", "eml", "mbox",
     }  # fmt: skip
     assert all(message.startswith("「区司法局.xlsx」") for message in refused.values() if message)
     assert ".xlsx" in refused["legacy"] and ".xlsx" in refused["ods"]
@@ -461,10 +461,10 @@ def test_missing_path_is_a_problem_not_an_error(tmp_path):
 def test_oversized_file_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "huge.xlsx"
     with path.open("wb") as stream:
-        stream.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written to disk
+        stream.truncate(Limits().file_bytes + 1)  # sparse: nothing is written to disk
     (item,) = collect([path])
-    assert item.data == b""
-    assert item.problem.startswith("「huge.xlsx」过大(20 MB)") and "20 MB 的上限" in item.problem
+    assert (item.data, item.source) == (b"", path)
+    assert item.problem.startswith("「huge.xlsx」过大(20 MB),超过“单个文件大小(字节)”上限 20971520(20 MB),未予读取。")
 
 
 def test_password_protected_zip_member_is_refused(tmp_path, xlsx):
