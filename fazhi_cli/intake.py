@@ -1,12 +1,14 @@
 """The edge of `fazhi ingest`: turn the paths a clerk hands in into a flat stream of incoming files.
 
-Folders are walked, e-mails (.eml) and zip archives are unpacked, and every file is classified by its
-bytes (`sniff`). Nothing here parses a workbook, touches the store or writes a file, and nothing raises
-for a bad input file: each problem becomes the `problem` of an `Incoming`, a Chinese message that names
-the file and says what the unit should do.
+Folders are walked, e-mails (.eml), mailboxes (mbox) and zip archives are unpacked, and every file is
+classified by its bytes (`sniff`). Nothing here parses a workbook, touches the store or writes a file, and
+nothing raises for a bad input file: each problem becomes the `problem` of an `Incoming`, a Chinese message
+that names the file and says what the unit should do; what is passed over unread (fazhi's own folders,
+symbolic links found in a folder, pipes and devices) comes with the reason in `skipped`.
 
-Names that come from outside (attachment file names, zip entry names) are display text only: they
-are never used as paths.
+A unit may be an adversary: every size and count is bounded by `Limits` before anything is inflated or
+parsed, and a refusal for a limit names it. Names that come from outside (file, attachment and zip entry
+names) are display text only, passed through `printable`: they are never used as paths.
 """
 
 from __future__ import annotations
@@ -23,22 +25,23 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-KINDS = (
-    "xlsx", "xlsm", "encrypted", "legacy", "ods", "html", "text", "pdf", "word", "image", "zip", "eml", "empty",
-    "unknown",
-)  # fmt: skip
+from fazhi_cli.domain.text import printable
+from fazhi_cli.limits import LIMIT_LABELS, Limits
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # any single file or member
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of uncompressed sizes in one zip (also for an xlsx)
-MAX_RATIO = 100  # uncompressed/compressed per member (members over 1 MiB uncompressed only)
-MAX_MEMBERS = 2000
+KINDS = (
+    "xlsx", "xlsm", "encrypted", "legacy", "ods", "html", "text", "pdf", "word", "image", "zip", "eml", "mbox",
+    "archive_other", "empty", "unknown",
+)  # fmt: skip
+CONTAINER_KINDS = ("zip", "eml", "mbox")  # unpacked here: their members follow them in the stream
+
+DEFAULT_LIMITS = Limits()
 MAX_NESTING = 1  # a container inside a container is unpacked; one inside that is refused
 
 _MIB = 1024 * 1024
@@ -50,6 +53,9 @@ _UNICODE_PATH_EXTRA = 0x7075
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+# RAR (4 and 5), 7-Zip, gzip (also .tgz), xz and bzip2: archives fazhi does not unpack (tar is found at offset 257).
+_OTHER_ARCHIVE_MAGIC = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b", b"\xfd7zXZ\x00", b"BZh")
+_TAR_MAGIC_OFFSET = 257
 _HTML_PREFIXES = ("<html", "<!doctype html", "<table", "<head", "<body", "<meta")
 _ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
@@ -61,12 +67,16 @@ _MAIL_HEADERS = frozenset(
 _MAIL_CORE_HEADERS = ("From", "Date", "Subject", "To", "Message-ID", "Received", "MIME-Version", "Content-Type")
 _HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9-]*):")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
-_NAME_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# The "From " line that starts each message of a mailbox file: a sender, then a date with a time and a year.
+_MBOX_FROM_LINE = re.compile(rb"From [^\s]+ +[^\r\n]{0,80}?\d{1,2}:\d{2}[^\r\n]{0,40}?\d{4}[^\r\n]{0,40}$")
+_MBOX_HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]*:")
 _SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 
 # What the zip and mail libraries raise on a damaged input (zlib.error is not a BadZipFile).
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, struct.error)
-_MAIL_ERRORS = (email.errors.MessageError, ValueError, TypeError, LookupError, AttributeError, UnicodeError)
+_MAIL_ERRORS = (
+    email.errors.MessageError, ValueError, TypeError, LookupError, AttributeError, UnicodeError, RecursionError,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -102,10 +112,15 @@ class _Context:
 
 @dataclass
 class _Budget:
-    """What one top-level input may still unpack, shared by every archive nested in it."""
+    """The limits of one top-level input, and what it may still unpack (shared by every archive nested in it)."""
 
-    bytes_left: int = MAX_UNPACKED_BYTES
-    members_left: int = MAX_MEMBERS
+    limits: Limits
+    bytes_left: int
+    members_left: int
+
+    @classmethod
+    def for_input(cls, limits: Limits) -> _Budget:
+        return cls(limits, limits.unpacked_bytes, limits.members)
 
 
 @dataclass(frozen=True)
@@ -123,7 +138,9 @@ class _Mail:
 
     sent_at: datetime | None
     attachments: tuple[_Attachment, ...]
-    problem: str | None  # "unreadable", "truncated" or None
+    problem: str | None  # "unreadable", "truncated", "too_many" (attachments, none decoded) or None
+    attachment_count: int = 0
+    estimated: bool = False  # the count is of MIME boundary lines, counted without parsing the message
 
 
 # --- sniffing -------------------------------------------------------------------------------------------------
@@ -142,6 +159,10 @@ def sniff(data: bytes, name: str) -> str:
         return "pdf"
     if _is_image(data):
         return "image"
+    if data.startswith(_OTHER_ARCHIVE_MAGIC) or data[_TAR_MAGIC_OFFSET : _TAR_MAGIC_OFFSET + 5] == b"ustar":
+        return "archive_other"
+    if _is_mbox(data):
+        return "mbox"  # whatever its name: an mbox saved as .eml holds more than one message
     text = _decode_head(data)
     head = (text or "").lstrip("\ufeff \t\r\n").lower()
     if head.startswith(_HTML_PREFIXES):
@@ -249,6 +270,16 @@ def _decode_head(data: bytes) -> str | None:
     return None
 
 
+def _is_mbox(data: bytes) -> bool:
+    """True when the data starts like a mailbox file: a "From sender date" line, then a header line."""
+    if not data.startswith(b"From "):
+        return False
+    first_end = data.find(b"\n", 0, 300)
+    if first_end < 0 or not _MBOX_FROM_LINE.match(data[:first_end].rstrip(b"\r")):
+        return False
+    return _MBOX_HEADER_LINE.match(data, first_end + 1) is not None
+
+
 def _looks_like_mail(text: str) -> bool:
     """True when the text starts with a block of e-mail headers ("From:", "Received:", ...)."""
     lines = text.lstrip("\ufeff").splitlines()[:40]
@@ -290,6 +321,11 @@ def refusal_for_kind(kind: str, name: str) -> str | None:
             f"「{shown}」实际是文本或 CSV 文件,不是 Excel 工作簿。"
             "请在下发的 .xlsx 自评表中填写后直接保存报送,不要导出为 CSV 或修改扩展名。"
         )
+    if kind == "archive_other":
+        return (
+            f"「{shown}」是 RAR、7z、gzip 或 tar 等格式的压缩包,无法解压。"
+            "请改用 .zip 格式压缩后报送,或直接报送 .xlsx 自评表。"
+        )
     if kind == "empty":
         return _empty_message(shown)
     if kind == "unknown":
@@ -316,10 +352,17 @@ def _unknown_message(shown: str) -> str:
     return f"「{shown}」无法识别为 Excel 工作簿。请报送下发的 .xlsx 自评表。"
 
 
-def _too_large_message(shown: str, size: int) -> str:
-    """The refusal for a file over MAX_FILE_BYTES."""
+def _over_limit(key: str, limits: Limits) -> str:
+    """A limit named for a refusal: “超过“每封邮件附件数”上限 50” (sizes also in MB)."""
+    value = getattr(limits, key)
+    shown = f"{value}({_mb(value)} MB)" if key.endswith("_bytes") else str(value)
+    return f"超过“{LIMIT_LABELS[key]}”上限 {shown}"
+
+
+def _too_large_message(shown: str, size: int, limits: Limits) -> str:
+    """The refusal for a file over the file size limit."""
     return (
-        f"「{shown}」过大({_mb(size)} MB),超过 {_mb(MAX_FILE_BYTES)} MB 的上限,未予读取。"
+        f"「{shown}」过大({_mb(size)} MB),{_over_limit('file_bytes', limits)},未予读取。"
         "请确认是否选错了文件;自评表请单独报送,不要嵌入大图片或附件。"
     )
 
@@ -337,12 +380,17 @@ def _mb(size: int) -> str:
 # --- workbooks ----------------------------------------------------------------------------------------------------
 
 
-def xlsx_problem(data: bytes, name: str) -> str | None:
+def xlsx_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str | None:
     """For a zip-based workbook: None if it looks safe to hand to openpyxl, else a Chinese message.
 
-    The central directory is checked first (member count, sizes, ratios) so that a zip bomb is caught
-    without inflating it; then every part is decompressed and CRC-checked (`ZipFile.testzip`), and the
-    `[Content_Types].xml` and `xl/workbook.xml` parts must exist.
+    Everything is judged at the zip level, before any XML parser sees a byte. The central directory is
+    checked first (member count, sizes, ratios) so that a zip bomb is caught without inflating it, and the
+    `[Content_Types].xml` and `xl/workbook.xml` parts must exist. Then every part is decompressed in chunks
+    (which checks its CRC) and the XML parts are measured on the way: none may inflate beyond
+    `limits.xml_part_bytes`, and the sheets, shared strings and cells they declare are counted against
+    `limits.sheets`, `limits.shared_strings` and `limits.cells`, stopping as soon as one is over. The parts
+    must be in an encoding that keeps XML tags readable as bytes (UTF-8 as Excel writes them) and may not
+    declare a DTD (entities could expand into markup that was never counted).
     """
     shown = _display_name(name)
     archive = _open_zip(data)
@@ -353,28 +401,125 @@ def xlsx_problem(data: bytes, name: str) -> str | None:
         )
     with archive:
         infos = archive.infolist()
-        reason = _directory_problem(infos, len(data), MAX_UNPACKED_BYTES, MAX_MEMBERS)
+        reason = _directory_problem(infos, len(data), _Budget.for_input(limits))
         if reason is not None:
             return f"「{shown}」内部数据异常,疑似压缩炸弹({reason}),未予读取。请在下发的自评表中重新填写后报送。"
         names = {info.filename for info in infos}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             return f"「{shown}」不是完整的 Excel 工作簿(缺少工作簿部件)。请用 Excel 或 WPS 另存为 .xlsx 后报送。"
-        if _first_corrupt_part(archive, infos) is not None:
-            return (
-                f"「{shown}」文件已损坏(内部数据校验失败),无法读取。请用 Excel 或 WPS 打开确认无误后重新保存,再报送。"
-            )
+        return _parts_problem(archive, infos, shown, limits)
+
+
+_WORKBOOK_CHUNK = 1024 * 1024
+# The start tags that are counted, with or without a namespace prefix: <sheet …>, <si>, <c …/>; and a DTD.
+_COUNTED_TAG = re.compile(rb"<(?:[^\s<>/:!?=\"']{1,40}:)?(sheet|si|c)[\s/>]|<!(DOCTYPE|ENTITY)")
+_COUNTED_TAG_LONGEST = 64  # longer than any match of _COUNTED_TAG: a match never spans more than this
+_TAG_LIMITS = {b"sheet": "sheets", b"si": "shared_strings", b"c": "cells"}
+# How XML starts in an encoding whose bytes hide its tags from a byte count: UTF-16/32 with or without a
+# byte order mark, UTF-7, EBCDIC. Excel writes UTF-8; such a part is refused.
+_HIDDEN_XML_STARTS = (
+    codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"\x00\x00\xfe\xff", b"\x00<", b"<\x00", b"\x00\x00\x00<", b"+ADw",
+    b"\x4c\x6f\xa7\x94",
+)  # fmt: skip
+_XML_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
+_USE_THE_FORM = "请在下发的自评表中填写后报送,不要粘贴大量数据、添加工作表或改用其他软件生成。"
+
+
+@dataclass
+class _TagCount:
+    """Counted start tags over all the parts of one workbook, by the limit they count against."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_TAG_LIMITS.values(), 0))
+    doctype: bool = False
+
+    def add(self, text: bytes) -> None:
+        for tag, declaration in _COUNTED_TAG.findall(text):
+            if declaration:
+                self.doctype = True
+            else:
+                self.counts[_TAG_LIMITS[tag]] += 1
+
+    def over(self, limits: Limits) -> str | None:
+        """The key of the first limit that is exceeded, or None."""
+        return next((key for key, count in self.counts.items() if count > getattr(limits, key)), None)
+
+
+def _parts_problem(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, limits: Limits) -> str | None:
+    """Decompress every part in chunks: damage, an XML part too large or oddly encoded, or too many tags."""
+    corrupt = (
+        f"「{shown}」文件已损坏(内部数据校验失败),无法读取。请用 Excel 或 WPS 打开确认无误后重新保存,再报送。"
+    )
+    if any(info.flag_bits & _ENCRYPTED_FLAG for info in infos):
+        return corrupt
+    tags = _TagCount()
+    for info in infos:
+        try:
+            problem = _part_problem(archive, info, shown, limits, tags)
+        except (*_ZIP_ERRORS, RuntimeError):
+            return corrupt
+        if problem is not None:
+            return problem
     return None
 
 
-def _first_corrupt_part(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
-    """The name of a part that fails to decompress or fails its CRC, else None (testzip plus zlib errors)."""
-    for info in infos:
-        if info.flag_bits & _ENCRYPTED_FLAG:
-            return info.filename
+def _part_problem(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Limits, tags: _TagCount
+) -> str | None:
+    """One part, streamed: binary parts (pictures, embedded files) are only CRC-checked; XML parts are measured."""
+    part = printable(info.filename)
+    with archive.open(info) as stream:
+        head = stream.read(_WORKBOOK_CHUNK)
+        start = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
+        hidden = start.startswith(_HIDDEN_XML_STARTS) or not _readable_declared_encoding(start)
+        if not hidden and not start.startswith(b"<"):  # not XML (a picture, printer settings): no parser reads it
+            while stream.read(_WORKBOOK_CHUNK):  # the CRC is checked when the end is reached
+                pass
+            return None
+        if info.file_size > limits.xml_part_bytes:
+            return (
+                f"「{shown}」中的内部部件「{part}」解压后为 {_mb(info.file_size)} MB,"
+                f"{_over_limit('xml_part_bytes', limits)},未予读取。{_USE_THE_FORM}"
+            )
+        if hidden:
+            return (
+                f"「{shown}」文件内容不安全或已损坏(内部部件「{part}」使用了 Excel 不会生成的文字编码),"
+                f"未予读取。{_USE_THE_FORM}"
+            )
+        carried = b""
+        chunk = head
+        while chunk:
+            text = carried + chunk
+            last_tag = text.rfind(b"<")
+            cut = last_tag if last_tag >= 0 and len(text) - last_tag < _COUNTED_TAG_LONGEST else len(text)
+            tags.add(text[:cut])  # a tag cut by the chunk boundary is counted with the next chunk
+            carried = text[cut:]
+            over = tags.over(limits)
+            if tags.doctype or over is not None:
+                break
+            chunk = stream.read(_WORKBOOK_CHUNK)
+        else:
+            tags.add(carried)
+    over = tags.over(limits)
+    if tags.doctype:
+        return (
+            f"「{shown}」文件内容不安全或已损坏(内部部件「{part}」含有 Excel 不会生成的文档类型声明 DTD),"
+            f"未予读取。{_USE_THE_FORM}"
+        )
+    if over is not None:
+        return f"「{shown}」{_over_limit(over, limits)},未予读取。{_USE_THE_FORM}"
+    return None
+
+
+def _readable_declared_encoding(start: bytes) -> bool:
+    """False when an XML declaration names an encoding in which tags are not plain ASCII bytes (UTF-16, UTF-7…)."""
+    declared = _XML_DECLARED_ENCODING.match(start)
+    if declared is None:
+        return True
     try:
-        return archive.testzip()
-    except (*_ZIP_ERRORS, RuntimeError):
-        return "?"
+        encoding = declared.group(1).decode("ascii")
+        return "<c r/><si>".encode(encoding) == b"<c r/><si>" and codecs.lookup(encoding).name != "utf-7"
+    except (LookupError, UnicodeError):
+        return False
 
 
 # --- zip archives ---------------------------------------------------------------------------------------------------
@@ -388,17 +533,26 @@ def _open_zip(data: bytes) -> zipfile.ZipFile | None:
         return None
 
 
-def _directory_problem(infos: list[zipfile.ZipInfo], archive_size: int, max_bytes: int, max_members: int) -> str | None:
-    """Why the directory looks like a zip bomb (in Chinese), judged without decompressing anything."""
-    if len(infos) > max_members:
-        return f"包含 {len(infos)} 个文件,超过 {max_members} 个的上限"
+def _directory_problem(infos: list[zipfile.ZipInfo], archive_size: int, budget: _Budget) -> str | None:
+    """Why the directory looks like a zip bomb (in Chinese), judged without decompressing anything.
+
+    The counts are those of this archive plus what the archives around it already unpacked (`budget`).
+    """
+    limits = budget.limits
+    if len(infos) > budget.members_left:
+        counted = limits.members - budget.members_left + len(infos)
+        nested = f"(连同外层共 {counted} 个)" if counted != len(infos) else ""
+        return f"包含 {len(infos)} 个文件{nested},{_over_limit('members', limits)}"
     total = sum(info.file_size for info in infos)
-    if total > max_bytes:
-        return f"解压后共 {_mb(total)} MB,超过 {_mb(max_bytes)} MB 的上限"
+    if total > budget.bytes_left:
+        counted = limits.unpacked_bytes - budget.bytes_left + total
+        nested = f"(连同外层共 {_mb(counted)} MB)" if counted != total else ""
+        return f"解压后共 {_mb(total)} MB{nested},{_over_limit('unpacked_bytes', limits)}"
     for info in infos:
-        if info.file_size > _MIB and info.file_size > MAX_RATIO * info.compress_size:
+        if info.file_size > _MIB and info.file_size > limits.ratio * info.compress_size:
             ratio = info.file_size // max(info.compress_size, 1)
-            return f"其中「{_member_path(info)}」的压缩比约为 {ratio}:1,超过 {MAX_RATIO}:1 的上限"
+            shown = printable(_member_path(info))
+            return f"其中「{shown}」的压缩比约为 {ratio}:1,{_over_limit('ratio', limits)}"
     if sum(info.compress_size for info in infos) > archive_size:
         return "目录中的条目相互重叠"
     return None
@@ -471,7 +625,7 @@ def _expand_zip(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budge
         return
     with archive:
         infos = archive.infolist()
-        reason = _directory_problem(infos, len(data), budget.bytes_left, budget.members_left)
+        reason = _directory_problem(infos, len(data), budget)
         if reason is not None:
             yield _incoming(data, name, ctx, kind, container=True, problem=_bomb_message(shown, reason))
             return
@@ -493,7 +647,7 @@ def _zip_member(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, member_path: str, ctx: _Context, label: str, budget: _Budget
 ) -> Iterator[Incoming]:
     """One member of an archive: read it (unless too large, encrypted or damaged) and expand it."""
-    shown_path = "/".join(_path_parts(member_path))
+    shown_path = printable("/".join(_path_parts(member_path)))
     origin = f"{label} 中的 {shown_path}"
     member_ctx = _Context(origin, origin, ctx.file_time, ctx.group, ctx.depth + 1, ctx.sent_at)
     name = _display_name(member_path)
@@ -501,9 +655,10 @@ def _zip_member(
         problem = f"「{name}」在压缩包中设有密码,无法解压。请去掉压缩包密码后重新报送。"
         yield _incoming(b"", name, member_ctx, "encrypted", problem=problem)
         return
-    if info.file_size > MAX_FILE_BYTES:
+    if info.file_size > budget.limits.file_bytes:
         kind = sniff(_read_member_head(archive, info), name)
-        yield _incoming(b"", name, member_ctx, kind, problem=_too_large_message(name, info.file_size))
+        problem = _too_large_message(name, info.file_size, budget.limits)
+        yield _incoming(b"", name, member_ctx, kind, problem=problem)
         return
     try:
         member = archive.read(info)
@@ -549,10 +704,10 @@ def _expand_mail(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budg
     if ctx.depth > MAX_NESTING:
         yield _incoming(data, name, ctx, kind, container=True, problem=_too_deep_message(shown))
         return
-    mail = _read_mail(data)
-    problem = _mail_problem(shown, mail)
+    mail = _read_mail(data, budget.limits.attachments)
+    problem = _mail_problem(shown, mail, budget.limits)
     yield _incoming(data, name, ctx, kind, container=True, problem=problem, sent_at=mail.sent_at)
-    if mail.problem == "unreadable":
+    if mail.problem in ("unreadable", "too_many"):
         return
     label = ctx.label or f"邮件 {shown}"
     origin = f"{label} 的附件"
@@ -567,10 +722,61 @@ def _expand_mail(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budg
             yield from _expand(attachment.data, attachment.name, member_ctx, budget)
 
 
-def _mail_problem(shown: str, mail: _Mail) -> str | None:
-    """The message's own problem: unreadable, truncated, or without attachments."""
+def _expand_mbox(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budget) -> Iterator[Incoming]:
+    """A mailbox file: itself, then every message as an e-mail (with its attachments), or refused as a whole.
+
+    At the top level each message is a group of its own (one e-mail, one unit); inside a zip or an e-mail
+    the messages stay in the group of what holds them.
+    """
+    shown = _display_name(name)
+    if ctx.depth > MAX_NESTING:
+        yield _incoming(data, name, ctx, kind, container=True, problem=_too_deep_message(shown))
+        return
+    messages = _mbox_messages(data)
+    if len(messages) > budget.limits.messages:
+        problem = (
+            f"「{shown}」是邮箱文件(mbox),含 {len(messages)} 封邮件,{_over_limit('messages', budget.limits)},"
+            "整个文件未予读取。请只导出报送自评表的邮件(.eml),或分成几个较小的邮箱文件后导入。"
+        )
+        yield _incoming(data, name, ctx, kind, container=True, problem=problem)
+        return
+    yield _incoming(data, name, ctx, kind, container=True)
+    label = ctx.label or f"邮箱文件 {shown}"
+    for number, message in enumerate(messages, start=1):
+        origin = f"{label} 中的第 {number} 封邮件"
+        group = f"eml:{hashlib.sha256(message).hexdigest()}" if ctx.depth == 0 else ctx.group
+        message_ctx = _Context(origin, origin, ctx.file_time, group, ctx.depth, ctx.sent_at)
+        yield from _expand_mail(message, f"{shown} 第 {number} 封邮件", "eml", message_ctx, budget)
+
+
+def _mbox_messages(data: bytes) -> list[bytes]:
+    """The messages of a mailbox file, each without its "From " line; a message starts at every such line."""
+    starts = [0]
+    position = data.find(b"\nFrom ")
+    while position >= 0:
+        line_end = data.find(b"\n", position + 1)
+        line = data[position + 1 : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
+        if len(line) < 300 and _MBOX_FROM_LINE.match(line):
+            starts.append(position + 1)
+        position = data.find(b"\nFrom ", position + 1)
+    messages = []
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        body_start = data.find(b"\n", start, end)
+        messages.append(data[body_start + 1 : end] if body_start >= 0 else b"")
+    return messages
+
+
+def _mail_problem(shown: str, mail: _Mail, limits: Limits) -> str | None:
+    """The message's own problem: unreadable, too many attachments, truncated, or without attachments."""
     if mail.problem == "unreadable":
         return f"「{shown}」不是有效的邮件文件或已损坏,无法读取。请从邮箱重新导出该邮件(.eml)。"
+    if mail.problem == "too_many":
+        number = mail.attachment_count
+        count = f"约有 {number} 个附件或邮件部分" if mail.estimated else f"有 {number} 个附件"
+        return (
+            f"「{shown}」{count},{_over_limit('attachments', limits)},整封邮件未予读取。"
+            "请联系报送单位只把自评表(及必要的佐证材料)作为附件重新发送,材料较多时请打包为一个 .zip。"
+        )
     if mail.problem == "truncated":
         return f"「{shown}」邮件不完整(可能导出或传输时被截断)。请从邮箱重新导出该邮件(.eml)。"
     if not mail.attachments:
@@ -578,15 +784,24 @@ def _mail_problem(shown: str, mail: _Mail) -> str | None:
     return None
 
 
-def _read_mail(data: bytes) -> _Mail:
-    """Parse a message into its date and attachments; any parse failure makes it unreadable."""
+def _read_mail(data: bytes, max_attachments: int) -> _Mail:
+    """Parse a message into its date and attachments; any parse failure makes it unreadable.
+
+    The attachments are counted before any is decoded: over `max_attachments`, none is. A message with
+    far more MIME boundary lines than attachments allowed is not even parsed (the parser needs about a
+    second per thousand parts).
+    """
+    boundaries = data.count(b"\n--")
+    if boundaries > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
+        return _Mail(None, (), "too_many", boundaries, estimated=True)
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
         if not any(message.get(header) is not None for header in _MAIL_CORE_HEADERS):
             return _Mail(None, (), "unreadable")
-        attachments = tuple(
-            _read_attachment(part, number) for number, part in enumerate(_attachment_parts(message), start=1)
-        )
+        parts = list(_attachment_parts(message))
+        if len(parts) > max_attachments:
+            return _Mail(_mail_date(message), (), "too_many", len(parts))
+        attachments = tuple(_read_attachment(part, number) for number, part in enumerate(parts, start=1))
         truncated = any(
             isinstance(defect, email.errors.CloseBoundaryNotFoundDefect | email.errors.StartBoundaryNotFoundDefect)
             for part in message.walk()
@@ -594,7 +809,11 @@ def _read_mail(data: bytes) -> _Mail:
         )
     except _MAIL_ERRORS:
         return _Mail(None, (), "unreadable")
-    return _Mail(_mail_date(message), attachments, "truncated" if truncated else None)
+    return _Mail(_mail_date(message), attachments, "truncated" if truncated else None, len(parts))
+
+
+_MIME_PARTS_PER_ATTACHMENT = 4  # boundary lines allowed per attachment before a message is refused unparsed
+_MIME_PARTS_SPARE = 50  # and for the body, signature pictures, forwarded messages
 
 
 def _attachment_parts(message: Message) -> Iterator[Message]:
@@ -664,43 +883,81 @@ def _mail_date(message: Message) -> datetime | None:
 # --- collecting ---------------------------------------------------------------------------------------------------
 
 
-def collect(paths: Iterable[Path]) -> Iterator[Incoming]:
+def collect(
+    paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS, skip: Mapping[Path, str] | None = None
+) -> Iterator[Incoming]:
     """Expand what the clerk handed in into incoming files, containers before their members.
 
-    Folders are walked recursively in name order; .eml messages yield their attachments (dated by the
-    message's Date header); zip archives yield their members (GBK names decoded); a container inside a
-    container is unpacked, one level deeper is refused. Office lock files ("~$…") are skipped everywhere,
-    hidden dot files inside folders and archives. Problems never raise: they are the `problem` of an
-    `Incoming`. A file that is missing, unreadable or over MAX_FILE_BYTES comes with empty `data` (one over
-    MAX_FILE_BYTES names its path in `source`, so that its bytes can still be kept).
+    Folders are walked recursively in name order; .eml messages yield their attachments (with the
+    message's Date header as `sent_at`), mailbox files every message with its attachments; zip archives
+    yield their members (GBK names decoded); a container inside a container is unpacked, one level deeper is
+    refused. Office lock files ("~$…") are skipped everywhere, hidden dot files inside folders and archives.
+
+    Only what was handed in is read. Inside a folder, symbolic links (and Windows junctions) are not
+    followed, and pipes, sockets and devices are never opened: each is an `Incoming` with the reason in
+    `skipped` and no data. So is an entry whose resolved path is in `skip` (fazhi's own folders and files,
+    mapped to the reason) and a folder named on the command line that is in or under one of them; a file
+    named on the command line is read wherever it is (a review sheet filled in place comes back that way),
+    through a symbolic link too.
+
+    Problems never raise: they are the `problem` of an `Incoming`. A file that is missing, unreadable or
+    over `limits.file_bytes` comes with empty `data` (one too large names its path in `source`, so that its
+    bytes can still be kept).
     """
+    walk = _Walk(limits, {_resolved(Path(key)): reason for key, reason in (skip or {}).items()})
     for path in paths:
-        yield from _collect_path(Path(path), explicit=True, ancestors=frozenset())
+        yield from _collect_named(Path(path), walk)
 
 
-def _collect_path(path: Path, explicit: bool, ancestors: frozenset[tuple[int, int]]) -> Iterator[Incoming]:
-    """One path handed in or found in a folder: a folder, a file, or a problem."""
+@dataclass(frozen=True)
+class _Walk:
+    """What every path of one call shares: the limits and the paths not to read."""
+
+    limits: Limits
+    skip: Mapping[Path, str]
+
+    def skip_reason(self, resolved: Path, within: bool = False) -> str | None:
+        """Why `resolved` is not read (it is, or with `within` lies under, a path in `skip`), or None."""
+        if resolved in self.skip:
+            return self.skip[resolved]
+        if within:
+            return next((self.skip[parent] for parent in resolved.parents if parent in self.skip), None)
+        return None
+
+
+_REPARSE_LINK_TAGS = (0xA000000C, 0xA0000003)  # IO_REPARSE_TAG_SYMLINK, IO_REPARSE_TAG_MOUNT_POINT (junction)
+
+
+def _collect_named(path: Path, walk: _Walk) -> Iterator[Incoming]:
+    """A path named on the command line (a symbolic link is followed): a folder, a file, or a problem."""
     name = path.name or str(path)
-    if name.startswith("~$") or (not explicit and _skipped_name(name)):
+    if name.startswith("~$"):
         return
     try:
         info = path.stat()
     except FileNotFoundError:
-        yield _path_problem(path, f"「{path}」不存在(或是失效的快捷方式)。请检查文件路径。", kind="empty")
+        yield _path_problem(path, f"「{printable(path)}」不存在(或是失效的快捷方式)。请检查文件路径。", kind="empty")
         return
     except OSError as exc:
         yield _path_problem(path, _unreadable_message(path, exc))
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _collect_folder(path, (info.st_dev, info.st_ino), ancestors)
+        resolved = _resolved(path)
+        reason = walk.skip_reason(resolved, within=True)
+        if reason is not None:
+            yield _skipped(path, reason, folder=True)
+        else:
+            yield from _collect_folder(path, resolved, walk, (info.st_dev, info.st_ino), frozenset())
     elif stat.S_ISREG(info.st_mode):
-        yield from _collect_file(path, info, explicit)
+        yield from _collect_file(path, walk, explicit=True)
     else:
-        yield _path_problem(path, f"「{path}」不是普通文件,未予读取。请指定要导入的文件或文件夹。")
+        yield _skipped(path, _special_file_reason(path))
 
 
-def _collect_folder(path: Path, key: tuple[int, int], ancestors: frozenset[tuple[int, int]]) -> Iterator[Incoming]:
-    """A folder's entries in name order; a folder that links back to an ancestor is not walked again."""
+def _collect_folder(
+    path: Path, resolved: Path, walk: _Walk, key: tuple[int, int], ancestors: frozenset[tuple[int, int]]
+) -> Iterator[Incoming]:
+    """A folder's entries in name order; a folder met again (a bind mount looping back) is not walked again."""
     if key in ancestors:
         return
     try:
@@ -709,48 +966,127 @@ def _collect_folder(path: Path, key: tuple[int, int], ancestors: frozenset[tuple
         yield _path_problem(path, _unreadable_message(path, exc))
         return
     for child in children:
-        yield from _collect_path(child, explicit=False, ancestors=ancestors | {key})
+        yield from _collect_entry(child, resolved / child.name, walk, ancestors | {key})
 
 
-def _collect_file(path: Path, info: os.stat_result, explicit: bool) -> Iterator[Incoming]:
-    """A regular file: read it (only its first bytes when it is too large) and expand it."""
-    file_time = datetime.fromtimestamp(info.st_mtime, tz=UTC).astimezone()
-    shown = _display_name(path.name)
-    too_large = info.st_size > MAX_FILE_BYTES
+def _collect_entry(
+    path: Path, resolved: Path, walk: _Walk, ancestors: frozenset[tuple[int, int]]
+) -> Iterator[Incoming]:
+    """An entry found in a folder, judged by `lstat`: links, special files and fazhi's own paths are skipped."""
+    if _skipped_name(path.name):
+        return
     try:
-        with path.open("rb") as stream:
-            data = stream.read(_SNIFF_BYTES if too_large else MAX_FILE_BYTES + 1)
+        info = path.lstat()
+    except FileNotFoundError:  # removed while the folder was walked
+        yield _path_problem(path, f"「{printable(path)}」在导入过程中被删除或移动,未予读取。请检查后重新导入。")
+        return
     except OSError as exc:
         yield _path_problem(path, _unreadable_message(path, exc))
         return
-    if too_large or len(data) > MAX_FILE_BYTES:  # the file may have grown since stat()
-        ctx = _Context(f"文件 {path}", None, file_time, f"path:{path.absolute()}", 0, explicit=explicit)
+    is_folder = stat.S_ISDIR(info.st_mode) and not _is_link(info)
+    reason = walk.skip_reason(resolved)
+    if reason is not None:
+        yield _skipped(path, reason, folder=is_folder)
+    elif _is_link(info):
+        yield _skipped(path, _link_reason(path))
+    elif is_folder:
+        yield from _collect_folder(path, resolved, walk, (info.st_dev, info.st_ino), ancestors)
+    elif stat.S_ISREG(info.st_mode):
+        yield from _collect_file(path, walk, explicit=False)
+    else:
+        yield _skipped(path, _special_file_reason(path))
+
+
+def _is_link(info: os.stat_result) -> bool:
+    """A symbolic link, or on Windows a junction (which `S_ISLNK` does not show)."""
+    return stat.S_ISLNK(info.st_mode) or getattr(info, "st_reparse_tag", 0) in _REPARSE_LINK_TAGS
+
+
+def _link_reason(path: Path) -> str:
+    """Why a link found in a folder was not followed, naming where it points."""
+    try:
+        target = printable(os.readlink(path))
+    except OSError:
+        target = "未知位置"
+    return (
+        f"符号链接,未跟随:{printable(path)}(指向 {target})。只导入文件夹中实际存放的文件;"
+        "如确需导入其指向的文件,请在命令中直接指定该文件。"
+    )
+
+
+def _special_file_reason(path: Path) -> str:
+    """Why a pipe, socket or device was not opened."""
+    return f"不是普通文件(管道、套接字或设备),未予读取:{printable(path)}。请指定要导入的文件或文件夹。"
+
+
+def _collect_file(path: Path, walk: _Walk, explicit: bool) -> Iterator[Incoming]:
+    """A regular file: read it (only its first bytes when it is too large) and expand it.
+
+    A file found in a folder is opened without following a link, in case it was replaced by one since it
+    was listed; a pipe put in its place is opened without blocking and not read.
+    """
+    limits = walk.limits
+    shown = _display_name(path.name)
+    try:
+        opened = _read_regular(path, follow=explicit, max_bytes=limits.file_bytes)
+    except OSError as exc:
+        yield _path_problem(path, _unreadable_message(path, exc))
+        return
+    if opened is None:
+        yield _skipped(path, _special_file_reason(path))
+        return
+    info, data = opened
+    file_time = datetime.fromtimestamp(info.st_mtime, tz=UTC).astimezone()
+    origin = f"文件 {printable(path)}"
+    if info.st_size > limits.file_bytes or len(data) > limits.file_bytes:  # it may have grown since fstat()
+        ctx = _Context(origin, None, file_time, f"path:{path.absolute()}", 0, explicit=explicit)
         size = max(info.st_size, len(data))
         kind = sniff(data[:_SNIFF_BYTES], shown)
-        yield _incoming(b"", shown, ctx, kind, problem=_too_large_message(shown, size), source=path)
+        yield _incoming(b"", shown, ctx, kind, problem=_too_large_message(shown, size, limits), source=path)
         return
     kind = sniff(data, shown)
-    prefix = kind if kind in ("zip", "eml") else "file"
-    ctx = _Context(f"文件 {path}", None, file_time, f"{prefix}:{hashlib.sha256(data).hexdigest()}", 0,
-                   explicit=explicit)
-    yield from _expand(data, shown, ctx, _Budget(), kind=kind)
+    prefix = kind if kind in CONTAINER_KINDS else "file"
+    ctx = _Context(origin, None, file_time, f"{prefix}:{hashlib.sha256(data).hexdigest()}", 0, explicit=explicit)
+    yield from _expand(data, shown, ctx, _Budget.for_input(limits), kind=kind)
+
+
+def _read_regular(path: Path, follow: bool, max_bytes: int) -> tuple[os.stat_result, bytes] | None:
+    """The file's status and bytes (only the first ones when it is over `max_bytes`); None if not a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(path, flags), "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return info, stream.read(_SNIFF_BYTES if info.st_size > max_bytes else max_bytes + 1)
+
+
+def _resolved(path: Path) -> Path:
+    """The absolute path with links resolved (as far as they resolve)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop
+        return path.absolute()
 
 
 def _expand(data: bytes, name: str, ctx: _Context, budget: _Budget, kind: str | None = None) -> Iterator[Incoming]:
     """One file's bytes: unpack a container, or classify a file and attach its problem."""
     kind = kind or sniff(data, name)
     shown = _display_name(name)
-    if len(data) > MAX_FILE_BYTES:
-        problem = _too_large_message(shown, len(data))
-        yield _incoming(data, name, ctx, kind, container=kind in ("zip", "eml"), problem=problem)
+    if len(data) > budget.limits.file_bytes:
+        problem = _too_large_message(shown, len(data), budget.limits)
+        yield _incoming(data, name, ctx, kind, container=kind in CONTAINER_KINDS, problem=problem)
     elif kind == "zip":
         yield from _expand_zip(data, name, kind, ctx, budget)
     elif kind == "eml":
         yield from _expand_mail(data, name, kind, ctx, budget)
+    elif kind == "mbox":
+        yield from _expand_mbox(data, name, kind, ctx, budget)
     elif kind == "empty":
         yield _incoming(data, name, ctx, kind, problem=_empty_message(shown))
     else:
-        problem = xlsx_problem(data, name) if kind in ("xlsx", "xlsm") else None
+        problem = xlsx_problem(data, name, budget.limits) if kind in ("xlsx", "xlsm") else None
         yield _incoming(data, name, ctx, kind, problem=problem)
 
 
@@ -764,6 +1100,7 @@ def _incoming(
     problem: str | None = None,
     sent_at: datetime | None = None,
     source: Path | None = None,
+    skipped: str | None = None,
 ) -> Incoming:
     """An Incoming placed by its context."""
     return Incoming(
@@ -778,19 +1115,26 @@ def _incoming(
         is_container=container,
         problem=problem,
         source=source,
+        skipped=skipped,
     )
 
 
 def _path_problem(path: Path, problem: str, kind: str = "unknown") -> Incoming:
-    """An Incoming for a path whose bytes could not be read (missing, unreadable, not a regular file)."""
-    ctx = _Context(f"文件 {path}", None, None, f"path:{path.absolute()}", 0)
+    """An Incoming for a path whose bytes could not be read (missing, unreadable)."""
+    ctx = _Context(f"文件 {printable(path)}", None, None, f"path:{path.absolute()}", 0)
     return _incoming(b"", path.name or str(path), ctx, kind, problem=problem)
+
+
+def _skipped(path: Path, reason: str, folder: bool = False) -> Incoming:
+    """An Incoming for a path passed over unread: `skipped` says why; it has no data and is not kept."""
+    ctx = _Context(f"{'文件夹' if folder else '文件'} {printable(path)}", None, None, f"path:{path.absolute()}", 0)
+    return _incoming(b"", path.name or str(path), ctx, "unknown", skipped=reason)
 
 
 def _unreadable_message(path: Path, exc: OSError) -> str:
     """The problem for a path the operating system refused to read."""
     reason = exc.strerror or type(exc).__name__
-    return f"「{path}」无法读取({reason})。请检查文件是否被占用或没有访问权限。"
+    return f"「{printable(path)}」无法读取({reason})。请检查文件是否被占用或没有访问权限。"
 
 
 def _base_name(name: str) -> str:
@@ -800,7 +1144,5 @@ def _base_name(name: str) -> str:
 
 
 def _display_name(name: str) -> str:
-    """A name safe to show: its base name, without control characters, never empty."""
-    shown = _NAME_CONTROL_CHARS.sub("", _base_name(name)).strip()
-    shown = shown.encode("utf-8", "replace").decode("utf-8")  # lone surrogates would break printing
-    return shown or "未命名文件"
+    """A name safe to show: its base name, without control characters or bidi overrides, never empty."""
+    return printable(_base_name(name)).strip() or "未命名文件"

@@ -419,14 +419,16 @@ def test_an_oversized_file_is_refused_unread_and_still_kept(cli, ws, tmp_path):
     path = oversized(tmp_path)
     result = cli("ingest", path, "-w", ws)
     assert result.code == 1
-    assert_refused_and_kept(ws, result, path, "xlsx", "过大(21 MB),超过 20 MB 的上限,未予读取")
+    phrase = "过大(21 MB),超过“单个文件大小(字节)”上限 20971520(20 MB),未予读取"
+    assert_refused_and_kept(ws, result, path, "xlsx", phrase)
 
 
 def test_a_zip_bomb_is_refused_without_inflating_it_and_kept(cli, ws, tmp_path):
     path = zip_bomb(tmp_path)
     result = cli("ingest", path, "-w", ws)
     assert result.code == 1
-    assert_refused_and_kept(ws, result, path, "zip", "疑似压缩炸弹(解压后共 300 MB,超过 200 MB 的上限),未予解压")
+    phrase = "疑似压缩炸弹(解压后共 300 MB,超过“压缩包解压后总大小(字节)”上限 209715200(200 MB)),未予解压"
+    assert_refused_and_kept(ws, result, path, "zip", phrase)
     assert counts(ws)["files"] == 1  # the member was never taken out
 
 

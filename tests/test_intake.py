@@ -22,13 +22,13 @@ import pytest
 
 from fazhi_cli.intake import (
     KINDS,
-    MAX_FILE_BYTES,
     Incoming,
     collect,
     refusal_for_kind,
     sniff,
     xlsx_problem,
 )
+from fazhi_cli.limits import Limits
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 CHINA = timezone(timedelta(hours=8))
@@ -125,7 +125,7 @@ def names(items: list[Incoming]) -> list[str]:
 # --- e-mail -------------------------------------------------------------------------------------------------------
 
 
-def test_gb2312_attachment_name_is_decoded_and_the_date_is_received_at(tmp_path, xlsx):
+def test_gb2312_attachment_name_is_decoded_and_the_date_is_sent_at(tmp_path, xlsx):
     encoded = base64.b64encode(UNIT_WORKBOOK.encode("gb2312")).decode("ascii")
     body = base64.encodebytes(xlsx).decode("ascii")
     raw = (
@@ -143,11 +143,12 @@ def test_gb2312_attachment_name_is_decoded_and_the_date_is_received_at(tmp_path,
 
     sent = datetime(2025, 1, 14, 9, 30, tzinfo=CHINA)
     assert (mail.kind, mail.is_container, mail.problem, mail.data) == ("eml", True, None, raw)
-    assert mail.received_at == sent
+    assert mail.sent_at == sent
+    assert mail.file_time == attachment.file_time == datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     assert attachment.original_name == UNIT_WORKBOOK
     assert (attachment.kind, attachment.problem, attachment.data) == ("xlsx", None, xlsx)
     assert attachment.origin == "邮件 回执.eml 的附件"
-    assert attachment.received_at == sent and attachment.received_at.utcoffset() == timedelta(hours=8)
+    assert attachment.sent_at == sent and attachment.sent_at.utcoffset() == timedelta(hours=8)
     assert attachment.group == mail.group == f"eml:{sha(raw)}"
 
 
@@ -177,7 +178,8 @@ def test_files_in_one_email_share_a_group_and_a_zip_attachment_is_unpacked(tmp_p
     assert {item.group for item in items[:5]} == {f"eml:{sha(raw)}"}
     assert {item.group for item in items[5:]} == {f"eml:{sha(other)}"}
     assert items[4].origin == "邮件 回执.eml 的附件 b.zip 中的 c.xlsx"
-    assert {item.received_at for item in items[:5]} == {datetime(2025, 1, 14, 9, 30, tzinfo=CHINA)}
+    assert {item.sent_at for item in items[:5]} == {datetime(2025, 1, 14, 9, 30, tzinfo=CHINA)}
+    assert {item.sent_at for item in items[5:]} == {datetime(2025, 1, 15, 10, 0, tzinfo=CHINA)}
     assert all(item.problem is None for item in items)
 
 
@@ -406,7 +408,7 @@ def test_other_kinds_are_recognised_by_content(xlsx):
 def test_refusal_for_kind():
     refused = {kind: refusal_for_kind(kind, "区司法局.xlsx") for kind in KINDS}
     assert {kind for kind, message in refused.items() if message is None} == {
-        "xlsx", "xlsm", "pdf", "word", "image", "zip", "eml",
+        "xlsx", "xlsm", "pdf", "word", "image", "zip", "eml", "mbox",
     }  # fmt: skip
     assert all(message.startswith("「区司法局.xlsx」") for message in refused.values() if message)
     assert ".xlsx" in refused["legacy"] and ".xlsx" in refused["ods"]
@@ -429,22 +431,23 @@ def test_folders_are_walked_recursively_in_a_deterministic_order(tmp_path, xlsx)
     assert first == second == [f"文件 {root / relative}" for relative in expected]
 
 
-def test_loose_file_received_at_is_its_mtime(tmp_path, xlsx):
+def test_loose_file_time_is_its_mtime_and_it_has_no_sent_at(tmp_path, xlsx):
     path = write(tmp_path / "a.xlsx", xlsx)
     stamp = datetime(2025, 1, 10, 8, 0, tzinfo=UTC).timestamp()
     os.utime(path, (stamp, stamp))
 
     (item,) = collect([path])
 
-    assert item.received_at == datetime(2025, 1, 10, 8, 0, tzinfo=UTC)
-    assert item.received_at.tzinfo is not None
+    assert item.file_time == datetime(2025, 1, 10, 8, 0, tzinfo=UTC)
+    assert item.file_time.tzinfo is not None
+    assert item.sent_at is None
 
 
 def test_zip_members_take_the_mtime_of_the_outer_file(tmp_path, xlsx):
     path = write(tmp_path / "a.zip", zip_bytes({"c.xlsx": xlsx}))
     stamp = datetime(2025, 1, 10, 8, 0, tzinfo=UTC).timestamp()
     os.utime(path, (stamp, stamp))
-    assert {item.received_at for item in collect([path])} == {datetime(2025, 1, 10, 8, 0, tzinfo=UTC)}
+    assert {item.file_time for item in collect([path])} == {datetime(2025, 1, 10, 8, 0, tzinfo=UTC)}
 
 
 def test_missing_path_is_a_problem_not_an_error(tmp_path):
@@ -452,16 +455,16 @@ def test_missing_path_is_a_problem_not_an_error(tmp_path):
     (item,) = collect([missing])
     assert (item.kind, item.data, item.original_name) == ("empty", b"", "nowhere.xlsx")
     assert item.problem == f"「{missing}」不存在(或是失效的快捷方式)。请检查文件路径。"
-    assert item.received_at.tzinfo is not None
+    assert item.file_time is None and item.sent_at is None
 
 
 def test_oversized_file_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "huge.xlsx"
     with path.open("wb") as stream:
-        stream.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing is written to disk
+        stream.truncate(Limits().file_bytes + 1)  # sparse: nothing is written to disk
     (item,) = collect([path])
-    assert item.data == b""
-    assert item.problem.startswith("「huge.xlsx」过大(20 MB)") and "20 MB 的上限" in item.problem
+    assert (item.data, item.source) == (b"", path)
+    assert item.problem.startswith("「huge.xlsx」过大(20 MB),超过“单个文件大小(字节)”上限 20971520(20 MB),未予读取。")
 
 
 def test_password_protected_zip_member_is_refused(tmp_path, xlsx):
@@ -495,4 +498,5 @@ def test_damaged_inputs_never_raise(tmp_path, xlsx):
                 data[rng.randrange(len(data))] = rng.randrange(256)
         for item in collect([write(tmp_path / name, bytes(data))]):
             assert item.kind in KINDS
-            assert item.received_at.tzinfo is not None
+            assert item.file_time is not None and item.file_time.tzinfo is not None
+            assert item.sent_at is None or item.sent_at.tzinfo is not None
