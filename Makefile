@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test fuzz lint bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ demo: install
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/pytest
+
+# The long fuzz run of ingest (hypothesis); `make test` runs a bounded number of the same cases.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	FAZHI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q
 
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
