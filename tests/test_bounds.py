@@ -393,11 +393,13 @@ def test_json_output_is_strict_two_decimals_and_without_negative_zero(capsys):
 
 # --- properties ----------------------------------------------------------------------------------------------
 
-typed_numbers = st.from_regex(r"\A[ +\-]?[0-9０-９]{0,40}([.．][0-9]{0,12})?([eE][+\-]?[0-9]{1,5})?(分|次)?\Z")
+typed_numbers = st.from_regex(r"\A[ +\-]?[0-9０-９]{0,40}([.．][0-9]{0,12})?([eE][+\-]?[0-9]{1,12})?(分|次)?\Z")
+extreme_decimals = st.builds(Decimal, st.from_regex(r"\A-?[0-9]{1,40}(\.[0-9]{0,40})?[eE][+\-]?[0-9]{1,18}\Z"))
 anything = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.decimals(allow_nan=True, allow_infinity=True), st.text(), typed_numbers,
-    st.sampled_from(["inf", "-inf", "NaN", "Infinity", "1E999", "-1E999", "1E+30", "TRUE", "FALSE", "True", "-0"]),
+    st.decimals(allow_nan=True, allow_infinity=True), extreme_decimals, st.text(), typed_numbers,
+    st.sampled_from(["inf", "-inf", "NaN", "Infinity", "1E999", "-1E999", "1E+30", "TRUE", "FALSE", "True", "-0",
+                     "1E999999999", "-1e-999999999", Decimal("1E+999999999"), Decimal("-1E-999999999")]),
 )
 
 

@@ -95,7 +95,7 @@ def cents(value: Decimal) -> Decimal:
     Raises ValueError for a value that no bounded input can produce (infinite, NaN, or too large to
     round exactly): that is a bug, not a unit's mistake.
     """
-    if not value.is_finite() or abs(value) >= Decimal(10**20):
+    if not value.is_finite() or value.copy_abs() >= Decimal(10**20):
         raise ValueError(f"internal error: score {value!r} is out of bounds")
     return not_negative_zero(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
@@ -125,7 +125,7 @@ def is_blank(raw: object) -> bool:
 def _bounded(raw: object, value: Decimal) -> Decimal:
     if not value.is_finite():
         raise _refuse(raw, NOT_FINITE)
-    if abs(value) > MAX_MAGNITUDE:
+    if value.copy_abs() > MAX_MAGNITUDE:  # copy_abs, not abs(): no context, so no Overflow for 1E+999999999
         raise _refuse(raw, TOO_LARGE)
     return not_negative_zero(value)
 
@@ -144,7 +144,7 @@ def _from_text(raw: object) -> Decimal:
     if len(text) > MAX_TEXT and _NUMBER.match(text):
         raise _refuse(raw, TOO_LONG)
     if _SCIENTIFIC.match(text):  # `1E999` typed as text: exact in Decimal (the exponent has at most 9 digits)
-        raise _refuse(raw, TOO_LARGE if abs(Decimal(text)) > MAX_MAGNITUDE else SCIENTIFIC)
+        raise _refuse(raw, TOO_LARGE if Decimal(text).copy_abs() > MAX_MAGNITUDE else SCIENTIFIC)
     if not _NUMBER.match(text):
         raise _refuse(raw, None)
     try:
