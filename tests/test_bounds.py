@@ -455,3 +455,19 @@ def test_rounded_scores_are_never_negative_zero_and_always_valid_json(value):
     text = json.dumps(json_ready({"v": value}), allow_nan=False)
     no_negative_zero(text)
     assert abs(Decimal(str(strict_json(text)["v"])) - rounded) == 0
+
+
+# --- the weight setting ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("setting", ['"NaN"', "nan", "inf", '"1E999"', "101", "-5", "true"])
+@pytest.mark.xfail(reason="workspace.read_campaign is to read `weight` with numbers.parse_weight (another owner)",
+                   strict=False)
+def test_a_weight_that_is_not_a_number_from_0_to_100_makes_the_workspace_unusable(setting, cli, ws, tmp_path):
+    settings_file = ws / "fazhi.toml"
+    text = settings_file.read_text("utf-8")
+    assert 'weight = "5"' in text
+    settings_file.write_text(text.replace('weight = "5"', f"weight = {setting}"), "utf-8")
+    result = cli("score", "--json", "-w", ws)
+    assert result.code == 2 and result.out == ""
+    assert "weight" in result.err and "0 至 100" in result.err
