@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
+from fazhi_cli.domain.numbers import format_cents
+
 BAR_COLOUR = "#3b6ea8"
 ALT_COLOUR = "#c0504d"
 GRID = "#d0d0d0"
@@ -41,7 +43,8 @@ def horizontal_bars(
         bar = (width - left - 60) * max(0.0, float(value)) / scale
         body.append(f"<text x='{left - 6}' y='{y + 13}' text-anchor='end'>{escape(label)}</text>")
         body.append(f"<rect x='{left}' y='{y}' width='{bar:.1f}' height='{row - 6}' fill='{BAR_COLOUR}'/>")
-        body.append(f"<text x='{left + bar + 4:.1f}' y='{y + 13}' fill='#222'>{value:.2f}{escape(suffix)}</text>")
+        shown = format_cents(value) + escape(suffix)
+        body.append(f"<text x='{left + bar + 4:.1f}' y='{y + 13}' fill='#222'>{shown}</text>")
     return _svg(width, height, body, title)
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+from fazhi_cli.domain.numbers import format_cents
+
 
 def shipped_templates() -> Path:
     """The folder of the templates shipped inside the package."""
@@ -20,12 +22,15 @@ def shipped_templates() -> Path:
 
 def points(value: Decimal | None) -> str:
     """A score for display: two decimals, blank for none."""
-    return "" if value is None else f"{value:.2f}"
+    return "" if value is None else format_cents(value)
 
 
 def percent(value: Decimal | float | None) -> str:
     """A rate as a percentage with one decimal."""
-    return "" if value is None else f"{float(value) * 100:.1f}%"
+    if value is None:
+        return ""
+    shown = round(float(value) * 100, 1)
+    return f"{shown if shown else 0.0:.1f}%"  # a rate that rounds to zero shows as 0.0%, never -0.0%
 
 
 def environment(override: Path | None = None) -> Environment:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from fazhi_cli import charts
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, UnitResult
 from fazhi_cli.domain.rubric import Item, Rule
 from fazhi_cli.domain.text import safe_file_component
@@ -135,7 +136,7 @@ def summary_context(board: Scoreboard) -> dict:
             "loss": loss_rows[:6],
             "loss_chart": Markup(charts.horizontal_bars(
                 [f"{row['item']} {row['name'][:8]}" for row in loss_rows[:6]],
-                [Decimal(str(round(float(row["loss_rate"]) * 100, 2))) for row in loss_rows[:6]], Decimal(100),
+                [cents(Decimal(row["loss_rate"]) * 100) for row in loss_rows[:6]], Decimal(100),
                 f"{type_rubric.label}平均失分率", "%")) if loss_rows else "",
         })
     units_by_name = {u.name: u for u in board.units}

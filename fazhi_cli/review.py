@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed, seal
-from fazhi_cli.domain.numbers import normalise_text
+from fazhi_cli.domain.numbers import normalise_text, plain_number
 from fazhi_cli.domain.results import MISSING
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
@@ -43,7 +43,8 @@ def review_file_name(year: int, unit_type: str) -> str:
 
 
 def _number(value):
-    return int(value) if value == value.to_integral_value() else float(value)
+    """A score as the sheet's cell holds it: at most two decimals, never -0."""
+    return plain_number(value)
 
 
 def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> list[Path]:

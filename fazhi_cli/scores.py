@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 
 from fazhi_cli.domain.checks import Value
+from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_number
 from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
@@ -88,7 +89,10 @@ def _tasks(values: dict[tuple[str, str], Value]) -> dict[int, tuple[str, str]]:
     tasks: dict[int, tuple[str, str]] = {}
     for (ref, name), value in values.items():
         if ref.startswith("task:") and name == "status":
-            number = int(ref.split(":", 1)[1])
+            try:
+                number = parse_count(ref.split(":", 1)[1])
+            except NotANumber:
+                continue  # not a task number this product wrote
             note = values.get((ref, "note"))
             tasks[number] = (str(value.raw or "").strip(), str(note.raw or "").strip() if note else "")
     return tasks
@@ -124,10 +128,8 @@ def compute_scores(workspace: Workspace) -> Scoreboard:
 
 
 def _number(value: Decimal | None) -> float | int | None:
-    if value is None:
-        return None
-    value = value.quantize(Decimal("0.01"))
-    return int(value) if value == value.to_integral_value() else float(value)
+    """A score for JSON: at most two decimals, never -0 (plain_number raises on a non-finite value)."""
+    return None if value is None else plain_number(value)
 
 
 def score_json(board: Scoreboard) -> dict:

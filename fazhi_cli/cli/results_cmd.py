@@ -9,6 +9,7 @@ from rich.table import Table
 
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
+from fazhi_cli.domain.numbers import format_cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING
 from fazhi_cli.report import write_reports
 from fazhi_cli.review import write_review_sheets
@@ -33,7 +34,7 @@ def review_sheet(workspace: Path = WorkspaceOption) -> None:
 
 
 def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return "" if value is None else format_cents(value)
 
 
 def scores_table(board: Scoreboard, unit_type: str) -> Table:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
-from fazhi_cli.domain.numbers import NotANumber, is_blank, parse_count, parse_decimal, parse_flag
+from fazhi_cli.domain.numbers import NotANumber, is_blank, parse_count, parse_decimal, parse_flag, show_raw
 from fazhi_cli.domain.rubric import Item, Rubric, Rule, UnitTypeRubric
 
 ERROR = "error"
@@ -97,13 +97,14 @@ def _read_fact(unit: str, rule: Rule, fact_id: str, value: Value | None, out: In
         return
     try:
         out.facts[fact_id] = parse_flag(value.raw) if rule.kind == "flag" else parse_count(value.raw)
-    except NotANumber:
+    except NotANumber as problem:
         if rule.kind == "flag":
             code, wanted = "flag_invalid", "只能填“是”或“否”"
         else:
             code, wanted = "count_invalid", "应填写大于或等于 0 的整数(次数或条数)"
+        why = problem.reason or "无法识别"
         out.findings.append(Finding(unit, ERROR, code, fact_id, cell, _message(
-            unit, cell, f"{fact_id}的填报值“{value.raw}”无法识别,{wanted}。请修改后重新报送。")))
+            unit, cell, f"{fact_id}的填报值“{problem.shown}”{why},{wanted}。请修改后重新报送。")))
 
 
 def _read_score(unit: str, item: Item, value: Value | None, out: Interpreted) -> None:
@@ -116,11 +117,17 @@ def _read_score(unit: str, item: Item, value: Value | None, out: Interpreted) ->
         return
     try:
         score = parse_decimal(value.raw)
-    except NotANumber:
+    except NotANumber as problem:
         out.scores[item.id] = None
-        hint = "请直接填写数字,不要使用公式" if str(value.raw).startswith("=") else "请填写数字"
+        if isinstance(value.raw, str) and value.raw.startswith("="):
+            hint = "请直接填写数字,不要使用公式"
+        elif problem.reason is None:
+            hint = "请填写数字"
+        else:
+            hint = f"请填写 0 至 {item.max} 之间的分数"
+        why = problem.reason or "不是数字"
         out.findings.append(Finding(unit, ERROR, "score_not_number", item.id, cell, _message(
-            unit, cell, f"第 {item.id} 项的自评得分“{value.raw}”不是数字(暂按 0 分计)。{hint}。")))
+            unit, cell, f"第 {item.id} 项的自评得分“{problem.shown}”{why}(暂按 0 分计)。{hint}。")))
         return
     out.scores[item.id] = score
     if score < 0:
@@ -258,8 +265,9 @@ def check_tasks(unit: str, task_numbers: list[int], values: Values) -> Iterator[
         if value is None or is_blank(value.raw):
             missing.append((number, cell))
         elif str(value.raw).strip() not in TASK_STATUSES:
+            shown = show_raw(value.raw)
             yield Finding(unit, WARNING, "task_status_invalid", f"task:{number}", cell, _message(
-                unit, cell, f"工作任务第 {number} 项的完成情况“{value.raw}”无法识别,应为已完成、推进中或未启动。"))
+                unit, cell, f"工作任务第 {number} 项的完成情况“{shown}”无法识别,应为已完成、推进中或未启动。"))
     if missing:
         numbers = "、".join(str(n) for n, _ in missing)
         cell = missing[0][1]

@@ -47,9 +47,10 @@ def office_scores(
             continue
         try:
             number = parse_decimal(value.raw)
-        except NotANumber:
+        except NotANumber as problem:
+            why = problem.reason or "不是数字"
             out.findings.append(_finding(unit, ERROR, "review_not_number", ref, value.cell,
-                                         f"{ref} 的核定得分“{value.raw}”不是数字,未采用。"))
+                                         f"{ref} 的核定得分“{problem.shown}”{why},未采用。"))
             continue
         if number < 0:
             out.findings.append(_finding(unit, ERROR, "review_negative", ref, value.cell,
