@@ -19,7 +19,8 @@ def units_table(units: list[Unit]) -> Table:
     for column in ("序号", "单位名称", "单位类型", "联系人", "联系电话", "电子邮箱"):
         table.add_column(column)
     for number, unit in enumerate(units, start=1):
-        table.add_row(str(number), unit.name, unit.type_label, unit.contact, unit.phone, unit.email)
+        table.add_row(str(number), escape(unit.name), unit.type_label, escape(unit.contact), escape(unit.phone),
+                      escape(unit.email))
     return table
 
 
