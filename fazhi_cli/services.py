@@ -65,6 +65,10 @@ def check_rubric(path: Path) -> Rubric:
 
 def export_rubric(target: Path, force: bool = False) -> None:
     """Write the built-in rubric to `target` as the starting point for next year's rubric."""
+    if not target.parent.is_dir():
+        raise UsageError(f"文件夹 {target.parent} 不存在", "请先建立该文件夹,或换一个位置导出。")
+    if target.is_dir():
+        raise UsageError(f"{target} 是文件夹", "请给出要写出的文件名,例如 rubric-2018.yaml。")
     if target.exists() and not force:
         raise UsageError(f"{target} 已存在", "请换一个文件名,或加 --force 覆盖。")
     export_builtin_rubric(target)

@@ -21,6 +21,7 @@ from fazhi_cli.domain.checks import ERROR, WARNING, ContentChange, Finding, Inte
 from fazhi_cli.domain.review_checks import office_scores
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.files import atomic_write
 from fazhi_cli.store import Store
 from fazhi_cli.workbook import layout
 from fazhi_cli.workspace import Campaign, Workspace
@@ -149,9 +150,7 @@ def annotate(workspace: Workspace, report: ValidationReport) -> list[Path]:
         if general:
             _add_comment(book[layout.SHEET_SCORES]["A1"], "\n".join(f.message for f in general))
         target = workspace.returns / annotated_name(campaign.year, result.unit.name)
-        temporary = target.with_name(target.name + ".part")
-        book.save(temporary)
-        temporary.replace(target)
+        atomic_write(target, book.save)
         written.append(target)
     return written
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.files import atomic_write
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.layout import Row
 from fazhi_cli.workbook.style import (
@@ -126,9 +127,7 @@ def write_self_assessment(path: Path, campaign: Campaign, rubric: Rubric, unit: 
     _write_targets(targets, campaign, rubric, unit)
     workbook.active = 1
     workbook.security = WorkbookProtection(workbookPassword=PROTECTION_PASSWORD, lockStructure=True)
-    temporary = path.with_name(path.name + ".part")
-    workbook.save(temporary)
-    temporary.replace(path)
+    atomic_write(path, workbook.save)
 
 
 def _write_lists(sheet: Worksheet) -> None:
