@@ -46,7 +46,8 @@ def ingest(
         def advance(outcome: FileOutcome) -> None:
             progress.update(task, advance=1, description=f"正在收取 {escape(outcome.name)}")
 
-        report = ingest_paths(found, paths, on_file=advance, review_handler=take_review_sheet)
+        with found.lock():
+            report = ingest_paths(found, paths, on_file=advance, review_handler=take_review_sheet)
     console.print(ingest_table(report))
     counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
     console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")
@@ -91,8 +92,12 @@ def validate(
       fazhi validate --json > 问题清单.json
     """
     found = Workspace.find(workspace)
-    report = validate_workspace(found)
-    written = annotate(found, report) if annotate_files else []
+    if annotate_files:
+        with found.lock():
+            report = validate_workspace(found)
+            written = annotate(found, report)
+    else:
+        report, written = validate_workspace(found), []
     if as_json:
         print_json({"findings": [f.as_dict() for f in report.findings()]})
     else:
