@@ -30,7 +30,7 @@ from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.report import ReportFiles, write_reports
 from fazhi_cli.review import SHEET_REVIEW, take_review_sheet, write_review_sheets
 from fazhi_cli.scores import Scoreboard, compute_scores
-from fazhi_cli.services import GenerateResult, generate_workbooks
+from fazhi_cli.services import GenerateResult, write_workbooks
 from fazhi_cli.status import StatusReport, campaign_status
 from fazhi_cli.validation import Annotated, ValidationReport, annotate, validate_workspace
 from fazhi_cli.workbook.filler import Answers, fill_workbook
@@ -72,7 +72,7 @@ def prepare_demo_folder(root: Path) -> None:
 def create_demo_workspace(root: Path) -> Workspace:
     """A fresh workspace on the sample roster and the built-in rubric, marked as a demo."""
     prepare_demo_folder(root)
-    workspace, _, _ = create_workspace(root)
+    workspace = create_workspace(root).workspace
     (root / DEMO_MARKER).write_text("fazhi demo workspace; `fazhi demo` may delete and recreate it\n", "utf-8")
     return workspace
 
@@ -302,23 +302,24 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
     started = time.perf_counter()
     on_step(STEPS[0])
     workspace = create_demo_workspace(root)
-    on_step(STEPS[1])
-    generated = generate_workbooks(workspace.root)
-    on_step(STEPS[2])
-    returns = fill_demo_returns(workspace, workspace.inbox)
-    on_step(STEPS[3])
-    ingested = ingest_as_received(workspace, workspace.inbox)
-    on_step(STEPS[4])
-    validation = validate_workspace(workspace)
-    annotated = annotate(workspace, validation)
-    status = campaign_status(workspace)
-    on_step(STEPS[5])
-    reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"),
-                            review_handler=take_review_sheet)
-    on_step(STEPS[6])
-    board = compute_scores(workspace)
-    on_step(STEPS[7])
-    reports = write_reports(workspace)
+    with workspace.lock():
+        on_step(STEPS[1])
+        generated = write_workbooks(workspace)
+        on_step(STEPS[2])
+        returns = fill_demo_returns(workspace, workspace.inbox)
+        on_step(STEPS[3])
+        ingested = ingest_as_received(workspace, workspace.inbox)
+        on_step(STEPS[4])
+        validation = validate_workspace(workspace)
+        annotated = annotate(workspace, validation)
+        status = campaign_status(workspace)
+        on_step(STEPS[5])
+        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"),
+                                review_handler=take_review_sheet)
+        on_step(STEPS[6])
+        board = compute_scores(workspace)
+        on_step(STEPS[7])
+        reports = write_reports(workspace)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, reviewed, board, reports,
                    elapsed)

@@ -6,13 +6,25 @@ template named `*.html.j2`), and undefined names are errors rather than silent b
 
 from __future__ import annotations
 
+import traceback
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+)
 
 from fazhi_cli.domain.numbers import format_cents
+from fazhi_cli.errors import FazhiError
+
+TEMPLATE_HINT = "请改正工作区 templates/ 中的这个模板后重试;删除它则改用内置模板。"
 
 
 def shipped_templates() -> Path:
@@ -44,3 +56,30 @@ def environment(override: Path | None = None) -> Environment:
     env.filters["points"] = points
     env.filters["percent"] = percent
     return env
+
+
+def load_template(env: Environment, name: str) -> Template:
+    """The template `name`; a workspace's customised template that does not parse is a `FazhiError`
+    naming the file and the line."""
+    try:
+        return env.get_template(name)
+    except TemplateSyntaxError as exc:
+        raise FazhiError(
+            f"报告模板 {exc.filename or name} 第 {exc.lineno} 行有语法错误:{exc.message}", TEMPLATE_HINT
+        ) from None
+    except UnicodeDecodeError:
+        raise FazhiError(f"报告模板 {name} 不是 UTF-8 编码", "请把模板另存为 UTF-8 编码后重试。") from None
+
+
+def render(template: Template, context: dict) -> str:
+    """The template filled in; a customised template failing while it renders (an unknown variable, a
+    wrong filter) is a `FazhiError` naming the file and the line. A shipped template failing is a bug."""
+    try:
+        return template.render(context)
+    except (TemplateError, TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError) as exc:
+        filename = template.filename or template.name or ""
+        if not filename or Path(filename).resolve().is_relative_to(shipped_templates().resolve()):
+            raise
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
+        where = f"第 {lines[-1]} 行" if lines else ""
+        raise FazhiError(f"报告模板 {filename} {where}出错:{exc}", TEMPLATE_HINT) from None

@@ -21,7 +21,8 @@ from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, UnitResult
 from fazhi_cli.domain.rubric import Item, Rule
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.render import environment
+from fazhi_cli.files import atomic_write
+from fazhi_cli.render import environment, load_template, render
 from fazhi_cli.report_excel import summary_file_name, write_summary_workbook
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.workspace import Workspace
@@ -216,9 +217,7 @@ def _improvement(item: Item, score: Decimal) -> dict:
 
 
 def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, lambda part: part.write_text(text, encoding="utf-8"))
 
 
 def write_reports(workspace: Workspace) -> ReportFiles:
@@ -231,14 +230,14 @@ def write_reports(workspace: Workspace) -> ReportFiles:
     workbook = reports / summary_file_name(board.campaign.year)
     write_summary_workbook(board, workbook)
     summary = reports / "summary.html"
-    _write_text(summary, env.get_template("summary.html.j2").render(summary_context(board)))
+    _write_text(summary, render(load_template(env, "summary.html.j2"), summary_context(board)))
     pages = []
-    template = env.get_template("feedback.html.j2")
+    template = load_template(env, "feedback.html.j2")
     averages = {unit_type: _type_averages(board, unit_type) for unit_type in board.rubric.types}
     for unit in board.units:
         if board.result(unit.name).status == MISSING:
             continue
         page = feedback_folder / feedback_file_name(unit.name)
-        _write_text(page, template.render(feedback_context(board, unit, averages[unit.type])))
+        _write_text(page, render(template, feedback_context(board, unit, averages[unit.type])))
         pages.append(page)
     return ReportFiles(workbook, summary, pages)

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, ItemResult, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
+from fazhi_cli.files import atomic_write
 from fazhi_cli.scores import Scoreboard
 from fazhi_cli.workbook.layout import format_points
 from fazhi_cli.workbook.style import (
@@ -120,12 +121,7 @@ def write_summary_workbook(board: Scoreboard, path: Path) -> None:
     _write_missing(book.create_sheet(SHEET_MISSING), board)
     book.properties.title = clean_text(f"{board.campaign.title}结果汇总")
     book.properties.creator = clean_text(board.campaign.office)
-    temporary = path.with_name(path.name + ".part")
-    try:
-        book.save(temporary)
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic_write(path, book.save)
 
 
 def _title(sheet: Worksheet, title: str, subtitle: str, width: int) -> None:

@@ -23,6 +23,7 @@ from fazhi_cli.domain.numbers import normalise_text, plain_number
 from fazhi_cli.domain.results import MISSING
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
+from fazhi_cli.files import atomic_write
 from fazhi_cli.ingest import DUPLICATE, REVIEW, FileOutcome, refuse
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.workbook import layout
@@ -64,9 +65,7 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
         print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
         _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type, secret)
         target = target_folder / review_file_name(board.campaign.year, unit_type)
-        temporary = target.with_name(target.name + ".part")
-        book.save(temporary)
-        temporary.replace(target)
+        atomic_write(target, book.save)
         written.append(target)
     return written
 

@@ -13,10 +13,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from fazhi_cli.domain.units import RosterProblems, Unit, build_roster
 from fazhi_cli.errors import RosterInvalid
+from fazhi_cli.limits import LIMIT_LABELS, Limits
 
 SAMPLE_ROSTER_NAME = "units.xlsx"
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
-MAX_ROSTER_ROWS = 2000
+MAX_ROSTER_COLUMNS = 20
 
 
 def sample_roster_path() -> Path:
@@ -24,8 +25,12 @@ def sample_roster_path() -> Path:
     return Path(str(resources.files("fazhi_cli.sample_data").joinpath(SAMPLE_ROSTER_NAME)))
 
 
-def load_roster(path: Path) -> list[Unit]:
-    """Read and check a roster (.xlsx or .csv); `RosterInvalid` names the file and every bad row."""
+def load_roster(path: Path, limits: Limits | None = None) -> list[Unit]:
+    """Read and check a roster (.xlsx or .csv); `RosterInvalid` names the file and every bad row.
+
+    A roster with more filled rows than `limits.roster_rows` is refused (never silently cut).
+    """
+    limit = (limits or Limits()).roster_rows
     if not path.is_file():
         raise RosterInvalid(f"找不到单位名单 {path}", "请检查文件路径。")
     if path.stat().st_size > MAX_ROSTER_BYTES:
@@ -34,9 +39,15 @@ def load_roster(path: Path) -> list[Unit]:
     if suffix == ".csv":
         header, rows = _read_csv(path)
     elif suffix == ".xlsx":
-        header, rows = _read_xlsx(path)
+        header, rows = _read_xlsx(path, limit)
     else:
         raise RosterInvalid(f"单位名单 {path} 的格式不受支持", "请使用 .xlsx 或 .csv 文件。")
+    filled = [row for row in rows if any((v or "").strip() for v in row[1].values() if isinstance(v, str))]
+    if len(filled) > limit:
+        raise RosterInvalid(
+            f"单位名单 {path.name} 超过 {limit} 行(限制:{LIMIT_LABELS['roster_rows']} {limit})",
+            "请检查是否选错了文件;如名单确实更长,可在工作区 fazhi.toml 的 [limits] 中调大 roster_rows。",
+        )
     try:
         return build_roster(header, rows)
     except RosterProblems as problems:
@@ -63,10 +74,10 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         raise RosterInvalid(f"单位名单 {path.name} 是空的", "请填写单位名单。")
     header = [h.strip() for h in lines[0]]
     rows = [(n, dict(zip(header, line, strict=False))) for n, line in enumerate(lines[1:], start=2)]
-    return header, rows[:MAX_ROSTER_ROWS]
+    return header, rows
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _read_xlsx(path: Path, limit: int) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -74,9 +85,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()
-        lines = []
-        for values in sheet.iter_rows(values_only=True, max_row=MAX_ROSTER_ROWS + 1, max_col=20):
-            lines.append(["" if v is None else str(v).strip() for v in values])
+        lines, filled = [], 0
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_ROSTER_COLUMNS):
+            line = ["" if v is None else str(v).strip(" \u3000") for v in values]
+            lines.append(line)
+            filled += any(line) and len(lines) > 1
+            if filled > limit:
+                break  # enough to refuse it; the rest is not read
     finally:
         workbook.close()
     if not lines:

@@ -9,6 +9,7 @@ import yaml
 
 from fazhi_cli.domain.rubric import Rubric, RubricProblems, build_rubric
 from fazhi_cli.errors import RubricInvalid
+from fazhi_cli.files import atomic_write
 
 BUILTIN_RUBRIC_ID = "zhaohua-2017"
 MAX_RUBRIC_BYTES = 2 * 1024 * 1024
@@ -61,4 +62,5 @@ def parse_rubric_text(text: str, source: str) -> Rubric:
 
 def export_builtin_rubric(target: Path) -> None:
     """Write the built-in rubric's YAML to `target` (the starting point for next year's rubric)."""
-    target.write_text(builtin_rubric_text(), encoding="utf-8")
+    text = builtin_rubric_text()
+    atomic_write(target, lambda part: part.write_text(text, encoding="utf-8"))

@@ -11,18 +11,23 @@ from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError, WorkspaceError
+from fazhi_cli.report import ReportFiles, write_reports
+from fazhi_cli.review import write_review_sheets
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
 from fazhi_cli.workbook.writer import write_self_assessment
-from fazhi_cli.workspace import Workspace, create_workspace
+from fazhi_cli.workspace import Campaign, Workspace, create_workspace
 
 
 @dataclass(frozen=True)
 class InitResult:
-    """What `fazhi init` made."""
+    """What `fazhi init` made; `previous` is where another campaign's data was moved (`moved` names it)."""
 
     workspace: Workspace
     rubric: Rubric
     units: list[Unit]
+    campaign: Campaign
+    previous: Path | None = None
+    moved: tuple[str, ...] = ()
 
 
 def init_campaign(
@@ -32,9 +37,13 @@ def init_campaign(
     year: int | None = None,
     force: bool = False,
 ) -> InitResult:
-    """Create a campaign workspace (defaults: the built-in rubric and the sample roster)."""
-    workspace, rubric, units = create_workspace(root, units_file, rubric_file, year, force)
-    return InitResult(workspace, rubric, units)
+    """Create a campaign workspace (defaults: the built-in rubric and the sample roster).
+
+    With `force` on a workspace of another campaign (another year), that campaign's store, key and
+    folders are moved to previous/ first; see `create_workspace`.
+    """
+    made = create_workspace(root, units_file, rubric_file, year, force)
+    return InitResult(made.workspace, made.rubric, made.units, made.campaign, made.previous, made.moved)
 
 
 def rubric_in_use(workspace_dir: Path | None) -> tuple[Rubric, Workspace | None]:
@@ -66,6 +75,10 @@ def check_rubric(path: Path) -> Rubric:
 
 def export_rubric(target: Path, force: bool = False) -> None:
     """Write the built-in rubric to `target` as the starting point for next year's rubric."""
+    if not target.parent.is_dir():
+        raise UsageError(f"文件夹 {target.parent} 不存在", "请先建立该文件夹,或换一个位置导出。")
+    if target.is_dir():
+        raise UsageError(f"{target} 是文件夹", "请给出要写出的文件名,例如 rubric-2018.yaml。")
     if target.exists() and not force:
         raise UsageError(f"{target} 已存在", "请换一个文件名,或加 --force 覆盖。")
     export_builtin_rubric(target)
@@ -171,11 +184,24 @@ def generate_workbooks(
     force: bool = False,
     on_progress: Callable[[Unit, int], None] | None = None,
 ) -> GenerateResult:
-    """Write one self-assessment workbook per chosen unit into outbox/ (existing files kept unless force).
+    """Write one self-assessment workbook per chosen unit into outbox/ (existing files kept unless force),
+    holding the workspace lock.
 
     `on_progress(unit, total)` is called after each unit.
     """
     workspace = Workspace.find(workspace_dir)
+    with workspace.lock():
+        return write_workbooks(workspace, names, unit_type, force, on_progress)
+
+
+def write_workbooks(
+    workspace: Workspace,
+    names: list[str] | None = None,
+    unit_type: str | None = None,
+    force: bool = False,
+    on_progress: Callable[[Unit, int], None] | None = None,
+) -> GenerateResult:
+    """`generate_workbooks` for a caller that already holds the workspace lock."""
     campaign = workspace.campaign()
     rubric = workspace.rubric()
     units = select_units(workspace.units(), names, unit_type)
@@ -192,3 +218,17 @@ def generate_workbooks(
         if on_progress is not None:
             on_progress(unit, len(units))
     return GenerateResult(written, kept, workspace.outbox)
+
+
+def review_sheets(workspace_dir: Path | None) -> list[Path]:
+    """Write the review sheets into review/, holding the workspace lock; returns the files written."""
+    workspace = Workspace.find(workspace_dir)
+    with workspace.lock():
+        return write_review_sheets(workspace)
+
+
+def reports(workspace_dir: Path | None) -> ReportFiles:
+    """Write the summary workbook and the pages into reports/, holding the workspace lock."""
+    workspace = Workspace.find(workspace_dir)
+    with workspace.lock():
+        return write_reports(workspace)

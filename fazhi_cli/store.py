@@ -8,7 +8,9 @@ commit leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.errors import WorkspaceError
+from fazhi_cli.errors import FazhiError, WorkspaceError
 
 SCHEMA_V1 = """
 CREATE TABLE units (
@@ -92,6 +94,45 @@ ALTER TABLE submissions ADD COLUMN generated_at TEXT
 
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
+EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))
+RECOVERY_HINT = (
+    "请从备份恢复 fazhi.db 到工作区文件夹。收到的原件都原样保存在 archive/ 中:如没有备份,"
+    "可用 fazhi init 新建一个工作区,再用 fazhi ingest 把旧工作区 archive/ 中的文件重新收取一遍。"
+)
+
+
+def missing_store_error(path: Path) -> WorkspaceError:
+    """The message for a workspace whose fazhi.db is gone (it is never silently recreated)."""
+    return WorkspaceError(f"工作区的数据库 {path} 不见了(文件已被删除或移走)", RECOVERY_HINT)
+
+
+def sqlite_problem(error: sqlite3.Error, path: Path) -> FazhiError | None:
+    """The user's version of an SQLite error that is not a bug (disk full, read-only, locked …), else None."""
+    text = str(error).lower()
+    if "database or disk is full" in text:
+        return FazhiError(
+            f"磁盘已满,无法写入数据库 {path}",
+            "请清理磁盘空间后重试;未完成的操作已整体撤销,数据库中已有的数据没有改动。",
+        )
+    if "readonly" in text or "read-only" in text:
+        return FazhiError(
+            f"工作区只读,无法写入数据库 {path}",
+            "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入,fazhi.db 未设为只读,然后重试。",
+        )
+    if "unable to open database" in text:
+        return FazhiError(
+            f"无法打开数据库 {path}", "请检查工作区文件夹是否存在、是否有读写权限,然后重试。"
+        )
+    if "disk i/o error" in text:
+        return FazhiError(
+            f"读写数据库 {path} 时出现磁盘错误",
+            "请检查磁盘或共享文件夹是否正常(空间、连接、权限)后重试;未完成的操作已整体撤销。",
+        )
+    if "database is locked" in text or "database is busy" in text:
+        return FazhiError(
+            f"数据库 {path} 正被另一个程序使用", "请等其他 fazhi 命令结束(或关闭正在查看 fazhi.db 的程序)后重试。"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -144,26 +185,53 @@ class Store:
 
     @classmethod
     @contextmanager
-    def open(cls, path: Path) -> Iterator[Store]:
-        """Open (creating or migrating as needed) and close the store."""
+    def open(cls, path: Path, create: bool = False) -> Iterator[Store]:
+        """Open (migrating as needed) and close the store.
+
+        Only `create=True` (used by `fazhi init`) makes a new file: a missing store in an existing
+        workspace is a `WorkspaceError` explaining how to recover, never an empty store in its place.
+        A file that is not a fazhi store, or lacks one of its tables, is a `WorkspaceError` too; a full
+        disk or a read-only workspace met while the store is open becomes a `FazhiError` in Chinese.
+        """
+        path = Path(path)
+        if not create and not path.is_file():
+            raise missing_store_error(path)
+        uri = f"{path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
         try:
-            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
-            raise WorkspaceError(f"无法打开数据库 {path}: {exc}", "请检查文件夹权限。") from None
+            raise sqlite_problem(exc, path) or WorkspaceError(
+                f"无法打开数据库 {path}: {exc}", "请检查文件夹权限。"
+            ) from None
         connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA foreign_keys = ON")
         store = cls(connection)
         try:
             try:
+                connection.execute("PRAGMA foreign_keys = ON")
+                if not create and store.schema_version() == 0:
+                    raise WorkspaceError(f"{path} 是空文件或不是 fazhi 的数据库", RECOVERY_HINT)
                 store.migrate()
-            except sqlite3.DatabaseError:
-                raise WorkspaceError(
-                    f"数据库 {path} 已损坏或不是 fazhi 的数据库",
-                    "请从备份恢复 fazhi.db;收到的原件都保存在 archive/ 中,也可在新工作区中重新收取。",
+                store.check_tables(path)
+            except sqlite3.DatabaseError as exc:
+                raise sqlite_problem(exc, path) or WorkspaceError(
+                    f"数据库 {path} 已损坏或不是 fazhi 的数据库", RECOVERY_HINT
                 ) from None
-            yield store
+            try:
+                yield store
+            except sqlite3.OperationalError as exc:
+                problem = sqlite_problem(exc, path)
+                if problem is None:
+                    raise
+                raise problem from None
         finally:
             connection.close()
+
+    def check_tables(self, path: Path) -> None:
+        """Every table of the schema is there (a store someone edited by hand may lack one)."""
+        present = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = sorted(EXPECTED_TABLES - present)
+        if missing:
+            raise WorkspaceError(f"数据库 {path} 缺少数据表:{'、'.join(missing)}(可能被其他程序改动过)", RECOVERY_HINT)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -172,9 +240,17 @@ class Store:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite may already have rolled back (e.g. on a full disk)
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
+            raise
 
     def schema_version(self) -> int:
         """The store's schema version (0 for a new file)."""
@@ -212,22 +288,35 @@ class Store:
     def record_submission(
         self: Store, record: FileRecord, rubric_id: str, changes: list[dict], values: Iterable[StoredValue],
         generated_at: str | None = None,
-    ) -> int:
-        """Record a workbook file and the submission read from it, all in one transaction."""
-        with self.transaction() as db:
-            file_id = _record_file(db, record)
-            cursor = db.execute(
-                "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes, "
-                "generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.unit, file_id, record.sha256, record.received_at, record.taken_at, rubric_id,
-                 json.dumps(changes, ensure_ascii=False), generated_at),
-            )
-            submission_id = int(cursor.lastrowid)
-            db.executemany(
-                "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
-                [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell) for v in values],
-            )
-            return submission_id
+    ) -> int | None:
+        """Record a workbook file and the submission read from it, all in one transaction.
+
+        Returns the new submission's id, or None when a submission with the same bytes (sha256) is
+        already recorded — e.g. by another `fazhi ingest` that got there first. Then nothing is written
+        and the caller should treat the file as a duplicate; a `sqlite3.IntegrityError` never escapes.
+        """
+        try:
+            with self.transaction() as db:
+                if db.execute("SELECT 1 FROM submissions WHERE sha256 = ?", (record.sha256,)).fetchone():
+                    return None
+                file_id = _record_file(db, record)
+                cursor = db.execute(
+                    "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes, "
+                    "generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (record.unit, file_id, record.sha256, record.received_at, record.taken_at, rubric_id,
+                     json.dumps(changes, ensure_ascii=False), generated_at),
+                )
+                submission_id = int(cursor.lastrowid)
+                db.executemany(
+                    "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
+                    [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell)
+                     for v in values],
+                )
+                return submission_id
+        except sqlite3.IntegrityError:
+            if self.submission_by_sha(record.sha256) is not None:
+                return None
+            raise
 
     def record_material(self, record: FileRecord) -> int:
         """Record a file a unit sent along with its workbook (工作总结, 佐证材料)."""

@@ -33,6 +33,7 @@ from fazhi_cli.domain.review_checks import office_scores
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.files import atomic_write
 from fazhi_cli.store import Store
 from fazhi_cli.workbook import layout
 from fazhi_cli.workspace import Campaign, Workspace
@@ -208,12 +209,7 @@ def _annotate_one(workspace: Workspace, campaign: Campaign, result: UnitResult) 
     if general:
         _add_comment(book[layout.SHEET_SCORES]["A1"], "\n".join(f.message for f in general))
     target = workspace.returns / annotated_name(campaign.year, result.unit.name)
-    temporary = target.with_name(target.name + ".part")
-    try:
-        book.save(temporary)
-        temporary.replace(target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic_write(target, book.save)
     return target
 
 

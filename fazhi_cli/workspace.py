@@ -5,32 +5,87 @@ Layout::
     fazhi.toml      campaign settings
     units.xlsx      copy of the roster (or units.csv)
     rubric.yaml     copy of the rubric
-    fazhi.db        the SQLite store
-    outbox/ inbox/ archive/ reports/ returns/
+    fazhi.db        the SQLite store (made only by `fazhi init`; never silently recreated)
+    fazhi.secret    the workspace's random key (mode 0600; never printed or copied into any output)
+    fazhi.lock      taken by every command that writes the workspace, so that two never interleave
+    outbox/ inbox/ archive/ reports/ returns/ review/
+    previous/       another campaign's data, moved aside by `fazhi init --force`
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import shutil
+import os
+import re
+import secrets
+import time
 import tomllib
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
 from pathlib import Path
 
+from fazhi_cli.clock import office_now
+from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.errors import WorkspaceError
+from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
+from fazhi_cli.files import atomic_write, write_error
+from fazhi_cli.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.roster_io import load_roster, sample_roster_path
 from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text
 from fazhi_cli.store import Store
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 CONFIG_NAME = "fazhi.toml"
 STORE_NAME = "fazhi.db"
+SECRET_NAME = "fazhi.secret"
+LOCK_NAME = "fazhi.lock"
 RUBRIC_NAME = "rubric.yaml"
+PREVIOUS_NAME = "previous"
 FOLDERS = ("outbox", "inbox", "archive", "reports", "returns")
+# a campaign's own data, moved to previous/ when `init --force` starts another campaign in the folder
+CAMPAIGN_FOLDERS = ("archive", "outbox", "review", "returns", "reports")
+CAMPAIGN_FILES = (STORE_NAME, STORE_NAME + "-journal", SECRET_NAME)
+SECRET_BYTES = 32
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 DEFAULT_OFFICE = "广元市昭化区人民政府法制办公室"
 DEFAULT_WEIGHT = Decimal(5)
+DATE_FORM = "2017-12-10 这样的日期(年-月-日,用数字,不加引号)"
+SETTING_LABELS = {
+    "title": "考核名称",
+    "year": "考核年度",
+    "office": "考核单位",
+    "deadline": "自评材料报送截止日期",
+    "case_deadline": "行政执法指导案例报送截止日期",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "email": "电子邮箱",
+    "weight": "折算分值权重",
+    "show_rank_in_feedback": "反馈页是否显示名次",
+}
+_OWN_FOLDERS = {
+    "outbox": "fazhi 生成的空白自评表文件夹 outbox/,已跳过",
+    "review": "fazhi 生成的复核打分表文件夹 review/,已跳过(收回复核打分表时请直接指定该文件)",
+    "returns": "fazhi 生成的退回修改表文件夹 returns/,已跳过",
+    "reports": "fazhi 生成的考核结果文件夹 reports/,已跳过",
+    "archive": "fazhi 的原件存档文件夹 archive/(其中的文件都已收取过),已跳过",
+    "templates": "工作区的报告模板文件夹 templates/,已跳过",
+    PREVIOUS_NAME: "以前考核的数据文件夹 previous/,已跳过",
+}
+_OWN_FILES = {
+    STORE_NAME: "fazhi 的数据库 fazhi.db,已跳过",
+    STORE_NAME + "-journal": "fazhi 数据库的日志文件,已跳过",
+    CONFIG_NAME: "工作区设置文件 fazhi.toml,已跳过",
+    SECRET_NAME: "工作区密钥文件 fazhi.secret,已跳过",
+    LOCK_NAME: "工作区锁文件 fazhi.lock,已跳过",
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +113,7 @@ class Campaign:
     rubric_file: str = RUBRIC_NAME
     units_file: str = "units.xlsx"
     grades: tuple[GradeBand, ...] = field(default_factory=tuple)
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def campaign_id(self) -> str:
@@ -80,6 +136,14 @@ class Workspace:
         return self.root / STORE_NAME
 
     @property
+    def secret_path(self) -> Path:
+        return self.root / SECRET_NAME
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / LOCK_NAME
+
+    @property
     def outbox(self) -> Path:
         return self.root / "outbox"
 
@@ -100,18 +164,18 @@ class Workspace:
         return self.root / "returns"
 
     @property
+    def review(self) -> Path:
+        return self.root / "review"
+
+    @property
+    def previous(self) -> Path:
+        """Where `init --force` moves another campaign's data."""
+        return self.root / PREVIOUS_NAME
+
+    @property
     def templates_override(self) -> Path:
         """A `templates/` folder here overrides the shipped report templates."""
         return self.root / "templates"
-
-    def secret(self) -> bytes:
-        """The workspace's secret key (created on first use); it never leaves the workspace."""
-        path = self.root / "fazhi.secret"
-        if not path.exists():
-            import secrets
-
-            path.write_bytes(secrets.token_bytes(32))
-        return path.read_bytes()
 
     def campaign(self) -> Campaign:
         """The campaign settings read from fazhi.toml."""
@@ -122,8 +186,75 @@ class Workspace:
         return load_rubric_file(self.root / self.campaign().rubric_file)
 
     def units(self) -> list[Unit]:
-        """The workspace's own copy of the roster."""
-        return load_roster(self.root / self.campaign().units_file)
+        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows)."""
+        campaign = self.campaign()
+        return load_roster(self.root / campaign.units_file, campaign.limits)
+
+    @contextmanager
+    def lock(self, wait_seconds: float = 10) -> Iterator[None]:
+        """Hold the workspace's lock (an exclusive `flock` on fazhi.lock) for the commands that write it.
+
+        Waits up to `wait_seconds` for another fazhi command to finish, then raises `WorkspaceError`.
+        The system releases the lock when its holder ends, even when killed, so a stale fazhi.lock never
+        blocks. Not re-entrant: a second `lock()` in the same process waits for the first.
+        """
+        try:
+            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            problem = write_error(exc, self.lock_path)
+            if problem is None:
+                raise
+            raise problem from None
+        try:
+            deadline = time.monotonic() + wait_seconds
+            while not _try_lock(descriptor):
+                if time.monotonic() >= deadline:
+                    raise WorkspaceError(
+                        f"另一个 fazhi 命令正在使用此工作区 {self.root}(已等待 {wait_seconds:g} 秒)",
+                        "请等另一个命令(收取、生成、出报告等)结束后再运行。锁在那个命令结束时"
+                        "(包括被强行关闭时)自动解除,无需删除 fazhi.lock。",
+                    )
+                time.sleep(0.05)
+            try:
+                yield
+            finally:
+                _unlock(descriptor)
+        finally:
+            os.close(descriptor)
+
+    def secret(self) -> bytes:
+        """The workspace's 32-byte random key, made (mode 0600, atomically) the first time it is needed.
+
+        Never print it or copy it into any output.
+        """
+        path = self.secret_path
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            key = _create_secret(path)
+        except OSError as exc:
+            raise WorkspaceError(f"无法读取工作区密钥 {path}: {exc.strerror}", "请检查文件权限。") from None
+        if len(key) != SECRET_BYTES:
+            raise WorkspaceError(
+                f"工作区密钥 {path} 已损坏(长度不对)",
+                "请从备份恢复 fazhi.secret。如没有备份,可删除它(将生成新密钥),"
+                "但此前发出的自评表需用 fazhi generate --force 重新生成并重新下发。",
+            )
+        return key
+
+    def own_paths(self) -> dict[Path, str]:
+        """fazhi's own folders and files here (resolved, absolute), each with why `ingest` skips it."""
+        own = {(self.root / name).resolve(): reason for name, reason in _OWN_FOLDERS.items()}
+        own.update({(self.root / name).resolve(): reason for name, reason in _OWN_FILES.items()})
+        copies = {RUBRIC_NAME: "rubric", "units.xlsx": "units", "units.csv": "units"}
+        with contextlib.suppress(FazhiError):
+            campaign = self.campaign()
+            copies[campaign.rubric_file] = "rubric"
+            copies[campaign.units_file] = "units"
+        for name, kind in copies.items():
+            what = "评分细则副本" if kind == "rubric" else "单位名单副本"
+            own[(self.root / name).resolve()] = f"工作区的{what} {name},已跳过"
+        return own
 
     @classmethod
     def find(cls, explicit: Path | None = None, start: Path | None = None) -> Workspace:
@@ -145,52 +276,212 @@ class Workspace:
         )
 
 
-def read_campaign(path: Path) -> Campaign:
-    """Parse fazhi.toml; a broken one gives a message naming the file and the setting."""
+def _try_lock(descriptor: int) -> bool:
+    if fcntl is not None:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    import msvcrt  # pragma: no cover - Windows
+
+    try:  # pragma: no cover - Windows
+        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+    except OSError:  # pragma: no cover - Windows
+        return False
+    return True  # pragma: no cover - Windows
+
+
+def _unlock(descriptor: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        return
+    import msvcrt  # pragma: no cover - Windows
+
+    os.lseek(descriptor, 0, os.SEEK_SET)  # pragma: no cover - Windows
+    msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)  # pragma: no cover - Windows
+
+
+def _create_secret(path: Path) -> bytes:
+    """Write a new key to a private temporary file and link it into place; the first writer wins."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(descriptor, secrets.token_bytes(SECRET_BYTES))
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another command made it first: use that one
+        except OSError:  # no hard links on this file system (some USB drives, shares)
+            if not path.exists():
+                os.replace(temporary, path)
+        return path.read_bytes()
+    except OSError as exc:
+        problem = write_error(exc, path)
+        if problem is None:
+            raise
+        raise problem from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def read_campaign(path: Path) -> Campaign:
+    """Parse fazhi.toml; a broken one gives a message naming the file, the setting and the expected form."""
+    try:
+        text = path.read_text("utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"无法读取 {path}: {exc}", "请检查文件是否存在、是否为 UTF-8 编码。") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise WorkspaceError(f"{path} 格式有误: {exc}", "请按 TOML 格式修改,或重新 fazhi init。") from None
-    section = data.get("campaign", {})
-    files = data.get("files", {})
     try:
-        year = int(section["year"])
-        return Campaign(
-            title=str(section["title"]),
-            year=year,
-            office=str(section.get("office", DEFAULT_OFFICE)),
-            deadline=_date(section.get("deadline"), dt.date(year, 12, 10)),
-            case_deadline=_date(section.get("case_deadline"), dt.date(year, 12, 20)),
-            contact=str(section.get("contact", "")),
-            phone=str(section.get("phone", "")),
-            email=str(section.get("email", "")),
-            weight=Decimal(str(section.get("weight", DEFAULT_WEIGHT))),
-            show_rank_in_feedback=bool(section.get("show_rank_in_feedback", True)),
-            rubric_file=str(files.get("rubric", RUBRIC_NAME)),
-            units_file=str(files.get("units", "units.xlsx")),
-            grades=tuple(
-                GradeBand(str(g["name"]), Decimal(str(g["min"]))) for g in data.get("grades", [])
-            ),
-        )
-    except (KeyError, ValueError, TypeError, InvalidOperation) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(path, text, exc) from None
+    section = _table(data, "campaign", path)
+    files = _table(data, "files", path)
+    year = _year(section, path)
+    try:
+        limits = limits_from_settings(_table(data, "limits", path))
+    except ValueError as exc:
         raise WorkspaceError(
-            f"{path} 中的设置有误: {exc}", "请检查 [campaign] 中 title、year、deadline、weight 等设置。"
+            f"{path} 中的设置有误:{exc}", "请修改 fazhi.toml 的 [limits],或删除该项以使用默认值。"
         ) from None
+    return Campaign(
+        title=_text(section, "title", path, required=True),
+        year=year,
+        office=_text(section, "office", path) or DEFAULT_OFFICE,
+        deadline=_date(section, "deadline", dt.date(year, 12, 10), path),
+        case_deadline=_date(section, "case_deadline", dt.date(year, 12, 20), path),
+        contact=_text(section, "contact", path),
+        phone=_text(section, "phone", path),
+        email=_text(section, "email", path),
+        weight=_weight(section.get("weight", DEFAULT_WEIGHT), path),
+        show_rank_in_feedback=_flag(section, "show_rank_in_feedback", True, path),
+        rubric_file=str(files.get("rubric", RUBRIC_NAME)),
+        units_file=str(files.get("units", "units.xlsx")),
+        grades=_grades(data.get("grades", []), path),
+        limits=limits,
+    )
 
 
-def _date(value: object, default: dt.date) -> dt.date:
+def _setting_error(path: Path, key: str, problem: str, form: str) -> WorkspaceError:
+    label = SETTING_LABELS.get(key, key)
+    return WorkspaceError(f"{path} 中的设置有误:{key}({label}){problem}", f"应写成 {form}。")
+
+
+def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> WorkspaceError:
+    """A TOML syntax error, explained for the date settings (where a clerk writes 2026年12月5日)."""
+    found = re.search(r"at line (\d+)", str(error))
+    lines = text.splitlines()
+    if found and 0 < int(found.group(1)) <= len(lines):
+        number = int(found.group(1))
+        line = lines[number - 1]
+        key = line.split("=", 1)[0].strip() if "=" in line else ""
+        if key in ("deadline", "case_deadline"):
+            return WorkspaceError(
+                f"{path} 格式有误:第 {number} 行 {key}({SETTING_LABELS[key]})“{line.strip()[:60]}”不是有效的日期",
+                f"应写成 {DATE_FORM},例如 {key} = 2017-12-10。",
+            )
+    return WorkspaceError(f"{path} 格式有误: {error}", "请按 TOML 格式修改,或重新 fazhi init。")
+
+
+def _table(data: Mapping[str, object], name: str, path: Path) -> Mapping[str, object]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        raise WorkspaceError(f"{path} 中的 {name} 应为一节设置 [{name}]", f"请把它写成 [{name}] 及其下的各项设置。")
+    return value
+
+
+def _year(section: Mapping[str, object], path: Path) -> int:
+    if "year" not in section:
+        raise _setting_error(path, "year", "缺失", "[campaign] 中 year = 2017 这样的年份")
+    value = section["year"]
+    if isinstance(value, bool) or not isinstance(value, int) or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise _setting_error(
+            path, "year", f"“{value}”不是 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份",
+            "year = 2017 这样的年份(数字,不加引号)",
+        )
+    return value
+
+
+def _text(section: Mapping[str, object], key: str, path: Path, required: bool = False) -> str:
+    value = section.get(key, "")
+    if isinstance(value, (dict, list)):
+        raise _setting_error(path, key, "应为一段文字", f'{key} = "……" 这样加引号的文字')
+    text = str(value).strip()
+    if required and not text:
+        raise _setting_error(path, key, "缺失或为空", f'[campaign] 中 {key} = "……" 这样加引号的文字')
+    return text
+
+
+def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path) -> dt.date:
+    value = section.get(key)
     if value is None:
         return default
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value))
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _setting_error(path, key, f"“{str(value)[:40]}”不是有效的日期", DATE_FORM) from None
+
+
+def _weight(value: object, path: Path) -> Decimal:
+    """The conversion weight: a finite number from 0 to 100 (the domain's `parse_weight`)."""
+    form = 'weight = "5" 这样 0 至 100 之间的数'
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise _setting_error(path, "weight", f"“{str(value)[:40]}”不是 0 至 100 之间的数", form)
+    try:
+        return parse_weight(value)
+    except NotANumber as problem:
+        raise _setting_error(path, "weight", str(problem), form) from None
+
+
+def _flag(section: Mapping[str, object], key: str, default: bool, path: Path) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise _setting_error(path, key, f"“{value}”应为 true 或 false", f"{key} = true 或 {key} = false(不加引号)")
+    return value
+
+
+def _grades(value: object, path: Path) -> tuple[GradeBand, ...]:
+    form = '[[grades]] 下 name = "优秀" 和 min = "90" 两项'
+    if not isinstance(value, list):
+        raise WorkspaceError(f"{path} 中的等次设置 grades 有误", f"应写成 {form}。")
+    bands = []
+    for number, grade in enumerate(value, start=1):
+        try:
+            minimum = parse_setting(grade["min"], "grades.min", Decimal(0), Decimal(1000))
+            bands.append(GradeBand(str(grade["name"]), minimum))
+        except (KeyError, TypeError, NotANumber):
+            raise WorkspaceError(f"{path} 中第 {number} 个等次 [[grades]] 有误", f"应写成 {form}。") from None
+    return tuple(bands)
 
 
 def _toml_string(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
+
+
+def limits_toml(limits: Limits) -> list[str]:
+    """The `[limits]` part of fazhi.toml: the changed limits, then every limit and its default as a comment."""
+    defaults = Limits()
+    changed = [f for f in fields(Limits) if getattr(limits, f.name) != getattr(defaults, f.name)]
+    lines = [
+        "# 读取限制(可选):超过限制的文件会被退回并说明原因。需要放宽时,在 [limits] 下写明要改的项,例如:",
+        "# [limits]",
+    ]
+    lines += [f"# {f.name} = {getattr(defaults, f.name)}  # {LIMIT_LABELS[f.name]}(默认值)" for f in fields(Limits)]
+    if changed:
+        lines.append("[limits]")
+        lines += [f"{f.name} = {getattr(limits, f.name)}  # {LIMIT_LABELS[f.name]}" for f in changed]
+    return lines
 
 
 def campaign_toml(campaign: Campaign) -> str:
@@ -201,14 +492,14 @@ def campaign_toml(campaign: Campaign) -> str:
         f"title = {_toml_string(campaign.title)}",
         f"year = {campaign.year}",
         f"office = {_toml_string(campaign.office)}",
-        "# 自评材料报送截止日期;行政执法指导案例报送截止日期",
+        "# 自评材料报送截止日期;行政执法指导案例报送截止日期(写成 2017-12-10 这样的日期,不加引号)",
         f"deadline = {campaign.deadline.isoformat()}",
         f"case_deadline = {campaign.case_deadline.isoformat()}",
         "# 法制办联系人",
         f"contact = {_toml_string(campaign.contact)}",
         f"phone = {_toml_string(campaign.phone)}",
         f"email = {_toml_string(campaign.email)}",
-        "# 折算分值权重:本考核在年度综合目标考核中所占分值,折算分 = 总分 × weight / 100",
+        "# 折算分值权重(0 至 100):本考核在年度综合目标考核中所占分值,折算分 = 总分 × weight / 100",
         f"weight = {_toml_string(str(campaign.weight))}",
         "# 反馈页是否显示名次及其他单位的数据",
         f"show_rank_in_feedback = {'true' if campaign.show_rank_in_feedback else 'false'}",
@@ -216,6 +507,8 @@ def campaign_toml(campaign: Campaign) -> str:
         "[files]",
         f"rubric = {_toml_string(campaign.rubric_file)}",
         f"units = {_toml_string(campaign.units_file)}",
+        "",
+        *limits_toml(campaign.limits),
         "",
         "# 等次(可选,种子文件未规定)。例如:",
         "# [[grades]]",
@@ -243,26 +536,100 @@ def default_campaign(year: int, units_file: str) -> Campaign:
     )
 
 
+@dataclass(frozen=True)
+class CreatedWorkspace:
+    """What `create_workspace` made; `previous` and `moved` say where another campaign's data went."""
+
+    workspace: Workspace
+    rubric: Rubric
+    units: list[Unit]
+    campaign: Campaign
+    previous: Path | None = None
+    moved: tuple[str, ...] = ()
+
+
+def check_year(year: int) -> None:
+    """A campaign year fazhi accepts (UsageError otherwise)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UsageError(
+            f"考核年度 {year} 超出范围(应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间)",
+            "请用 --year 给出正确的年份,例如 --year 2018。",
+        )
+
+
+def _check_folder_can_be_made(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} 已存在且不是文件夹", "请换一个文件夹名。")
+    for parent in root.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise WorkspaceError(f"无法在 {root} 建立工作区:{parent} 是文件而不是文件夹", "请换一个位置。")
+            return
+
+
+def _old_identity(config: Path) -> tuple[int, str] | None:
+    """The year and title of the campaign already in a folder, read leniently; None when unreadable."""
+    try:
+        section = tomllib.loads(config.read_text("utf-8").removeprefix("\ufeff")).get("campaign", {})
+        return int(section["year"]), str(section["title"])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _move_aside(workspace: Workspace, label: str, copies: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
+    """Move another campaign's store, secret and folders into previous/<label>-<time>/ (settings copied)."""
+    stamp = office_now().strftime("%Y%m%d-%H%M%S")
+    target = workspace.previous / f"{label}-{stamp}"
+    suffix = 2
+    while target.exists():
+        target = workspace.previous / f"{label}-{stamp}-{suffix}"
+        suffix += 1
+    target.mkdir(parents=True)
+    moved = []
+    for name in copies:
+        source = workspace.root / name
+        if source.is_file():
+            data = source.read_bytes()
+            atomic_write(target / name, lambda part, data=data: part.write_bytes(data))
+            moved.append(name)
+    for name in (*CAMPAIGN_FILES, *CAMPAIGN_FOLDERS):
+        source = workspace.root / name
+        if source.exists():
+            os.replace(source, target / name)
+            moved.append(name + "/" if (target / name).is_dir() else name)
+    return target, tuple(moved)
+
+
 def create_workspace(
     root: Path,
     units_file: Path | None = None,
     rubric_file: Path | None = None,
     year: int | None = None,
     force: bool = False,
-) -> tuple[Workspace, Rubric, list[Unit]]:
-    """Make a new campaign folder: settings, copies of roster and rubric, folders and an empty store.
+) -> CreatedWorkspace:
+    """Make a new campaign folder: settings, copies of roster and rubric, folders, an empty store and a key.
 
-    Roster and rubric are checked before anything is written; an existing workspace is only
-    overwritten with `force` (its archive and store are then kept, the settings rewritten).
+    Roster and rubric are checked before anything is written, and the writing holds the workspace lock.
+    An existing workspace is only overwritten with `force`: for the same campaign (same year; its title
+    is kept) its store, archive and key are kept and the settings rewritten; for another campaign the old
+    store, key and folders are first moved to previous/<old year>-<time>/ (with copies of the settings,
+    rubric and roster), so the new campaign starts empty and nothing of the old one is lost.
     """
-    if (root / CONFIG_NAME).exists() and not force:
+    if year is not None:
+        check_year(year)
+    _check_folder_can_be_made(root)
+    config = root / CONFIG_NAME
+    if config.exists() and not force:
         raise WorkspaceError(
-            f"{root} 已经是考核工作区", "如确需重新初始化(保留已收到的文件和数据),请加 --force。"
+            f"{root} 已经是考核工作区", "如确需重新初始化(同一年度保留已收到的文件和数据),请加 --force。"
         )
-    if root.exists() and not root.is_dir():
-        raise WorkspaceError(f"{root} 已存在且不是文件夹", "请换一个文件夹名。")
+    old = _old_identity(config) if config.exists() else None
+    old_limits = Limits()
+    if old is not None:
+        with contextlib.suppress(FazhiError):
+            old_limits = read_campaign(config).limits
     roster_source = units_file or sample_roster_path()
-    units = load_roster(roster_source)
+    units = load_roster(roster_source, old_limits)
     if rubric_file is None:
         rubric_text = builtin_rubric_text()
         rubric = parse_rubric_text(rubric_text, "内置评分细则")
@@ -270,15 +637,38 @@ def create_workspace(
         rubric = load_rubric_file(rubric_file)
         rubric_text = rubric_file.read_text("utf-8")
     campaign_year = year or rubric.year
-    root.mkdir(parents=True, exist_ok=True)
+    check_year(campaign_year)
     roster_copy = "units" + roster_source.suffix.lower()
-    shutil.copyfile(roster_source, root / roster_copy)
-    (root / RUBRIC_NAME).write_text(rubric_text, encoding="utf-8")
-    for folder in FOLDERS:
-        (root / folder).mkdir(exist_ok=True)
-    workspace = Workspace(root)
     campaign = default_campaign(campaign_year, roster_copy)
-    workspace.config_path.write_text(campaign_toml(campaign), encoding="utf-8")
-    with Store.open(workspace.store_path) as store:
-        store.sync_units(units)
-    return workspace, rubric, units
+    if old is not None and old[0] == campaign_year:
+        campaign = replace(campaign, title=old[1])  # the identity outstanding workbooks carry
+    roster_bytes = roster_source.read_bytes()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = write_error(exc, root)
+        if problem is None:
+            raise
+        raise problem from None
+    workspace = Workspace(root)
+    previous, moved = None, ()
+    with workspace.lock():
+        try:
+            if config.exists() and (old is None or f"{old[0]}:{old[1]}" != campaign.campaign_id):
+                copies = (CONFIG_NAME, RUBRIC_NAME, "units.xlsx", "units.csv")
+                previous, moved = _move_aside(workspace, str(old[0]) if old else "unknown", copies)
+            atomic_write(root / roster_copy, lambda part: part.write_bytes(roster_bytes))
+            atomic_write(root / RUBRIC_NAME, lambda part: part.write_text(rubric_text, encoding="utf-8"))
+            for folder in FOLDERS:
+                (root / folder).mkdir(exist_ok=True)
+            text = campaign_toml(campaign)
+            atomic_write(workspace.config_path, lambda part: part.write_text(text, encoding="utf-8"))
+        except OSError as exc:
+            problem = write_error(exc)
+            if problem is None:
+                raise
+            raise problem from None
+        with Store.open(workspace.store_path, create=True) as store:
+            store.sync_units(units)
+        workspace.secret()
+    return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved)

@@ -457,8 +457,6 @@ def test_rounded_scores_are_never_negative_zero_and_always_valid_json(value):
 
 
 @pytest.mark.parametrize("setting", ['"NaN"', "nan", "inf", '"1E999"', "101", "-5", "true"])
-@pytest.mark.xfail(reason="workspace.read_campaign is to read `weight` with numbers.parse_weight (another owner)",
-                   strict=False)
 def test_a_weight_that_is_not_a_number_from_0_to_100_makes_the_workspace_unusable(setting, cli, ws, tmp_path):
     settings_file = ws / "fazhi.toml"
     text = settings_file.read_text("utf-8")

@@ -70,3 +70,68 @@ def test_missing_column_and_not_a_workbook(tmp_path):
     fake.write_bytes(b"not a zip at all")
     with pytest.raises(RosterInvalid, match="不是有效的 Excel 文件"):
         load_roster(fake)
+
+
+def write_csv(path, names: list[str]) -> None:
+    lines = ["单位名称,单位类型,联系人,联系电话,电子邮箱"] + [f"{name},区级部门,王,1," for name in names]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+
+
+def test_names_that_cannot_be_file_names_are_refused_with_row_and_reason(tmp_path):
+    path = tmp_path / "units.csv"
+    write_csv(path, ["区发改局", "区\x00局", "区\x0b局", "\x0b区局", "区:局", "区*局", "区?局", "区<局>", "区|局",
+                     "区\\局", "区/局", "CON", "nul", "COM1", "lpt9.局", "区局.", ".区局", "区\u202e局", "区：局"])
+    with pytest.raises(RosterInvalid) as caught:
+        load_roster(path)
+    details = caught.value.details
+    assert len(details) == 18, details
+    assert details[0] == "第 3 行: 单位名称“区局”不能用作文件名:含有控制字符"
+    assert "控制字符" in details[1] and "控制字符" in details[2]
+    assert "第 6 行" in details[3] and "“:”" in details[3]
+    assert all("不能用作文件名" in d for d in details)
+    assert details[10] == "第 13 行: 单位名称“CON”不能用作文件名:“CON”是 Windows 保留的设备名"
+    assert "“NUL”" in details[11] and "“COM1”" in details[12]
+    assert "“LPT9”" in details[13]
+    assert details[14].endswith("以空格或句点开头或结尾") and details[15].endswith("以句点开头")
+    assert "控制字符" in details[16]
+    assert "“:”" in details[17]  # a full-width colon is read as “:”
+    assert all("\x00" not in d and "\x0b" not in d and "\u202e" not in d for d in details)
+
+
+def test_markup_looking_names_are_kept_and_printed_literally(cli, tmp_path):
+    from rich.console import Console
+
+    from fazhi_cli.cli.campaign_cmd import units_table
+
+    path = tmp_path / "units.csv"
+    write_csv(path, ["[bold red]某局", "区[link=http]点我[i]局"])
+    units = load_roster(path)
+    assert [u.name for u in units] == ["[bold red]某局", "区[link=http]点我[i]局"]
+    console = Console(record=True, width=200)
+    console.print(units_table(units))
+    text = console.export_text()
+    assert "[bold red]某局" in text and "区[link=http]点我[i]局" in text
+
+    result = cli("init", tmp_path / "ws", "--units", path)
+    assert result.code == 0, result.err
+    status = cli("status", cwd=tmp_path / "ws")
+    assert "[bold red]某局" in status.out.replace("\n", "")
+
+
+def test_a_roster_over_the_row_limit_is_refused_not_cut(tmp_path):
+    from fazhi_cli.limits import Limits
+
+    names = [f"单位{n:04d}" for n in range(2001)]
+    csv_path = tmp_path / "units.csv"
+    write_csv(csv_path, names)
+    xlsx_path = tmp_path / "units.xlsx"
+    write_roster(xlsx_path, [[name, "区级部门", "王", "1", ""] for name in names])
+    for path in (csv_path, xlsx_path):
+        with pytest.raises(RosterInvalid) as caught:
+            load_roster(path)
+        assert "超过 2000 行" in caught.value.message and "单位名单行数" in caught.value.message
+        assert "roster_rows" in caught.value.hint
+        assert len(load_roster(path, Limits(roster_rows=2001))) == 2001
+    write_csv(csv_path, names[:2000])
+    csv_path.write_text(csv_path.read_text("utf-8") + ",,,,\n" * 50, "utf-8")  # blank rows do not count
+    assert len(load_roster(csv_path)) == 2000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -9,7 +10,10 @@ import typer
 from fazhi_cli import __version__
 from fazhi_cli.cli import campaign_cmd, demo_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
 from fazhi_cli.cli.output import console, report_error
+from fazhi_cli.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
+from fazhi_cli.debug import debug_enabled
 from fazhi_cli.errors import FazhiError
+from fazhi_cli.files import write_error
 from fazhi_cli.safety import require_defusedxml
 
 app = typer.Typer(
@@ -21,6 +25,17 @@ app = typer.Typer(
     rich_markup_mode="rich",
     add_completion=False,
 )
+
+
+@app.callback()
+def options(
+    debug: bool = typer.Option(False, "--debug", help="程序内部出错时显示完整的出错位置(供技术人员排查)。"),
+) -> None:
+    """法治政府建设考核工具。"""
+    if debug:
+        os.environ[DEBUG_VARIABLE] = "1"
+
+
 app.add_typer(rubric_cmd.app, name="rubric")
 app.command("init")(campaign_cmd.init)
 app.command("generate")(generate_cmd.generate)
@@ -40,10 +55,20 @@ def version() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script: run the app, print user errors in Chinese, exit 0/1/2."""
+    """Entry point of the console script: run the app, print user errors in Chinese, exit 0/1/2.
+
+    Besides our own errors, only a full disk or an unwritable workspace met anywhere while writing
+    becomes a message (exit 1); any other exception is a bug and keeps its traceback.
+    """
     try:
         require_defusedxml()
         app(args=argv, prog_name="fazhi")
     except FazhiError as error:
         report_error(error)
         sys.exit(error.exit_code)
+    except OSError as error:
+        problem = write_error(error)
+        if problem is None or debug_enabled():
+            raise
+        report_error(problem)
+        sys.exit(problem.exit_code)

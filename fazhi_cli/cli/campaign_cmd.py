@@ -19,16 +19,20 @@ def units_table(units: list[Unit]) -> Table:
     for column in ("序号", "单位名称", "单位类型", "联系人", "联系电话", "电子邮箱"):
         table.add_column(column)
     for number, unit in enumerate(units, start=1):
-        table.add_row(str(number), unit.name, unit.type_label, unit.contact, unit.phone, unit.email)
+        table.add_row(str(number), escape(unit.name), unit.type_label, escape(unit.contact), escape(unit.phone),
+                      escape(unit.email))
     return table
 
 
 def init(
-    folder: Path = typer.Argument(..., help="新工作区的文件夹(不存在时自动创建)。", file_okay=False),
+    folder: Path = typer.Argument(..., help="新工作区的文件夹(不存在时自动创建)。"),
     units: Path = typer.Option(None, "--units", help="单位名单(.xlsx 或 .csv);默认用示例名单。"),
     rubric: Path = typer.Option(None, "--rubric", help="评分细则 YAML;默认用内置的 2017 年昭化区细则。"),
     year: int = typer.Option(None, "--year", help="考核年度;默认取评分细则的年度。"),
-    force: bool = typer.Option(False, "--force", help="覆盖已有工作区的设置(已收文件和数据保留)。"),
+    force: bool = typer.Option(
+        False, "--force",
+        help="重新初始化已有的工作区:同一年度保留已收文件和数据;另一年度则先把旧数据移到 previous/ 文件夹。",
+    ),
 ) -> None:
     """新建一个年度考核工作区。
 
@@ -42,7 +46,15 @@ def init(
       fazhi init 2018考核 --units 名单.xlsx --rubric rubric-2018.yaml --year 2018
     """
     result = services.init_campaign(folder, units, rubric, year, force)
-    campaign = result.workspace.campaign()
+    campaign = result.campaign
+    if result.previous is not None:
+        moved = "、".join(result.moved)
+        console.print(
+            f"[yellow]![/] 此文件夹原是另一次考核的工作区;为免新旧数据混用,旧考核的数据已原样移到 "
+            f"{escape(str(result.previous))}(可用 fazhi status -w 该文件夹 查看):{escape(moved)}。"
+            "新考核从空白开始。",
+            soft_wrap=True,
+        )
     by_type = {t: sum(1 for u in result.units if u.type == t) for t in ("department", "township")}
     console.print(f"[green]✓[/] 已建立考核工作区 {escape(str(result.workspace.root))}")
     console.print(

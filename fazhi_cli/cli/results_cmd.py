@@ -7,12 +7,11 @@ from pathlib import Path
 
 from rich.table import Table
 
+from fazhi_cli import services
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
 from fazhi_cli.domain.numbers import format_cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING
-from fazhi_cli.report import write_reports
-from fazhi_cli.review import write_review_sheets
 from fazhi_cli.scores import Scoreboard, compute_scores, score_json
 from fazhi_cli.workspace import Workspace
 
@@ -29,7 +28,7 @@ def review_sheet(workspace: Path = WorkspaceOption) -> None:
 
       fazhi ingest review/2017年度法治政府建设复核打分表_区级部门.xlsx
     """
-    for path in write_review_sheets(Workspace.find(workspace)):
+    for path in services.review_sheets(workspace):
         console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
 
 
@@ -101,7 +100,7 @@ def report(workspace: Path = WorkspaceOption) -> None:
 
       fazhi report
     """
-    files = write_reports(Workspace.find(workspace))
+    files = services.reports(workspace)
     console.print(f"[green]✓[/] 汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"[green]✓[/] 汇总页:{safe(str(files.summary_page))}")
     feedback = files.summary_page.parent / "feedback"

@@ -45,7 +45,8 @@ def ingest(
         def advance(outcome: FileOutcome) -> None:
             progress.update(task, advance=1, description=f"正在收取 {safe(outcome.name)}")
 
-        report = ingest_paths(found, paths, on_file=advance, review_handler=take_review_sheet)
+        with found.lock():
+            report = ingest_paths(found, paths, on_file=advance, review_handler=take_review_sheet)
     console.print(ingest_table(report))
     counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
     console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")
@@ -93,8 +94,12 @@ def validate(
       fazhi validate --json > 问题清单.json
     """
     found = Workspace.find(workspace)
-    report = validate_workspace(found)
-    annotated = annotate(found, report) if annotate_files else Annotated()
+    if annotate_files:
+        with found.lock():
+            report = validate_workspace(found)
+            annotated = annotate(found, report)
+    else:
+        report, annotated = validate_workspace(found), Annotated()
     if as_json:
         print_json({"findings": [f.as_dict() for f in report.findings()]})
     else:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from fazhi_cli.domain.numbers import normalise_text
+from fazhi_cli.domain.text import file_name_problem, has_unprintable, printable
 
 ROSTER_COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
 TYPE_BY_LABEL = {
@@ -56,7 +57,10 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
     """Check a roster's header and rows (row number, column → text) and return its units.
 
     Every problem is collected and raised together as `RosterProblems`, each naming the row: missing
-    columns, empty or duplicate names, unknown types, malformed e-mail addresses.
+    columns, empty or duplicate names, names that cannot be part of a file name on Windows (control
+    characters, `:*?"<>|/\\`, reserved names such as CON or COM1, a leading or trailing dot), unknown types,
+    malformed e-mail addresses. Surrounding spaces are trimmed; names are kept otherwise as written
+    (text such as `[bold]` is a literal part of a name, escaped wherever it is printed).
     """
     problems: list[str] = []
     missing = [col for col in ROSTER_COLUMNS[:2] if col not in set(header)]
@@ -65,16 +69,23 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
     units: list[Unit] = []
     first_row_of: dict[str, int] = {}
     for row_number, row in rows:
-        name = normalise_text(row.get("单位名称") or "")
+        raw_name = row.get("单位名称") or ""
+        name = normalise_text(raw_name)
         values = [normalise_text(v or "") for v in row.values()]
         if not any(values):
             continue
         where = f"第 {row_number} 行"
-        if not name:
+        if not name and not has_unprintable(raw_name):
             problems.append(f"{where}: 单位名称为空")
             continue
-        if len(name) > MAX_NAME_LENGTH or any(ch in name for ch in "/\\\n\r\t"):
-            problems.append(f"{where}: 单位名称“{name[:MAX_NAME_LENGTH]}”过长或含有非法字符")
+        if len(name) > MAX_NAME_LENGTH:
+            problems.append(f"{where}: 单位名称“{printable(name)[:MAX_NAME_LENGTH]}”过长(最多 {MAX_NAME_LENGTH} 个字)")
+            continue
+        problem = "含有控制字符" if has_unprintable(raw_name) else file_name_problem(name)
+        if problem is None and name.startswith("."):
+            problem = "以句点开头"
+        if problem:
+            problems.append(f"{where}: 单位名称“{printable(name)}”不能用作文件名:{problem}")
             continue
         if name in first_row_of:
             problems.append(f"{where}: 单位名称“{name}”与第 {first_row_of[name]} 行重复")

@@ -23,6 +23,7 @@ from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, seal
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.files import atomic_write
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.layout import Row
 from fazhi_cli.workbook.style import (
@@ -134,9 +135,7 @@ def write_self_assessment(
     _write_targets(targets, campaign, rubric, unit)
     workbook.active = 1
     workbook.security = WorkbookProtection(workbookPassword=PROTECTION_PASSWORD, lockStructure=True)
-    temporary = path.with_name(path.name + ".part")
-    workbook.save(temporary)
-    temporary.replace(path)
+    atomic_write(path, workbook.save)
 
 
 def _write_lists(sheet: Worksheet) -> None:

@@ -1,0 +1,95 @@
+"""Writing files so that a full disk, a read-only folder or a crash never leaves half a file behind.
+
+Every file fazhi writes goes to `<name>.part` beside its target, is flushed to disk, then renamed over
+the target: a reader sees the old file or the new one, never a torn one, and a failure leaves no `.part`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from fazhi_cli.errors import FazhiError
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+WRITE_ERRNOS = DISK_FULL | NOT_WRITABLE
+
+
+def write_error(error: OSError, target: Path | str | None = None) -> FazhiError | None:
+    """The user's version of an OSError met while writing (disk full, read-only, no permission), else None."""
+    where = target if target is not None else (error.filename or "")
+    named = f" {where}" if where else ""
+    if error.errno in DISK_FULL:
+        return FazhiError(
+            f"磁盘已满,无法写入{named}",
+            "请清理磁盘空间(或换到空间充足的磁盘)后重试;已写好的文件和数据库都没有改动。",
+        )
+    if error.errno in NOT_WRITABLE:
+        return FazhiError(
+            f"工作区只读或没有写入权限,无法写入{named}",
+            "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入(未设为只读、有写入权限)后重试。",
+        )
+    return None
+
+
+def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(part)` to fill `<target>.part` in the target's folder, flush it to disk and rename it
+    over `target`.
+
+    On any exception the `.part` file is removed and the exception re-raised; an OSError for a full disk
+    or an unwritable folder becomes a `FazhiError` naming the target file.
+    """
+    temporary = target.with_name(target.name + ".part")
+    try:
+        write(temporary)
+        _fsync(temporary)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        _drop_half_written(exc)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            problem = write_error(exc, target)
+            if problem is not None:
+                raise problem from None
+        raise
+    _fsync_folder(target.parent)
+
+
+def _drop_half_written(error: BaseException) -> None:
+    """Let go of the writer's half-written objects now, quietly.
+
+    A writer that failed on a full disk (openpyxl's ZipFile, a buffered file) is kept alive by the
+    traceback; when it is finally collected it tries to flush again and Python prints "Exception ignored
+    in … Traceback" on stderr. Clearing the finished frames frees it here, with that report switched off.
+    """
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(error.__traceback__)
+    finally:
+        sys.unraisablehook = hook
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the system allows it (not on Windows)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
