@@ -42,7 +42,8 @@ def per_call_ms(action: Callable[[int], None], count: int) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        workspace, rubric, units = create_workspace(root / "ws")
+        made = create_workspace(root / "ws")
+        workspace, rubric, units = made.workspace, made.rubric, made.units
         campaign = workspace.campaign()
         out = root / "out"
         out.mkdir()

@@ -453,7 +453,7 @@ def ingest_paths(
         store.sync_units(units.values())
         batch = _Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
                        workspace.secret(), clock, review_handler)
-        for group in _groups(intake.collect(paths)):
+        for group in _groups(intake.collect(paths, campaign.limits, workspace.own_paths())):
             _process_group(batch, group, on_file or (lambda _: None))
         _mark_superseded(batch)
     return report

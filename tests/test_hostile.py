@@ -334,3 +334,22 @@ def test_a_units_text_reaches_the_terminal_without_escape_sequences_or_markup(cl
     for stream in (result.out, result.err, taken.out, taken.err):
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", stream), repr(stream)
     assert "[red]八分[/]" in result.out  # markup shown literally, never interpreted
+
+
+# --- the workspace protects itself --------------------------------------------------------------------------------
+
+
+def test_ingest_dot_inside_the_workspace_skips_fazhis_own_folders_and_says_so(cli, ws, tmp_path):
+    assert cli("ingest", fill(ws, tmp_path / "a.xlsx", DEPT), "-w", ws).code == 0
+    assert cli("review-sheet", "-w", ws).code == 0
+    assert cli("report", "-w", ws).code == 0
+    inbox_file = fill(ws, ws / "inbox" / "元坝镇.xlsx", TOWN)
+    before = counts(ws)
+    result = cli("ingest", ".", cwd=ws)
+    assert result.code == 0, result.out
+    for folder in ("outbox", "review", "reports", "archive"):
+        assert any(folder in line and "已跳过" in line for line in result.out.splitlines()), folder
+    assert "已收取" in outcome_line(result.out, inbox_file.name)
+    assert current_units(ws) == {DEPT: "a.xlsx", TOWN: inbox_file.name}  # no blank form taken as a submission
+    assert query(ws, "SELECT COUNT(*) FROM reviews")[0][0] == 0  # the unchanged review sheets were not taken
+    assert counts(ws)["files"] == before["files"] + 1  # only the inbox file was kept and recorded
