@@ -15,19 +15,9 @@ from fazhi_cli.report import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
 from fazhi_cli.workbook.writer import write_self_assessment
-from fazhi_cli.workspace import Campaign, Workspace, create_workspace
+from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace
 
-
-@dataclass(frozen=True)
-class InitResult:
-    """What `fazhi init` made; `previous` is where another campaign's data was moved (`moved` names it)."""
-
-    workspace: Workspace
-    rubric: Rubric
-    units: list[Unit]
-    campaign: Campaign
-    previous: Path | None = None
-    moved: tuple[str, ...] = ()
+InitResult = CreatedWorkspace  # what `fazhi init` made
 
 
 def init_campaign(
@@ -42,8 +32,7 @@ def init_campaign(
     With `force` on a workspace of another campaign (another year), that campaign's store, key and
     folders are moved to previous/ first; see `create_workspace`.
     """
-    made = create_workspace(root, units_file, rubric_file, year, force)
-    return InitResult(made.workspace, made.rubric, made.units, made.campaign, made.previous, made.moved)
+    return create_workspace(root, units_file, rubric_file, year, force)
 
 
 def rubric_in_use(workspace_dir: Path | None) -> tuple[Rubric, Workspace | None]:

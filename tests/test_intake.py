@@ -79,17 +79,23 @@ def zip_with_raw_names(entries: list[tuple[bytes, bytes]]) -> bytes:
     return result
 
 
-def mail_bytes(attachments: dict[str, bytes], date: str = "Tue, 14 Jan 2025 09:30:00 +0800") -> bytes:
+def mail_message(attachments: dict[str, bytes], date: str = "Tue, 14 Jan 2025 09:30:00 +0800",
+                 body: str = "附件是我局的自评表,请查收。") -> EmailMessage:
     """An e-mail with a text body and the given attachments, built with EmailMessage."""
     message = EmailMessage()
     message["From"] = "fgj@example.gov.cn"
     message["To"] = "fzb@example.gov.cn"
     message["Subject"] = "法治政府建设自评表"
     message["Date"] = date
-    message.set_content("附件是我局的自评表,请查收。")
+    message.set_content(body)
     for name, data in attachments.items():
         message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
-    return message.as_bytes()
+    return message
+
+
+def mail_bytes(attachments: dict[str, bytes], date: str = "Tue, 14 Jan 2025 09:30:00 +0800") -> bytes:
+    """The e-mail of `mail_message` as bytes."""
+    return mail_message(attachments, date).as_bytes()
 
 
 def flip_member_bytes(data: bytes, member: str) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bz2
 import gzip
-import hashlib
 import io
 import lzma
 import mailbox
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from test_intake import mail_message, sha, write, zip_bytes
 
 from fazhi_cli.domain.text import has_unprintable, printable
 from fazhi_cli.intake import CONTAINER_KINDS, KINDS, Incoming, collect, refusal_for_kind, sniff, xlsx_problem
@@ -67,24 +67,9 @@ def parts_of(data: bytes) -> dict[str, bytes]:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def mail(attachments: dict[str, bytes], date: str = "Tue, 14 Jan 2025 09:30:00 +0800") -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = "fgj@example.gov.cn"
-    message["To"] = "fzb@example.gov.cn"
-    message["Subject"] = "法治政府建设自评表"
-    message["Date"] = date
-    message.set_content("附件是我局的自评表,请查收。\nFrom the office: see attached.\n")
-    for name, data in attachments.items():
-        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
-    return message
+    """An e-mail whose body has a line starting with "From " (an mbox must escape it)."""
+    return mail_message(attachments, date, "附件是我局的自评表,请查收。\nFrom the office: see attached.\n")
 
 
 def mbox_bytes(tmp_path: Path, messages: list[EmailMessage]) -> bytes:
@@ -96,16 +81,6 @@ def mbox_bytes(tmp_path: Path, messages: list[EmailMessage]) -> bytes:
     box.flush()
     box.close()
     return path.read_bytes()
-
-
-def write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def collect_within(paths: list[Path], seconds: float = 10, **options) -> list[Incoming]:

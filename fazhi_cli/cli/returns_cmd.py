@@ -127,23 +127,23 @@ def print_validation(report: ValidationReport) -> None:
             table.add_row(level, safe(finding.ref or ""), safe(finding.cell or ""), safe(finding.message))
         console.print(table)
     if report.held:
-        table = Table(title=f"待确认的文件(身份校验未通过,未计入):{len(report.held)} 个", title_justify="left")
-        table.add_column("文件", overflow="fold")
-        table.add_column("说明", overflow="fold")
-        for finding in report.held:
-            table.add_row(safe(finding.file or ""), safe(finding.message))
-        console.print(table)
+        console.print(files_table(f"待确认的文件(身份校验未通过,未计入):{len(report.held)} 个", report.held))
     if report.refused:
-        table = Table(title=f"被退回的文件:{len(report.refused)} 个", title_justify="left")
-        table.add_column("文件", overflow="fold")
-        table.add_column("说明", overflow="fold")
-        for finding in report.refused:
-            table.add_row(safe(finding.file or ""), safe(finding.message))
-        console.print(table)
+        console.print(files_table(f"被退回的文件:{len(report.refused)} 个", report.refused))
     errors = sum(r.errors for r in report.results) + len(report.refused) + len(report.held)
     warnings = sum(r.warnings for r in report.results)
     console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {errors},警告 {warnings};"
                   f"无问题 {len(clean)} 个单位。")
+
+
+def files_table(title: str, findings: list) -> Table:
+    """Findings about files (held or refused at ingest): the file and what to do."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("文件", overflow="fold")
+    table.add_column("说明", overflow="fold")
+    for finding in findings:
+        table.add_row(safe(finding.file or ""), safe(finding.message))
+    return table
 
 
 def status(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
