@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from fazhi_cli import intake
 from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.debug import debug_enabled
@@ -319,7 +321,8 @@ CONTENT_COLUMNS = (layout.COL_MAX, layout.COL_NAME, layout.COL_CONTENT, layout.C
 def structure_changes(read: ReadWorkbook) -> list[ContentChange]:
     """Duplicated ID rows (both cells named) and hidden rows or columns in the input area."""
     changes = [ContentChange(ref, "duplicate", other, kept, "") for ref, kept, other in read.duplicates]
-    changes += [ContentChange(ref, "hidden_row", f"{layout.SHEET_SCORES}!A{line}", str(line), "")
+    id_column = get_column_letter(read.input_columns.get(layout.COL_ID, 1))
+    changes += [ContentChange(ref, "hidden_row", f"{layout.SHEET_SCORES}!{id_column}{line}", str(line), "")
                 for ref, line in read.hidden_rows]
     changes += [ContentChange(None, "hidden_column", None, title, "") for title in read.hidden_columns]
     return changes

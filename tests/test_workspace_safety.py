@@ -380,7 +380,7 @@ def test_init_force_waits_for_the_lock(workspace):
     holder = hold_lock(workspace, 60)
     try:
         done = subprocess.run([*FAZHI, "init", str(workspace), "--force", "--year", "2018"], capture_output=True,
-                              text=True, timeout=60)
+                              text=True, timeout=60, cwd=workspace.parent)  # not the checkout: the installed package
     finally:
         holder.kill()
         holder.wait()
