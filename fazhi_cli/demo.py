@@ -28,7 +28,7 @@ from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.report import ReportFiles, write_reports
-from fazhi_cli.review import SHEET_REVIEW, take_review_sheet, write_review_sheets
+from fazhi_cli.review import SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.services import GenerateResult, write_workbooks
 from fazhi_cli.status import StatusReport, campaign_status
@@ -271,7 +271,7 @@ def ingest_as_received(workspace: Workspace, inbox: Path) -> IngestReport:
     report = IngestReport()
     for path in sorted(inbox.iterdir(), key=lambda p: (p.stat().st_mtime, p.name)):
         arrival = dt.datetime.fromtimestamp(path.stat().st_mtime, CHINA)
-        batch = ingest_paths(workspace, [path], review_handler=take_review_sheet, clock=lambda moment=arrival: moment)
+        batch = ingest_paths(workspace, [path], clock=lambda moment=arrival: moment)
         report.files.extend(batch.files)
     return report
 
@@ -314,8 +314,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         annotated = annotate(workspace, validation)
         status = campaign_status(workspace)
         on_step(STEPS[5])
-        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"),
-                                review_handler=take_review_sheet)
+        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
         on_step(STEPS[6])
         board = compute_scores(workspace)
         on_step(STEPS[7])

@@ -2,7 +2,9 @@
 
 For every incoming file: keep the original byte-for-byte in archive/ (named by its SHA-256) before
 anything else, then decide — a self-assessment workbook is identified by its own identity sheet and
-recorded with everything read from it in one transaction; other files from the same e-mail or zip are
+recorded with everything read from it in one transaction; a workbook whose identity says it is the
+office's review sheet goes to `review.take_review_sheet` (taken only when the clerk named the file and its
+seal verifies); other files from the same e-mail or zip are
 kept as that unit's materials; everything else is refused with a message the clerk can forward.
 One bad file never stops the batch, and a rerun after a crash completes it (the same bytes are
 recognised and not recorded twice).
@@ -16,25 +18,41 @@ import io
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli import intake
+from fazhi_cli.batch import (  # noqa: F401  (re-exported)
+    DUPLICATE,
+    HELD,
+    MATERIAL,
+    OUTCOME_LABELS,
+    REFUSED,
+    REVIEW,
+    SKIPPED,
+    SUPERSEDED,
+    TAKEN,
+    UNPACKED,
+    FileOutcome,
+    IngestReport,
+    hold,
+    refuse,
+    to_store_time,
+)
+from fazhi_cli.batch import Batch as _Batch
 from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
-from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.text import printable
-from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.intake import Incoming
-from fazhi_cli.store import FileRecord, Store, StoredValue
+from fazhi_cli.review import take_review_sheet
+from fazhi_cli.store import Store, StoredValue
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.reader import ReadWorkbook, UnreadableWorkbook, as_text, points_text, read_workbook
-from fazhi_cli.workspace import Campaign, Workspace
+from fazhi_cli.workspace import Workspace
 
 WORKBOOK_KINDS = ("xlsx", "xlsm")
 MATERIAL_KINDS = ("pdf", "word", "image", "text")
@@ -42,57 +60,6 @@ ARCHIVE_SUFFIX = {
     "xlsx": "xlsx", "xlsm": "xlsx.macro", "pdf": "pdf", "word": "doc", "image": "img", "text": "txt", "zip": "zip",
     "eml": "eml", "html": "html", "ods": "ods", "legacy": "xls", "encrypted": "ole",
 }  # fmt: skip
-
-TAKEN = "taken"
-SUPERSEDED = "superseded"
-DUPLICATE = "duplicate"
-REFUSED = "refused"
-MATERIAL = "material"
-UNPACKED = "unpacked"
-REVIEW = "review"
-HELD = "held"
-SKIPPED = "skipped"
-OUTCOME_LABELS = {
-    TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", HELD: "待确认",
-    MATERIAL: "附件材料", UNPACKED: "已拆包", REVIEW: "复核打分表", SKIPPED: "已跳过",
-}  # fmt: skip
-
-
-
-@dataclass
-class FileOutcome:
-    """What became of one incoming file."""
-
-    name: str
-    origin: str
-    outcome: str
-    unit: str | None = None
-    message: str = ""
-    sha256: str = ""
-    code: str | None = None
-
-
-@dataclass
-class IngestReport:
-    """The outcome of a batch, file by file."""
-
-    files: list[FileOutcome] = field(default_factory=list)
-
-    def count(self, outcome: str) -> int:
-        """How many files ended with this outcome."""
-        return sum(1 for f in self.files if f.outcome == outcome)
-
-    @property
-    def refused(self) -> bool:
-        """True when at least one file was refused or held (the command then exits 1)."""
-        return self.count(REFUSED) + self.count(HELD) > 0
-
-
-def to_store_time(moment: dt.datetime) -> str:
-    """A timezone-aware moment as the store keeps it: ISO 8601 in China time, so text order is time order."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(CHINA).replace(microsecond=0).isoformat()
 
 
 def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
@@ -183,52 +150,6 @@ def stored_values(read: ReadWorkbook) -> Iterator[StoredValue]:
         yield StoredValue(f"task:{number}", "note", task.note.raw, task.note.ref or None)
 
 
-@dataclass
-class _Batch:
-    """What one ingest run needs: the campaign, its rubric and roster, the store and the report."""
-
-    workspace: Workspace
-    campaign: Campaign
-    rubric: Rubric
-    units: dict[str, Unit]
-    store: Store
-    batch_id: str
-    report: IngestReport
-    secret: bytes
-    clock: Callable[[], dt.datetime] = office_now
-    review_handler: Callable[[_Batch, Incoming, ReadWorkbook, str, str], FileOutcome] | None = None
-
-    def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
-               unit: str | None = None, message: str | None = None, code: str | None = None) -> FileRecord:
-        """The file's record: received by the office's clock now; the sender's claimed times kept apart."""
-        size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
-        now = to_store_time(self.clock())
-        return FileRecord(
-            sha256=sha, size=size, archive_name=archive_name, original_name=item.original_name,
-            origin=item.origin, received_at=now, taken_at=now, kind=kind, outcome=outcome, unit=unit,
-            message=message, batch=self.batch_id, code=code or outcome,
-            sent_at=to_store_time(item.sent_at) if item.sent_at else None,
-            file_time=to_store_time(item.file_time) if item.file_time else None,
-        )
-
-
-def refuse(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
-           kind: str | None = None, code: str = REFUSED) -> FileOutcome:
-    """Record a refused file (once per content) and report it."""
-    if batch.store.file_by_sha(sha) is None:
-        batch.store.record_file(batch.record(item, sha, archive_name, REFUSED, kind or item.kind, unit, message,
-                                             code))
-    return FileOutcome(item.original_name, item.origin, REFUSED, unit, message, sha, code)
-
-
-def hold(batch: _Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None) -> FileOutcome:
-    """Record a held file (待确认: kept, not credited until the office decides) once per content."""
-    if batch.store.file_by_sha(sha) is None:
-        batch.store.record_file(batch.record(item, sha, archive_name, HELD, item.kind, unit, message,
-                                             "identity_unverified"))
-    return FileOutcome(item.original_name, item.origin, HELD, unit, message, sha, "identity_unverified")
-
-
 def _foreign_form(batch: _Batch, name: str, identity: dict[str, str]) -> tuple[str, str] | None:
     """(code, message) when the workbook is no form of this campaign at all, else None."""
     if identity.get(layout.ID_FORMAT) not in (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME):
@@ -279,10 +200,7 @@ def _take_workbook(batch: _Batch, item: Incoming, sha: str, archive_name: str) -
     if foreign is not None:
         return refuse(batch, item, sha, archive_name, foreign[1], code=foreign[0])
     if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME:
-        if batch.review_handler is None:
-            message = f"「{name}」是复核打分表,此处不收取。"
-            return refuse(batch, item, sha, archive_name, message, code="review_not_named")
-        return batch.review_handler(batch, item, read, sha, archive_name)
+        return take_review_sheet(batch, item, read, sha, archive_name)
     claimed = read.identity.get(layout.ID_UNIT, "")
     unverified = _unverified_identity(batch, name, read.identity)
     if unverified is not None:
@@ -440,7 +358,6 @@ def ingest_paths(
     workspace: Workspace,
     paths: list[Path],
     on_file: Callable[[FileOutcome], None] | None = None,
-    review_handler: Callable | None = None,
     clock: Callable[[], dt.datetime] = office_now,
 ) -> IngestReport:
     """Take every file under `paths`; returns the report (refusals are in it, never raised).
@@ -455,7 +372,7 @@ def ingest_paths(
     with Store.open(workspace.store_path) as store:
         store.sync_units(units.values())
         batch = _Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
-                       workspace.secret(), clock, review_handler)
+                       workspace.secret(), clock)
         for group in _groups(intake.collect(paths, campaign.limits, workspace.own_paths())):
             _process_group(batch, group, on_file or (lambda _: None))
         _mark_superseded(batch)

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fazhi_cli.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed, seal
 from fazhi_cli.domain.numbers import normalise_text, plain_number
@@ -24,10 +25,10 @@ from fazhi_cli.domain.results import MISSING
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.files import atomic_write
-from fazhi_cli.ingest import DUPLICATE, REVIEW, FileOutcome, refuse
+from fazhi_cli.intake import Incoming
 from fazhi_cli.scores import Scoreboard, compute_scores
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import READ_ERRORS, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, UnreadableWorkbook, find_header
 from fazhi_cli.workbook.style import HEADER_FILL, INPUT_FILL, print_setup, write_text
 from fazhi_cli.workspace import Workspace
 
@@ -179,8 +180,8 @@ def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
     return found
 
 
-def take_review_sheet(batch, item, read, sha: str, archive_name: str) -> FileOutcome:
-    """Ingest handler for a returned 复核打分表: only a file the clerk named, sealed by this workspace."""
+def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, archive_name: str) -> FileOutcome:
+    """Take a returned 复核打分表 for ingest: only a file the clerk named, sealed by this workspace."""
     identity = read.identity
     name = item.original_name
     unit_type = identity.get(layout.ID_UNIT_TYPE, "")

@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from test_ingest import clean_answers
 
 from fazhi_cli.ingest import DUPLICATE, HELD, REFUSED, SUPERSEDED, TAKEN, ingest_paths
-from fazhi_cli.review import take_review_sheet
 from fazhi_cli.scores import compute_scores, score_json
 from fazhi_cli.services import generate_workbooks, init_campaign
 from fazhi_cli.validation import validate_workspace
@@ -128,7 +127,7 @@ def assert_store_consistent(root: Path) -> None:
 def fuzz_case(root: Path, path: Path, data: bytes) -> None:
     path.write_bytes(data)
     workspace = Workspace(root)
-    report = ingest_paths(workspace, [path], review_handler=take_review_sheet)
+    report = ingest_paths(workspace, [path])
     assert report.files, "every handed file is reported"
     for outcome in report.files:
         assert outcome.outcome in (TAKEN, DUPLICATE, SUPERSEDED, REFUSED, HELD, "unpacked"), outcome

@@ -12,7 +12,6 @@ from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, messages, note, print_json, safe
 from fazhi_cli.domain.checks import ERROR
 from fazhi_cli.ingest import OUTCOME_LABELS, FileOutcome, IngestReport, ingest_paths
-from fazhi_cli.review import take_review_sheet
 from fazhi_cli.status import StatusReport, campaign_status
 from fazhi_cli.validation import Annotated, ValidationReport, annotate, validate_workspace
 from fazhi_cli.workspace import Workspace
@@ -46,7 +45,7 @@ def ingest(
             progress.update(task, advance=1, description=f"正在收取 {safe(outcome.name)}")
 
         with found.lock():
-            report = ingest_paths(found, paths, on_file=advance, review_handler=take_review_sheet)
+            report = ingest_paths(found, paths, on_file=advance)
     console.print(ingest_table(report))
     counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
     console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")

@@ -1,0 +1,113 @@
+"""One ingest run: its context, what became of each file, and how a file is recorded or refused.
+
+Shared by `ingest` (which decides what each incoming file is) and `review` (which takes a returned
+review sheet for it), so that neither imports the other's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fazhi_cli.clock import CHINA, office_now
+from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.intake import Incoming
+from fazhi_cli.store import FileRecord, Store
+from fazhi_cli.workspace import Campaign, Workspace
+
+TAKEN = "taken"
+SUPERSEDED = "superseded"
+DUPLICATE = "duplicate"
+REFUSED = "refused"
+MATERIAL = "material"
+UNPACKED = "unpacked"
+REVIEW = "review"
+HELD = "held"
+SKIPPED = "skipped"
+OUTCOME_LABELS = {
+    TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", HELD: "待确认",
+    MATERIAL: "附件材料", UNPACKED: "已拆包", REVIEW: "复核打分表", SKIPPED: "已跳过",
+}  # fmt: skip
+
+
+@dataclass
+class FileOutcome:
+    """What became of one incoming file."""
+
+    name: str
+    origin: str
+    outcome: str
+    unit: str | None = None
+    message: str = ""
+    sha256: str = ""
+    code: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """The outcome of a batch, file by file."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        """How many files ended with this outcome."""
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def refused(self) -> bool:
+        """True when at least one file was refused or held (the command then exits 1)."""
+        return self.count(REFUSED) + self.count(HELD) > 0
+
+
+def to_store_time(moment: dt.datetime) -> str:
+    """A timezone-aware moment as the store keeps it: ISO 8601 in China time, so text order is time order."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(CHINA).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Batch:
+    """What one ingest run needs: the campaign, its rubric and roster, the store and the report."""
+
+    workspace: Workspace
+    campaign: Campaign
+    rubric: Rubric
+    units: dict[str, Unit]
+    store: Store
+    batch_id: str
+    report: IngestReport
+    secret: bytes
+    clock: Callable[[], dt.datetime] = office_now
+
+    def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
+               unit: str | None = None, message: str | None = None, code: str | None = None) -> FileRecord:
+        """The file's record: received by the office's clock now; the sender's claimed times kept apart."""
+        size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
+        now = to_store_time(self.clock())
+        return FileRecord(
+            sha256=sha, size=size, archive_name=archive_name, original_name=item.original_name,
+            origin=item.origin, received_at=now, taken_at=now, kind=kind, outcome=outcome, unit=unit,
+            message=message, batch=self.batch_id, code=code or outcome,
+            sent_at=to_store_time(item.sent_at) if item.sent_at else None,
+            file_time=to_store_time(item.file_time) if item.file_time else None,
+        )
+
+
+def refuse(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
+           kind: str | None = None, code: str = REFUSED) -> FileOutcome:
+    """Record a refused file (once per content) and report it."""
+    if batch.store.file_by_sha(sha) is None:
+        batch.store.record_file(batch.record(item, sha, archive_name, REFUSED, kind or item.kind, unit, message,
+                                             code))
+    return FileOutcome(item.original_name, item.origin, REFUSED, unit, message, sha, code)
+
+
+def hold(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None) -> FileOutcome:
+    """Record a held file (待确认: kept, not credited until the office decides) once per content."""
+    if batch.store.file_by_sha(sha) is None:
+        batch.store.record_file(batch.record(item, sha, archive_name, HELD, item.kind, unit, message,
+                                             "identity_unverified"))
+    return FileOutcome(item.original_name, item.origin, HELD, unit, message, sha, "identity_unverified")
