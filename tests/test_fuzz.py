@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_ingest import clean_answers
 
+from fazhi_cli import api
 from fazhi_cli.ingest import DUPLICATE, HELD, REFUSED, SUPERSEDED, TAKEN, ingest_paths
 from fazhi_cli.scores import compute_scores, score_json
-from fazhi_cli.services import generate_workbooks, init_campaign
 from fazhi_cli.validation import validate_workspace
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workspace import Workspace
@@ -41,8 +41,8 @@ def campaign(tmp_path_factory) -> tuple[Path, bytes]:
     root = tmp_path_factory.mktemp("fuzz") / "campaign"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FAZHI_NOW", "2017-12-01T09:00:00+08:00")
-        init_campaign(root)
-        generate_workbooks(root, [UNIT])
+        api.init(root)
+        api.generate(root, [UNIT])
     filled = root.parent / "filled.xlsx"
     fill_workbook(root / "outbox" / f"2017年度法治政府建设自评表_{UNIT}.xlsx", filled, clean_answers(UNIT))
     return root, filled.read_bytes()

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
 
-from fazhi_cli import __version__
+from fazhi_cli import api
 from fazhi_cli.cli import campaign_cmd, demo_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
 from fazhi_cli.cli.output import console, report_error
-from fazhi_cli.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
-from fazhi_cli.debug import debug_enabled
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.files import write_error
-from fazhi_cli.safety import require_defusedxml
 
 app = typer.Typer(
     name="fazhi",
@@ -33,7 +28,7 @@ def options(
 ) -> None:
     """法治政府建设考核工具。"""
     if debug:
-        os.environ[DEBUG_VARIABLE] = "1"
+        api.enable_debug()
 
 
 app.add_typer(rubric_cmd.app, name="rubric")
@@ -51,7 +46,7 @@ app.command("demo")(demo_cmd.demo)
 @app.command("version")
 def version() -> None:
     """显示版本号。"""
-    console.print(f"fazhi {__version__}")
+    console.print(f"fazhi {api.version()}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -61,14 +56,14 @@ def main(argv: list[str] | None = None) -> None:
     becomes a message (exit 1); any other exception is a bug and keeps its traceback.
     """
     try:
-        require_defusedxml()
+        api.require_defusedxml()
         app(args=argv, prog_name="fazhi")
     except FazhiError as error:
         report_error(error)
         sys.exit(error.exit_code)
     except OSError as error:
-        problem = write_error(error)
-        if problem is None or debug_enabled():
+        problem = api.write_error(error)
+        if problem is None or api.debug_enabled():
             raise
         report_error(problem)
         sys.exit(problem.exit_code)

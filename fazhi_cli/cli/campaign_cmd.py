@@ -8,12 +8,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from fazhi_cli import services
+from fazhi_cli import api
 from fazhi_cli.cli.output import console
-from fazhi_cli.domain.units import Unit
 
 
-def units_table(units: list[Unit]) -> Table:
+def units_table(units: list[api.Unit]) -> Table:
     """The roster as a table a person can scan."""
     table = Table(title=f"单位名单(共 {len(units)} 个)", show_lines=False)
     for column in ("序号", "单位名称", "单位类型", "联系人", "联系电话", "电子邮箱"):
@@ -45,7 +44,7 @@ def init(
 
       fazhi init 2018考核 --units 名单.xlsx --rubric rubric-2018.yaml --year 2018
     """
-    result = services.init_campaign(folder, units, rubric, year, force)
+    result = api.init(folder, units, rubric, year, force)
     campaign = result.campaign
     if result.previous is not None:
         moved = "、".join(result.moved)

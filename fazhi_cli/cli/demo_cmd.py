@@ -7,17 +7,17 @@ from pathlib import Path
 import typer
 from rich.rule import Rule
 
+from fazhi_cli import api
 from fazhi_cli.cli.output import console, messages, safe
 from fazhi_cli.cli.results_cmd import scores_table
 from fazhi_cli.cli.returns_cmd import ingest_table, print_status
-from fazhi_cli.demo import STEPS, DemoRun, run_demo
 
 
 def _step(number: int) -> None:
-    console.print(Rule(f"[bold]{number}. {STEPS[number - 1]}[/]", align="left"))
+    console.print(Rule(f"[bold]{number}. {api.DEMO_STEPS[number - 1]}[/]", align="left"))
 
 
-def print_demo(run: DemoRun) -> None:
+def print_demo(run: api.DemoRun) -> None:
     """Each step's result, in order."""
     _step(1)
     console.print(f"工作区:{safe(str(run.workspace.root))}(示例单位名单 55 个,内置 2017 年昭化区评分细则)")
@@ -61,5 +61,5 @@ def demo(folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区
       fazhi demo /tmp/演示
     """
     with messages.status("演示进行中") as status:
-        run = run_demo(folder, on_step=lambda name: status.update(f"演示进行中:{name}"))
+        run = api.demo(folder, on_step=lambda name: status.update(f"演示进行中:{name}"))
     print_demo(run)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from fazhi_cli import services
+from fazhi_cli import api
 from fazhi_cli.cli.common import WorkspaceOption
 from fazhi_cli.cli.output import console, messages, note, safe
 
@@ -41,10 +41,10 @@ def generate(
     ) as progress:
         task = progress.add_task("生成自评表", total=None)
 
-        def advance(done_unit, total: int) -> None:
+        def advance(done_unit: api.Unit, total: int) -> None:
             progress.update(task, advance=1, total=total, description=f"生成自评表 {safe(done_unit.name)}")
 
-        result = services.generate_workbooks(workspace, unit, unit_type, force, on_progress=advance)
+        result = api.generate(workspace, unit, unit_type, force, on_progress=advance)
     console.print(f"[green]✓[/] 已生成 {len(result.written)} 份自评表,保存在 {safe(str(result.folder))}")
     if result.kept:
         note(f"[yellow]{len(result.kept)} 份已存在,未覆盖[/](如需重新生成,请加 --force):")

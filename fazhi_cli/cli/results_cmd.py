@@ -7,13 +7,9 @@ from pathlib import Path
 
 from rich.table import Table
 
-from fazhi_cli import services
+from fazhi_cli import api
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
-from fazhi_cli.domain.numbers import format_cents
-from fazhi_cli.domain.results import BASIS_LABELS, MISSING
-from fazhi_cli.scores import Scoreboard, compute_scores, score_json
-from fazhi_cli.workspace import Workspace
 
 
 def review_sheet(workspace: Path = WorkspaceOption) -> None:
@@ -28,15 +24,15 @@ def review_sheet(workspace: Path = WorkspaceOption) -> None:
 
       fazhi ingest review/2017年度法治政府建设复核打分表_区级部门.xlsx
     """
-    for path in services.review_sheets(workspace):
+    for path in api.review_sheets(workspace):
         console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
 
 
 def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else format_cents(value)
+    return "" if value is None else api.format_cents(value)
 
 
-def scores_table(board: Scoreboard, unit_type: str) -> Table:
+def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     """A ranked table of one unit type (section subtotals are in the Excel summary)."""
     type_rubric = board.rubric.for_type(unit_type)
     graded = bool(board.campaign.grades)
@@ -50,15 +46,15 @@ def scores_table(board: Scoreboard, unit_type: str) -> Table:
     table.add_column("依据", no_wrap=True)
     table.add_column("备注")
     for r in board.of_type(unit_type):
-        if r.status == MISSING:
+        if r.status == api.MISSING:
             continue
         remark = f"[red]暂定:{r.errors} 个错误[/]" if r.provisional else ""
         row = [str(r.rank), safe(r.unit), _fmt(r.self_total), _fmt(r.bonus), _fmt(r.penalty),
                f"[bold]{_fmt(r.total)}[/]", _fmt(r.converted)]
         if graded:
             row.append(safe(r.grade or ""))
-        table.add_row(*row, BASIS_LABELS[r.basis], remark)
-    missing = [r.unit for r in board.of_type(unit_type) if r.status == MISSING]
+        table.add_row(*row, api.BASIS_LABELS[r.basis], remark)
+    missing = [r.unit for r in board.of_type(unit_type) if r.status == api.MISSING]
     if missing:
         table.caption = f"未报送(不排名){len(missing)} 个:{'、'.join(safe(m) for m in missing)}"
         table.caption_justify = "left"
@@ -78,9 +74,9 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
 
       fazhi score --json > 得分.json
     """
-    board = compute_scores(Workspace.find(workspace))
+    board = api.score(workspace)
     if as_json:
-        print_json(score_json(board))
+        print_json(api.score_json(board))
         return
     for unit_type in board.rubric.types:
         console.print(scores_table(board, unit_type))
@@ -100,7 +96,7 @@ def report(workspace: Path = WorkspaceOption) -> None:
 
       fazhi report
     """
-    files = services.reports(workspace)
+    files = api.report(workspace)
     console.print(f"[green]✓[/] 汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"[green]✓[/] 汇总页:{safe(str(files.summary_page))}")
     feedback = files.summary_page.parent / "feedback"

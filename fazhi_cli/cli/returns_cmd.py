@@ -8,13 +8,10 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from fazhi_cli import api
+from fazhi_cli.api import OUTCOME_LABELS, FileOutcome, IngestReport, StatusReport, ValidationReport
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, messages, note, print_json, safe
-from fazhi_cli.domain.checks import ERROR
-from fazhi_cli.ingest import OUTCOME_LABELS, FileOutcome, IngestReport, ingest_paths
-from fazhi_cli.status import StatusReport, campaign_status
-from fazhi_cli.validation import Annotated, ValidationReport, annotate, validate_workspace
-from fazhi_cli.workspace import Workspace
 
 OUTCOME_STYLES = {"taken": "green", "superseded": "cyan", "duplicate": "yellow", "refused": "bold red",
                   "held": "bold yellow", "material": "blue", "unpacked": "dim", "review": "magenta", "skipped": "dim"}
@@ -36,7 +33,6 @@ def ingest(
 
       fazhi ingest 回执.eml 乡镇材料.zip 区发改局.xlsx
     """
-    found = Workspace.find(workspace)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=messages,
                   transient=True) as progress:
         task = progress.add_task("正在收取", total=None)
@@ -44,8 +40,7 @@ def ingest(
         def advance(outcome: FileOutcome) -> None:
             progress.update(task, advance=1, description=f"正在收取 {safe(outcome.name)}")
 
-        with found.lock():
-            report = ingest_paths(found, paths, on_file=advance)
+        report = api.ingest(paths, workspace, on_file=advance)
     console.print(ingest_table(report))
     counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
     console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")
@@ -92,15 +87,10 @@ def validate(
 
       fazhi validate --json > 问题清单.json
     """
-    found = Workspace.find(workspace)
-    if annotate_files:
-        with found.lock():
-            report = validate_workspace(found)
-            annotated = annotate(found, report)
-    else:
-        report, annotated = validate_workspace(found), Annotated()
+    result = api.validate(workspace, annotate=annotate_files)
+    report, annotated = result.report, result.annotated
     if as_json:
-        print_json({"findings": [f.as_dict() for f in report.findings()]})
+        print_json(api.validation_json(result))
     else:
         print_validation(report)
     for path in annotated.written:
@@ -122,7 +112,7 @@ def print_validation(report: ValidationReport) -> None:
         for column in ("级别", "编号", "单元格", "说明"):
             table.add_column(column, overflow="fold")
         for finding in result.findings:
-            level = "[bold red]错误[/]" if finding.severity == ERROR else "[yellow]警告[/]"
+            level = "[bold red]错误[/]" if finding.severity == api.ERROR else "[yellow]警告[/]"
             table.add_row(level, safe(finding.ref or ""), safe(finding.cell or ""), safe(finding.message))
         console.print(table)
     if report.held:
@@ -135,7 +125,7 @@ def print_validation(report: ValidationReport) -> None:
                   f"无问题 {len(clean)} 个单位。")
 
 
-def files_table(title: str, findings: list) -> Table:
+def files_table(title: str, findings: list[api.Finding]) -> Table:
     """Findings about files (held or refused at ingest): the file and what to do."""
     table = Table(title=title, title_justify="left")
     table.add_column("文件", overflow="fold")
@@ -154,36 +144,11 @@ def status(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> Non
 
       fazhi status --json
     """
-    report = campaign_status(Workspace.find(workspace))
+    report = api.status(workspace)
     if as_json:
-        print_json(status_json(report))
+        print_json(api.status_json(report))
         return
     print_status(report)
-
-
-def status_json(report: StatusReport) -> dict:
-    """The status as JSON-ready data."""
-    return {
-        "title": report.title,
-        "deadline": report.deadline,
-        "today": report.today,
-        "days_left": report.days_left,
-        "returned": sum(1 for u in report.units if u.returned),
-        "refused_files": report.refused_files,
-        "held_files": [{"file": name, "message": why} for name, why in report.held],
-        "units": [
-            {
-                "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,
-                "received_at": s.received_at, "versions": [vars(v) for v in s.versions],
-                "errors": s.errors, "warnings": s.warnings, "materials": list(s.materials),
-            }
-            for s in report.units
-        ],
-        "missing": [
-            {"unit": s.unit.name, "contact": s.unit.contact, "phone": s.unit.phone, "email": s.unit.email}
-            for s in report.missing
-        ],
-    }
 
 
 def print_status(report: StatusReport) -> None:

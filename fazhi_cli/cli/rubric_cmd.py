@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 from rich.tree import Tree
 
-from fazhi_cli import services
+from fazhi_cli import api
+from fazhi_cli.api import Rubric, Rule
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
-from fazhi_cli.domain.rubric import Rubric, Rule
 
 app = typer.Typer(help="查看、检查和导出评分细则。", no_args_is_help=True)
 
@@ -58,13 +58,13 @@ def show(
 
       fazhi rubric show --type township --json
     """
-    types = services.selected_types(unit_type)
-    rubric, found = services.rubric_in_use(workspace)
-    if found is None:
+    view = api.rubric_show(workspace, unit_type)
+    if view.builtin:
         note("(不在考核工作区内,显示内置的 zhaohua-2017 评分细则)")
     if as_json:
-        print_json(services.rubric_as_dict(rubric, types))
+        print_json(api.rubric_json(view))
         return
+    rubric, types = view.rubric, view.types
     console.print(f"[bold]{safe(rubric.title)}[/]  编号 {rubric.id}  版本 {rubric.version}")
     for t in types:
         console.print(rubric_tree(rubric, t))
@@ -82,7 +82,7 @@ def check(file: Path = typer.Argument(..., help="要检查的评分细则 YAML �
 
       fazhi rubric check rubric-2018.yaml
     """
-    rubric = services.check_rubric(file)
+    rubric = api.rubric_check(file)
     counts = ",".join(f"{rubric.for_type(t).label} {len(rubric.for_type(t).items)} 项" for t in rubric.types)
     console.print(f"[green]✓[/] {safe(str(file))}: 评分细则 {safe(rubric.id)} 一致无误({counts})")
 
@@ -98,5 +98,5 @@ def export(
 
       fazhi rubric export rubric-2018.yaml
     """
-    services.export_rubric(file, force)
+    api.rubric_export(file, force)
     console.print(f"[green]✓[/] 已导出内置评分细则到 {safe(str(file))};修改后可用 fazhi rubric check 检查。")

@@ -1,0 +1,491 @@
+"""fazhi as a library: one function per command, plain arguments in, plain result objects out.
+
+The command line (`fazhi_cli.cli`) is one client of this module; a script is another. Every function
+takes a workspace folder (`None`: the current folder and its parents are searched for fazhi.toml, as
+`fazhi` does without -w), never prints, raises `fazhi_cli.errors.FazhiError` (with a message and a hint
+in Chinese) for a user's mistake, and holds the workspace lock while it writes. Problems found in the
+units' files are data in the result, not exceptions.
+
+A campaign from a script::
+
+    from pathlib import Path
+    import fazhi_cli
+
+    folder = Path("2017考核")
+    fazhi_cli.api.init(folder)
+    fazhi_cli.api.generate(folder)                      # outbox/: one workbook per unit
+    fazhi_cli.api.ingest([Path("收件箱")], folder)       # the returned files (and filled review sheets)
+    checked = fazhi_cli.api.validate(folder, annotate=True)
+    board = fazhi_cli.api.score(folder)
+    print(fazhi_cli.api.score_json(board))             # what `fazhi score --json` prints
+    fazhi_cli.api.report(folder)
+
+The `*_json` functions give exactly the JSON-ready data the commands print with `--json`.
+
+Also here for the command line's edge (re-exported, not results): `enable_debug`, `debug_enabled`,
+`write_error` (an OSError met while writing, as a user error), `require_defusedxml`, and for printing
+`format_cents` and `printable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fazhi_cli import __version__
+from fazhi_cli.batch import OUTCOME_LABELS, FileOutcome, IngestReport
+from fazhi_cli.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
+from fazhi_cli.debug import debug_enabled as debug_enabled
+from fazhi_cli.demo import STEPS as DEMO_STEPS
+from fazhi_cli.demo import DemoRun, run_demo
+from fazhi_cli.domain.checks import ERROR, WARNING, Finding
+from fazhi_cli.domain.numbers import format_cents as format_cents
+from fazhi_cli.domain.numbers import plain_number
+from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SCORED, UnitResult
+from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
+from fazhi_cli.domain.text import printable as printable
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.errors import UsageError, WorkspaceError
+from fazhi_cli.files import write_error as write_error
+from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
+from fazhi_cli.ingest import ingest_paths
+from fazhi_cli.report import ReportFiles, write_reports
+from fazhi_cli.review import write_review_sheets
+from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
+from fazhi_cli.safety import require_defusedxml as require_defusedxml
+from fazhi_cli.scores import Scoreboard, compute_scores
+from fazhi_cli.scores import score_json as _score_data
+from fazhi_cli.status import StatusReport, UnitStatus, campaign_status
+from fazhi_cli.validation import Annotated, ValidationReport, validate_workspace
+from fazhi_cli.validation import annotate as annotate_returns
+from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace
+
+__all__ = [
+    # the commands
+    "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
+    "score", "report", "status", "demo", "version",
+    # what `--json` prints
+    "rubric_json", "validation_json", "score_json", "status_json", "json_ready",
+    # the results
+    "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
+    "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
+    "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace",
+    # their vocabulary
+    "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
+]  # fmt: skip
+
+InitResult = CreatedWorkspace  # what `fazhi init` made: the workspace, its rubric, roster and campaign
+
+
+# ---------------------------------------------------------------------------------------------- init
+
+
+def init(
+    folder: Path,
+    units: Path | None = None,
+    rubric: Path | None = None,
+    year: int | None = None,
+    force: bool = False,
+) -> InitResult:
+    """Create a campaign workspace in `folder` (`fazhi init`); returns what was made.
+
+    Defaults: the sample roster and the built-in 2017 Zhaohua rubric, the year taken from the rubric.
+    With `force` on a workspace of another campaign (another year), that campaign's store, key and
+    folders are moved to previous/ first (`result.previous`, `result.moved`); see `create_workspace`.
+
+    Example::
+
+        made = api.init(Path("2018考核"), units=Path("名单.xlsx"), rubric=Path("rubric-2018.yaml"), year=2018)
+        made.workspace.root, made.campaign.deadline, len(made.units)
+    """
+    return create_workspace(folder, units, rubric, year, force)
+
+
+# -------------------------------------------------------------------------------------------- rubric
+
+
+@dataclass(frozen=True)
+class RubricView:
+    """The rubric `fazhi rubric show` shows: the workspace's, or the built-in one outside a workspace."""
+
+    rubric: Rubric
+    types: tuple[str, ...]
+    workspace: Workspace | None  # None: not in a workspace, the built-in rubric
+
+    @property
+    def builtin(self) -> bool:
+        """True when no workspace was found and the built-in rubric is shown."""
+        return self.workspace is None
+
+
+def rubric_show(workspace: Path | None = None, unit_type: str | None = None) -> RubricView:
+    """The rubric in use (`fazhi rubric show`), for both unit types or the one asked for.
+
+    The workspace's rubric when there is a workspace (given, or found upward from the current folder),
+    else the built-in one; a `workspace` given that is not one is an error. `unit_type` is `department`
+    or `township` (UsageError for anything else).
+
+    Example::
+
+        view = api.rubric_show(Path("2017考核"), unit_type="township")
+        view.rubric.for_type("township").total, api.rubric_json(view)
+    """
+    types = selected_types(unit_type)
+    try:
+        found = Workspace.find(workspace)
+    except WorkspaceError:
+        if workspace is not None:
+            raise
+        return RubricView(builtin_rubric(), types, None)
+    return RubricView(found.rubric(), types, found)
+
+
+def rubric_check(file: Path) -> Rubric:
+    """Load and check a rubric file (`fazhi rubric check`); raises RubricInvalid explaining every inconsistency.
+
+    Example::
+
+        rubric = api.rubric_check(Path("rubric-2018.yaml"))
+        [len(rubric.for_type(t).items) for t in rubric.types]
+    """
+    return load_rubric_file(file)
+
+
+def rubric_export(file: Path, force: bool = False) -> Path:
+    """Write the built-in rubric to `file` (`fazhi rubric export`), the start of next year's rubric.
+
+    An existing file is kept (UsageError) unless `force`. Returns the file written.
+
+    Example::
+
+        api.rubric_export(Path("rubric-2018.yaml"))
+    """
+    if not file.parent.is_dir():
+        raise UsageError(f"文件夹 {file.parent} 不存在", "请先建立该文件夹,或换一个位置导出。")
+    if file.is_dir():
+        raise UsageError(f"{file} 是文件夹", "请给出要写出的文件名,例如 rubric-2018.yaml。")
+    if file.exists() and not force:
+        raise UsageError(f"{file} 已存在", "请换一个文件名,或加 --force 覆盖。")
+    export_builtin_rubric(file)
+    return file
+
+
+def rule_as_dict(rule: Rule) -> dict[str, Any]:
+    """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
+    data: dict[str, Any] = {"id": rule.id, "kind": rule.kind, "text": rule.text}
+    if rule.kind == "flag":
+        data["points"] = rule.points
+    else:
+        data["per"] = rule.per
+    if rule.kind == "monthly":
+        data["quota"] = rule.quota
+        data["facts"] = rule.month_ids()
+    return data
+
+
+def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
+    """One unit type's rubric as JSON-ready data: every section, item and rule."""
+    return {
+        "type": type_rubric.type,
+        "label": type_rubric.label,
+        "total": type_rubric.total,
+        "sections": [
+            {
+                "id": section.id,
+                "numeral": section.numeral,
+                "name": section.name,
+                "max": section.max,
+                "items": [
+                    {
+                        "id": item.id,
+                        "name": item.name,
+                        "max": item.max,
+                        "content": item.content,
+                        "standard": item.standard,
+                        "rules": [rule_as_dict(rule) for rule in item.rules],
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in type_rubric.sections
+        ],
+    }
+
+
+def rubric_as_dict(rubric: Rubric, types: tuple[str, ...]) -> dict[str, Any]:
+    """The rubric (the chosen unit types, special rules, tasks and targets) as JSON-ready data."""
+    special = rubric.special
+    return {
+        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title, "year": rubric.year},
+        "types": [type_rubric_as_dict(rubric.for_type(t)) for t in types],
+        "special": {
+            "bonus": [rule_as_dict(r) for r in special.bonus],
+            "penalty": [rule_as_dict(r) for r in special.penalty],
+        },
+        "tasks": [
+            {"number": t.number, "title": t.title, "responsible": list(t.responsible)} for t in rubric.tasks
+        ],
+        "targets": {
+            t: [{"number": row.number, "item": row.item} for row in rubric.targets.get(t, ())] for t in types
+        },
+    }
+
+
+def rubric_json(view: RubricView) -> dict[str, Any]:
+    """What `fazhi rubric show --json` prints.
+
+    Example::
+
+        api.rubric_json(api.rubric_show(unit_type="department"))["types"][0]["total"]
+    """
+    return json_ready(rubric_as_dict(view.rubric, view.types))
+
+
+# ------------------------------------------------------------------------------------------ generate
+
+
+def generate(
+    workspace: Path | None = None,
+    units: list[str] | None = None,
+    unit_type: str | None = None,
+    force: bool = False,
+    on_progress: Callable[[Unit, int], None] | None = None,
+) -> GenerateResult:
+    """Write one blank self-assessment workbook per unit into outbox/ (`fazhi generate`), holding the lock.
+
+    `units` (names on the roster) and `unit_type` narrow the units; an existing file is kept (in
+    `result.kept`) unless `force`. `on_progress(unit, total)` is called after each unit.
+
+    Example::
+
+        result = api.generate(Path("2017考核"), units=["区发改局", "元坝镇"], force=True)
+        [path.name for path in result.written]
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_workbooks(found, units, unit_type, force, on_progress)
+
+
+# ------------------------------------------------------------------------------------------- returns
+
+
+def ingest(
+    paths: list[Path],
+    workspace: Path | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Take returned files (`fazhi ingest`), holding the lock: `.xlsx` files, folders, `.eml`, `.zip`.
+
+    Every file is kept byte-for-byte; a self-assessment workbook is identified by its own identity, a
+    review sheet named directly in `paths` is taken as the office's values. Refused and held files are
+    in the report (`report.refused` is True when there is one), never raised. `on_file(outcome)` is
+    called after each file.
+
+    Example::
+
+        report = api.ingest([Path("收件箱"), Path("回执.eml")], Path("2017考核"))
+        [(f.name, f.outcome, f.unit, f.message) for f in report.files]
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return ingest_paths(found, paths, on_file=on_file)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What `fazhi validate` found, and the annotated copies it wrote (none unless asked to annotate)."""
+
+    report: ValidationReport
+    annotated: Annotated
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any finding is an error (the command then exits 1)."""
+        return self.report.has_errors
+
+
+def validate(workspace: Path | None = None, annotate: bool = False) -> Validation:
+    """Check every unit's current submission against the rubric (`fazhi validate`).
+
+    With `annotate`, also write a marked-up copy of each unit's workbook that has problems into
+    returns/ (holding the lock); without it nothing is written.
+
+    Example::
+
+        checked = api.validate(Path("2017考核"), annotate=True)
+        [(f.unit, f.code, f.cell) for f in checked.report.findings()], checked.annotated.written
+    """
+    found = Workspace.find(workspace)
+    if not annotate:
+        return Validation(validate_workspace(found), Annotated())
+    with found.lock():
+        report = validate_workspace(found)
+        return Validation(report, annotate_returns(found, report))
+
+
+def validation_json(result: Validation) -> dict[str, Any]:
+    """What `fazhi validate --json` prints: `{"findings": [...]}`, the shape fixed by the interface.
+
+    Example::
+
+        api.validation_json(api.validate(Path("2017考核")))["findings"]
+    """
+    return json_ready({"findings": [f.as_dict() for f in result.report.findings()]})
+
+
+def status(workspace: Path | None = None, today: dt.date | None = None) -> StatusReport:
+    """Who has returned, who is missing, who has errors, days to the deadline (`fazhi status`).
+
+    Example::
+
+        report = api.status(Path("2017考核"))
+        report.days_left, [s.unit.name for s in report.missing]
+    """
+    return campaign_status(Workspace.find(workspace), today)
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    """What `fazhi status --json` prints.
+
+    Example::
+
+        api.status_json(api.status(Path("2017考核")))["missing"]
+    """
+    return json_ready({
+        "title": report.title,
+        "deadline": report.deadline,
+        "today": report.today,
+        "days_left": report.days_left,
+        "returned": sum(1 for u in report.units if u.returned),
+        "refused_files": report.refused_files,
+        "held_files": [{"file": name, "message": why} for name, why in report.held],
+        "units": [
+            {
+                "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,
+                "received_at": s.received_at, "versions": [vars(v) for v in s.versions],
+                "errors": s.errors, "warnings": s.warnings, "materials": list(s.materials),
+            }
+            for s in report.units
+        ],
+        "missing": [
+            {"unit": s.unit.name, "contact": s.unit.contact, "phone": s.unit.phone, "email": s.unit.email}
+            for s in report.missing
+        ],
+    })
+
+
+# ------------------------------------------------------------------------------------------- results
+
+
+def review_sheets(workspace: Path | None = None) -> list[Path]:
+    """Write the office's review sheets (复核打分表, one per unit type) into review/ (`fazhi review-sheet`),
+    holding the lock; returns the files written. Filled in, they go back through `ingest`.
+
+    Example::
+
+        sheets = api.review_sheets(Path("2017考核"))
+        api.ingest(sheets, Path("2017考核"))   # after the office has filled them in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_review_sheets(found)
+
+
+def score(workspace: Path | None = None) -> Scoreboard:
+    """Totals and rankings of every unit, by unit type (`fazhi score`).
+
+    Example::
+
+        board = api.score(Path("2017考核"))
+        [(r.rank, r.unit, r.total) for r in board.of_type("department")]
+    """
+    return compute_scores(Workspace.find(workspace))
+
+
+def score_json(board: Scoreboard) -> dict[str, Any]:
+    """What `fazhi score --json` prints.
+
+    Example::
+
+        api.score_json(api.score(Path("2017考核")))["units"][0]["total"]
+    """
+    return json_ready(_score_data(board))
+
+
+def report(workspace: Path | None = None) -> ReportFiles:
+    """Write the summary workbook, the district page and each unit's feedback page into reports/
+    (`fazhi report`), holding the lock.
+
+    Example::
+
+        files = api.report(Path("2017考核"))
+        files.summary_workbook, len(files.feedback_pages)
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_reports(found)
+
+
+# ---------------------------------------------------------------------------------------------- demo
+
+
+def demo(folder: Path = Path("fazhi-demo"), on_step: Callable[[str], None] | None = None) -> DemoRun:
+    """The whole year-end run on the sample data in `folder` (`fazhi demo`), which it (re)creates.
+
+    Only a folder that `demo` made (or an empty or missing one) is used. `on_step(name)` is told each
+    step's name (one of DEMO_STEPS) as it starts.
+
+    Example::
+
+        run = api.demo(Path("/tmp/演示"))
+        run.reports.summary_workbook, run.seconds
+    """
+    return run_demo(folder, on_step or (lambda _: None))
+
+
+def version() -> str:
+    """fazhi's version (`fazhi version`).
+
+    Example::
+
+        api.version()
+    """
+    return __version__
+
+
+# -------------------------------------------------------------------------------------------- output
+
+
+def json_ready(data: Any) -> Any:
+    """The data as strict JSON can carry it: a Decimal as a number with at most two decimals, no negative
+    zero, dates and times in ISO 8601, and no NaN or infinity (a bug if one gets here: ValueError, never
+    bad JSON)."""
+    if isinstance(data, dict):
+        return {key: json_ready(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_ready(value) for value in data]
+    if isinstance(data, bool) or data is None or isinstance(data, str | int):
+        return data
+    if isinstance(data, Decimal):
+        if not data.is_finite():
+            raise ValueError(f"internal error: {data!r} cannot be written as JSON")
+        return plain_number(data)
+    if isinstance(data, float):
+        if not math.isfinite(data):
+            raise ValueError(f"internal error: {data!r} cannot be written as JSON")
+        return data + 0.0  # -0.0 + 0.0 is 0.0
+    if hasattr(data, "isoformat"):
+        return data.isoformat()
+    return data
+
+
+def enable_debug() -> None:
+    """Keep the traceback of an internal error instead of a message (what `fazhi --debug` does)."""
+    os.environ[DEBUG_VARIABLE] = "1"
+

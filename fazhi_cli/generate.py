@@ -1,0 +1,86 @@
+"""`fazhi generate`: one blank self-assessment workbook per unit, into outbox/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fazhi_cli.domain.rubric import UNIT_TYPES
+from fazhi_cli.domain.text import safe_file_component
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.errors import UsageError
+from fazhi_cli.workbook.writer import write_self_assessment
+from fazhi_cli.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What `fazhi generate` wrote, and what it left alone because the file already existed."""
+
+    written: list[Path]
+    kept: list[Path]
+    folder: Path
+
+
+def selected_types(unit_type: str | None) -> tuple[str, ...]:
+    """Both unit types, or the one asked for (UsageError for an unknown one)."""
+    if unit_type is None:
+        return UNIT_TYPES
+    if unit_type not in UNIT_TYPES:
+        raise UsageError(
+            f"未知的单位类型“{unit_type}”", "请用 --type department(区级部门)或 --type township(乡镇(街道))。"
+        )
+    return (unit_type,)
+
+
+def workbook_file_name(year: int, unit_name: str) -> str:
+    """`<年度>年度法治政府建设自评表_<单位名称>.xlsx` (the name made safe for every file system)."""
+    return f"{year}年度法治政府建设自评表_{safe_file_component(unit_name)}.xlsx"
+
+
+def select_units(units: list[Unit], names: list[str] | None, unit_type: str | None) -> list[Unit]:
+    """The roster's units, narrowed to the names and/or the type asked for (UsageError for unknown names)."""
+    chosen = units
+    if names:
+        known = {u.name: u for u in units}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise UsageError(
+                f"名单中没有这些单位:{'、'.join(unknown)}",
+                "请检查单位名称是否与单位名单一致(fazhi status 可列出全部单位)。",
+            )
+        chosen = [known[n] for n in dict.fromkeys(names)]
+    if unit_type is not None:
+        selected_types(unit_type)
+        chosen = [u for u in chosen if u.type == unit_type]
+    return chosen
+
+
+def write_workbooks(
+    workspace: Workspace,
+    names: list[str] | None = None,
+    unit_type: str | None = None,
+    force: bool = False,
+    on_progress: Callable[[Unit, int], None] | None = None,
+) -> GenerateResult:
+    """Write one self-assessment workbook per chosen unit into outbox/ (existing files kept unless force).
+
+    The caller holds the workspace lock. `on_progress(unit, total)` is called after each unit.
+    """
+    campaign = workspace.campaign()
+    rubric = workspace.rubric()
+    units = select_units(workspace.units(), names, unit_type)
+    workspace.outbox.mkdir(exist_ok=True)
+    secret = workspace.secret()
+    written, kept = [], []
+    for unit in units:
+        target = workspace.outbox / workbook_file_name(campaign.year, unit.name)
+        if target.exists() and not force:
+            kept.append(target)
+        else:
+            write_self_assessment(target, campaign, rubric, unit, secret)
+            written.append(target)
+        if on_progress is not None:
+            on_progress(unit, len(units))
+    return GenerateResult(written, kept, workspace.outbox)
