@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
@@ -75,15 +76,7 @@ def export_rubric(target: Path, force: bool = False) -> None:
 
 def rule_as_dict(rule: Rule) -> dict[str, Any]:
     """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
-    data: dict[str, Any] = {"id": rule.id, "kind": rule.kind, "text": rule.text}
-    if rule.kind == "flag":
-        data["points"] = rule.points
-    else:
-        data["per"] = rule.per
-    if rule.kind == "monthly":
-        data["quota"] = rule.quota
-        data["facts"] = rule.month_ids()
-    return data
+    return {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
 
 
 def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
