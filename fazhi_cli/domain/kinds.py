@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from fazhi_cli.domain.numbers import YES, parse_count, parse_flag
+from fazhi_cli.domain.numbers import NO, YES, parse_count, parse_flag
 
 if TYPE_CHECKING:
     from fazhi_cli.domain.rubric import Rule
@@ -142,7 +142,7 @@ class FlagKind(RuleKind):
         return f"是/否,扣 {rule.points} 分"
 
     def demo_answers(self, rule: Rule, rng: random.Random) -> dict[str, object]:
-        return {rule.id: "是" if rng.random() < 0.08 else "否"}
+        return {rule.id: YES if rng.random() < 0.08 else NO}
 
 
 class CountKind(RuleKind):
