@@ -45,6 +45,7 @@ from fazhi_cli.debug import debug_enabled as debug_enabled
 from fazhi_cli.demo import STEPS as DEMO_STEPS
 from fazhi_cli.demo import DemoRun, run_demo
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
+from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import format_cents as format_cents
 from fazhi_cli.domain.numbers import plain_number
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SCORED, UnitResult
@@ -178,15 +179,17 @@ def rubric_export(file: Path, force: bool = False) -> Path:
 
 def rule_as_dict(rule: Rule) -> dict[str, Any]:
     """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
-    data: dict[str, Any] = {"id": rule.id, "kind": rule.kind, "text": rule.text}
-    if rule.kind == "flag":
-        data["points"] = rule.points
-    else:
-        data["per"] = rule.per
-    if rule.kind == "monthly":
-        data["quota"] = rule.quota
-        data["facts"] = rule.month_ids()
-    return data
+    return {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
+
+
+def rule_summary(rule: Rule) -> str:
+    """How a rule is answered and what it deducts, in one line of Chinese (for `fazhi rubric show`).
+
+    Example::
+
+        api.rule_summary(rubric.for_type("department").items[0].rules[0])  # "是/否,扣 1 分"
+    """
+    return kind_of(rule).summary(rule)
 
 
 def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pathlib import Path
 import openpyxl
 
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.kinds import COUNT, kind_of
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
@@ -83,13 +84,7 @@ def demo_answers(rubric: Rubric, unit: Unit, rng: random.Random) -> Answers:
     type_rubric = rubric.for_type(unit.type)
     for item in type_rubric.items:
         for rule in item.rules:
-            if rule.kind == "flag":
-                answers.facts[rule.id] = "是" if rng.random() < 0.08 else "否"
-            elif rule.kind == "count":
-                answers.facts[rule.id] = rng.choices([0, 1, 2], weights=[85, 12, 3])[0]
-            else:
-                for month in rule.month_ids():
-                    answers.facts[month] = rng.choices([3, 2, 1, 0], weights=[30, 60, 8, 2])[0]
+            answers.facts.update(kind_of(rule).demo_answers(rule, rng))
         facts = _facts(answers)
         ceiling = scoring.item_ceiling(item, facts)
         modesty = type(ceiling)(rng.choice(["0", "0", "0", "0.5", "1"]))
@@ -117,7 +112,7 @@ def _with_mistakes(unit: Unit, rubric: Rubric, answers: Answers) -> Answers:
     """The typical mistakes a few units make."""
     type_rubric = rubric.for_type(unit.type)
     if unit.name in (ABOVE_CEILING, RESUBMITS):
-        ruled = next(i for i in type_rubric.items if i.rules and i.rules[0].kind == "count")
+        ruled = next(i for i in type_rubric.items if i.rules and kind_of(i.rules[0]) is COUNT)
         answers.facts[ruled.rules[0].id] = 2
         answers.scores[ruled.id] = float(ruled.max)
     if unit.name == TEXT_SCORE:
@@ -170,7 +165,7 @@ def fill_demo_returns(workspace: Workspace, folder: Path) -> DemoReturns:
         filled[unit.name] = target
         if unit.name == RESUBMITS:
             corrected = staging / f"{index:02d}-v2.xlsx"
-            ruled = next(i for i in rubric.for_type(unit.type).items if i.rules and i.rules[0].kind == "count")
+            ruled = next(i for i in rubric.for_type(unit.type).items if i.rules and kind_of(i.rules[0]) is COUNT)
             answers.scores[ruled.id] = float(scoring.item_ceiling(ruled, _facts(answers)))
             answers.notes[ruled.id] = "已按核实情况修改"
             fill_workbook(source, corrected, answers)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from fazhi_cli import charts
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, UnitResult
 from fazhi_cli.domain.rubric import Item, Rule
@@ -51,14 +52,7 @@ def describe_rule(rule: Rule, facts: dict) -> str | None:
     amount = scoring.rule_deduction(rule, facts)
     if not amount:
         return None
-    if rule.kind == "flag":
-        return f"{rule.id} {rule.text}:是,扣 {amount} 分"
-    if rule.kind == "count":
-        return f"{rule.id} {rule.text}:{facts.get(rule.id, 0)} 次,扣 {amount} 分"
-    short = [(m, max(0, rule.quota - int(facts.get(m) or 0))) for m in rule.month_ids()]
-    months = "、".join(f"{int(m.rsplit('.', 1)[1])}月" for m, missing in short if missing)
-    total = sum(missing for _, missing in short)
-    return f"{rule.id} 法治政府信息报送不足:{months}共少报 {total} 条,扣 {amount} 分"
+    return kind_of(rule).describe(rule, facts, amount)
 
 
 def _type_averages(board: Scoreboard, unit_type: str) -> dict[str, Decimal]:

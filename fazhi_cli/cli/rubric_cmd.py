@@ -16,12 +16,7 @@ app = typer.Typer(help="查看、检查和导出评分细则。", no_args_is_hel
 
 
 def _rule_line(rule: Rule) -> str:
-    if rule.kind == "flag":
-        how = f"是/否,扣 {rule.points} 分"
-    elif rule.kind == "count":
-        how = f"次数,每次扣 {rule.per} 分"
-    else:
-        how = f"按月填报条数,每月少于 {rule.quota} 条的每少 1 条扣 {rule.per} 分(12 行)"
+    how = api.rule_summary(rule)
     return f"[cyan]{rule.id}[/] {safe(rule.text)} [dim]({how})[/]"
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
-from fazhi_cli.domain.numbers import NotANumber, is_blank, parse_count, parse_decimal, parse_flag, show_raw
+from fazhi_cli.domain.kinds import kind_of
+from fazhi_cli.domain.numbers import NotANumber, is_blank, parse_decimal, show_raw
 from fazhi_cli.domain.rubric import Item, Rubric, Rule, UnitTypeRubric
 
 ERROR = "error"
@@ -82,29 +83,19 @@ def _message(unit: str, cell: str | None, text: str) -> str:
     return f"【{unit}】{where}{text}"
 
 
-def _fact_ids(rule: Rule) -> list[str]:
-    return rule.month_ids() if rule.kind == "monthly" else [rule.id]
-
-
 def _read_fact(unit: str, rule: Rule, fact_id: str, value: Value | None, out: Interpreted) -> None:
+    kind = kind_of(rule)
     cell = value.cell if value else None
     if value is None or is_blank(value.raw):
-        meaning = "按“否”计" if rule.kind == "flag" else "按 0 计"
-        if rule.kind == "monthly":
-            meaning = "按当月未报送计算扣分"
         out.findings.append(Finding(unit, WARNING, "fact_missing", fact_id, cell, _message(
-            unit, cell, f"{fact_id}“{rule.text}”的填报值未填写,{meaning}。请补填。")))
+            unit, cell, f"{fact_id}“{rule.text}”的填报值未填写,{kind.missing_meaning}。请补填。")))
         return
     try:
-        out.facts[fact_id] = parse_flag(value.raw) if rule.kind == "flag" else parse_count(value.raw)
+        out.facts[fact_id] = kind.parse(value.raw)
     except NotANumber as problem:
-        if rule.kind == "flag":
-            code, wanted = "flag_invalid", "只能填“是”或“否”"
-        else:
-            code, wanted = "count_invalid", "应填写大于或等于 0 的整数(次数或条数)"
         why = problem.reason or "无法识别"
-        out.findings.append(Finding(unit, ERROR, code, fact_id, cell, _message(
-            unit, cell, f"{fact_id}的填报值“{problem.shown}”{why},{wanted}。请修改后重新报送。")))
+        out.findings.append(Finding(unit, ERROR, kind.invalid_code, fact_id, cell, _message(
+            unit, cell, f"{fact_id}的填报值“{problem.shown}”{why},{kind.invalid_wanted}。请修改后重新报送。")))
 
 
 def _read_score(unit: str, item: Item, value: Value | None, out: Interpreted) -> None:
@@ -146,7 +137,7 @@ def interpret(unit: str, type_rubric: UnitTypeRubric, rubric: Rubric, values: Va
     out = Interpreted()
     for item in type_rubric.items:
         for rule in item.rules:
-            for fact_id in _fact_ids(rule):
+            for fact_id in rule.fact_ids():
                 _read_fact(unit, rule, fact_id, values.get((fact_id, "fact")), out)
         _read_score(unit, item, values.get((item.id, "score")), out)
     for rule in rubric.special.rules:

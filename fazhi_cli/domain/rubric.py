@@ -10,17 +10,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fazhi_cli.domain.kinds import COUNT, FLAG, KINDS, kind_of
+
 UNIT_TYPES = ("department", "township")
 UNIT_TYPE_LABELS = {"department": "区级部门", "township": "乡镇(街道)"}
-RULE_KINDS = ("flag", "count", "monthly")
-MONTHS = 12
+RULE_KINDS = tuple(KINDS)
 DEPARTMENT_GROUP = "区级相关部门"
 TOWNSHIP_GROUP = "各乡镇(街道)"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A deduction rule with facts: `flag` deducts `points` once, `count` `per` each, `monthly` per month."""
+    """A deduction rule with facts; what its `kind` means is in `domain.kinds` (`kind_of(rule)`)."""
 
     id: str
     kind: str
@@ -29,11 +30,14 @@ class Rule:
     per: Decimal = Decimal(0)
     quota: int = 0
 
+    def fact_ids(self) -> list[str]:
+        """The IDs of the facts a unit reports for this rule: its own ID, or twelve for a monthly rule."""
+        return kind_of(self).fact_ids(self)
+
     def month_ids(self) -> list[str]:
-        """The twelve fact IDs of a monthly rule (`3.2a.01` … `3.2a.12`); empty for other kinds."""
-        if self.kind != "monthly":
-            return []
-        return [f"{self.id}.{m:02d}" for m in range(1, MONTHS + 1)]
+        """The fact IDs other than the rule's own: a monthly rule's `3.2a.01` … `3.2a.12`; empty for a rule
+        answered on its own row."""
+        return [fact_id for fact_id in self.fact_ids() if fact_id != self.id]
 
 
 @dataclass(frozen=True)
@@ -313,28 +317,24 @@ def _build_rule(c: _Collector, parent: str, data: dict) -> Rule:
     where = f"{parent} 规则 {rule_id}"
     kind = c.text(data, "kind", where)
     text = c.text(data, "text", where)
-    if kind == "flag":
-        return Rule(rule_id, kind, text, points=c.decimal(data, "points", where))
-    if kind == "count":
-        return Rule(rule_id, kind, text, per=c.decimal(data, "per", where))
-    if kind == "monthly":
-        quota = c.decimal(data, "quota", where)
-        if quota != quota.to_integral_value():
-            c.add(f"{where}: 每月条数“quota”应为整数,实为 {quota}")
-        return Rule(rule_id, kind, text, per=c.decimal(data, "per", where), quota=int(quota))
-    c.add(f"{where}: 未知的规则类型“{kind}”(只能是 {'、'.join(RULE_KINDS)})")
-    return Rule(rule_id, kind, text)
+    if kind not in KINDS:
+        c.add(f"{where}: 未知的规则类型“{kind}”(只能是 {'、'.join(RULE_KINDS)})")
+        return Rule(rule_id, kind, text)
+    fields = KINDS[kind].read_fields(
+        lambda key: c.decimal(data, key, where), lambda problem: c.add(f"{where}: {problem}")
+    )
+    return Rule(rule_id, kind, text, **fields)
 
 
 def _build_special(c: _Collector, data: dict) -> SpecialRules:
     bonus = tuple(_build_rule(c, "特别加分", r) for r in c.mapping_list(data, "bonus", "special"))
     penalty = tuple(_build_rule(c, "特别扣分", r) for r in c.mapping_list(data, "penalty", "special"))
     for rule in bonus:
-        if rule.kind != "flag":
-            c.add(f"特别加分 {rule.id}: 加分规则应为 flag(是/否)类型")
+        if KINDS.get(rule.kind) is not FLAG:
+            c.add(f"特别加分 {rule.id}: 加分规则应为 {FLAG.name}(是/否)类型")
     for rule in penalty:
-        if rule.kind != "count":
-            c.add(f"特别扣分 {rule.id}: 扣分规则应为 count(次数)类型")
+        if KINDS.get(rule.kind) is not COUNT:
+            c.add(f"特别扣分 {rule.id}: 扣分规则应为 {COUNT.name}(次数)类型")
     return SpecialRules(
         standard_bonus=c.text(data, "standard_bonus", "special", required=False),
         standard_penalty=c.text(data, "standard_penalty", "special", required=False),
@@ -350,7 +350,7 @@ def _check_unique_ids(c: _Collector, types: dict[str, UnitTypeRubric], special: 
         for item in type_rubric.items:
             ids.append(item.id)
             ids.extend(r.id for r in item.rules)
-            ids.extend(m for r in item.rules for m in r.month_ids())
+            ids.extend(m for r in item.rules if r.kind in KINDS for m in r.month_ids())  # unknown: reported
         ids.extend(special_ids)
         seen: set[str] = set()
         for ident in ids:

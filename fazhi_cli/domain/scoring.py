@@ -9,36 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from fazhi_cli.domain import kinds
+from fazhi_cli.domain.kinds import ZERO, Facts
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.rubric import Item, Rule, SpecialRules
-
-Facts = Mapping[str, "bool | int"]
-ZERO = Decimal(0)
-
-
-def flag_deduction(rule: Rule, facts: Facts) -> Decimal:
-    """A flag rule deducts its points once when the answer is 是."""
-    return rule.points if facts.get(rule.id) is True else ZERO
-
-
-def count_deduction(rule: Rule, facts: Facts) -> Decimal:
-    """A count rule deducts `per` for each occurrence."""
-    return rule.per * int(facts.get(rule.id) or 0)
-
-
-def monthly_deduction(rule: Rule, facts: Facts) -> Decimal:
-    """Each month short of the quota deducts `per` for each missing piece; a surplus month does not
-    make up for another. A month with no answer counts as none sent."""
-    missing = sum(max(0, rule.quota - int(facts.get(month) or 0)) for month in rule.month_ids())
-    return rule.per * missing
-
-
-_DEDUCTION_BY_KIND = {"flag": flag_deduction, "count": count_deduction, "monthly": monthly_deduction}
 
 
 def rule_deduction(rule: Rule, facts: Facts) -> Decimal:
     """The points one rule deducts given the unit's facts."""
-    return _DEDUCTION_BY_KIND[rule.kind](rule, facts)
+    return kinds.kind_of(rule).deduction(rule, facts)
 
 
 def item_deduction(item: Item, facts: Facts) -> Decimal:
@@ -67,7 +46,7 @@ def special_bonus(special: SpecialRules, facts: Facts) -> Decimal:
 
 def special_penalty(special: SpecialRules, facts: Facts) -> Decimal:
     """The special deduction: Σ per × count over the penalty rules (2×P1 + 5×P2)."""
-    return sum((count_deduction(rule, facts) for rule in special.penalty), ZERO)
+    return sum((rule_deduction(rule, facts) for rule in special.penalty), ZERO)
 
 
 def total_score(item_scores: Iterable[Decimal], bonus: Decimal, penalty: Decimal) -> Decimal:

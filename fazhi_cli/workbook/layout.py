@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fazhi_cli.domain.kinds import ROW_FACT, ROW_GROUP, ROW_RULE, kind_of
 from fazhi_cli.domain.rubric import Rubric, Rule, UnitTypeRubric
 
 FORMAT_NAME = "fazhi-self-assessment"
@@ -52,7 +53,7 @@ TASK_STATUSES = ("已完成", "推进中", "未启动")
 TARGET_COLUMNS = ("序号", "考核项目", "目标内容", "落实情况")
 
 YES_NO = ("是", "否")
-FIXED_ROLES = ("item", "rule", "monthly", "month", "bonus", "penalty")  # rows whose text and 分值 are fixed
+FIXED_ROLES = ("item", ROW_RULE, ROW_GROUP, ROW_FACT, "bonus", "penalty")  # rows whose text and 分值 are fixed
 STANDARD_WHEN_EMPTY = "对照考核内容,按完成情况自评打分。"
 
 # The identity sheet holds key/value pairs in columns A/B.
@@ -73,8 +74,9 @@ ID_MAC = "mac"  # the office's seal over the identity (domain.identity), keyed b
 class Row:
     """One row of the 自评表 below the header, as the product writes it.
 
-    `role` is one of: section, item, rule (flag/count), monthly (the label row of a monthly rule),
-    month (one of its twelve rows), special (the 特别加分和扣分 group), bonus, penalty, total.
+    `role` is one of: section, item, the rule roles of `domain.kinds` (rule: a rule answered on its own row;
+    rule_group: the label row of a rule answered on several rows, such as a monthly rule; rule_fact: one of
+    those rows), special (the 特别加分和扣分 group), bonus, penalty, total.
     """
 
     role: str
@@ -84,20 +86,7 @@ class Row:
     standard: str = ""
     max: Decimal | None = None
     rule: Rule | None = None
-    month: int = 0
     item_id: str = ""
-
-
-def _rule_question(rule: Rule) -> str:
-    if rule.kind == "flag":
-        return f"是否存在:{rule.text}"
-    return f"发生次数:{rule.text}"
-
-
-def _rule_standard(rule: Rule) -> str:
-    if rule.kind == "flag":
-        return f"填“是”扣 {rule.points} 分,填“否”不扣分"
-    return f"填次数,每次扣 {rule.per} 分"
 
 
 def score_rows(type_rubric: UnitTypeRubric, rubric: Rubric) -> list[Row]:
@@ -124,23 +113,8 @@ def score_rows(type_rubric: UnitTypeRubric, rubric: Rubric) -> list[Row]:
 
 
 def _rule_rows(rule: Rule, item_id: str) -> list[Row]:
-    if rule.kind != "monthly":
-        return [Row("rule", rule.id, "扣分情形", _rule_question(rule), _rule_standard(rule), rule=rule,
-                    item_id=item_id)]
-    label = Row(
-        "monthly",
-        rule.id,
-        "扣分情形",
-        f"每月报送法治政府建设信息条数(每月应报送 {rule.quota} 条以上)",
-        f"每月每少报送 1 条扣 {rule.per} 分;按月分别计算,多报的月份不抵补其他月份",
-        rule=rule,
-        item_id=item_id,
-    )
-    months = [
-        Row("month", fact_id, "", f"{month} 月报送条数", "", rule=rule, month=month, item_id=item_id)
-        for month, fact_id in enumerate(rule.month_ids(), start=1)
-    ]
-    return [label, *months]
+    return [Row(r.role, r.id, r.name, r.content, r.standard, rule=rule, item_id=item_id)
+            for r in kind_of(rule).rows(rule)]
 
 
 _NUMERALS = "一二三四五六七八九十"

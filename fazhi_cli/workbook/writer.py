@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, seal
+from fazhi_cli.domain.kinds import ANSWER_WHOLE, ANSWER_YES_NO, ROW_FACT, ROW_GROUP, ROW_RULE, kind_of
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.files import atomic_write
@@ -97,6 +98,10 @@ class _Validations:
         validation.showErrorMessage = True
         self.sheet.add_data_validation(validation)
         return validation
+
+    def answer(self, answer: str) -> DataValidation:
+        """The validation of a rule's answer cell, as its kind asks (是/否 or a whole number ≥ 0)."""
+        return {ANSWER_YES_NO: self.yes_no, ANSWER_WHOLE: self.whole}[answer]
 
     def score(self, maximum: Decimal) -> DataValidation:
         """A decimal between 0 and the item's maximum (one validation object per maximum)."""
@@ -308,7 +313,7 @@ def _write_score_row(
             score.value = "=ROUND(" + "+".join(_capped(n) for n in items) + ",2)"
     elif row.role == "item":
         c[layout.COL_NAME].font = BOLD
-        rule_lines = _cells_of(rows, row_of, ("rule", "monthly"), row.id)
+        rule_lines = _cells_of(rows, row_of, (ROW_RULE, ROW_GROUP), row.id)
         deduction.value = "=ROUND(" + "+".join(f"{g}{n}" for n in rule_lines) + ",2)" if rule_lines else 0
         ceiling.value = f"=MAX(0,{col(layout.COL_MAX)}{line}-{g}{line})"
         for cell in (deduction, ceiling):
@@ -319,29 +324,20 @@ def _write_score_row(
         sheet.conditional_formatting.add(
             f"{i}{line}", FormulaRule(formula=[f"AND(ISNUMBER({i}{line}),{i}{line}>{h}{line})"], fill=ALERT_FILL)
         )
-    elif row.role in ("rule", "bonus", "penalty"):
-        rule = row.rule
-        if rule.kind == "flag":
-            _input(fact, validations.yes_no)
-            amount = rule.points
-            deduction.value = f'=IF(TRIM({f}{line})="是",{_points(amount)},0)'
-        else:
-            _input(fact, validations.whole)
-            deduction.value = f"=IF(ISNUMBER({f}{line}),ROUND({f}{line}*{_points(rule.per)},2),0)"
+    elif row.role in (ROW_RULE, ROW_FACT, "bonus", "penalty"):
+        kind = kind_of(row.rule)
+        _input(fact, validations.answer(kind.answer))
+        deduction.value = "=" + kind.excel_deduction(row.rule, f"{f}{line}")
         deduction.fill = COMPUTED_FILL
         if row.role == "bonus":
             _input(c[layout.COL_EVIDENCE])
-    elif row.role == "monthly":
-        months = _cells_of(rows, row_of, ("month",), row.item_id)
-        months = [n for n in months if rows[n - FIRST_DATA_ROW].rule is row.rule]
-        deduction.value = "=ROUND(" + "+".join(f"{g}{n}" for n in months) + ",2)"
+        if row.role == ROW_FACT:
+            c[layout.COL_ID].font = Font(color="595959")
+    elif row.role == ROW_GROUP:
+        facts = _cells_of(rows, row_of, (ROW_FACT,), row.item_id)
+        facts = [n for n in facts if rows[n - FIRST_DATA_ROW].rule is row.rule]
+        deduction.value = "=ROUND(" + "+".join(f"{g}{n}" for n in facts) + ",2)"
         deduction.fill = COMPUTED_FILL
-    elif row.role == "month":
-        rule = row.rule
-        _input(fact, validations.whole)
-        deduction.value = f"=ROUND({_points(rule.per)}*MAX(0,{rule.quota}-N({f}{line})),2)"
-        deduction.fill = COMPUTED_FILL
-        c[layout.COL_ID].font = Font(color="595959")
     elif row.role == "total":
         for cell in c.values():
             cell.fill = HEADER_FILL
