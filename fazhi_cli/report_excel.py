@@ -9,7 +9,8 @@ Sheets, in order:
 - `自评与核定对比`: the items where the counted score is not what the unit claimed, and every unit's totals.
 - `未报送`: the units that returned nothing, with their contacts from the roster.
 
-No arithmetic happens here: every number comes from the Scoreboard (the domain computed it). Numbers
+No arithmetic happens here: every number, count and reason comes from the results model
+(`Scoreboard.model`, computed by `domain.report_model`); this module only lays it out. Numbers
 are written as numbers (two decimals); every piece of unit-supplied text is written as text.
 """
 
@@ -26,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fazhi_cli.domain.numbers import cents
-from fazhi_cli.domain.results import BASIS_LABELS, MISSING, ItemResult, UnitResult
+from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
 from fazhi_cli.files import atomic_write
 from fazhi_cli.scores import Scoreboard
@@ -104,7 +105,7 @@ def section_header(section: Section) -> str:
 
 def scored(board: Scoreboard, unit_type: str) -> list[UnitResult]:
     """The units of a type that returned, in rank order."""
-    return [r for r in board.of_type(unit_type) if r.status != MISSING]
+    return list(board.model.of_type(unit_type).ranked)
 
 
 def write_summary_workbook(board: Scoreboard, path: Path) -> None:
@@ -159,14 +160,10 @@ def _name_width(results: list[UnitResult], minimum: int = 14) -> int:
     return max(minimum, min(longest + 2, 40))
 
 
-def _remark(result: UnitResult) -> str:
-    return f"暂定:有 {result.errors} 个校验错误" if result.provisional else ""
-
-
 def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     type_rubric = board.rubric.for_type(unit_type)
-    results = scored(board, unit_type)
-    missing = len(board.of_type(unit_type)) - len(results)
+    summary = board.model.of_type(unit_type)
+    results = list(summary.ranked)
     graded = bool(board.campaign.grades)
     columns: list[tuple[str, float]] = [("名次", 6), ("单位", _name_width(results))]
     columns += [(section_header(s), 11) for s in type_rubric.sections]
@@ -175,8 +172,9 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
         columns.append(("等次", 8))
     columns += [("计分依据", 9), ("备注", 24)]
     label = UNIT_TYPE_LABELS[unit_type]
-    provisional = sum(1 for r in results if r.provisional)
-    subtitle = (f"{type_rubric.label}:已报送 {len(results)} 个单位,未报送 {missing} 个(不排名,见“{SHEET_MISSING}”表)"
+    provisional = summary.provisional
+    subtitle = (f"{type_rubric.label}:已报送 {summary.returned} 个单位,"
+                f"未报送 {summary.missing_count} 个(不排名,见“{SHEET_MISSING}”表)"
                 f"{f',其中 {provisional} 个尚有校验错误(暂定)' if provisional else ''}。"
                 f"折算分 = 总分 × {format_points(board.campaign.weight)} ÷ 100。")
     _title(sheet, f"{board.campaign.title}结果汇总——{label}", subtitle, len(columns))
@@ -200,7 +198,7 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
         write_text(sheet.cell(line, column), BASIS_LABELS.get(result.basis or "", ""))
         sheet.cell(line, column).alignment = CENTER
         remark = sheet.cell(line, column + 1)
-        write_text(remark, _remark(result))
+        write_text(remark, board.model.units[result.unit].remark)
         remark.font = ALERT_FONT
         _box(sheet, line, len(columns))
     if not results:
@@ -243,7 +241,8 @@ def _add_chart(sheet: Worksheet, board: Scoreboard, unit_type: str, last_line: i
 
 def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     type_rubric = board.rubric.for_type(unit_type)
-    results = scored(board, unit_type)
+    reports = board.model.ranked_units(unit_type)
+    results = [report.result for report in reports]
     items = type_rubric.items
     label = UNIT_TYPE_LABELS[unit_type]
     columns: list[tuple[str, float]] = [("单位", _name_width(results)), ("类型", 11)]
@@ -268,15 +267,15 @@ def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
         sheet.merge_cells(start_row=DETAIL_ID_ROW, start_column=index, end_row=DETAIL_NAME_ROW, end_column=index)
     fit_row_height(sheet, DETAIL_NAME_ROW, {i: w for i, (_, w) in enumerate(columns, start=1)}, line_height=12)
     line = DETAIL_NAME_ROW
-    for result in results:
+    for report in reports:
+        result = report.result
         line += 1
         write_text(sheet.cell(line, 1), result.unit)
         write_text(sheet.cell(line, 2), label)
-        for index, item in enumerate(items, start=3):
-            item_result = result.items.get(item.id)
+        for index, item_line in enumerate(report.items, start=3):
             cell = sheet.cell(line, index)
-            write_number(cell, item_result.score if item_result else None)
-            if item_result is not None and item_result.office is not None and changed(item_result):
+            write_number(cell, item_line.score)
+            if item_line.office_changed:
                 cell.fill = OFFICE_FILL
         column = 3 + len(items)
         for offset, value in enumerate((result.bonus, result.penalty, result.total)):
@@ -289,29 +288,6 @@ def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     print_setup(sheet, landscape=True, title_rows=f"{DETAIL_ID_ROW}:{DETAIL_NAME_ROW}")
 
 
-def changed(item: ItemResult) -> bool:
-    """Whether the score that counts is not what the unit claimed (office value, cap, blank or rounding).
-
-    A returned review sheet records every pre-filled cell as the office's value, so `office is not None`
-    alone does not mean the office changed anything."""
-    return item.claimed is None or item.score != item.claimed
-
-
-def _compare_reason(item: ItemResult) -> str:
-    office = item.office is not None
-    if item.claimed is None:
-        why = "未填自评得分" + ("" if office else ",按 0 计")
-    elif item.claimed > item.ceiling:
-        why = "自评得分超过得分上限" + ("" if office else ",按上限计")
-    elif item.claimed < 0:
-        why = "自评得分为负数" + ("" if office else ",按 0 计")
-    else:
-        why = ""
-    if office:
-        return f"法制办核定({why})" if why else "法制办核定"
-    return why or "按两位小数计"
-
-
 def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
     columns = list(COMPARE_COLUMNS)
     _title(sheet, f"{board.campaign.title}自评与核定对比",
@@ -320,37 +296,11 @@ def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
            len(columns))
     _header(sheet, COMPARE_HEADER_ROW, columns)
     line = COMPARE_HEADER_ROW
-    for unit_type in board.rubric.types:
-        type_rubric = board.rubric.for_type(unit_type)
-        label = UNIT_TYPE_LABELS[unit_type]
-        for result in scored(board, unit_type):
-            notes = board.notes.get(result.unit, {})
-            for item in type_rubric.items:
-                item_result = result.items.get(item.id)
-                if item_result is None:
-                    continue
-                if not changed(item_result):
-                    continue
-                line += 1
-                texts = (result.unit, label, item.id, item.name)
-                numbers = (item.max, item_result.claimed, item_result.ceiling, item_result.office,
-                           item_result.score, item_result.score - item_result.self_score)
-                _compare_row(sheet, line, texts, numbers, _compare_reason(item_result), notes.get(item.id, ""))
-            if result.bonus != result.self_bonus:
-                line += 1
-                _compare_row(sheet, line, (result.unit, label, "特别加分", "特别加分"),
-                             (board.rubric.special.max_bonus, result.self_bonus, None, result.bonus, result.bonus,
-                              result.bonus - result.self_bonus), "法制办核定", "")
-            if result.penalty != result.self_penalty:
-                line += 1
-                _compare_row(sheet, line, (result.unit, label, "特别扣分", "特别扣分(扣减分数)"),
-                             (None, result.self_penalty, None, result.penalty, result.penalty,
-                              result.self_penalty - result.penalty), "法制办核定", "")
-            line += 1
-            _compare_row(sheet, line, (result.unit, label, "合计", "总分(含特别加分、扣分)"),
-                         (type_rubric.total, result.self_total, None, None, result.total,
-                          _difference(result.total, result.self_total)),
-                         f"计分依据:{BASIS_LABELS.get(result.basis or '', '')}", "")
+    for row in board.model.differences:
+        line += 1
+        _compare_row(sheet, line, (row.unit, row.type_label, row.ref, row.name),
+                     (row.max, row.claimed, row.ceiling, row.office, row.counted, row.difference), row.reason, row.note)
+        if row.is_total:
             for index in range(1, len(columns) + 1):
                 sheet.cell(line, index).fill = TOTAL_FILL
                 sheet.cell(line, index).font = BOLD
@@ -360,10 +310,6 @@ def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
         sheet.auto_filter.ref = f"A{COMPARE_HEADER_ROW}:{get_column_letter(len(columns))}{line}"
     sheet.freeze_panes = sheet.cell(COMPARE_HEADER_ROW + 1, 2)
     print_setup(sheet, landscape=True, title_rows=f"{COMPARE_HEADER_ROW}:{COMPARE_HEADER_ROW}")
-
-
-def _difference(counted: Decimal | None, claimed: Decimal | None) -> Decimal | None:
-    return None if counted is None or claimed is None else counted - claimed
 
 
 def _compare_row(sheet: Worksheet, line: int, texts: tuple[str, ...], numbers: tuple, reason: str, note: str) -> None:
@@ -385,10 +331,9 @@ def _compare_row(sheet: Worksheet, line: int, texts: tuple[str, ...], numbers: t
 
 def _write_missing(sheet: Worksheet, board: Scoreboard) -> None:
     columns = list(MISSING_COLUMNS)
-    missing = {r.unit for r in board.results if r.status == MISSING}
-    units = [u for t in board.rubric.types for u in board.units if u.type == t and u.name in missing]
+    units = board.model.missing
     _title(sheet, f"{board.campaign.title}未报送单位",
-           f"截至汇总时未报送自评材料的单位共 {len(units)} 个(不参加排名)。报送截止日期:"
+           f"截至汇总时未报送自评材料的单位共 {board.model.headline.missing} 个(不参加排名)。报送截止日期:"
            f"{board.campaign.deadline.isoformat()}。", len(columns))
     _header(sheet, MISSING_HEADER_ROW, columns)
     line = MISSING_HEADER_ROW
@@ -412,20 +357,16 @@ def _write_notes(sheet: Worksheet, board: Scoreboard) -> None:
     _header(sheet, NOTES_HEADER_ROW, columns)
     line = NOTES_HEADER_ROW
     for unit_type in board.rubric.types:
-        type_rubric = board.rubric.for_type(unit_type)
-        for result in scored(board, unit_type):
-            notes = board.notes.get(result.unit, {})
-            for item in type_rubric.items:
-                counted = result.items[item.id]
-                if counted.score >= item.max:
-                    continue
+        for report in board.model.ranked_units(unit_type):
+            for item in report.lost_items:
                 line += 1
-                for index, value in enumerate((result.unit, UNIT_TYPE_LABELS[unit_type], item.id, item.name), start=1):
+                texts = (report.result.unit, UNIT_TYPE_LABELS[unit_type], item.id, item.name)
+                for index, value in enumerate(texts, start=1):
                     write_text(sheet.cell(line, index), value)
                 write_number(sheet.cell(line, 5), item.max)
-                write_number(sheet.cell(line, 6), counted.score)
-                write_number(sheet.cell(line, 7), item.max - counted.score)
-                write_text(sheet.cell(line, 8), notes.get(item.id, ""))
+                write_number(sheet.cell(line, 6), item.score)
+                write_number(sheet.cell(line, 7), item.lost)
+                write_text(sheet.cell(line, 8), item.note)
                 _box(sheet, line, len(columns))
     sheet.freeze_panes = sheet.cell(NOTES_HEADER_ROW + 1, 2)
     sheet.auto_filter.ref = f"A{NOTES_HEADER_ROW}:{get_column_letter(len(columns))}{max(line, NOTES_HEADER_ROW)}"

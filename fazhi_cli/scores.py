@@ -1,18 +1,21 @@
 """`fazhi score`: results from the store — self scores, the office's review, totals, ranks, converted scores.
 
-The arithmetic is the domain's (`domain.results`); this module gathers its inputs from the store and
-lays the results out as pandas tables for the terminal, the Excel summary and the HTML reports.
+The arithmetic is the domain's (`domain.results`, and `domain.report_model` for everything the reports
+show); this module gathers its inputs from the store. `Scoreboard.frame()` lays the results out as a
+pandas table for scripts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import pandas as pd
 
 from fazhi_cli.domain.checks import Value
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_number
+from fazhi_cli.domain.report_model import ResultsModel, build_results_model
 from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
@@ -34,6 +37,7 @@ class Scoreboard:
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     evidence: dict[str, dict[str, str]] = field(default_factory=dict)
     task_status: dict[str, dict[int, tuple[str, str]]] = field(default_factory=dict)
+    facts: dict[str, dict[str, bool | int]] = field(default_factory=dict)
     materials: dict[str, list[str]] = field(default_factory=dict)
 
     def of_type(self, unit_type: str) -> list[UnitResult]:
@@ -64,20 +68,13 @@ class Scoreboard:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def item_loss(self, unit_type: str) -> pd.DataFrame:
-        """Per item of a type: the average score and the average loss rate (points lost / 分值)."""
-        frame = self.frame()
-        scored = frame[(frame["type"] == unit_type) & (frame["status"] != MISSING)]
-        rows = []
-        for item in self.rubric.for_type(unit_type).items:
-            column = f"item:{item.id}"
-            if scored.empty or column not in scored:
-                continue
-            scores = list(scored[column])
-            average = sum(scores, Decimal(0)) / len(scores)
-            rows.append({"item": item.id, "name": item.name, "max": item.max, "average": average,
-                         "loss_rate": (item.max - average) / item.max})
-        return pd.DataFrame(rows, columns=["item", "name", "max", "average", "loss_rate"])
+    @cached_property
+    def model(self) -> ResultsModel:
+        """Every figure the reports show, computed once by the domain (`domain.report_model`)."""
+        return build_results_model(
+            self.rubric, self.units, self.results, self.facts, self.notes, self.task_status,
+            [band.name for band in self.campaign.grades],
+        )
 
 
 def _text_values(values: dict[tuple[str, str], Value], field_name: str) -> dict[str, str]:
@@ -111,6 +108,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
             continue
         results.append(score_unit(unit.name, rubric.for_type(unit.type), rubric, checked.interpreted.facts,
                                   checked.interpreted.scores, checked.office, checked.errors))
+        board.facts[unit.name] = dict(checked.interpreted.facts)
         board.notes[unit.name] = _text_values(checked.values, "note")
         board.evidence[unit.name] = _text_values(checked.values, "evidence")
         board.task_status[unit.name] = _tasks(checked.values)

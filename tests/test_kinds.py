@@ -303,8 +303,8 @@ class QuarterlyKind(RuleKind):
     def excel_deduction(self, rule: Rule, cell: str) -> str:
         return f"ROUND({kinds.excel_number(rule.per)}*MAX(0,{rule.quota}-N({cell})),2)"
 
-    def describe(self, rule: Rule, facts, amount: Decimal) -> str:
-        return f"{rule.id} 按季度报送不足,扣 {amount} 分"
+    def describe(self, rule: Rule, facts, effect: str) -> str:
+        return f"{rule.id} 按季度报送不足,{effect}"
 
     def json_fields(self, rule: Rule) -> dict[str, Any]:
         return {"per": rule.per, "quota": rule.quota, "facts": self.fact_ids(rule)}

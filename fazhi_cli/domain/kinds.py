@@ -91,8 +91,13 @@ class RuleKind(ABC):
         """The Excel formula (without `=`) of the deduction of the fact answered in `cell`."""
 
     @abstractmethod
-    def describe(self, rule: Rule, facts: Facts, amount: Decimal) -> str:
-        """A deduction of `amount` (not zero) in words, with the facts behind it (feedback pages)."""
+    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+        """What the rule did in words, with the facts behind it (feedback pages); `effect` is the points part
+        the results model words (“扣 0.4 分”, “加 5 分”, “不累加……”)."""
+
+    def evidence(self, rule: Rule, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
+        """The fact behind a deduction, and for a monthly rule each (month, pieces short) that was short."""
+        return facts.get(rule.id, 0), ()
 
     @abstractmethod
     def json_fields(self, rule: Rule) -> dict[str, Any]:
@@ -132,8 +137,11 @@ class FlagKind(RuleKind):
     def excel_deduction(self, rule: Rule, cell: str) -> str:
         return f'IF(TRIM({cell})="{YES}",{excel_number(rule.points)},0)'
 
-    def describe(self, rule: Rule, facts: Facts, amount: Decimal) -> str:
-        return f"{rule.id} {rule.text}:是,扣 {amount} 分"
+    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+        return f"{rule.id} {rule.text}:是,{effect}"
+
+    def evidence(self, rule: Rule, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
+        return facts.get(rule.id) is True, ()
 
     def json_fields(self, rule: Rule) -> dict[str, Any]:
         return {"points": rule.points}
@@ -169,8 +177,8 @@ class CountKind(RuleKind):
     def excel_deduction(self, rule: Rule, cell: str) -> str:
         return f"IF(ISNUMBER({cell}),ROUND({cell}*{excel_number(rule.per)},2),0)"
 
-    def describe(self, rule: Rule, facts: Facts, amount: Decimal) -> str:
-        return f"{rule.id} {rule.text}:{facts.get(rule.id, 0)} 次,扣 {amount} 分"
+    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+        return f"{rule.id} {rule.text}:{int(facts.get(rule.id) or 0)} 次,{effect}"
 
     def json_fields(self, rule: Rule) -> dict[str, Any]:
         return {"per": rule.per}
@@ -221,11 +229,15 @@ class MonthlyKind(RuleKind):
     def excel_deduction(self, rule: Rule, cell: str) -> str:
         return f"ROUND({excel_number(rule.per)}*MAX(0,{rule.quota}-N({cell})),2)"
 
-    def describe(self, rule: Rule, facts: Facts, amount: Decimal) -> str:
-        short = self.shortfall(rule, facts)
-        months = "、".join(f"{int(m.rsplit('.', 1)[1])}月" for m, missing in short if missing)
+    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+        _, short = self.evidence(rule, facts)
+        months = "、".join(f"{month}月" for month, _ in short)
         total = sum(missing for _, missing in short)
-        return f"{rule.id} 法治政府信息报送不足:{months}共少报 {total} 条,扣 {amount} 分"
+        return f"{rule.id} 法治政府信息报送不足:{months}共少报 {total} 条,{effect}"
+
+    def evidence(self, rule: Rule, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
+        short = tuple((int(m.rsplit(".", 1)[1]), missing) for m, missing in self.shortfall(rule, facts) if missing)
+        return None, short
 
     def json_fields(self, rule: Rule) -> dict[str, Any]:
         return {"per": rule.per, "quota": rule.quota, "facts": self.fact_ids(rule)}
