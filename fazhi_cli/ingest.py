@@ -45,6 +45,7 @@ from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
+from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.text import printable
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.intake import Incoming
@@ -150,17 +151,15 @@ def stored_values(read: ReadWorkbook) -> Iterator[StoredValue]:
         yield StoredValue(f"task:{number}", "note", task.note.raw, task.note.ref or None)
 
 
-def _foreign_form(batch: _Batch, name: str, identity: dict[str, str]) -> tuple[str, str] | None:
-    """(code, message) when the workbook is no form of this campaign at all, else None."""
+def _foreign_form(batch: _Batch, name: str, identity: dict[str, str]) -> Refusal | None:
+    """The refusal when the workbook is no form of this campaign at all, else None."""
     if identity.get(layout.ID_FORMAT) not in (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME):
-        return "not_a_form", (f"「{name}」不是本次考核下发的自评表(找不到表内的身份信息)。"
-                              "请使用法制办下发的自评表填写,不要把内容复制到新建的文件中。")
+        return refusal("not_a_form", name=name)
     campaign = batch.campaign
     if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
         other = printable(identity.get(layout.ID_CAMPAIGN, "")).split(":", 1)[-1][:60] or "其他考核"
         form = "复核打分表" if identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME else "自评表"
-        return "other_campaign", (f"「{name}」是“{other}”的{form},不属于本次“{campaign.title}”。"
-                                  "请使用本次下发的自评表填报。")
+        return refusal("foreign_campaign", name=name, other=other, form=form, campaign=campaign.title)
     return None
 
 
@@ -169,22 +168,21 @@ def _unverified_identity(batch: _Batch, name: str, identity: dict[str, str]) -> 
     if is_sealed(batch.secret, identity, SELF_ASSESSMENT_FIELDS):
         return None
     claimed = printable(identity.get(layout.ID_UNIT, ""))[:60] or "未知单位"
-    return (f"「{name}」自称“{claimed}”的自评表,但表内身份信息的校验码与本工作区不符(身份信息被改动,"
-            "或不是本工作区下发的表格),暂不计入,待法制办确认。请与该单位核实,必要时请其使用下发的原表重新报送。")
+    return refusal("identity_unverified", name=name, unit=claimed).message
 
 
-def _identity_problem(batch: _Batch, name: str, identity: dict[str, str]) -> str | None:
+def _identity_problem(batch: _Batch, name: str, identity: dict[str, str]) -> Refusal | None:
     """Why a sealed workbook of this campaign still cannot be taken (rubric, roster), or None."""
     rubric = batch.rubric
     if identity.get(layout.ID_RUBRIC) != rubric.id or identity.get(layout.ID_RUBRIC_VERSION) != rubric.version:
-        return (f"「{name}」使用的评分细则({identity.get(layout.ID_RUBRIC)} {identity.get(layout.ID_RUBRIC_VERSION)})"
-                f"与本次考核({rubric.id} {rubric.version})不一致。请使用本次下发的自评表重新填报。")
+        found = f"{identity.get(layout.ID_RUBRIC)} {identity.get(layout.ID_RUBRIC_VERSION)}"
+        return refusal("rubric_mismatch", name=name, found=found, expected=f"{rubric.id} {rubric.version}")
     unit_name = identity.get(layout.ID_UNIT, "")
     unit = batch.units.get(unit_name)
     if unit is None:
-        return f"「{name}」的填报单位“{unit_name}”不在本次考核的单位名单中。请与法制办联系核实单位名称。"
+        return refusal("unknown_unit", name=name, unit=unit_name)
     if identity.get(layout.ID_UNIT_TYPE) != unit.type:
-        return f"「{name}」的单位类型与名单不符(名单中“{unit_name}”为{unit.type_label})。请与法制办联系。"
+        return refusal("unit_type_mismatch", name=name, unit=unit_name, type_label=unit.type_label)
     return None
 
 
@@ -194,11 +192,11 @@ def _take_workbook(batch: _Batch, item: Incoming, sha: str, archive_name: str) -
     try:
         read = read_workbook(io.BytesIO(item.data))
     except UnreadableWorkbook as problem:
-        return refuse(batch, item, sha, archive_name, f"「{name}」{problem}。请重新保存为 .xlsx 后报送。",
-                      code="unreadable")
+        unreadable = refusal("unreadable", name=name, detail=problem)
+        return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     foreign = _foreign_form(batch, name, read.identity)
     if foreign is not None:
-        return refuse(batch, item, sha, archive_name, foreign[1], code=foreign[0])
+        return refuse(batch, item, sha, archive_name, foreign.message, code=foreign.code)
     if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME:
         return take_review_sheet(batch, item, read, sha, archive_name)
     claimed = read.identity.get(layout.ID_UNIT, "")
@@ -207,15 +205,14 @@ def _take_workbook(batch: _Batch, item: Incoming, sha: str, archive_name: str) -
         return hold(batch, item, sha, archive_name, unverified, claimed if claimed in batch.units else None)
     problem = _identity_problem(batch, name, read.identity)
     if problem is not None:
-        return refuse(batch, item, sha, archive_name, problem, code="identity_mismatch")
+        return refuse(batch, item, sha, archive_name, problem.message, code=problem.code)
     unit = batch.units[claimed]
     if read.structure_problems:
-        detail = ";".join(read.structure_problems)
-        message = f"「{name}」{detail}。请使用下发的原表填报,不要删除或改名工作表。"
-        return refuse(batch, item, sha, archive_name, message, unit.name, code="structure")
+        structure = refusal("structure", name=name, detail=";".join(read.structure_problems))
+        return refuse(batch, item, sha, archive_name, structure.message, unit.name, code=structure.code)
     if read.is_blank():
-        message = f"「{name}」未填写(与下发的空白自评表相同,没有任何填报内容),未予收取。请填写后重新报送。"
-        return refuse(batch, item, sha, archive_name, message, unit.name, code="unfilled")
+        unfilled = refusal("unfilled", name=name)
+        return refuse(batch, item, sha, archive_name, unfilled.message, unit.name, code=unfilled.code)
     if batch.store.submission_by_sha(sha) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
     expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
@@ -263,16 +260,15 @@ def _moment(text: str | None) -> dt.datetime | None:
 
 def _take_other(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
     """A non-workbook file: a unit's material when it came with that unit's workbook, else refused."""
-    refusal = intake.refusal_for_kind(item.kind, item.original_name)
+    refused = intake.refusal_for_kind(item.kind, item.original_name)
     if item.kind in MATERIAL_KINDS and len(set(group_units)) == 1:
         unit = group_units[0]
         if batch.store.file_by_sha(sha) is None:
             batch.store.record_material(batch.record(item, sha, archive_name, MATERIAL, item.kind, unit))
         return FileOutcome(item.original_name, item.origin, MATERIAL, unit, "随自评表报送的材料,已存档", sha)
-    if refusal is None:
-        refusal = (f"「{item.original_name}」不是自评表(Excel 工作簿),已存档。"
-                   "如为佐证材料,请与本单位自评表放在同一封邮件或同一个压缩包中报送。")
-    return refuse(batch, item, sha, archive_name, refusal)
+    if refused is None:
+        refused = refusal("material_alone", name=item.original_name)
+    return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
 
 
 def _is_workbook(item: Incoming) -> bool:
@@ -309,25 +305,24 @@ def _guarded(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_u
     except Exception:
         if debug_enabled():
             raise
-        message = (f"「{item.original_name}」内部数据损坏或格式异常,读取时出错,未予收取。"
-                   "请用 Excel 或 WPS 打开确认无误后“另存为”.xlsx,再重新报送。")
-        return refuse(batch, item, sha, archive_name, message, code="corrupt")
+        corrupt = refusal("corrupt", name=item.original_name)
+        return refuse(batch, item, sha, archive_name, corrupt.message, code=corrupt.code)
 
 
 def _decide(batch: _Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
     """What becomes of one kept file: unpacked container, refusal, workbook, material."""
     if item.is_container:
         return _container(batch, item, sha, archive_name)
-    if item.problem is not None:
-        return refuse(batch, item, sha, archive_name, item.problem, code="intake")
+    if item.refusal is not None:
+        return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
     if _is_workbook(item):
         return _take_workbook(batch, item, sha, archive_name)
     return _take_other(batch, item, sha, archive_name, group_units)
 
 
 def _container(batch: _Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
-    if item.problem is not None:
-        return refuse(batch, item, sha, archive_name, item.problem, code="intake")
+    if item.refusal is not None:
+        return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
     if batch.store.file_by_sha(sha) is None:
         batch.store.record_file(batch.record(item, sha, archive_name, UNPACKED, item.kind))
     return FileOutcome(item.original_name, item.origin, UNPACKED, None, "", sha)

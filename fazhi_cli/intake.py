@@ -2,9 +2,10 @@
 
 Folders are walked, e-mails (.eml), mailboxes (mbox) and zip archives are unpacked, and every file is
 classified by its bytes (`sniff`). Nothing here parses a workbook, touches the store or writes a file, and
-nothing raises for a bad input file: each problem becomes the `problem` of an `Incoming`, a Chinese message
-that names the file and says what the unit should do; what is passed over unread (fazhi's own folders,
-symbolic links found in a folder, pipes and devices) comes with the reason in `skipped`.
+nothing raises for a bad input file: each problem becomes the `refusal` of an `Incoming`, a stable code with
+a Chinese message that names the file and says what the unit should do (`fazhi_cli.domain.refusals`); what
+is passed over unread (fazhi's own folders, symbolic links found in a folder, pipes and devices) comes with
+the reason in `skipped`.
 
 A unit may be an adversary: every size and count is bounded by `Limits` before anything is inflated or
 parsed, and a refusal for a limit names it. Names that come from outside (file, attachment and zip entry
@@ -32,6 +33,7 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.text import printable
 from fazhi_cli.limits import LIMIT_LABELS, Limits
 
@@ -90,11 +92,21 @@ class Incoming:
     group: str
     kind: str
     is_container: bool = False
-    problem: str | None = None
+    refusal: Refusal | None = None  # why it cannot be taken (a code and the message to forward), or None
     source: Path | None = None  # a file too large to read into memory: where its bytes are to be kept from
     sent_at: datetime | None = None  # the Date header of the e-mail it came in: shown, never used for order
     explicit: bool = False  # a file the clerk named on the command line (not found in a folder or container)
     skipped: str | None = None  # why it was passed over without being kept (fazhi's own folder, a symlink)
+
+    @property
+    def problem(self) -> str | None:
+        """The refusal's Chinese message, or None."""
+        return None if self.refusal is None else self.refusal.message
+
+    @property
+    def problem_code(self) -> str | None:
+        """The refusal's code (`encrypted`, `too_large`, …), or None."""
+        return None if self.refusal is None else self.refusal.code
 
 
 @dataclass(frozen=True)
@@ -297,59 +309,31 @@ def _looks_like_mail(text: str) -> bool:
 # --- refusals ---------------------------------------------------------------------------------------------------
 
 
-def refusal_for_kind(kind: str, name: str) -> str | None:
-    """The Chinese refusal for a file handed in as a workbook that is not one; None for kinds that are fine."""
+_KIND_REFUSALS = {
+    "encrypted": "encrypted", "legacy": "legacy_format", "ods": "opendocument", "html": "web_page", "text": "text_file",
+    "archive_other": "other_archive", "empty": "empty",
+}  # fmt: skip
+
+
+def refusal_for_kind(kind: str, name: str) -> Refusal | None:
+    """The refusal for a file handed in as a workbook that is not one; None for kinds that are fine."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     shown = _display_name(name)
-    if kind == "encrypted":
-        return f"「{shown}」已加密(设有打开密码),无法读取。请取消密码后重新保存为 .xlsx 再报送。"
-    if kind == "legacy":
-        return (
-            f"「{shown}」是旧版或非标准格式的 Excel 文件(如 .xls、.et、.xlsb),无法读取。"
-            "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿(.xlsx)再报送。"
-        )
-    if kind == "ods":
-        return f"「{shown}」是 OpenDocument 表格(.ods),无法读取。请用 Excel 或 WPS 另存为 Excel 工作簿(.xlsx)后报送。"
-    if kind == "html":
-        return (
-            f"「{shown}」实际是网页文件(只是扩展名像 Excel),不是 Excel 工作簿。"
-            "请报送下发的原始 .xlsx 自评表,不要“另存为网页”或修改扩展名。"
-        )
-    if kind == "text":
-        return (
-            f"「{shown}」实际是文本或 CSV 文件,不是 Excel 工作簿。"
-            "请在下发的 .xlsx 自评表中填写后直接保存报送,不要导出为 CSV 或修改扩展名。"
-        )
-    if kind == "archive_other":
-        return (
-            f"「{shown}」是 RAR、7z、gzip 或 tar 等格式的压缩包,无法解压。"
-            "请改用 .zip 格式压缩后报送,或直接报送 .xlsx 自评表。"
-        )
-    if kind == "empty":
-        return _empty_message(shown)
     if kind == "unknown":
-        return _unknown_message(shown)
-    return None
+        return _unknown_refusal(shown)
+    code = _KIND_REFUSALS.get(kind)
+    return None if code is None else refusal(code, name=shown)
 
 
-def _empty_message(shown: str) -> str:
-    """The refusal for a file of zero bytes."""
-    return f"「{shown}」是空文件(0 字节),可能保存或传输失败。请重新保存后报送。"
-
-
-def _unknown_message(shown: str) -> str:
+def _unknown_refusal(shown: str) -> Refusal:
     """The refusal for a file that is no known kind; a few well-known names get a precise hint."""
     lowered = shown.lower()
     if lowered.endswith(".msg"):
-        return (
-            f"「{shown}」是 Outlook 邮件文件(.msg),无法读取。请在 Outlook 中把附件另存出来,或把邮件另存为 .eml 后导入。"
-        )
+        return refusal("outlook_msg", name=shown)
     if lowered == "winmail.dat":
-        return (
-            f"「{shown}」是 Outlook 专用格式的附件包,无法读取。请联系报送单位以普通附件方式(非 RTF 格式邮件)重新发送。"
-        )
-    return f"「{shown}」无法识别为 Excel 工作簿。请报送下发的 .xlsx 自评表。"
+        return refusal("outlook_winmail", name=shown)
+    return refusal("not_a_workbook", name=shown)
 
 
 def _over_limit(key: str, limits: Limits) -> str:
@@ -359,17 +343,9 @@ def _over_limit(key: str, limits: Limits) -> str:
     return f"超过“{LIMIT_LABELS[key]}”上限 {shown}"
 
 
-def _too_large_message(shown: str, size: int, limits: Limits) -> str:
+def _too_large(shown: str, size: int, limits: Limits) -> Refusal:
     """The refusal for a file over the file size limit."""
-    return (
-        f"「{shown}」过大({_mb(size)} MB),{_over_limit('file_bytes', limits)},未予读取。"
-        "请确认是否选错了文件;自评表请单独报送,不要嵌入大图片或附件。"
-    )
-
-
-def _bomb_message(shown: str, reason: str) -> str:
-    """The refusal for an archive whose directory promises too much."""
-    return f"「{shown}」疑似压缩炸弹({reason}),未予解压。请直接报送 Excel 自评表,或只把自评表放入压缩包后重新压缩报送。"
+    return refusal("too_large", name=shown, size=_mb(size), limit=_over_limit("file_bytes", limits))
 
 
 def _mb(size: int) -> str:
@@ -380,8 +356,8 @@ def _mb(size: int) -> str:
 # --- workbooks ----------------------------------------------------------------------------------------------------
 
 
-def xlsx_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str | None:
-    """For a zip-based workbook: None if it looks safe to hand to openpyxl, else a Chinese message.
+def xlsx_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Refusal | None:
+    """For a zip-based workbook: None if it looks safe to hand to openpyxl, else the refusal.
 
     Everything is judged at the zip level, before any XML parser sees a byte. The central directory is
     checked first (member count, sizes, ratios) so that a zip bomb is caught without inflating it, and the
@@ -395,18 +371,15 @@ def xlsx_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str
     shown = _display_name(name)
     archive = _open_zip(data)
     if archive is None:
-        return (
-            f"「{shown}」文件已损坏或不完整(可能保存或传输中断),无法打开。"
-            "请用 Excel 或 WPS 打开确认无误后重新保存,再报送。"
-        )
+        return refusal("truncated", name=shown)
     with archive:
         infos = archive.infolist()
         reason = _directory_problem(infos, len(data), _Budget.for_input(limits))
         if reason is not None:
-            return f"「{shown}」内部数据异常,疑似压缩炸弹({reason}),未予读取。请在下发的自评表中重新填写后报送。"
+            return refusal("workbook_bomb", name=shown, reason=reason)
         names = {info.filename for info in infos}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            return f"「{shown}」不是完整的 Excel 工作簿(缺少工作簿部件)。请用 Excel 或 WPS 另存为 .xlsx 后报送。"
+            return refusal("missing_parts", name=shown)
         return _parts_problem(archive, infos, shown, limits)
 
 
@@ -422,7 +395,6 @@ _HIDDEN_XML_STARTS = (
     b"\x4c\x6f\xa7\x94",
 )  # fmt: skip
 _XML_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
-_USE_THE_FORM = "请在下发的自评表中填写后报送,不要粘贴大量数据、添加工作表或改用其他软件生成。"
 
 
 @dataclass
@@ -444,11 +416,11 @@ class _TagCount:
         return next((key for key, count in self.counts.items() if count > getattr(limits, key)), None)
 
 
-def _parts_problem(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, limits: Limits) -> str | None:
+def _parts_problem(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, limits: Limits
+) -> Refusal | None:
     """Decompress every part in chunks: damage, an XML part too large or oddly encoded, or too many tags."""
-    corrupt = (
-        f"「{shown}」文件已损坏(内部数据校验失败),无法读取。请用 Excel 或 WPS 打开确认无误后重新保存,再报送。"
-    )
+    corrupt = refusal("damaged", name=shown)
     if any(info.flag_bits & _ENCRYPTED_FLAG for info in infos):
         return corrupt
     tags = _TagCount()
@@ -464,7 +436,7 @@ def _parts_problem(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown
 
 def _part_problem(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Limits, tags: _TagCount
-) -> str | None:
+) -> Refusal | None:
     """One part, streamed: binary parts (pictures, embedded files) are only CRC-checked; XML parts are measured."""
     part = printable(info.filename)
     with archive.open(info) as stream:
@@ -476,15 +448,10 @@ def _part_problem(
                 pass
             return None
         if info.file_size > limits.xml_part_bytes:
-            return (
-                f"「{shown}」中的内部部件「{part}」解压后为 {_mb(info.file_size)} MB,"
-                f"{_over_limit('xml_part_bytes', limits)},未予读取。{_USE_THE_FORM}"
-            )
+            limit = _over_limit("xml_part_bytes", limits)
+            return refusal("part_too_large", name=shown, part=part, size=_mb(info.file_size), limit=limit)
         if hidden:
-            return (
-                f"「{shown}」文件内容不安全或已损坏(内部部件「{part}」使用了 Excel 不会生成的文字编码),"
-                f"未予读取。{_USE_THE_FORM}"
-            )
+            return refusal("unsafe_encoding", name=shown, part=part)
         carried = b""
         chunk = head
         while chunk:
@@ -501,12 +468,9 @@ def _part_problem(
             tags.add(carried)
     over = tags.over(limits)
     if tags.doctype:
-        return (
-            f"「{shown}」文件内容不安全或已损坏(内部部件「{part}」含有 Excel 不会生成的文档类型声明 DTD),"
-            f"未予读取。{_USE_THE_FORM}"
-        )
+        return refusal("unsafe_dtd", name=shown, part=part)
     if over is not None:
-        return f"「{shown}」{_over_limit(over, limits)},未予读取。{_USE_THE_FORM}"
+        return refusal("over_limit", name=shown, limit=_over_limit(over, limits))
     return None
 
 
@@ -616,18 +580,18 @@ def _expand_zip(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budge
     """The archive itself, then each member (directory checked against the budget before any inflation)."""
     shown = _display_name(name)
     if ctx.depth > MAX_NESTING:
-        yield _incoming(data, name, ctx, kind, container=True, problem=_too_deep_message(shown))
+        yield _incoming(data, name, ctx, kind, container=True, refused=refusal("too_deep", name=shown))
         return
     archive = _open_zip(data)
     if archive is None:
-        problem = f"「{shown}」压缩包已损坏或不完整(可能传输中断),无法解压。请重新压缩后报送。"
-        yield _incoming(data, name, ctx, kind, container=True, problem=problem)
+        yield _incoming(data, name, ctx, kind, container=True, refused=refusal("archive_damaged", name=shown))
         return
     with archive:
         infos = archive.infolist()
         reason = _directory_problem(infos, len(data), budget)
         if reason is not None:
-            yield _incoming(data, name, ctx, kind, container=True, problem=_bomb_message(shown, reason))
+            bomb = refusal("zip_bomb", name=shown, reason=reason)
+            yield _incoming(data, name, ctx, kind, container=True, refused=bomb)
             return
         budget.bytes_left -= sum(info.file_size for info in infos)
         budget.members_left -= len(infos)
@@ -636,8 +600,8 @@ def _expand_zip(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budge
             member_path = _member_path(info)
             if not _skipped_member(info, member_path):
                 members.append((info, member_path))
-        problem = None if members else f"「{shown}」压缩包中没有可读取的文件。请把自评表放入压缩包后重新报送。"
-        yield _incoming(data, name, ctx, kind, container=True, problem=problem)
+        empty = None if members else refusal("archive_empty", name=shown)
+        yield _incoming(data, name, ctx, kind, container=True, refused=empty)
         label = ctx.label or f"压缩包 {shown}"
         for info, member_path in members:
             yield from _zip_member(archive, info, member_path, ctx, label, budget)
@@ -652,23 +616,20 @@ def _zip_member(
     member_ctx = _Context(origin, origin, ctx.file_time, ctx.group, ctx.depth + 1, ctx.sent_at)
     name = _display_name(member_path)
     if info.flag_bits & _ENCRYPTED_FLAG:
-        problem = f"「{name}」在压缩包中设有密码,无法解压。请去掉压缩包密码后重新报送。"
-        yield _incoming(b"", name, member_ctx, "encrypted", problem=problem)
+        yield _incoming(b"", name, member_ctx, "encrypted", refused=refusal("archive_password", name=name))
         return
     if info.file_size > budget.limits.file_bytes:
         kind = sniff(_read_member_head(archive, info), name)
-        problem = _too_large_message(name, info.file_size, budget.limits)
-        yield _incoming(b"", name, member_ctx, kind, problem=problem)
+        yield _incoming(b"", name, member_ctx, kind, refused=_too_large(name, info.file_size, budget.limits))
         return
     try:
         member = archive.read(info)
     except NotImplementedError:
-        problem = f"「{name}」使用了不支持的压缩方式,无法解压。请用常用压缩软件的默认 ZIP 格式重新压缩后报送。"
-        yield _incoming(b"", name, member_ctx, "unknown", problem=problem)
+        yield _incoming(b"", name, member_ctx, "unknown", refused=refusal("archive_method", name=name))
         return
     except (*_ZIP_ERRORS, RuntimeError):
-        problem = f"「{name}」在压缩包中已损坏,无法解压。请重新压缩后报送。"
-        yield _incoming(b"", name, member_ctx, _kind_by_name(name), problem=problem)
+        damaged = refusal("member_damaged", name=name)
+        yield _incoming(b"", name, member_ctx, _kind_by_name(name), refused=damaged)
         return
     yield from _expand(member, name, member_ctx, budget)
 
@@ -687,14 +648,6 @@ def _kind_by_name(name: str) -> str:
     return _WORKBOOK_SUFFIXES.get(_suffix(name), "unknown")
 
 
-def _too_deep_message(shown: str) -> str:
-    """The refusal for a container nested more than MAX_NESTING levels deep."""
-    return (
-        f"「{shown}」是多层嵌套的压缩包或邮件(压缩包里套压缩包),未予解压。"
-        "请把 Excel 自评表直接放入一个压缩包,或直接作为附件报送。"
-    )
-
-
 # --- e-mail ---------------------------------------------------------------------------------------------------------
 
 
@@ -702,11 +655,11 @@ def _expand_mail(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budg
     """The message itself (dated by its Date header), then each attachment."""
     shown = _display_name(name)
     if ctx.depth > MAX_NESTING:
-        yield _incoming(data, name, ctx, kind, container=True, problem=_too_deep_message(shown))
+        yield _incoming(data, name, ctx, kind, container=True, refused=refusal("too_deep", name=shown))
         return
     mail = _read_mail(data, budget.limits.attachments)
-    problem = _mail_problem(shown, mail, budget.limits)
-    yield _incoming(data, name, ctx, kind, container=True, problem=problem, sent_at=mail.sent_at)
+    refused = _mail_refusal(shown, mail, budget.limits)
+    yield _incoming(data, name, ctx, kind, container=True, refused=refused, sent_at=mail.sent_at)
     if mail.problem in ("unreadable", "too_many"):
         return
     label = ctx.label or f"邮件 {shown}"
@@ -715,9 +668,9 @@ def _expand_mail(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budg
         member_ctx = _Context(origin, f"{origin} {attachment.name}", ctx.file_time, ctx.group, ctx.depth + 1,
                               mail.sent_at)
         if attachment.damaged:
-            problem = f"「{attachment.name}」在邮件中已损坏或不完整,无法读取。请联系报送单位重新发送。"
+            damaged = refusal("attachment_damaged", name=attachment.name)
             member_kind = sniff(attachment.data, attachment.name)
-            yield _incoming(attachment.data, attachment.name, member_ctx, member_kind, problem=problem)
+            yield _incoming(attachment.data, attachment.name, member_ctx, member_kind, refused=damaged)
         else:
             yield from _expand(attachment.data, attachment.name, member_ctx, budget)
 
@@ -730,15 +683,13 @@ def _expand_mbox(data: bytes, name: str, kind: str, ctx: _Context, budget: _Budg
     """
     shown = _display_name(name)
     if ctx.depth > MAX_NESTING:
-        yield _incoming(data, name, ctx, kind, container=True, problem=_too_deep_message(shown))
+        yield _incoming(data, name, ctx, kind, container=True, refused=refusal("too_deep", name=shown))
         return
     messages = _mbox_messages(data)
     if len(messages) > budget.limits.messages:
-        problem = (
-            f"「{shown}」是邮箱文件(mbox),含 {len(messages)} 封邮件,{_over_limit('messages', budget.limits)},"
-            "整个文件未予读取。请只导出报送自评表的邮件(.eml),或分成几个较小的邮箱文件后导入。"
-        )
-        yield _incoming(data, name, ctx, kind, container=True, problem=problem)
+        limit = _over_limit("messages", budget.limits)
+        too_many = refusal("too_many_messages", name=shown, count=len(messages), limit=limit)
+        yield _incoming(data, name, ctx, kind, container=True, refused=too_many)
         return
     yield _incoming(data, name, ctx, kind, container=True)
     label = ctx.label or f"邮箱文件 {shown}"
@@ -766,21 +717,18 @@ def _mbox_messages(data: bytes) -> list[bytes]:
     return messages
 
 
-def _mail_problem(shown: str, mail: _Mail, limits: Limits) -> str | None:
+def _mail_refusal(shown: str, mail: _Mail, limits: Limits) -> Refusal | None:
     """The message's own problem: unreadable, too many attachments, truncated, or without attachments."""
     if mail.problem == "unreadable":
-        return f"「{shown}」不是有效的邮件文件或已损坏,无法读取。请从邮箱重新导出该邮件(.eml)。"
+        return refusal("mail_unreadable", name=shown)
     if mail.problem == "too_many":
         number = mail.attachment_count
         count = f"约有 {number} 个附件或邮件部分" if mail.estimated else f"有 {number} 个附件"
-        return (
-            f"「{shown}」{count},{_over_limit('attachments', limits)},整封邮件未予读取。"
-            "请联系报送单位只把自评表(及必要的佐证材料)作为附件重新发送,材料较多时请打包为一个 .zip。"
-        )
+        return refusal("too_many_attachments", name=shown, count=count, limit=_over_limit("attachments", limits))
     if mail.problem == "truncated":
-        return f"「{shown}」邮件不完整(可能导出或传输时被截断)。请从邮箱重新导出该邮件(.eml)。"
+        return refusal("mail_truncated", name=shown)
     if not mail.attachments:
-        return f"「{shown}」邮件中没有附件。请联系报送单位把自评表作为附件重新发送。"
+        return refusal("mail_no_attachment", name=shown)
     return None
 
 
@@ -900,9 +848,9 @@ def collect(
     named on the command line is read wherever it is (a review sheet filled in place comes back that way),
     through a symbolic link too.
 
-    Problems never raise: they are the `problem` of an `Incoming`. A file that is missing, unreadable or
-    over `limits.file_bytes` comes with empty `data` (one too large names its path in `source`, so that its
-    bytes can still be kept).
+    Problems never raise: they are the `refusal` of an `Incoming` (a code and a message). A file that is
+    missing, unreadable or over `limits.file_bytes` comes with empty `data` (one too large names its path in
+    `source`, so that its bytes can still be kept).
     """
     walk = _Walk(limits, {_resolved(Path(key)): reason for key, reason in (skip or {}).items()})
     for path in paths:
@@ -936,10 +884,10 @@ def _collect_named(path: Path, walk: _Walk) -> Iterator[Incoming]:
     try:
         info = path.stat()
     except FileNotFoundError:
-        yield _path_problem(path, f"「{printable(path)}」不存在(或是失效的快捷方式)。请检查文件路径。", kind="empty")
+        yield _path_problem(path, refusal("path_missing", path=printable(path)), kind="empty")
         return
     except OSError as exc:
-        yield _path_problem(path, _unreadable_message(path, exc))
+        yield _path_problem(path, _unreadable(path, exc))
         return
     if stat.S_ISDIR(info.st_mode):
         resolved = _resolved(path)
@@ -963,7 +911,7 @@ def _collect_folder(
     try:
         children = sorted(path.iterdir(), key=lambda child: child.name)
     except OSError as exc:
-        yield _path_problem(path, _unreadable_message(path, exc))
+        yield _path_problem(path, _unreadable(path, exc))
         return
     for child in children:
         yield from _collect_entry(child, resolved / child.name, walk, ancestors | {key})
@@ -978,10 +926,10 @@ def _collect_entry(
     try:
         info = path.lstat()
     except FileNotFoundError:  # removed while the folder was walked
-        yield _path_problem(path, f"「{printable(path)}」在导入过程中被删除或移动,未予读取。请检查后重新导入。")
+        yield _path_problem(path, refusal("path_vanished", path=printable(path)))
         return
     except OSError as exc:
-        yield _path_problem(path, _unreadable_message(path, exc))
+        yield _path_problem(path, _unreadable(path, exc))
         return
     is_folder = stat.S_ISDIR(info.st_mode) and not _is_link(info)
     reason = walk.skip_reason(resolved)
@@ -1008,15 +956,12 @@ def _link_reason(path: Path) -> str:
         target = printable(os.readlink(path))
     except OSError:
         target = "未知位置"
-    return (
-        f"符号链接,未跟随:{printable(path)}(指向 {target})。只导入文件夹中实际存放的文件;"
-        "如确需导入其指向的文件,请在命令中直接指定该文件。"
-    )
+    return refusal("symlink", path=printable(path), target=target).message
 
 
 def _special_file_reason(path: Path) -> str:
     """Why a pipe, socket or device was not opened."""
-    return f"不是普通文件(管道、套接字或设备),未予读取:{printable(path)}。请指定要导入的文件或文件夹。"
+    return refusal("not_regular_file", path=printable(path)).message
 
 
 def _collect_file(path: Path, walk: _Walk, explicit: bool) -> Iterator[Incoming]:
@@ -1030,7 +975,7 @@ def _collect_file(path: Path, walk: _Walk, explicit: bool) -> Iterator[Incoming]
     try:
         opened = _read_regular(path, follow=explicit, max_bytes=limits.file_bytes)
     except OSError as exc:
-        yield _path_problem(path, _unreadable_message(path, exc))
+        yield _path_problem(path, _unreadable(path, exc))
         return
     if opened is None:
         yield _skipped(path, _special_file_reason(path))
@@ -1042,7 +987,7 @@ def _collect_file(path: Path, walk: _Walk, explicit: bool) -> Iterator[Incoming]
         ctx = _Context(origin, None, file_time, f"path:{path.absolute()}", 0, explicit=explicit)
         size = max(info.st_size, len(data))
         kind = sniff(data[:_SNIFF_BYTES], shown)
-        yield _incoming(b"", shown, ctx, kind, problem=_too_large_message(shown, size, limits), source=path)
+        yield _incoming(b"", shown, ctx, kind, refused=_too_large(shown, size, limits), source=path)
         return
     kind = sniff(data, shown)
     prefix = kind if kind in CONTAINER_KINDS else "file"
@@ -1075,8 +1020,8 @@ def _expand(data: bytes, name: str, ctx: _Context, budget: _Budget, kind: str | 
     kind = kind or sniff(data, name)
     shown = _display_name(name)
     if len(data) > budget.limits.file_bytes:
-        problem = _too_large_message(shown, len(data), budget.limits)
-        yield _incoming(data, name, ctx, kind, container=kind in CONTAINER_KINDS, problem=problem)
+        too_large = _too_large(shown, len(data), budget.limits)
+        yield _incoming(data, name, ctx, kind, container=kind in CONTAINER_KINDS, refused=too_large)
     elif kind == "zip":
         yield from _expand_zip(data, name, kind, ctx, budget)
     elif kind == "eml":
@@ -1084,10 +1029,10 @@ def _expand(data: bytes, name: str, ctx: _Context, budget: _Budget, kind: str | 
     elif kind == "mbox":
         yield from _expand_mbox(data, name, kind, ctx, budget)
     elif kind == "empty":
-        yield _incoming(data, name, ctx, kind, problem=_empty_message(shown))
+        yield _incoming(data, name, ctx, kind, refused=refusal("empty", name=shown))
     else:
-        problem = xlsx_problem(data, name, budget.limits) if kind in ("xlsx", "xlsm") else None
-        yield _incoming(data, name, ctx, kind, problem=problem)
+        refused = xlsx_problem(data, name, budget.limits) if kind in ("xlsx", "xlsm") else None
+        yield _incoming(data, name, ctx, kind, refused=refused)
 
 
 def _incoming(
@@ -1097,7 +1042,7 @@ def _incoming(
     kind: str,
     *,
     container: bool = False,
-    problem: str | None = None,
+    refused: Refusal | None = None,
     sent_at: datetime | None = None,
     source: Path | None = None,
     skipped: str | None = None,
@@ -1113,16 +1058,16 @@ def _incoming(
         group=ctx.group,
         kind=kind,
         is_container=container,
-        problem=problem,
+        refusal=refused,
         source=source,
         skipped=skipped,
     )
 
 
-def _path_problem(path: Path, problem: str, kind: str = "unknown") -> Incoming:
+def _path_problem(path: Path, refused: Refusal, kind: str = "unknown") -> Incoming:
     """An Incoming for a path whose bytes could not be read (missing, unreadable)."""
     ctx = _Context(f"文件 {printable(path)}", None, None, f"path:{path.absolute()}", 0)
-    return _incoming(b"", path.name or str(path), ctx, kind, problem=problem)
+    return _incoming(b"", path.name or str(path), ctx, kind, refused=refused)
 
 
 def _skipped(path: Path, reason: str, folder: bool = False) -> Incoming:
@@ -1131,10 +1076,10 @@ def _skipped(path: Path, reason: str, folder: bool = False) -> Incoming:
     return _incoming(b"", path.name or str(path), ctx, "unknown", skipped=reason)
 
 
-def _unreadable_message(path: Path, exc: OSError) -> str:
-    """The problem for a path the operating system refused to read."""
+def _unreadable(path: Path, exc: OSError) -> Refusal:
+    """The refusal for a path the operating system refused to read."""
     reason = exc.strerror or type(exc).__name__
-    return f"「{printable(path)}」无法读取({reason})。请检查文件是否被占用或没有访问权限。"
+    return refusal("path_unreadable", path=printable(path), reason=reason)
 
 
 def _base_name(name: str) -> str:

@@ -21,6 +21,7 @@ from fazhi_cli.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed, seal
 from fazhi_cli.domain.numbers import normalise_text, plain_number
+from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.results import MISSING
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
@@ -186,23 +187,22 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     name = item.original_name
     unit_type = identity.get(layout.ID_UNIT_TYPE, "")
     if identity.get(layout.ID_CAMPAIGN) != batch.campaign.campaign_id or unit_type not in batch.rubric.types:
-        return refuse(batch, item, sha, archive_name, f"「{name}」是其他考核的复核打分表,未采用。",
-                      code="other_campaign")
+        foreign = refusal("foreign_review", name=name)
+        return refuse(batch, item, sha, archive_name, foreign.message, code=foreign.code)
     if not item.explicit:
-        return refuse(batch, item, sha, archive_name, (
-            f"「{name}」是复核打分表,但它来自{item.origin},未采用:复核打分表只在法制办直接指定该文件时收取"
-            "(fazhi ingest 文件路径),不从邮件、压缩包或文件夹中收取。"), code="review_not_named")
+        not_named = refusal("review_not_named", name=name, origin=item.origin)
+        return refuse(batch, item, sha, archive_name, not_named.message, code=not_named.code)
     if not is_sealed(batch.secret, identity, REVIEW_SHEET_FIELDS):
-        return refuse(batch, item, sha, archive_name, (
-            f"「{name}」自称复核打分表,但校验码与本工作区不符(身份信息被改动,或不是本工作区生成的),未采用。"
-            "请用 fazhi review-sheet 重新生成复核打分表后填写。"), code="review_forged")
+        forged = refusal("review_forged", name=name)
+        return refuse(batch, item, sha, archive_name, forged.message, code=forged.code)
     if batch.store.file_by_sha_and_outcome(sha, REVIEW) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的复核打分表相同,未重复计入", sha)
     item_ids = [i.id for i in batch.rubric.for_type(unit_type).items]
     try:
         rows = read_review_rows(item.data, item_ids)
     except UnreadableWorkbook as problem:
-        return refuse(batch, item, sha, archive_name, f"「{name}」{problem}。")
+        unreadable = refusal("review_unreadable", name=name, detail=problem)
+        return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     unknown = [r.unit for r in rows if r.unit not in batch.units or batch.units[r.unit].type != unit_type]
     values = [(r.unit, ref, raw, cell) for r in rows if r.unit not in unknown for ref, raw, cell in r.values]
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)

@@ -227,12 +227,13 @@ def outcome_line(out: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class Case:
-    """A file a unit might send that must be refused: its name, kind, what the refusal says, how it is made."""
+    """A file a unit might send that must be refused: its name, kind, the refusal's code, how it is made."""
 
     name: str
     kind: str
-    phrase: str
+    code: str
     build: Callable[[Callable, Path, Path], bytes]  # (cli, workspace, scratch folder) -> the file's bytes
+    phrase: str = ""  # what the message must say beyond its template (facts read from the file)
 
 
 def random_bytes(cli, workspace, scratch) -> bytes:
@@ -342,21 +343,21 @@ def pdf_alone(cli, workspace, scratch) -> bytes:
 
 
 CASES = {
-    "random_bytes": Case("区司法局自评表.xlsx", "unknown", "无法识别为 Excel 工作簿", random_bytes),
-    "csv_renamed": Case("区财政局自评表.xlsx", "text", "实际是文本或 CSV 文件", csv_text),
-    "html_as_xls": Case("区教育局自评表.xls", "html", "实际是网页文件", html_table),
-    "truncated": Case("区交通局自评表.xlsx", "xlsx", "文件已损坏或不完整", truncated),
-    "corrupt_part": Case("区民政局自评表.xlsx", "xlsx", "文件已损坏(内部数据校验失败)", corrupt_part),
-    "malformed_part": Case("区水务局自评表.xlsx", "xlsx", "文件已损坏(内部数据格式错误)", malformed_part),
-    "wrong_attribute": Case("区住建局自评表.xlsx", "xlsx", "文件已损坏(内部数据格式错误)", wrong_attribute),
-    "encrypted": Case("区卫计局自评表.xlsx", "encrypted", "已加密(设有打开密码)", encrypted),
-    "ods": Case("区林业局自评表.ods", "ods", "是 OpenDocument 表格(.ods)", ods),
-    "other_campaign": Case("2018年度法治政府建设自评表_区发改局.xlsx", "xlsx",
-                           "是“2018年度法治政府建设考核”的自评表,不属于本次“2017年度法治政府建设考核”", other_campaign),
-    "unknown_unit": Case("2017年度法治政府建设自评表_区新设局.xlsx", "xlsx",
-                         "的填报单位“区新设局”不在本次考核的单位名单中", unknown_unit),
-    "entity_expansion": Case("区商务局自评表.xlsx", "xlsx", "文件内容不安全或已损坏", entity_expansion),
-    "pdf_alone": Case("工作总结.pdf", "pdf", "不是自评表(Excel 工作簿),已存档", pdf_alone),
+    "random_bytes": Case("区司法局自评表.xlsx", "unknown", "not_a_workbook", random_bytes),
+    "csv_renamed": Case("区财政局自评表.xlsx", "text", "text_file", csv_text),
+    "html_as_xls": Case("区教育局自评表.xls", "html", "web_page", html_table),
+    "truncated": Case("区交通局自评表.xlsx", "xlsx", "truncated", truncated),
+    "corrupt_part": Case("区民政局自评表.xlsx", "xlsx", "damaged", corrupt_part),
+    "malformed_part": Case("区水务局自评表.xlsx", "xlsx", "unreadable", malformed_part),
+    "wrong_attribute": Case("区住建局自评表.xlsx", "xlsx", "unreadable", wrong_attribute),
+    "encrypted": Case("区卫计局自评表.xlsx", "encrypted", "encrypted", encrypted),
+    "ods": Case("区林业局自评表.ods", "ods", "opendocument", ods),
+    "foreign_campaign": Case("2018年度法治政府建设自评表_区发改局.xlsx", "xlsx", "foreign_campaign", other_campaign,
+                             "是“2018年度法治政府建设考核”的自评表,不属于本次“2017年度法治政府建设考核”"),
+    "unknown_unit": Case("2017年度法治政府建设自评表_区新设局.xlsx", "xlsx", "unknown_unit", unknown_unit,
+                         "“区新设局”"),
+    "entity_expansion": Case("区商务局自评表.xlsx", "xlsx", "unsafe_dtd", entity_expansion),  # before any parser
+    "pdf_alone": Case("工作总结.pdf", "pdf", "material_alone", pdf_alone),
 }
 
 
@@ -389,15 +390,17 @@ def zip_bomb(folder: Path) -> Path:
     return path
 
 
-def assert_refused_and_kept(workspace: Path, result, path: Path, kind: str, phrase: str) -> None:
-    """The file is named in the report with the reason, recorded as refused, and its bytes are kept."""
-    line = outcome_line(result.out, f"「{path.name}」")
-    assert "退回" in line and phrase in line, line
+def assert_refused_and_kept(workspace: Path, result, path: Path, kind: str, code: str, phrase: str = "") -> None:
+    """The file is recorded as refused with its code, named in the report with the reason (and `phrase`), and its
+    bytes are kept."""
     row = file_row(workspace, path.name)
     original = sha256(path.read_bytes())
-    assert (row["outcome"], row["kind"], row["sha256"], row["unit"]) == ("refused", kind, original, None)
+    assert (row["outcome"], row["code"], row["kind"], row["sha256"], row["unit"]) == (
+        "refused", code, kind, original, None)
     assert row["size"] == path.stat().st_size
     assert row["message"].startswith(f"「{path.name}」") and phrase in row["message"]
+    line = outcome_line(result.out, f"「{path.name}」")
+    assert "退回" in line and row["message"] in line, line
     assert kept(workspace, original) == path.read_bytes()
 
 
@@ -410,7 +413,7 @@ def test_each_bad_file_is_refused_named_and_kept_byte_for_byte(case_id, cli, ws,
     path = write_case(case, cli, ws, tmp_path / "in", tmp_path / "scratch")
     result = cli("ingest", path, "-w", ws)
     assert result.code == 1, result.out + result.err
-    assert_refused_and_kept(ws, result, path, case.kind, case.phrase)
+    assert_refused_and_kept(ws, result, path, case.kind, case.code, case.phrase)
     assert "共处理 1 个文件:退回 1" in result.out and "有文件被退回" in result.err
     assert query(ws, "SELECT COUNT(*) FROM submissions")[0][0] == 0
 
@@ -419,16 +422,16 @@ def test_an_oversized_file_is_refused_unread_and_still_kept(cli, ws, tmp_path):
     path = oversized(tmp_path)
     result = cli("ingest", path, "-w", ws)
     assert result.code == 1
-    phrase = "过大(21 MB),超过“单个文件大小(字节)”上限 20971520(20 MB),未予读取"
-    assert_refused_and_kept(ws, result, path, "xlsx", phrase)
+    phrase = "过大(21 MB),超过“单个文件大小(字节)”上限 20971520(20 MB)"
+    assert_refused_and_kept(ws, result, path, "xlsx", "too_large", phrase)
 
 
 def test_a_zip_bomb_is_refused_without_inflating_it_and_kept(cli, ws, tmp_path):
     path = zip_bomb(tmp_path)
     result = cli("ingest", path, "-w", ws)
     assert result.code == 1
-    phrase = "疑似压缩炸弹(解压后共 300 MB,超过“压缩包解压后总大小(字节)”上限 209715200(200 MB)),未予解压"
-    assert_refused_and_kept(ws, result, path, "zip", phrase)
+    phrase = "解压后共 300 MB,超过“压缩包解压后总大小(字节)”上限 209715200(200 MB)"
+    assert_refused_and_kept(ws, result, path, "zip", "zip_bomb", phrase)
     assert counts(ws)["files"] == 1  # the member was never taken out
 
 
@@ -465,12 +468,9 @@ def test_one_bad_file_does_not_stop_the_batch_and_lock_files_are_skipped(cli, ws
     assert sorted(f["file"] for f in refused) == sorted(p.name for p in bad)
     assert all(set(f) == {"unit", "severity", "code", "ref", "cell", "message", "file"} for f in refused)
     assert all((f["severity"], f["ref"], f["cell"]) == ("error", None, None) for f in refused)
-    codes = {f["file"]: f["code"] for f in refused}
-    assert codes["2018年度法治政府建设自评表_区发改局.xlsx"] == "other_campaign"
-    assert codes["2017年度法治政府建设自评表_区新设局.xlsx"] == "identity_mismatch"
-    assert codes["区商务局自评表.xlsx"] == "intake"  # a DTD is refused before any parser
-    assert codes["工作总结.pdf"] == "refused"
-    assert set(codes.values()) <= {"intake", "unreadable", "other_campaign", "identity_mismatch", "refused"}
+    expected = {case.name: case.code for case in CASES.values()}
+    expected |= {"区审计局自评表.xlsx": "too_large", "区统计局材料.zip": "zip_bomb"}
+    assert {f["file"]: f["code"] for f in refused} == expected
     assert [f for f in validated.json()["findings"] if f["unit"] is not None] == []
 
 
@@ -484,8 +484,8 @@ def test_legacy_xls_and_ods_saved_by_libreoffice_are_refused_and_kept(cli, ws, t
     assert legacy.read_bytes().startswith(bytes.fromhex("D0CF11E0A1B11AE1"))
     result = cli("ingest", legacy, opendocument, "-w", ws)
     assert result.code == 1
-    assert_refused_and_kept(ws, result, legacy, "legacy", "是旧版或非标准格式的 Excel 文件(如 .xls、.et、.xlsb)")
-    assert_refused_and_kept(ws, result, opendocument, "ods", "是 OpenDocument 表格(.ods)")
+    assert_refused_and_kept(ws, result, legacy, "legacy", "legacy_format")
+    assert_refused_and_kept(ws, result, opendocument, "ods", "opendocument")
 
 
 # --- workbooks taken ------------------------------------------------------------------------------------------------

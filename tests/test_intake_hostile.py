@@ -33,7 +33,6 @@ from fazhi_cli.limits import Limits
 
 CHINA = timezone(timedelta(hours=8))
 SECRET = b"root:$6$not-for-the-office:19000:0:99999:7:::\n"
-USE_THE_FORM = "请在下发的自评表中填写后报送"
 
 needs_posix_links = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
 
@@ -99,7 +98,7 @@ def collect_within(paths: list[Path], seconds: float = 10, **options) -> list[In
 def test_a_file_over_the_size_limit_names_the_limit(tmp_path):
     path = write(tmp_path / "大.xlsx", bytes(3000))
     (item,) = collect([path], Limits(file_bytes=2048))
-    assert (item.data, item.source) == (b"", path)
+    assert (item.data, item.source, item.problem_code) == (b"", path, "too_large")
     assert item.problem.startswith("「大.xlsx」过大(0 MB),超过“单个文件大小(字节)”上限 2048(0 MB),未予读取。")
 
 
@@ -111,6 +110,7 @@ def test_zip_directory_limits_name_the_limit(tmp_path):
     (refused_big,) = collect([big], Limits(unpacked_bytes=2000))
     (refused_ratio,) = collect([write(tmp_path / "r.zip", zip_bytes({"z.bin": bytes(2 * 1024 * 1024)}))])
 
+    assert {refused_many.problem_code, refused_big.problem_code, refused_ratio.problem_code} == {"zip_bomb"}
     assert refused_many.problem.startswith("「many.zip」疑似压缩炸弹(包含 6 个文件,超过“压缩包内文件数”上限 5)")
     assert "解压后共 0 MB,超过“压缩包解压后总大小(字节)”上限 2000(0 MB)" in refused_big.problem
     assert re.search(r"其中「z\.bin」的压缩比约为 \d+:1,超过“压缩比”上限 100", refused_ratio.problem)
@@ -123,16 +123,15 @@ def test_nested_archives_share_one_budget_and_the_refusal_says_so(tmp_path):
     items = list(collect([outer], Limits(members=5)))
 
     assert [item.original_name for item in items] == ["outer.zip", "a.txt", "b.txt", "inner.zip"]
+    assert items[-1].problem_code == "zip_bomb"
     assert "包含 3 个文件(连同外层共 6 个),超过“压缩包内文件数”上限 5" in items[-1].problem
 
 
 def test_a_zip_member_over_the_size_limit_names_the_limit(tmp_path):
     path = write(tmp_path / "p.zip", zip_bytes({"a.xlsx": bytes(5000), "b.txt": b"b"}))
     _, member, other = collect([path], Limits(file_bytes=4096))
-    assert (member.data, member.problem) == (b"", (
-        "「a.xlsx」过大(0 MB),超过“单个文件大小(字节)”上限 4096(0 MB),未予读取。"
-        "请确认是否选错了文件;自评表请单独报送,不要嵌入大图片或附件。"
-    ))  # fmt: skip
+    assert (member.original_name, member.data, member.problem_code) == ("a.xlsx", b"", "too_large")
+    assert "超过“单个文件大小(字节)”上限 4096(0 MB)" in member.problem
     assert (other.data, other.problem) == (b"b", None)
 
 
@@ -317,10 +316,8 @@ def test_a_mailbox_over_the_message_limit_is_refused_whole(tmp_path):
     (item,) = collect([path], Limits(messages=2))
 
     assert (item.kind, item.is_container) == ("mbox", True)
-    assert item.problem == (
-        "「导出.eml」是邮箱文件(mbox),含 3 封邮件,超过“每个邮箱文件(mbox)邮件数”上限 2,整个文件未予读取。"
-        "请只导出报送自评表的邮件(.eml),或分成几个较小的邮箱文件后导入。"
-    )
+    assert (item.original_name, item.problem_code) == ("导出.eml", "too_many_messages")
+    assert "含 3 封邮件,超过“每个邮箱文件(mbox)邮件数”上限 2" in item.problem
 
 
 def test_a_mailbox_in_a_zip_stays_in_the_zips_group(tmp_path):
@@ -354,10 +351,8 @@ def test_an_email_with_too_many_attachments_is_refused_whole(tmp_path):
     elapsed = time.perf_counter() - started
 
     assert (item.kind, item.is_container) == ("eml", True)
-    assert item.problem == (
-        "「群发.eml」约有 5002 个附件或邮件部分,超过“每封邮件附件数”上限 50,整封邮件未予读取。"
-        "请联系报送单位只把自评表(及必要的佐证材料)作为附件重新发送,材料较多时请打包为一个 .zip。"
-    )
+    assert (item.original_name, item.problem_code) == ("群发.eml", "too_many_attachments")
+    assert "约有 5002 个附件或邮件部分,超过“每封邮件附件数”上限 50" in item.problem
     assert elapsed < 0.5  # not parsed: the e-mail library needs seconds for 5,000 parts
 
 
@@ -367,6 +362,7 @@ def test_an_email_with_a_few_attachments_too_many_is_counted_exactly(tmp_path):
     (item,) = collect([path])
 
     assert item.sent_at == datetime(2025, 1, 14, 9, 30, tzinfo=CHINA)
+    assert item.problem_code == "too_many_attachments"
     assert item.problem.startswith("「m.eml」有 60 个附件,超过“每封邮件附件数”上限 50,整封邮件未予读取。")
 
 
@@ -374,6 +370,7 @@ def test_an_email_at_the_attachment_limit_is_taken(tmp_path):
     path = write(tmp_path / "m.eml", mail({f"{n}.txt": b"x" for n in range(4)}).as_bytes())
     assert len(list(collect([path], Limits(attachments=4)))) == 5
     (refused,) = collect([path], Limits(attachments=3))
+    assert refused.problem_code == "too_many_attachments"
     assert "有 4 个附件,超过“每封邮件附件数”上限 3" in refused.problem
 
 
@@ -389,8 +386,9 @@ def test_an_email_nested_too_deeply_for_the_parser_is_refused_and_the_batch_goes
     deep, after = collect([tmp_path / "in"], Limits(attachments=1000))
     (counted,) = collect([tmp_path / "in" / "a.eml"])
 
-    assert deep.problem == "「a.eml」不是有效的邮件文件或已损坏,无法读取。请从邮箱重新导出该邮件(.eml)。"
+    assert (deep.original_name, deep.problem_code) == ("a.eml", "mail_unreadable")
     assert (after.kind, after.problem) == ("xlsx", None)
+    assert counted.problem_code == "too_many_attachments"
     assert counted.problem.startswith("「a.eml」约有 3002 个附件或邮件部分,超过“每封邮件附件数”上限 50")
 
 
@@ -402,17 +400,17 @@ def test_workbook_counts_are_limited_before_any_parser():
     three_sheets = workbook_bytes(rows=2, sheets=3)
 
     assert xlsx_problem(book, "a.xlsx", Limits(cells=120, shared_strings=60, sheets=1)) is None
-    assert xlsx_problem(book, "a.xlsx", Limits(cells=119)) == (
-        f"「a.xlsx」超过“工作簿单元格数”上限 119,未予读取。{USE_THE_FORM},"
-        "不要粘贴大量数据、添加工作表或改用其他软件生成。"
-    )
-    assert xlsx_problem(book, "a.xlsx", Limits(shared_strings=59)).startswith(
-        "「a.xlsx」超过“工作簿共享字符串数”上限 59,未予读取。"
-    )
     assert xlsx_problem(three_sheets, "b.xlsx", Limits(sheets=3)) is None
-    assert xlsx_problem(three_sheets, "b.xlsx", Limits(sheets=2)).startswith(
-        "「b.xlsx」超过“工作簿工作表数”上限 2,未予读取。"
-    )
+    over = [
+        xlsx_problem(book, "a.xlsx", Limits(cells=119)),
+        xlsx_problem(book, "a.xlsx", Limits(shared_strings=59)),
+        xlsx_problem(three_sheets, "b.xlsx", Limits(sheets=2)),
+    ]
+    assert [problem.code for problem in over] == ["over_limit"] * 3
+    assert [problem.message.split(",")[0] for problem in over] == [  # the file, and the limit by name and number
+        "「a.xlsx」超过“工作簿单元格数”上限 119", "「a.xlsx」超过“工作簿共享字符串数”上限 59",
+        "「b.xlsx」超过“工作簿工作表数”上限 2",
+    ]  # fmt: skip
 
 
 def test_an_xml_part_over_its_limit_is_refused_but_a_large_picture_is_not():
@@ -422,9 +420,10 @@ def test_an_xml_part_over_its_limit_is_refused_but_a_large_picture_is_not():
 
     problem = xlsx_problem(book, "a.xlsx", Limits(xml_part_bytes=size - 1))
 
-    assert problem.startswith(
-        f"「a.xlsx」中的内部部件「xl/worksheets/sheet1.xml」解压后为 0.1 MB,"
-        f"超过“工作簿单个内部部件大小(字节)”上限 {size - 1}(0.1 MB),未予读取。{USE_THE_FORM}"
+    assert problem.code == "part_too_large"
+    assert problem.message.startswith(
+        "「a.xlsx」中的内部部件「xl/worksheets/sheet1.xml」解压后为 0.1 MB,"
+        f"超过“工作簿单个内部部件大小(字节)”上限 {size - 1}(0.1 MB),未予读取。"
     )
     assert xlsx_problem(book, "a.xlsx", Limits(xml_part_bytes=size)) is None
     assert xlsx_problem(picture, "a.xlsx", Limits(xml_part_bytes=size)) is None
@@ -447,7 +446,8 @@ def test_cells_are_counted_exactly_across_chunk_boundaries():
     roomy = {"xml_part_bytes": 10**8, "ratio": 10**4}
 
     assert xlsx_problem(book, "a.xlsx", Limits(cells=cells, **roomy)) is None
-    assert "超过“工作簿单元格数”上限 89999" in xlsx_problem(book, "a.xlsx", Limits(cells=cells - 1, **roomy))
+    over = xlsx_problem(book, "a.xlsx", Limits(cells=cells - 1, **roomy))
+    assert over.code == "over_limit" and "超过“工作簿单元格数”上限 89999" in over.message
 
 
 @pytest.fixture(scope="module")
@@ -477,8 +477,8 @@ def test_five_million_shared_strings_are_refused_in_well_under_a_second(five_mil
     by_count = time.perf_counter() - started
 
     assert 10 * 1024 * 1024 < path.stat().st_size < 16 * 1024 * 1024
+    assert (item.problem_code, counted.problem_code) == ("part_too_large", "over_limit")
     assert "「区发改局.xlsx」中的内部部件「xl/sharedStrings.xml」解压后为 109.7 MB" in item.problem
-    assert "超过“工作簿单个内部部件大小(字节)”上限 10485760(10 MB)" in item.problem
     assert counted.problem.startswith("「区发改局.xlsx」超过“工作簿共享字符串数”上限 50000,未予读取。")
     assert by_part_size < 0.5 and by_count < 1.0
 
@@ -490,17 +490,10 @@ def test_a_part_that_hides_its_tags_or_declares_a_dtd_is_refused():
     utf7 = strings.replace(b'encoding="UTF-8"', b'encoding="utf-7"')
     dtd = strings.replace(b"?>", b'?><!DOCTYPE sst [<!ENTITY c "<si><t>x</t></si>">]>', 1)
 
-    for variant in (utf16, utf7):
-        problem = xlsx_problem(zip_bytes({**parts, "xl/sharedStrings.xml": variant}), "a.xlsx")
-        assert problem.startswith(
-            "「a.xlsx」文件内容不安全或已损坏(内部部件「xl/sharedStrings.xml」"
-            "使用了 Excel 不会生成的文字编码),未予读取。"
-        )
-    problem = xlsx_problem(zip_bytes({**parts, "xl/sharedStrings.xml": dtd}), "a.xlsx")
-    assert problem.startswith(
-        "「a.xlsx」文件内容不安全或已损坏(内部部件「xl/sharedStrings.xml」"
-        "含有 Excel 不会生成的文档类型声明 DTD),未予读取。"
-    )
+    books = [zip_bytes({**parts, "xl/sharedStrings.xml": part}) for part in (utf16, utf7, dtd)]
+    refused = [xlsx_problem(book, "a.xlsx") for book in books]
+    assert [problem.code for problem in refused] == ["unsafe_encoding", "unsafe_encoding", "unsafe_dtd"]
+    assert all("内部部件「xl/sharedStrings.xml」" in problem.message for problem in refused)  # the part is named
 
 
 def test_workbook_limits_apply_to_a_workbook_inside_a_zip_and_an_email(tmp_path):
@@ -510,7 +503,7 @@ def test_workbook_limits_apply_to_a_workbook_inside_a_zip_and_an_email(tmp_path)
     mail_item, archive, workbook = collect([path], Limits(cells=100))
 
     assert (mail_item.problem, archive.problem) == (None, None)
-    assert workbook.problem.startswith("「a.xlsx」超过“工作簿单元格数”上限 100")
+    assert (workbook.original_name, workbook.problem_code) == ("a.xlsx", "over_limit")
 
 
 # --- 7. archives fazhi does not unpack -------------------------------------------------------------------------------
@@ -540,9 +533,7 @@ def test_rar_7z_gzip_tar_xz_and_bzip2_are_refused_with_a_hint(tmp_path):
     assert {(item.original_name, item.kind, item.problem) for item in items} == {
         (name, "archive_other", None) for name in files
     }
-    assert refusal_for_kind("archive_other", "a.rar") == (
-        "「a.rar」是 RAR、7z、gzip 或 tar 等格式的压缩包,无法解压。请改用 .zip 格式压缩后报送,或直接报送 .xlsx 自评表。"
-    )
+    assert refusal_for_kind("archive_other", "a.rar").code == "other_archive"
     assert "archive_other" in KINDS and "mbox" in KINDS and set(CONTAINER_KINDS) == {"zip", "eml", "mbox"}
 
 

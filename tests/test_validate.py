@@ -267,7 +267,7 @@ def test_validate_json_is_the_interface_shape_exactly(cli, ws, tmp_path):
     }
     assert list(refused) == ["unit", "severity", "code", "ref", "cell", "message", "file"]
     assert {k: v for k, v in refused.items() if k != "message"} == {
-        "unit": None, "severity": "error", "code": "refused", "ref": None, "cell": None, "file": csv.name,
+        "unit": None, "severity": "error", "code": "text_file", "ref": None, "cell": None, "file": csv.name,
     }
     assert refused["message"].startswith(f"「{csv.name}」实际是文本或 CSV 文件,不是 Excel 工作簿")
     assert list(data) == ["findings"] and len(data["findings"]) == 2
