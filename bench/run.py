@@ -18,8 +18,8 @@ import openpyxl
 
 from fazhi_cli.demo import demo_answers
 from fazhi_cli.ingest import ingest_paths
-from fazhi_cli.report import write_reports
-from fazhi_cli.scores import compute_scores
+from fazhi_cli.reports import write_reports
+from fazhi_cli.scoring import compute_scores
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workbook.reader import read_workbook
 from fazhi_cli.workbook.writer import write_self_assessment

@@ -56,15 +56,15 @@ from fazhi_cli.errors import UsageError, WorkspaceError
 from fazhi_cli.files import write_error as write_error
 from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.ingest import ingest_paths
-from fazhi_cli.report import ReportFiles, write_reports
+from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
 from fazhi_cli.safety import require_defusedxml as require_defusedxml
-from fazhi_cli.scores import Scoreboard, compute_scores
-from fazhi_cli.scores import score_json as _score_data
-from fazhi_cli.status import StatusReport, UnitStatus, campaign_status
-from fazhi_cli.validation import Annotated, ValidationReport, validate_workspace
-from fazhi_cli.validation import annotate as annotate_returns
+from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.scoring import score_json as _score_data
+from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
+from fazhi_cli.validate import annotate as annotate_returns
+from fazhi_cli.validate.status import StatusReport, UnitStatus, campaign_status
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace
 
 __all__ = [

@@ -29,11 +29,11 @@ from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.generate import GenerateResult, write_workbooks
 from fazhi_cli.ingest import IngestReport, ingest_paths
-from fazhi_cli.report import ReportFiles, write_reports
+from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import SHEET_REVIEW, write_review_sheets
-from fazhi_cli.scores import Scoreboard, compute_scores
-from fazhi_cli.status import StatusReport, campaign_status
-from fazhi_cli.validation import Annotated, ValidationReport, annotate, validate_workspace
+from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.validate import Annotated, ValidationReport, annotate, validate_workspace
+from fazhi_cli.validate.status import StatusReport, campaign_status
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workspace import Workspace, create_workspace
 

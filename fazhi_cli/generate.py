@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_cli.domain.rubric import UNIT_TYPES
-from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.workbook.writer import write_self_assessment
-from fazhi_cli.workspace import Workspace
+from fazhi_cli.workspace import Workspace, workbook_file_name
 
 
 @dataclass(frozen=True)
@@ -34,9 +33,6 @@ def selected_types(unit_type: str | None) -> tuple[str, ...]:
     return (unit_type,)
 
 
-def workbook_file_name(year: int, unit_name: str) -> str:
-    """`<年度>年度法治政府建设自评表_<单位名称>.xlsx` (the name made safe for every file system)."""
-    return f"{year}年度法治政府建设自评表_{safe_file_component(unit_name)}.xlsx"
 
 
 def select_units(units: list[Unit], names: list[str] | None, unit_type: str | None) -> list[Unit]:

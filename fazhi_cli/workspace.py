@@ -29,7 +29,8 @@ from pathlib import Path
 
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
-from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
+from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
 from fazhi_cli.files import atomic_write, write_error
@@ -672,3 +673,31 @@ def create_workspace(
             store.sync_units(units)
         workspace.secret()
     return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved)
+
+
+# --- the names of the files fazhi writes (unit names made safe for every file system) ---------------------
+
+
+def workbook_file_name(year: int, unit_name: str) -> str:
+    """`<年度>年度法治政府建设自评表_<单位名称>.xlsx` (the name made safe for every file system)."""
+    return f"{year}年度法治政府建设自评表_{safe_file_component(unit_name)}.xlsx"
+
+
+def annotated_name(year: int, unit: str) -> str:
+    """The file name of a unit's marked-up copy in returns/ (the unit's name made safe for every file system)."""
+    return f"{year}年度法治政府建设自评表_{safe_file_component(unit)}_修改意见.xlsx"
+
+
+def review_file_name(year: int, unit_type: str) -> str:
+    """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`."""
+    return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}.xlsx"
+
+
+def feedback_file_name(unit: str) -> str:
+    """`<单位名称>.html` (the name made safe for every file system)."""
+    return f"{safe_file_component(unit)}.html"
+
+
+def summary_file_name(year: int) -> str:
+    """`<年度>年度法治政府建设考核结果汇总.xlsx`."""
+    return f"{year}年度法治政府建设考核结果汇总.xlsx"

@@ -59,10 +59,10 @@ def test_the_cli_imports_only_the_api_errors_and_itself():
 
 def test_the_import_check_catches_a_stage_module(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("import fazhi_cli.scores\nfrom fazhi_cli import ingest, api\nfrom fazhi_cli.domain.checks"
+    sample.write_text("import fazhi_cli.scoring\nfrom fazhi_cli import ingest, api\nfrom fazhi_cli.domain.checks"
                       " import ERROR\nfrom fazhi_cli.api import score\nfrom .output import safe\n", "utf-8")
     assert [m for _, m in fazhi_imports(sample) if not allowed(m)] == [
-        "fazhi_cli.scores", "fazhi_cli.ingest", "fazhi_cli.domain.checks", ".output"]
+        "fazhi_cli.scoring", "fazhi_cli.ingest", "fazhi_cli.domain.checks", ".output"]
 
 
 # --- the api as a library ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ command layer prints or exits."""
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,3 +43,13 @@ def test_only_the_command_layer_prints_or_exits():
                 assert node.func.id != "print", f"{path.name} prints"
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 assert (node.value.id, node.attr) != ("sys", "exit"), f"{path.name} exits"
+
+
+def test_the_import_linter_contracts_hold():
+    """pyproject.toml's import-linter contracts: a pure domain, a CLI that talks to the API only, stages in layers."""
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    repository = Path(__file__).resolve().parents[1]
+    done = subprocess.run([str(lint_imports), "--no-cache"], cwd=repository, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 kept, 0 broken" in done.stdout

@@ -24,8 +24,8 @@ from test_ingest import clean_answers
 
 from fazhi_cli import api
 from fazhi_cli.ingest import DUPLICATE, HELD, REFUSED, SUPERSEDED, TAKEN, ingest_paths
-from fazhi_cli.scores import compute_scores, score_json
-from fazhi_cli.validation import validate_workspace
+from fazhi_cli.scoring import compute_scores, score_json
+from fazhi_cli.validate import validate_workspace
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workspace import Workspace
 

@@ -12,22 +12,20 @@ from openpyxl.chart import BarChart
 from workbook_helpers import varied_answers
 
 from fazhi_cli.domain.results import MISSING
-from fazhi_cli.report_excel import (
+from fazhi_cli.reports.excel import (
     SHEET_COMPARE,
     SHEET_MISSING,
     detail_sheet_name,
     ranking_sheet_name,
     section_header,
-    summary_file_name,
     write_number,
     write_summary_workbook,
 )
-from fazhi_cli.review import review_file_name
 from fazhi_cli.rubric_io import builtin_rubric
-from fazhi_cli.scores import Scoreboard, compute_scores
+from fazhi_cli.scoring import Scoreboard, compute_scores
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workbook.style import write_text
-from fazhi_cli.workspace import Workspace
+from fazhi_cli.workspace import Workspace, review_file_name, summary_file_name
 
 RUBRIC = builtin_rubric()
 TWINS = ("区政府办", "区委编办")  # identical answers, so identical totals

@@ -11,7 +11,7 @@ import pytest
 from helpers import external_tool
 from test_scores import department_case, full_marks, returned, township_case
 
-from fazhi_cli.render import environment
+from fazhi_cli.reports.render import environment
 
 
 @pytest.fixture

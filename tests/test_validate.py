@@ -27,7 +27,7 @@ from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.roster_io import load_roster
-from fazhi_cli.validation import validate_workspace
+from fazhi_cli.validate import validate_workspace
 from fazhi_cli.workspace import Workspace
 
 LATE = dt.datetime(2017, 12, 11, 10, 0, tzinfo=CHINA)

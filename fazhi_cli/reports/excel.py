@@ -30,7 +30,7 @@ from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
 from fazhi_cli.files import atomic_write
-from fazhi_cli.scores import Scoreboard
+from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workbook.layout import format_points
 from fazhi_cli.workbook.style import (
     BOLD,
@@ -73,9 +73,6 @@ COMPARE_COLUMNS = (
 MISSING_COLUMNS = (("单位", 20), ("类型", 12), ("联系人", 12), ("联系电话", 16), ("电子邮箱", 28))
 
 
-def summary_file_name(year: int) -> str:
-    """`<年度>年度法治政府建设考核结果汇总.xlsx`."""
-    return f"{year}年度法治政府建设考核结果汇总.xlsx"
 
 
 def ranking_sheet_name(unit_type: str) -> str:

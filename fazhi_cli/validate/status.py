@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
-from fazhi_cli.validation import UnitResult, validate_store
+from fazhi_cli.validate.check import CheckedUnit, validate_store
 from fazhi_cli.workspace import Workspace
 
 
@@ -59,7 +59,7 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
     campaign, rubric, units = workspace.campaign(), workspace.rubric(), workspace.units()
     with Store.open(workspace.store_path) as store:
         report = validate_store(store, rubric, campaign, units)
-        results: dict[str, UnitResult] = {r.unit.name: r for r in report.results}
+        results: dict[str, CheckedUnit] = {r.unit.name: r for r in report.results}
         history = store.submissions()
         statuses = []
         for unit in units:

@@ -1,4 +1,4 @@
-"""The office's review sheets (复核打分表): one per unit type, written pre-filled, taken back by ingest.
+"""Writing the office's review sheets (复核打分表): one per unit type, pre-filled (`review.take` reads them back).
 
 Rows are the units that returned, pre-filled with the score that currently counts (the office's value
 where it already set one, else the self score as it counts: capped at the ceiling the unit's facts
@@ -8,8 +8,6 @@ recorded as the office's 核定得分 for that unit, so re-running anything neve
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -17,21 +15,15 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from fazhi_cli.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
 from fazhi_cli.clock import office_now
-from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed, seal
-from fazhi_cli.domain.numbers import normalise_text, plain_number
-from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, seal
+from fazhi_cli.domain.numbers import plain_number
 from fazhi_cli.domain.results import MISSING
-from fazhi_cli.domain.review_checks import BONUS, PENALTY
-from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.files import atomic_write
-from fazhi_cli.intake import Incoming
-from fazhi_cli.scores import Scoreboard, compute_scores
+from fazhi_cli.scoring import Scoreboard, compute_scores
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, UnreadableWorkbook, find_header
 from fazhi_cli.workbook.style import HEADER_FILL, INPUT_FILL, print_setup, write_text
-from fazhi_cli.workspace import Workspace
+from fazhi_cli.workspace import Workspace, review_file_name
 
 SHEET_REVIEW = "复核打分表"
 COL_UNIT = "单位名称"
@@ -40,9 +32,6 @@ COL_PENALTY = "特别扣分"
 HEADER_ROW = 4
 
 
-def review_file_name(year: int, unit_type: str) -> str:
-    """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`."""
-    return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}.xlsx"
 
 
 def _number(value):
@@ -137,77 +126,3 @@ def _review_identity(sheet, board: Scoreboard, unit_type: str, secret: bytes) ->
     sheet.sheet_state = "veryHidden"
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    """One unit's row in a returned review sheet: (ref, raw, cell) for every non-blank cell."""
-
-    unit: str
-    line: int
-    values: tuple[tuple[str, object, str], ...]
-
-
-def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
-    """The rows of a returned review sheet, found by the header titles (never by position)."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook("复核打分表无法读取") from exc
-    try:
-        if SHEET_REVIEW not in book.sheetnames:
-            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
-        sheet = book[SHEET_REVIEW]
-        sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(min_row=1, max_row=500, max_col=60, values_only=True))
-    finally:
-        book.close()
-    found_header = find_header(rows, (COL_UNIT, COL_BONUS, COL_PENALTY))
-    if found_header is None:
-        raise UnreadableWorkbook(f"复核打分表中找不到表头({COL_UNIT}、{COL_BONUS}、{COL_PENALTY})")
-    index, titles = found_header
-    refs = {i: titles[i] for i in item_ids if i in titles}
-    refs[BONUS] = titles[COL_BONUS]
-    refs[PENALTY] = titles[COL_PENALTY]
-    found = []
-    for line, row in enumerate(rows[index + 1 :], start=index + 2):
-        unit = normalise_text(row[titles[COL_UNIT]] or "") if titles[COL_UNIT] < len(row) else ""
-        if not unit:
-            continue
-        values = tuple(
-            (ref, row[col], f"{SHEET_REVIEW}!{get_column_letter(col + 1)}{line}")
-            for ref, col in refs.items()
-            if col < len(row) and row[col] is not None and str(row[col]).strip() != ""
-        )
-        found.append(ReviewRow(unit, line, values))
-    return found
-
-
-def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, archive_name: str) -> FileOutcome:
-    """Take a returned 复核打分表 for ingest: only a file the clerk named, sealed by this workspace."""
-    identity = read.identity
-    name = item.original_name
-    unit_type = identity.get(layout.ID_UNIT_TYPE, "")
-    if identity.get(layout.ID_CAMPAIGN) != batch.campaign.campaign_id or unit_type not in batch.rubric.types:
-        foreign = refusal("foreign_review", name=name)
-        return refuse(batch, item, sha, archive_name, foreign.message, code=foreign.code)
-    if not item.explicit:
-        not_named = refusal("review_not_named", name=name, origin=item.origin)
-        return refuse(batch, item, sha, archive_name, not_named.message, code=not_named.code)
-    if not is_sealed(batch.secret, identity, REVIEW_SHEET_FIELDS):
-        forged = refusal("review_forged", name=name)
-        return refuse(batch, item, sha, archive_name, forged.message, code=forged.code)
-    if batch.store.file_by_sha_and_outcome(sha, REVIEW) is not None:
-        return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的复核打分表相同,未重复计入", sha)
-    item_ids = [i.id for i in batch.rubric.for_type(unit_type).items]
-    try:
-        rows = read_review_rows(item.data, item_ids)
-    except UnreadableWorkbook as problem:
-        unreadable = refusal("review_unreadable", name=name, detail=problem)
-        return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
-    unknown = [r.unit for r in rows if r.unit not in batch.units or batch.units[r.unit].type != unit_type]
-    values = [(r.unit, ref, raw, cell) for r in rows if r.unit not in unknown for ref, raw, cell in r.values]
-    record = batch.record(item, sha, archive_name, REVIEW, item.kind)
-    batch.store.record_reviews(record, values)
-    message = f"复核打分表({UNIT_TYPE_LABELS[unit_type]}):{len(rows) - len(unknown)} 个单位的核定得分已记录"
-    if unknown:
-        message += f";名单中没有或类型不符、未采用:{'、'.join(unknown)}"
-    return FileOutcome(name, item.origin, REVIEW, None, message, sha)

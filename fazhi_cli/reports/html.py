@@ -14,17 +14,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from fazhi_cli import charts
 from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
-from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.files import atomic_write
-from fazhi_cli.render import environment, load_template, render
-from fazhi_cli.report_excel import summary_file_name, write_summary_workbook
-from fazhi_cli.scores import Scoreboard, compute_scores
-from fazhi_cli.workspace import Workspace
+from fazhi_cli.reports import charts
+from fazhi_cli.reports.excel import write_summary_workbook
+from fazhi_cli.reports.render import environment, load_template, render
+from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.workspace import Workspace, feedback_file_name, summary_file_name
 
 LOSS_ROWS = 6  # items shown under 失分较多的项目
 PERCENT_SCALE = Decimal(100)  # the loss-rate chart's axis runs to 100%
@@ -39,9 +38,6 @@ class ReportFiles:
     feedback_pages: list[Path]
 
 
-def feedback_file_name(unit: str) -> str:
-    """`<单位名称>.html` (the name made safe for every file system)."""
-    return f"{safe_file_component(unit)}.html"
 
 
 def describe_rule(rule: Rule, facts: dict) -> str | None:

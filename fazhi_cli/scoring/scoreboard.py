@@ -20,7 +20,7 @@ from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
-from fazhi_cli.validation import ValidationReport, validate_store
+from fazhi_cli.validate.check import ValidationReport, validate_store
 from fazhi_cli.workspace import Campaign, Workspace
 
 

@@ -1,0 +1,69 @@
+"""Keeping every file handed in: byte-for-byte under archive/, named by its SHA-256 (never by a name from
+outside), written to a temporary name, flushed and renamed, before anything else is done with it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from fazhi_cli.batch import Batch
+from fazhi_cli.intake import Incoming
+
+ARCHIVE_SUFFIX = {
+    "xlsx": "xlsx", "xlsm": "xlsx.macro", "pdf": "pdf", "word": "doc", "image": "img", "text": "txt", "zip": "zip",
+    "eml": "eml", "html": "html", "ods": "ods", "legacy": "xls", "encrypted": "ole",
+}  # fmt: skip
+
+
+def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
+    """Keep the bytes under archive/ by SHA-256 (never by a name from outside); returns (sha256, relative name).
+
+    Written to a temporary file, flushed and renamed, so a crash never leaves a half file under the final name.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+    target = archive / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + f".{os.getpid()}.part")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    return sha, relative
+
+
+def archive_file(archive: Path, source: Path, kind: str) -> tuple[str, str]:
+    """Keep a file too large to hold in memory: streamed into archive/ while hashed, then named by its SHA-256."""
+    archive.mkdir(parents=True, exist_ok=True)
+    temporary = archive / f"incoming.{os.getpid()}.part"
+    digest = hashlib.sha256()
+    with open(source, "rb") as reader, open(temporary, "wb") as writer:
+        while block := reader.read(1024 * 1024):
+            digest.update(block)
+            writer.write(block)
+        writer.flush()
+        os.fsync(writer.fileno())
+    sha = digest.hexdigest()
+    relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+    target = archive / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        temporary.unlink()
+    else:
+        os.replace(temporary, target)
+    return sha, relative
+
+
+def keep(batch: Batch, item: Incoming) -> tuple[str, str]:
+    """Keep an incoming file's bytes under archive/ (a too-large one streamed from its path)."""
+    if item.source is not None and not item.data:
+        try:
+            return archive_file(batch.workspace.archive, item.source, item.kind)
+        except OSError:
+            pass  # gone or unreadable since it was found: nothing more than its (empty) data can be kept
+    return archive_bytes(batch.workspace.archive, item.data, item.kind)
+
+

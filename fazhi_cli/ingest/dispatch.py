@@ -1,0 +1,160 @@
+"""`fazhi ingest`'s batch: take returned files without losing anything.
+
+For every incoming file: keep the original byte-for-byte in archive/ (named by its SHA-256) before
+anything else, then decide — a self-assessment workbook is identified by its own identity sheet and
+recorded with everything read from it in one transaction; a workbook whose identity says it is the
+office's review sheet goes to `review.take_review_sheet` (taken only when the clerk named the file and its
+seal verifies); other files from the same e-mail or zip are
+kept as that unit's materials; everything else is refused with a message the clerk can forward.
+One bad file never stops the batch, and a rerun after a crash completes it (the same bytes are
+recognised and not recorded twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from fazhi_cli import intake
+from fazhi_cli.batch import (
+    DUPLICATE,
+    MATERIAL,
+    SKIPPED,
+    SUPERSEDED,
+    TAKEN,
+    UNPACKED,
+    Batch,
+    FileOutcome,
+    IngestReport,
+    refuse,
+)
+from fazhi_cli.clock import office_now
+from fazhi_cli.debug import debug_enabled
+from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.errors import FazhiError
+from fazhi_cli.ingest.archive import keep
+from fazhi_cli.ingest.workbooks import take_workbook
+from fazhi_cli.intake import Incoming
+from fazhi_cli.store import Store
+from fazhi_cli.workspace import Workspace
+
+WORKBOOK_KINDS = ("xlsx", "xlsm")
+MATERIAL_KINDS = ("pdf", "word", "image", "text")
+
+
+def _take_other(batch: Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
+    """A non-workbook file: a unit's material when it came with that unit's workbook, else refused."""
+    refused = intake.refusal_for_kind(item.kind, item.original_name)
+    if item.kind in MATERIAL_KINDS and len(set(group_units)) == 1:
+        unit = group_units[0]
+        if batch.store.file_by_sha(sha) is None:
+            batch.store.record_material(batch.record(item, sha, archive_name, MATERIAL, item.kind, unit))
+        return FileOutcome(item.original_name, item.origin, MATERIAL, unit, "随自评表报送的材料,已存档", sha)
+    if refused is None:
+        refused = refusal("material_alone", name=item.original_name)
+    return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
+
+
+def _is_workbook(item: Incoming) -> bool:
+    return not item.is_container and item.problem is None and item.kind in WORKBOOK_KINDS
+
+
+def _process_group(batch: Batch, items: list[Incoming], on_file: Callable[[FileOutcome], None]) -> None:
+    """One e-mail, zip or loose file: containers first, then workbooks, then the other files (which are a
+    unit's materials only when that unit's workbook came in the same group)."""
+    ordered = sorted(items, key=lambda i: 0 if i.is_container else 1 if _is_workbook(i) else 2)  # stable
+    group_units: list[str] = []
+    for item in ordered:
+        if item.skipped is not None:
+            outcome = FileOutcome(item.original_name, item.origin, SKIPPED, None, item.skipped, "", SKIPPED)
+        else:
+            sha, archive_name = keep(batch, item)
+            outcome = _guarded(batch, item, sha, archive_name, group_units)
+            if _is_workbook(item) and outcome.unit and outcome.outcome in (TAKEN, DUPLICATE):
+                group_units.append(outcome.unit)
+        batch.report.files.append(outcome)
+        on_file(outcome)
+
+
+def _guarded(batch: Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
+    """Decide one kept file in its own guard: whatever a parsing library raises on a damaged or hostile file
+    becomes a `corrupt` refusal, and the batch goes on (with --debug, the traceback is shown instead).
+
+    The store's own errors and user errors are not a file's fault: they stop the batch with their message.
+    """
+    try:
+        return _decide(batch, item, sha, archive_name, group_units)
+    except (sqlite3.Error, FazhiError):
+        raise
+    except Exception:
+        if debug_enabled():
+            raise
+        corrupt = refusal("corrupt", name=item.original_name)
+        return refuse(batch, item, sha, archive_name, corrupt.message, code=corrupt.code)
+
+
+def _decide(batch: Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
+    """What becomes of one kept file: unpacked container, refusal, workbook, material."""
+    if item.is_container:
+        return _container(batch, item, sha, archive_name)
+    if item.refusal is not None:
+        return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
+    if _is_workbook(item):
+        return take_workbook(batch, item, sha, archive_name)
+    return _take_other(batch, item, sha, archive_name, group_units)
+
+
+def _container(batch: Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
+    if item.refusal is not None:
+        return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
+    if batch.store.file_by_sha(sha) is None:
+        batch.store.record_file(batch.record(item, sha, archive_name, UNPACKED, item.kind))
+    return FileOutcome(item.original_name, item.origin, UNPACKED, None, "", sha)
+
+
+def _groups(items: Iterable[Incoming]) -> Iterator[list[Incoming]]:
+    """Consecutive incoming files of the same e-mail, zip or loose file."""
+    current: list[Incoming] = []
+    for item in items:
+        if current and item.group != current[0].group:
+            yield current
+            current = []
+        current.append(item)
+    if current:
+        yield current
+
+
+def _mark_superseded(batch: Batch) -> None:
+    """A workbook taken in this batch that is not its unit's current submission is reported as superseded."""
+    current = batch.store.current_submissions()
+    for outcome in batch.report.files:
+        if outcome.outcome == TAKEN and outcome.unit in current and current[outcome.unit]["sha256"] != outcome.sha256:
+            outcome.outcome = SUPERSEDED
+            outcome.message = "该单位已有更晚报送的版本,本文件保留在历史记录中"
+
+
+def ingest_paths(
+    workspace: Workspace,
+    paths: list[Path],
+    on_file: Callable[[FileOutcome], None] | None = None,
+    clock: Callable[[], dt.datetime] = office_now,
+) -> IngestReport:
+    """Take every file under `paths`; returns the report (refusals are in it, never raised).
+
+    Each file counts as received when fazhi takes it, by the office's `clock`; the sender's claimed times
+    are recorded and shown, never used to order versions.
+    """
+    campaign = workspace.campaign()
+    rubric = workspace.rubric()
+    units = {u.name: u for u in workspace.units()}
+    report = IngestReport()
+    with Store.open(workspace.store_path) as store:
+        store.sync_units(units.values())
+        batch = Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
+                       workspace.secret(), clock)
+        for group in _groups(intake.collect(paths, campaign.limits, workspace.own_paths())):
+            _process_group(batch, group, on_file or (lambda _: None))
+        _mark_superseded(batch)
+    return report

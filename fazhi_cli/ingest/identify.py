@@ -1,0 +1,47 @@
+"""Whose workbook this is: its identity against this campaign, its seal against the workspace secret, its unit
+and rubric against the roster and the rubric. Returns refusals (or the reason to hold); records nothing."""
+
+from __future__ import annotations
+
+from fazhi_cli.batch import Batch
+from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
+from fazhi_cli.domain.refusals import Refusal, refusal
+from fazhi_cli.domain.text import printable
+from fazhi_cli.workbook import layout
+
+
+def foreign_form(batch: Batch, name: str, identity: dict[str, str]) -> Refusal | None:
+    """The refusal when the workbook is no form of this campaign at all, else None."""
+    if identity.get(layout.ID_FORMAT) not in (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME):
+        return refusal("not_a_form", name=name)
+    campaign = batch.campaign
+    if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
+        other = printable(identity.get(layout.ID_CAMPAIGN, "")).split(":", 1)[-1][:60] or "其他考核"
+        form = "复核打分表" if identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME else "自评表"
+        return refusal("foreign_campaign", name=name, other=other, form=form, campaign=campaign.title)
+    return None
+
+
+def unverified_identity(batch: Batch, name: str, identity: dict[str, str]) -> str | None:
+    """Why a workbook that claims this campaign must be held: its seal does not verify; else None."""
+    if is_sealed(batch.secret, identity, SELF_ASSESSMENT_FIELDS):
+        return None
+    claimed = printable(identity.get(layout.ID_UNIT, ""))[:60] or "未知单位"
+    return refusal("identity_unverified", name=name, unit=claimed).message
+
+
+def identity_problem(batch: Batch, name: str, identity: dict[str, str]) -> Refusal | None:
+    """Why a sealed workbook of this campaign still cannot be taken (rubric, roster), or None."""
+    rubric = batch.rubric
+    if identity.get(layout.ID_RUBRIC) != rubric.id or identity.get(layout.ID_RUBRIC_VERSION) != rubric.version:
+        found = f"{identity.get(layout.ID_RUBRIC)} {identity.get(layout.ID_RUBRIC_VERSION)}"
+        return refusal("rubric_mismatch", name=name, found=found, expected=f"{rubric.id} {rubric.version}")
+    unit_name = identity.get(layout.ID_UNIT, "")
+    unit = batch.units.get(unit_name)
+    if unit is None:
+        return refusal("unknown_unit", name=name, unit=unit_name)
+    if identity.get(layout.ID_UNIT_TYPE) != unit.type:
+        return refusal("unit_type_mismatch", name=name, unit=unit_name, type_label=unit.type_label)
+    return None
+
+

@@ -1,0 +1,132 @@
+"""Taking one returned self-assessment workbook: read it, identify it (held, refused or taken), and record
+everything the unit filled in with the changes to its fixed content, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+from openpyxl.utils import get_column_letter
+
+from fazhi_cli.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold, refuse
+from fazhi_cli.clock import CHINA
+from fazhi_cli.domain.checks import ContentChange, suspicious_dates
+from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.ingest.identify import foreign_form, identity_problem, unverified_identity
+from fazhi_cli.intake import Incoming
+from fazhi_cli.review.take import take_review_sheet
+from fazhi_cli.store import StoredValue
+from fazhi_cli.workbook import layout
+from fazhi_cli.workbook.reader import ReadWorkbook, UnreadableWorkbook, as_text, points_text, read_workbook
+
+
+def content_changes(expected: list[layout.Row], read: ReadWorkbook) -> list[ContentChange]:
+    """Where the returned workbook's fixed content differs from the master rubric's rows."""
+    if read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.fixed_rows():
+        found_ids = set(read.rows)
+        if all(row.id in found_ids for row in expected if row.role in layout.FIXED_ROLES):
+            return []
+    changes = []
+    for row in expected:
+        if row.role not in layout.FIXED_ROLES:
+            continue
+        got = read.rows.get(row.id)
+        if got is None:
+            changes.append(ContentChange(row.id, "missing", None, "", ""))
+            continue
+        max_text = "" if row.max is None else layout.format_points(row.max)
+        pairs = (
+            (layout.COL_MAX, got.max, max_text, points_text(got.max.raw)),
+            (layout.COL_NAME, got.name, row.name, as_text(got.name.raw)),
+            (layout.COL_CONTENT, got.content, row.content, as_text(got.content.raw)),
+            (layout.COL_STANDARD, got.standard, row.standard, as_text(got.standard.raw)),
+        )
+        for what, cell, wanted, found in pairs:
+            if found != wanted:
+                changes.append(ContentChange(row.id, what, cell.ref or None, found[:60], wanted[:60]))
+    return changes
+
+
+def stored_values(read: ReadWorkbook) -> Iterator[StoredValue]:
+    """Everything a unit filled in, as raw values with their cells."""
+    for row in read.rows.values():
+        for name, cell in (("fact", row.fact), ("score", row.score), ("note", row.note), ("evidence", row.evidence)):
+            yield StoredValue(row.id, name, cell.raw, cell.ref or None)
+    for number, task in read.tasks.items():
+        yield StoredValue(f"task:{number}", "status", task.status.raw, task.status.ref or None)
+        yield StoredValue(f"task:{number}", "note", task.note.raw, task.note.ref or None)
+
+
+def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
+    """Identify, read and record one returned workbook (or refuse or hold it with the reason)."""
+    name = item.original_name
+    try:
+        read = read_workbook(io.BytesIO(item.data))
+    except UnreadableWorkbook as problem:
+        unreadable = refusal("unreadable", name=name, detail=problem)
+        return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
+    foreign = foreign_form(batch, name, read.identity)
+    if foreign is not None:
+        return refuse(batch, item, sha, archive_name, foreign.message, code=foreign.code)
+    if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME:
+        return take_review_sheet(batch, item, read, sha, archive_name)
+    claimed = read.identity.get(layout.ID_UNIT, "")
+    unverified = unverified_identity(batch, name, read.identity)
+    if unverified is not None:
+        return hold(batch, item, sha, archive_name, unverified, claimed if claimed in batch.units else None)
+    problem = identity_problem(batch, name, read.identity)
+    if problem is not None:
+        return refuse(batch, item, sha, archive_name, problem.message, code=problem.code)
+    unit = batch.units[claimed]
+    if read.structure_problems:
+        structure = refusal("structure", name=name, detail=";".join(read.structure_problems))
+        return refuse(batch, item, sha, archive_name, structure.message, unit.name, code=structure.code)
+    if read.is_blank():
+        unfilled = refusal("unfilled", name=name)
+        return refuse(batch, item, sha, archive_name, unfilled.message, unit.name, code=unfilled.code)
+    if batch.store.submission_by_sha(sha) is not None:
+        return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
+    expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
+    changes = [vars(change) for change in (*content_changes(expected, read), *structure_changes(read))]
+    record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit.name)
+    generated_at = read.identity.get(layout.ID_GENERATED)
+    if batch.store.record_submission(record, batch.rubric.id, changes, stored_values(read), generated_at) is None:
+        return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
+    notes = []
+    if any(c["what"] in ("missing", *CONTENT_COLUMNS) for c in changes):
+        notes.append("固定内容被改动,按原评分细则计分(fazhi validate 查看)")
+    if any(c["what"] == "duplicate" for c in changes):
+        notes.append("有重复的编号行(fazhi validate 查看)")
+    notes += time_warnings(item.sent_at, batch.clock(), generated_at)
+    return FileOutcome(name, item.origin, TAKEN, unit.name, ";".join(notes), sha)
+
+
+CONTENT_COLUMNS = (layout.COL_MAX, layout.COL_NAME, layout.COL_CONTENT, layout.COL_STANDARD)
+
+
+def structure_changes(read: ReadWorkbook) -> list[ContentChange]:
+    """Duplicated ID rows (both cells named) and hidden rows or columns in the input area."""
+    changes = [ContentChange(ref, "duplicate", other, kept, "") for ref, kept, other in read.duplicates]
+    id_column = get_column_letter(read.input_columns.get(layout.COL_ID, 1))
+    changes += [ContentChange(ref, "hidden_row", f"{layout.SHEET_SCORES}!{id_column}{line}", str(line), "")
+                for ref, line in read.hidden_rows]
+    changes += [ContentChange(None, "hidden_column", None, title, "") for title in read.hidden_columns]
+    return changes
+
+
+def time_warnings(sent_at: dt.datetime | None, received_at: dt.datetime, generated_at: str | None) -> list[str]:
+    """Warnings about an e-mail Date that cannot be true (after the office received it, before the form existed)."""
+    generated = _moment(generated_at)
+    return [f"注意:{text},以法制办收取时间为准" for text in suspicious_dates(sent_at, received_at, generated)]
+
+
+def _moment(text: str | None) -> dt.datetime | None:
+    """An ISO date-time from an identity (China time when it has no zone), or None."""
+    try:
+        moment = dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
+
+

@@ -1,0 +1,105 @@
+"""`fazhi validate --annotate`: a copy of each unit's own returned workbook with the problem cells marked and
+commented, in returns/."""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.utils.cell import coordinate_from_string
+
+from fazhi_cli.debug import debug_enabled
+from fazhi_cli.domain.checks import ERROR, Finding
+from fazhi_cli.files import atomic_write
+from fazhi_cli.validate.check import CheckedUnit, ValidationReport
+from fazhi_cli.workbook import layout
+from fazhi_cli.workspace import Campaign, Workspace, annotated_name
+
+HIGHLIGHT = PatternFill("solid", fgColor="FF9999")
+WARNING_HIGHLIGHT = PatternFill("solid", fgColor="FFE699")
+AUTHOR = "区政府法制办"
+
+
+
+
+@dataclass
+class Annotated:
+    """The marked-up copies written, and the units whose copy could not be made (with the reason)."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def annotate(workspace: Workspace, report: ValidationReport) -> Annotated:
+    """For each unit with findings, a copy of its own returned workbook with the problem cells highlighted
+    and an Excel comment on each, in returns/. Macros are never kept (saved as plain .xlsx).
+
+    Each copy is made in its own guard: a file that openpyxl cannot rewrite is named in `failed` (its findings
+    are still in the report) and the other units' copies are made.
+    """
+    campaign = workspace.campaign()
+    workspace.returns.mkdir(exist_ok=True)
+    done = Annotated()
+    for result in report.results:
+        if not result.findings:
+            continue
+        try:
+            done.written.append(_annotate_one(workspace, campaign, result))
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+                raise
+            done.failed.append((result.unit.name, _annotate_failure()))
+        except Exception:
+            if debug_enabled():
+                raise
+            done.failed.append((result.unit.name, _annotate_failure()))
+    return done
+
+
+def _annotate_failure() -> str:
+    return "其报送的文件无法重新打开标注(文件内部数据异常),请按 fazhi validate 列出的问题直接告知该单位"
+
+
+def _annotate_one(workspace: Workspace, campaign: Campaign, result: CheckedUnit) -> Path:
+    """One unit's marked-up copy in returns/."""
+    book = openpyxl.load_workbook(workspace.archive / result.archive_name, keep_vba=False)
+    general = []
+    for finding in result.findings:
+        if not _mark_cell(book, finding):
+            general.append(finding)
+    if general:
+        _add_comment(book[layout.SHEET_SCORES]["A1"], "\n".join(f.message for f in general))
+    target = workspace.returns / annotated_name(campaign.year, result.unit.name)
+    atomic_write(target, book.save)
+    return target
+
+
+def _mark_cell(book, finding: Finding) -> bool:
+    """Highlight the finding's cell and comment on it; False when the finding has no cell in this book."""
+    if not finding.cell or "!" not in finding.cell:
+        return False
+    sheet_name, coordinate = finding.cell.split("!", 1)
+    if sheet_name not in book.sheetnames:
+        return False
+    try:
+        coordinate_from_string(coordinate)
+    except ValueError:
+        return False
+    cell = book[sheet_name][coordinate]
+    if type(cell).__name__ == "MergedCell":
+        return False
+    cell.fill = HIGHLIGHT if finding.severity == ERROR else WARNING_HIGHLIGHT
+    _add_comment(cell, finding.message)
+    return True
+
+
+def _add_comment(cell, text: str) -> None:
+    existing = cell.comment.text + "\n" if cell.comment is not None else ""
+    comment = Comment(existing + text, AUTHOR)
+    comment.width = 320
+    comment.height = 140
+    cell.comment = comment
