@@ -33,9 +33,9 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
 from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.text import printable
-from fazhi_cli.limits import LIMIT_LABELS, Limits
 
 KINDS = (
     "xlsx", "xlsm", "encrypted", "legacy", "ods", "html", "text", "pdf", "word", "image", "zip", "eml", "mbox",

@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
 from fazhi_cli.domain.units import RosterProblems, Unit, build_roster
 from fazhi_cli.errors import RosterInvalid
-from fazhi_cli.limits import LIMIT_LABELS, Limits
 
 SAMPLE_ROSTER_NAME = "units.xlsx"
 MAX_ROSTER_BYTES = 5 * 1024 * 1024

@@ -23,18 +23,19 @@ import time
 import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
 from fazhi_cli.clock import office_now
+from fazhi_cli.domain.campaign import DEFAULT_RUBRIC_FILE, Campaign, GradeBand
+from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
 from fazhi_cli.files import atomic_write, write_error
-from fazhi_cli.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.roster_io import load_roster, sample_roster_path
 from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text
 from fazhi_cli.store import Store
@@ -48,7 +49,7 @@ CONFIG_NAME = "fazhi.toml"
 STORE_NAME = "fazhi.db"
 SECRET_NAME = "fazhi.secret"
 LOCK_NAME = "fazhi.lock"
-RUBRIC_NAME = "rubric.yaml"
+RUBRIC_NAME = DEFAULT_RUBRIC_FILE
 PREVIOUS_NAME = "previous"
 FOLDERS = ("outbox", "inbox", "archive", "reports", "returns")
 # a campaign's own data, moved to previous/ when `init --force` starts another campaign in the folder
@@ -87,39 +88,6 @@ _OWN_FILES = {
     SECRET_NAME: "工作区密钥文件 fazhi.secret,已跳过",
     LOCK_NAME: "工作区锁文件 fazhi.lock,已跳过",
 }
-
-
-@dataclass(frozen=True)
-class GradeBand:
-    """A grade and the lowest total that reaches it (a campaign setting; the seed defines none)."""
-
-    name: str
-    minimum: Decimal
-
-
-@dataclass(frozen=True)
-class Campaign:
-    """The settings of one campaign, as kept in fazhi.toml."""
-
-    title: str
-    year: int
-    office: str
-    deadline: dt.date
-    case_deadline: dt.date
-    contact: str
-    phone: str
-    email: str
-    weight: Decimal
-    show_rank_in_feedback: bool = True
-    rubric_file: str = RUBRIC_NAME
-    units_file: str = "units.xlsx"
-    grades: tuple[GradeBand, ...] = field(default_factory=tuple)
-    limits: Limits = field(default_factory=Limits)
-
-    @property
-    def campaign_id(self) -> str:
-        """The identity workbooks carry: year and title."""
-        return f"{self.year}:{self.title}"
 
 
 class Workspace:

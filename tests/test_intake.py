@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fazhi_cli.domain.limits import Limits
 from fazhi_cli.intake import (
     KINDS,
     Incoming,
@@ -28,7 +29,6 @@ from fazhi_cli.intake import (
     sniff,
     xlsx_problem,
 )
-from fazhi_cli.limits import Limits
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 CHINA = timezone(timedelta(hours=8))

@@ -27,9 +27,9 @@ import openpyxl
 import pytest
 from test_intake import mail_message, sha, write, zip_bytes
 
+from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.text import has_unprintable, printable
 from fazhi_cli.intake import CONTAINER_KINDS, KINDS, Incoming, collect, refusal_for_kind, sniff, xlsx_problem
-from fazhi_cli.limits import Limits
 
 CHINA = timezone(timedelta(hours=8))
 SECRET = b"root:$6$not-for-the-office:19000:0:99999:7:::\n"

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from workbook_helpers import varied_answers
 
+from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
 from fazhi_cli.errors import WorkspaceError
-from fazhi_cli.limits import LIMIT_LABELS, Limits
 from fazhi_cli.roster_io import load_roster
 from fazhi_cli.rubric_io import builtin_rubric
 from fazhi_cli.store import FileRecord, Store, StoredValue

@@ -6,21 +6,9 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from fazhi_cli import api
 from fazhi_cli.cli.output import console
-
-
-def units_table(units: list[api.Unit]) -> Table:
-    """The roster as a table a person can scan."""
-    table = Table(title=f"单位名单(共 {len(units)} 个)", show_lines=False)
-    for column in ("序号", "单位名称", "单位类型", "联系人", "联系电话", "电子邮箱"):
-        table.add_column(column)
-    for number, unit in enumerate(units, start=1):
-        table.add_row(str(number), escape(unit.name), unit.type_label, escape(unit.contact), escape(unit.phone),
-                      escape(unit.email))
-    return table
 
 
 def init(

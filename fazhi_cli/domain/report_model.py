@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.checks import TASK_STATUSES
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult
@@ -24,7 +25,7 @@ from fazhi_cli.domain.units import Unit
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-STATUSES = ("已完成", "推进中", "未启动")
+STATUSES = TASK_STATUSES
 UNFILLED = "未填"
 SCORE_BINS = ((Decimal(0), "60 以下"), (Decimal(60), "60–70"), (Decimal(70), "70–80"), (Decimal(80), "80–90"),
               (Decimal(90), "90–100"), (Decimal(100), "100 以上"))

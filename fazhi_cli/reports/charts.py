@@ -12,7 +12,6 @@ from html import escape
 from fazhi_cli.domain.numbers import format_cents
 
 BAR_COLOUR = "#3b6ea8"
-ALT_COLOUR = "#c0504d"
 GRID = "#d0d0d0"
 FONT = "font-family='Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, sans-serif'"
 

@@ -13,6 +13,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import Value
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_number
 from fazhi_cli.domain.report_model import ResultsModel, build_results_model
@@ -21,7 +22,7 @@ from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
 from fazhi_cli.validate.check import ValidationReport, validate_store
-from fazhi_cli.workspace import Campaign, Workspace
+from fazhi_cli.workspace import Workspace
 
 
 @dataclass

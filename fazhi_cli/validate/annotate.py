@@ -13,11 +13,12 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
 from fazhi_cli.debug import debug_enabled
+from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import ERROR, Finding
 from fazhi_cli.files import atomic_write
 from fazhi_cli.validate.check import CheckedUnit, ValidationReport
 from fazhi_cli.workbook import layout
-from fazhi_cli.workspace import Campaign, Workspace, annotated_name
+from fazhi_cli.workspace import Workspace, annotated_name
 
 HIGHLIGHT = PatternFill("solid", fgColor="FF9999")
 WARNING_HIGHLIGHT = PatternFill("solid", fgColor="FFE699")

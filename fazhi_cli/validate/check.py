@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import (
     ERROR,
     WARNING,
@@ -25,7 +26,7 @@ from fazhi_cli.domain.review_checks import office_scores
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
-from fazhi_cli.workspace import Campaign, Workspace
+from fazhi_cli.workspace import Workspace
 
 
 @dataclass

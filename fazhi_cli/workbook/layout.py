@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fazhi_cli.domain import checks
 from fazhi_cli.domain.kinds import ROW_FACT, ROW_GROUP, ROW_RULE, kind_of
 from fazhi_cli.domain.rubric import Rubric, Rule, UnitTypeRubric
 
@@ -47,7 +48,7 @@ HEADER_SEARCH_ROWS = 15
 TASK_COLUMNS = ("序号", "任务类别", "工作任务", "任务内容", "责任单位", "完成情况", "说明")
 TASK_STATUS_COLUMN = "完成情况"
 TASK_NOTE_COLUMN = "说明"
-TASK_STATUSES = ("已完成", "推进中", "未启动")
+TASK_STATUSES = checks.TASK_STATUSES  # defined once, with the check that reads them
 
 # 目标责任书 columns
 TARGET_COLUMNS = ("序号", "考核项目", "目标内容", "落实情况")

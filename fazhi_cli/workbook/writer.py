@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fazhi_cli.clock import office_now
+from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, seal
 from fazhi_cli.domain.kinds import ANSWER_WHOLE, ANSWER_YES_NO, ROW_FACT, ROW_GROUP, ROW_RULE, kind_of
 from fazhi_cli.domain.rubric import Rubric
@@ -46,7 +47,6 @@ from fazhi_cli.workbook.style import (
     protect,
     write_text,
 )
-from fazhi_cli.workspace import Campaign
 
 HEADER_ROW = 4
 FIRST_DATA_ROW = HEADER_ROW + 1
