@@ -1,0 +1,227 @@
+"""E-mails (.eml) and mailbox files (mbox) unpacked: the message, dated by its Date header, then each
+attachment, expanded in turn (by the `expand` passed in, so that an e-mail may hold zips); a mailbox yields
+each of its messages as an e-mail. Parsing uses `email.policy.default`, bounded by the attachment limit.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.policy
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from email.utils import parsedate_to_datetime
+
+from fazhi_cli.domain.limits import Limits
+from fazhi_cli.domain.refusals import Refusal, refusal
+from fazhi_cli.intake.incoming import MAX_NESTING, Budget, Context, Expand, Incoming, make_incoming, over_limit
+from fazhi_cli.intake.names import display_name
+from fazhi_cli.intake.sniffing import MBOX_FROM_LINE, sniff
+
+_MAIL_CORE_HEADERS = ("From", "Date", "Subject", "To", "Message-ID", "Received", "MIME-Version", "Content-Type")
+# What the mail library raises on a damaged input.
+_MAIL_ERRORS = (
+    email.errors.MessageError, ValueError, TypeError, LookupError, AttributeError, UnicodeError, RecursionError,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Attachment:
+    """A file found in an e-mail."""
+
+    name: str
+    data: bytes
+    damaged: bool
+
+
+@dataclass(frozen=True)
+class _Mail:
+    """What an e-mail holds, or why it cannot be read."""
+
+    sent_at: datetime | None
+    attachments: tuple[_Attachment, ...]
+    problem: str | None  # "unreadable", "truncated", "too_many" (attachments, none decoded) or None
+    attachment_count: int = 0
+    estimated: bool = False  # the count is of MIME boundary lines, counted without parsing the message
+
+
+def expand_mail(data: bytes, name: str, kind: str, ctx: Context, budget: Budget, expand: Expand) -> Iterator[Incoming]:
+    """The message itself (dated by its Date header), then each attachment."""
+    shown = display_name(name)
+    if ctx.depth > MAX_NESTING:
+        yield make_incoming(data, name, ctx, kind, container=True, refused=refusal("too_deep", name=shown))
+        return
+    mail = _read_mail(data, budget.limits.attachments)
+    refused = _mail_refusal(shown, mail, budget.limits)
+    yield make_incoming(data, name, ctx, kind, container=True, refused=refused, sent_at=mail.sent_at)
+    if mail.problem in ("unreadable", "too_many"):
+        return
+    label = ctx.label or f"邮件 {shown}"
+    origin = f"{label} 的附件"
+    for attachment in mail.attachments:
+        member_ctx = Context(
+            origin, f"{origin} {attachment.name}", ctx.file_time, ctx.group, ctx.depth + 1, mail.sent_at
+        )
+        if attachment.damaged:
+            damaged = refusal("attachment_damaged", name=attachment.name)
+            member_kind = sniff(attachment.data, attachment.name)
+            yield make_incoming(attachment.data, attachment.name, member_ctx, member_kind, refused=damaged)
+        else:
+            yield from expand(attachment.data, attachment.name, member_ctx, budget)
+
+
+def expand_mbox(data: bytes, name: str, kind: str, ctx: Context, budget: Budget, expand: Expand) -> Iterator[Incoming]:
+    """A mailbox file: itself, then every message as an e-mail (with its attachments), or refused as a whole.
+
+    At the top level each message is a group of its own (one e-mail, one unit); inside a zip or an e-mail
+    the messages stay in the group of what holds them.
+    """
+    shown = display_name(name)
+    if ctx.depth > MAX_NESTING:
+        yield make_incoming(data, name, ctx, kind, container=True, refused=refusal("too_deep", name=shown))
+        return
+    messages = _mbox_messages(data)
+    if len(messages) > budget.limits.messages:
+        limit = over_limit("messages", budget.limits)
+        too_many = refusal("too_many_messages", name=shown, count=len(messages), limit=limit)
+        yield make_incoming(data, name, ctx, kind, container=True, refused=too_many)
+        return
+    yield make_incoming(data, name, ctx, kind, container=True)
+    label = ctx.label or f"邮箱文件 {shown}"
+    for number, message in enumerate(messages, start=1):
+        origin = f"{label} 中的第 {number} 封邮件"
+        group = f"eml:{hashlib.sha256(message).hexdigest()}" if ctx.depth == 0 else ctx.group
+        message_ctx = Context(origin, origin, ctx.file_time, group, ctx.depth, ctx.sent_at)
+        yield from expand_mail(message, f"{shown} 第 {number} 封邮件", "eml", message_ctx, budget, expand)
+
+
+def _mbox_messages(data: bytes) -> list[bytes]:
+    """The messages of a mailbox file, each without its "From " line; a message starts at every such line."""
+    starts = [0]
+    position = data.find(b"\nFrom ")
+    while position >= 0:
+        line_end = data.find(b"\n", position + 1)
+        line = data[position + 1 : line_end if line_end >= 0 else len(data)].rstrip(b"\r")
+        if len(line) < 300 and MBOX_FROM_LINE.match(line):
+            starts.append(position + 1)
+        position = data.find(b"\nFrom ", position + 1)
+    messages = []
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        body_start = data.find(b"\n", start, end)
+        messages.append(data[body_start + 1 : end] if body_start >= 0 else b"")
+    return messages
+
+
+def _mail_refusal(shown: str, mail: _Mail, limits: Limits) -> Refusal | None:
+    """The message's own problem: unreadable, too many attachments, truncated, or without attachments."""
+    if mail.problem == "unreadable":
+        return refusal("mail_unreadable", name=shown)
+    if mail.problem == "too_many":
+        number = mail.attachment_count
+        count = f"约有 {number} 个附件或邮件部分" if mail.estimated else f"有 {number} 个附件"
+        return refusal("too_many_attachments", name=shown, count=count, limit=over_limit("attachments", limits))
+    if mail.problem == "truncated":
+        return refusal("mail_truncated", name=shown)
+    if not mail.attachments:
+        return refusal("mail_no_attachment", name=shown)
+    return None
+
+
+def _read_mail(data: bytes, max_attachments: int) -> _Mail:
+    """Parse a message into its date and attachments; any parse failure makes it unreadable.
+
+    The attachments are counted before any is decoded: over `max_attachments`, none is. A message with
+    far more MIME boundary lines than attachments allowed is not even parsed (the parser needs about a
+    second per thousand parts).
+    """
+    boundaries = data.count(b"\n--")
+    if boundaries > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
+        return _Mail(None, (), "too_many", boundaries, estimated=True)
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        if not any(message.get(header) is not None for header in _MAIL_CORE_HEADERS):
+            return _Mail(None, (), "unreadable")
+        parts = list(_attachment_parts(message))
+        if len(parts) > max_attachments:
+            return _Mail(_mail_date(message), (), "too_many", len(parts))
+        attachments = tuple(_read_attachment(part, number) for number, part in enumerate(parts, start=1))
+        truncated = any(
+            isinstance(defect, email.errors.CloseBoundaryNotFoundDefect | email.errors.StartBoundaryNotFoundDefect)
+            for part in message.walk()
+            for defect in part.defects
+        )
+    except _MAIL_ERRORS:
+        return _Mail(None, (), "unreadable")
+    return _Mail(_mail_date(message), attachments, "truncated" if truncated else None, len(parts))
+
+
+_MIME_PARTS_PER_ATTACHMENT = 4  # boundary lines allowed per attachment before a message is refused unparsed
+_MIME_PARTS_SPARE = 50  # and for the body, signature pictures, forwarded messages
+
+
+def _attachment_parts(message: Message) -> Iterator[Message]:
+    """Leaf parts that are files: attachments, and any part with a file name except images embedded in the body.
+
+    Forwarded messages (message/rfc822) are walked into, so their attachments count as this message's.
+    """
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        disposition = part.get_content_disposition()
+        embedded = disposition == "inline" and part.get_content_maintype() == "image" and part.get("Content-ID")
+        if disposition == "attachment" or (part.get_filename() and not embedded):
+            yield part
+
+
+def _read_attachment(part: Message, number: int) -> _Attachment:
+    """An attachment's display name and decoded bytes; base64 damage marks it damaged."""
+    name = display_name(_attachment_name(part) or f"附件{number}")
+    payload = part.get_payload(decode=True)
+    damaged = any(
+        isinstance(defect, email.errors.InvalidBase64PaddingDefect | email.errors.InvalidBase64LengthDefect)
+        for defect in part.defects
+    )
+    return _Attachment(name, payload if isinstance(payload, bytes) else b"", damaged)
+
+
+def _attachment_name(part: Message) -> str | None:
+    """The attachment's file name; raw 8-bit names (GBK or UTF-8 without encoding) are recovered from the header."""
+    name = part.get_filename()
+    if name and "\ufffd" not in name:
+        return name
+    for header, value in part.raw_items():
+        if header.lower() not in ("content-disposition", "content-type"):
+            continue
+        found = re.search(r'(?:file)?name\s*=\s*"([^"]*)"|(?:file)?name\s*=\s*([^;\s]+)', str(value), re.IGNORECASE)
+        if found:
+            return _decode_raw_text(found.group(1) or found.group(2))
+    return name
+
+
+def _decode_raw_text(text: str) -> str:
+    """Text whose non-ASCII bytes were kept as surrogates, decoded as UTF-8 or else GB18030."""
+    raw = text.encode("utf-8", "surrogateescape")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
+def _mail_date(message: Message) -> datetime | None:
+    """The Date header as an aware datetime (UTC when the header gives no zone), or None."""
+    try:
+        header = message.get("Date")
+        sent_at = getattr(header, "datetime", None)
+        if sent_at is None and header is not None:
+            sent_at = parsedate_to_datetime(str(header))
+    except (*_MAIL_ERRORS, IndexError):
+        return None
+    if not isinstance(sent_at, datetime):
+        return None
+    return sent_at if sent_at.tzinfo is not None else sent_at.replace(tzinfo=UTC)
