@@ -157,6 +157,59 @@ class FileRecord:
 
 
 @dataclass(frozen=True)
+class StoredFile:
+    """A recorded file, as the store returns it (the row of `files`)."""
+
+    id: int
+    sha256: str
+    size: int
+    archive_name: str
+    original_name: str
+    origin: str
+    received_at: str
+    taken_at: str
+    kind: str
+    outcome: str
+    unit: str | None
+    message: str | None
+    batch: str
+    code: str | None
+    sent_at: str | None
+    file_time: str | None
+
+
+@dataclass(frozen=True)
+class StoredSubmission:
+    """A recorded submission with what its file's record says of it (as the store returns it)."""
+
+    id: int
+    unit: str
+    file_id: int
+    sha256: str
+    received_at: str
+    taken_at: str
+    rubric_id: str
+    changes: list[dict]  # ContentChange fields, decoded from JSON
+    generated_at: str | None
+    original_name: str
+    archive_name: str
+    sent_at: str | None
+    file_time: str | None
+    origin: str
+
+
+def _stored_file(row: sqlite3.Row | None) -> StoredFile | None:
+    if row is None:
+        return None
+    return StoredFile(**{name: row[name] for name in StoredFile.__dataclass_fields__})
+
+
+def _stored_submission(row: sqlite3.Row) -> StoredSubmission:
+    values = {name: row[name] for name in StoredSubmission.__dataclass_fields__ if name != "changes"}
+    return StoredSubmission(changes=json.loads(row["changes"]), **values)
+
+
+@dataclass(frozen=True)
 class StoredValue:
     """A raw value read from a submission (JSON-decoded) and its cell."""
 
@@ -325,34 +378,38 @@ class Store:
             db.execute("INSERT INTO materials (file_id, unit) VALUES (?, ?)", (file_id, record.unit))
             return file_id
 
-    def file_by_sha(self, sha256: str) -> sqlite3.Row | None:
+    def file_by_sha(self, sha256: str) -> StoredFile | None:
         """The first recorded file with these bytes, or None."""
-        return self.db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
+        return _stored_file(
+            self.db.execute("SELECT * FROM files WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
+        )
 
-    def file_by_sha_and_outcome(self, sha256: str, outcome: str) -> sqlite3.Row | None:
+    def file_by_sha_and_outcome(self, sha256: str, outcome: str) -> StoredFile | None:
         """The first file with these bytes recorded with this outcome, or None."""
-        return self.db.execute("SELECT * FROM files WHERE sha256 = ? AND outcome = ? ORDER BY id LIMIT 1",
-                               (sha256, outcome)).fetchone()
+        return _stored_file(self.db.execute(
+            "SELECT * FROM files WHERE sha256 = ? AND outcome = ? ORDER BY id LIMIT 1", (sha256, outcome)
+        ).fetchone())
 
-    def submission_by_sha(self, sha256: str) -> sqlite3.Row | None:
+    def submission_by_sha(self, sha256: str) -> StoredSubmission | None:
         """The submission read from a file with these bytes, or None."""
-        return self.db.execute("SELECT * FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
+        found = self._submissions("s.sha256 = ?", (sha256,))
+        return found[0] if found else None
 
-    def submissions(self, unit: str | None = None) -> list[sqlite3.Row]:
+    def submissions(self, unit: str | None = None) -> list[StoredSubmission]:
         """Every submission (of one unit), newest received first; ties settled by ingest order."""
-        sql = ("SELECT s.*, f.original_name, f.archive_name, f.sent_at, f.file_time, f.origin "
-               "FROM submissions s JOIN files f ON f.id = s.file_id")
-        args: tuple = ()
-        if unit is not None:
-            sql += " WHERE s.unit = ?"
-            args = (unit,)
-        return list(self.db.execute(sql + " ORDER BY s.received_at DESC, s.id DESC", args))
+        return self._submissions("s.unit = ?", (unit,)) if unit is not None else self._submissions("1", ())
 
-    def current_submissions(self) -> dict[str, sqlite3.Row]:
+    def _submissions(self, where: str, args: tuple) -> list[StoredSubmission]:
+        sql = ("SELECT s.*, f.original_name, f.archive_name, f.sent_at, f.file_time, f.origin "
+               f"FROM submissions s JOIN files f ON f.id = s.file_id WHERE {where} "
+               "ORDER BY s.received_at DESC, s.id DESC")
+        return [_stored_submission(row) for row in self.db.execute(sql, args)]
+
+    def current_submissions(self) -> dict[str, StoredSubmission]:
         """Each unit's current submission: the one received last (ties: the one ingested last)."""
-        current: dict[str, sqlite3.Row] = {}
-        for row in self.submissions():
-            current.setdefault(row["unit"], row)
+        current: dict[str, StoredSubmission] = {}
+        for submission in self.submissions():
+            current.setdefault(submission.unit, submission)
         return current
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
@@ -364,26 +421,26 @@ class Store:
             )
         ]
 
-    def refused_files(self) -> list[sqlite3.Row]:
-        """Files refused at ingest, one row per distinct content, oldest first."""
-        return list(self.db.execute(
-            "SELECT * FROM files WHERE outcome = 'refused' AND id IN (SELECT MIN(id) FROM files GROUP BY sha256) "
-            "ORDER BY id"
-        ))
+    def refused_files(self) -> list[StoredFile]:
+        """Files refused at ingest, one per distinct content, oldest first."""
+        return self._first_of_each_content("refused")
 
-    def held_files(self) -> list[sqlite3.Row]:
-        """Files held at ingest (an identity that does not verify), one row per distinct content, oldest first."""
-        return list(self.db.execute(
-            "SELECT * FROM files WHERE outcome = 'held' AND id IN (SELECT MIN(id) FROM files GROUP BY sha256) "
-            "ORDER BY id"
-        ))
+    def held_files(self) -> list[StoredFile]:
+        """Files held at ingest (an identity that does not verify), one per distinct content, oldest first."""
+        return self._first_of_each_content("held")
 
-    def materials(self, unit: str | None = None) -> list[sqlite3.Row]:
+    def _first_of_each_content(self, outcome: str) -> list[StoredFile]:
+        return [_stored_file(row) for row in self.db.execute(
+            "SELECT * FROM files WHERE outcome = ? AND id IN (SELECT MIN(id) FROM files GROUP BY sha256) ORDER BY id",
+            (outcome,),
+        )]
+
+    def materials(self, unit: str | None = None) -> list[StoredFile]:
         """Files kept as a unit's materials."""
         sql = "SELECT f.* FROM materials m JOIN files f ON f.id = m.file_id"
         if unit is None:
-            return list(self.db.execute(sql + " ORDER BY f.id"))
-        return list(self.db.execute(sql + " WHERE m.unit = ? ORDER BY f.id", (unit,)))
+            return [_stored_file(row) for row in self.db.execute(sql + " ORDER BY f.id")]
+        return [_stored_file(row) for row in self.db.execute(sql + " WHERE m.unit = ? ORDER BY f.id", (unit,))]
 
     def record_reviews(self, record: FileRecord, rows: Iterable[tuple[str, str, object, str | None]]) -> int:
         """Record a review sheet and its values (unit, ref, raw, cell) in one transaction."""

@@ -130,7 +130,7 @@ def _mark_superseded(batch: Batch) -> None:
     """A workbook taken in this batch that is not its unit's current submission is reported as superseded."""
     current = batch.store.current_submissions()
     for outcome in batch.report.files:
-        if outcome.outcome == TAKEN and outcome.unit in current and current[outcome.unit]["sha256"] != outcome.sha256:
+        if outcome.outcome == TAKEN and outcome.unit in current and current[outcome.unit].sha256 != outcome.sha256:
             outcome.outcome = SUPERSEDED
             outcome.message = "该单位已有更晚报送的版本,本文件保留在历史记录中"
 

@@ -113,7 +113,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.notes[unit.name] = _text_values(checked.values, "note")
         board.evidence[unit.name] = _text_values(checked.values, "evidence")
         board.task_status[unit.name] = _tasks(checked.values)
-        board.materials[unit.name] = [m["original_name"] for m in store.materials(unit.name)]
+        board.materials[unit.name] = [m.original_name for m in store.materials(unit.name)]
     bands = [(band.name, band.minimum) for band in campaign.grades]
     board.results = rank_and_convert(results, campaign.weight, bands)
     return board

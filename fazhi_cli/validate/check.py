@@ -7,7 +7,6 @@ gathers the files still held or refused. The marked-up copies are `validate.anno
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,15 +95,15 @@ def check_unit(
     reviews: dict[str, Value] | None = None,
 ) -> CheckedUnit:
     """Check one unit's submission (a store row with its values) and the office's review values for it."""
-    changes = [ContentChange(**c) for c in json.loads(row["changes"])]
-    received = dt.datetime.fromisoformat(row["received_at"])
+    changes = [ContentChange(**c) for c in row.changes]
+    received = dt.datetime.fromisoformat(row.received_at)
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
     interpreted, findings = validate_submission(
         unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
     )
-    findings += check_dates(unit.name, _moment(row["sent_at"]), received, _moment(row["generated_at"]))
+    findings += check_dates(unit.name, _moment(row.sent_at), received, _moment(row.generated_at))
     office = office_scores(unit.name, rubric.for_type(unit.type), rubric, reviews or {}, interpreted.facts)
-    return CheckedUnit(unit, row["id"], row["archive_name"], row["original_name"], received, versions, values,
+    return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
                       interpreted, findings + office.findings, office.values)
 
 
@@ -118,20 +117,20 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         row = current.get(unit.name)
         if row is None:
             continue
-        versions = sum(1 for h in history if h["unit"] == unit.name)
+        versions = sum(1 for h in history if h.unit == unit.name)
         reviews = {ref: Value(v.raw, v.cell) for ref, v in office.get(unit.name, {}).items()}
         report.results.append(
-            check_unit(unit, rubric, campaign, row, load_values(store, row["id"]), versions, reviews)
+            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions, reviews)
         )
     for refused in store.refused_files():
-        later = current.get(refused["unit"]) if refused["unit"] else None
-        if later is not None and later["taken_at"] >= refused["taken_at"]:
+        later = current.get(refused.unit) if refused.unit else None
+        if later is not None and later.taken_at >= refused.taken_at:
             continue  # the unit has since sent a workbook that was taken
-        report.refused.append(Finding(None, ERROR, refused["code"] or "refused", None, None,
-                                      refused["message"] or "文件被退回", file=refused["original_name"]))
+        report.refused.append(Finding(None, ERROR, refused.code or "refused", None, None,
+                                      refused.message or "文件被退回", file=refused.original_name))
     for held in store.held_files():
-        report.held.append(Finding(None, ERROR, "identity_unverified", None, None, held["message"] or "身份待确认",
-                                   file=held["original_name"]))
+        report.held.append(Finding(None, ERROR, "identity_unverified", None, None, held.message or "身份待确认",
+                                   file=held.original_name))
     return report
 
 

@@ -65,10 +65,10 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
         for unit in units:
             result = results.get(unit.name)
             versions = tuple(
-                Version(h["received_at"], h["original_name"], result is not None and h["id"] == result.submission_id)
-                for h in history if h["unit"] == unit.name
+                Version(h.received_at, h.original_name, result is not None and h.id == result.submission_id)
+                for h in history if h.unit == unit.name
             )
-            materials = tuple(m["original_name"] for m in store.materials(unit.name))
+            materials = tuple(m.original_name for m in store.materials(unit.name))
             statuses.append(UnitStatus(
                 unit=unit, returned=result is not None, received_at=result.received_at if result else None,
                 versions=versions, errors=result.errors if result else 0, warnings=result.warnings if result else 0,
