@@ -154,28 +154,10 @@ class FileRecord:
     code: str | None = None  # a stable code for the outcome (corrupt, unfilled, identity_unverified, …)
     sent_at: str | None = None  # the e-mail's Date header, as the sender's system wrote it
     file_time: str | None = None  # the file's own time, as the sender's system set it
+    id: int | None = None  # the store's id, once recorded
 
 
-@dataclass(frozen=True)
-class StoredFile:
-    """A recorded file, as the store returns it (the row of `files`)."""
-
-    id: int
-    sha256: str
-    size: int
-    archive_name: str
-    original_name: str
-    origin: str
-    received_at: str
-    taken_at: str
-    kind: str
-    outcome: str
-    unit: str | None
-    message: str | None
-    batch: str
-    code: str | None
-    sent_at: str | None
-    file_time: str | None
+StoredFile = FileRecord  # a file as the store returns it: the record, with its `id`
 
 
 @dataclass(frozen=True)
@@ -201,7 +183,7 @@ class StoredSubmission:
 def _stored_file(row: sqlite3.Row | None) -> StoredFile | None:
     if row is None:
         return None
-    return StoredFile(**{name: row[name] for name in StoredFile.__dataclass_fields__})
+    return FileRecord(**{name: row[name] for name in FileRecord.__dataclass_fields__})
 
 
 def _stored_submission(row: sqlite3.Row) -> StoredSubmission:
