@@ -35,7 +35,8 @@ def refusal(parse, raw) -> tuple[str, str | None, str]:
     (True, "TRUE"), (False, "FALSE"), (float("nan"), "NaN"), (float("inf"), "∞"), (float("-inf"), "-∞"),
     (4.4, "4.4"), (Decimal("NaN"), "NaN"), (Decimal("Infinity"), "∞"), (Decimal("-Infinity"), "-∞"),
     (None, ""), (" true ", "TRUE"), ("ｆａｌｓｅ", "FALSE"), ("a\tb", "a b"), ("x" * 30, "x" * 30),
-    ("x" * 31, "x" * 30 + "…"), (7, "7"), (Decimal("2.50"), "2.50"), (2 ** 9_999, str(2 ** 9_999)[:30] + "…"), (2 ** 10_000, "位数极多的整数"),
+    ("x" * 31, "x" * 30 + "…"), (7, "7"), (Decimal("2.50"), "2.50"),
+    (2 ** 9_999, str(2 ** 9_999)[:30] + "…"), (2 ** 10_000, "位数极多的整数"),
 ])
 def test_show_raw(raw, shown):
     assert show_raw(raw) == shown

@@ -85,6 +85,13 @@ def test_every_row_problem_is_collected_and_worded():
     ]
 
 
+def test_only_name_and_type_columns_are_required_and_a_control_character_trimmed_away_still_counts():
+    assert build_roster(("单位名称", "单位类型"), [(2, {"单位名称": "区发改局", "单位类型": "部门"})]) == [
+        Unit("区发改局", "department")]
+    assert problems(ROSTER_COLUMNS, [("区发改局\x1f", "部门")]) == [
+        "第 2 行: 单位名称“区发改局”不能用作文件名:含有控制字符"]
+
+
 def test_a_name_of_exactly_sixty_characters_is_kept():
     name = "局" * 60
     assert build_roster(ROSTER_COLUMNS, rows((name, "部门"))) == [Unit(name, "department")]
