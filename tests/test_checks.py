@@ -240,9 +240,13 @@ def test_validate_submission_lists_errors_first_and_a_deleted_row_once():
         (ERROR, "item_missing", "1.3"), (WARNING, "late", None), (WARNING, "task_status_missing", "task:2")]
     values[("1.1", "score")] = Value(11)
     values[("B1", "fact")] = Value("是")
-    _, findings = validate_submission(UNIT, DEPT, RUBRIC, values, [], received, dt.date(2017, 12, 11), [])
-    assert [(f.severity, f.code, f.ref) for f in findings] == [
-        (ERROR, "above_max", "1.1"), (ERROR, "score_missing", "1.3"), (WARNING, "bonus_no_evidence", "B1")]
+    hidden = [ContentChange("1.2", "hidden_row", "自评表!A6", "6", "")]  # a warning met before the errors
+    _, findings = validate_submission(UNIT, DEPT, RUBRIC, values, hidden, received, dt.date(2017, 12, 11), [])
+    assert [(f.unit, f.severity, f.code, f.ref) for f in findings] == [
+        (UNIT, ERROR, "above_max", "1.1"), (UNIT, ERROR, "score_missing", "1.3"),
+        (UNIT, WARNING, "hidden_input", "1.2"), (UNIT, WARNING, "bonus_no_evidence", "B1")]
+    assert {f.unit for f in validate_submission(UNIT, DEPT, RUBRIC, values, changes, received, dt.date(2017, 12, 10),
+                                                [2])[1]} == {UNIT}
 
 
 def test_office_scores_keep_what_counts_and_word_the_rest():
