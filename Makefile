@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test fuzz lint bench install clean
+.PHONY: demo test fuzz lint bench install mutants clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ fuzz: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	FAZHI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q
 
+# Mutation testing of fazhi_cli/domain/ with mutmut ([tool.mutmut] in pyproject.toml; docs/mutants.md). Slow:
+# not part of `make test`. MUTANTS_JOBS bounds the parallel children (the machines are shared).
+MUTANTS_JOBS ?= 2
+mutants: $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test,mutants]"
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTANTS_JOBS); $(BIN)/mutmut results
+
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/ruff check fazhi_cli tests sample_data $(wildcard bench)
@@ -35,4 +43,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info fazhi-demo
+	rm -rf $(VENV) build *.egg-info fazhi-demo mutants

@@ -134,3 +134,115 @@ def test_missing_unit_type_is_reported():
     data = copy.deepcopy(_data())
     del data["unit_types"]["township"]
     assert any("township" in p for p in _problems(data))
+
+
+# --- build_rubric on a small rubric (tests/domain_data.py): every field kept, every problem worded ---------------
+
+
+def _problems(data) -> list[str]:
+    with pytest.raises(RubricProblems) as caught:
+        build_rubric(data)
+    assert str(caught.value) == "; ".join(caught.value.problems)
+    return caught.value.problems
+
+
+def test_a_small_rubric_keeps_every_field():
+    from domain_data import small_rubric
+
+    from fazhi_cli.domain.rubric import Item, Rule, Section, TargetItem, Task
+
+    rubric = small_rubric()
+    assert (rubric.id, rubric.version, rubric.title, rubric.source, rubric.year, rubric.total) == (
+        "small-2017", "1", "小评分细则", "测试", 2017, Decimal(100))
+    dept = rubric.for_type("department")
+    assert (dept.type, dept.label, dept.attachment, dept.total) == ("department", "区级各部门", "附件3", Decimal(20))
+    assert rubric.for_type("township").attachment == ""
+    assert dept.sections[0] == Section("1", "一", "决策", Decimal(20), dept.sections[0].items)
+    assert dept.item("1.1") == Item("1.1", "决策程序", Decimal(10), "遵守程序", "按规定扣分", (
+        Rule("1.1a", "flag", "未建立制度", points=Decimal(2)), Rule("1.1b", "count", "被通报", per=Decimal(3))))
+    assert dept.item("1.2").rules == (Rule("1.2a", "monthly", "信息", per=Decimal("0.2"), quota=2),)
+    assert dept.item("1.2").rules[0].month_ids()[::11] == ["1.2a.01", "1.2a.12"]
+    assert dept.item("1.1").rules[0].month_ids() == []
+    with pytest.raises(KeyError):
+        dept.item("9.9")
+    special = rubric.special
+    assert (special.standard_bonus, special.standard_penalty, special.max_bonus) == ("加分标准", "扣分标准", Decimal(5))
+    assert [r.id for r in special.rules] == ["B1", "B2", "P1", "P2"]
+    assert rubric.max_total("township") == Decimal(15)
+    assert rubric.tasks[1] == Task(2, "一", "总体", "审批", "深化改革", "区发改局", ("区发改局",))
+    assert [t.number for t in rubric.tasks_for("区发改局", "department")] == [1, 2]
+    assert [t.number for t in rubric.tasks_for("区财政局", "department")] == [1]
+    assert [t.number for t in rubric.tasks_for("元坝镇", "township")] == [3]
+    assert rubric.targets == {"department": (TargetItem(1, "决策", "依法决策"),)}
+
+
+def test_every_problem_of_a_broken_rubric_is_listed():
+    from domain_data import small_data
+
+    data = small_data()
+    del data["title"]
+    data["year"], data["total"] = "二〇一七", "abc"
+    dept = data["unit_types"]["department"]
+    dept["total"] = 21
+    items = dept["sections"][0]["items"]
+    items[0]["max"] = "-1"
+    items[0]["rules"][1]["kind"] = "weekly"
+    items[1]["rules"][0]["quota"] = "2.5"
+    items[2]["id"] = "1.1"
+    del items[2]["content"]
+    data["unit_types"]["township"]["sections"] = []
+    data["unit_types"]["county"] = {}
+    data["special"]["bonus"][0]["kind"] = "count"
+    data["special"]["penalty"][0]["kind"] = "flag"
+    data["special"]["penalty"][1]["per"] = "inf"
+    data["tasks"][0]["responsible"] = []
+    data["tasks"][1]["number"] = "二"
+    data["targets"] = {"county": [], "township": "x"}
+    assert _problems(data) == [
+        "department 第 1.1 项 规则 1.1b: 未知的规则类型“weekly”(只能是 flag、count、monthly)",
+        "department 第 1.1 项: “max”应为正数,实为 -1",
+        "department 第 1.2 项 规则 1.2a: 每月条数“quota”应为整数,实为 2.5",
+        "department 第 1.1 项: 缺少“content”",
+        "department 考核事项 1: 各项分值之和 1.1(-1) + 1.2(5) + 1.1(5) = 9,与该事项分值 20 不符",
+        "unit_types.department: 各考核事项分值之和为 20,与总分 21 不符",
+        "unit_types.township: 没有任何考核事项(sections)",
+        "unit_types: 未知的单位类型“county”(只能是 department 或 township)",
+        "特别加分 规则 B1: “per”应为数字,实为“None”",
+        "特别扣分 规则 P1: “points”应为数字,实为“None”",
+        "特别扣分 规则 P2: “per”应为数字,实为“inf”",
+        "特别加分 B1: 加分规则应为 flag(是/否)类型",
+        "特别扣分 P1: 扣分规则应为 count(次数)类型",
+        "department: 编号“1.1”重复",
+        "评分细则: 缺少“title”",
+        "评分细则: “year”应为年份,实为“二〇一七”",
+        "评分细则: “total”应为数字,实为“abc”",
+        "工作任务 1: 缺少责任单位(responsible)",
+        "工作任务 二: 序号应为整数",
+        "targets: 未知的单位类型“county”",
+        "targets.township: “township”应为列表",
+    ]
+
+
+def test_rubrics_without_structure_are_refused():
+    from domain_data import small_data
+
+    assert _problems(["not", "a", "mapping"]) == ["文件内容不是一个评分细则(应为键值结构)"]
+    data = small_data()
+    data["unit_types"] = None
+    data["targets"] = ["x"]
+    data["special"]["bonus"] = None
+    data["tasks"] = {"number": 1}
+    assert _problems(data) == [
+        "缺少“unit_types”(区级部门和乡镇(街道)两类评分细则)",
+        "tasks: “tasks”应为列表",
+        "targets: 应按单位类型列出目标责任书条目",
+    ]
+    data = small_data()
+    data["unit_types"]["township"] = "乡镇"
+    data["unit_types"]["department"]["sections"][0]["items"] = []
+    del data["unit_types"]["department"]["label"]
+    assert _problems(data) == [
+        "department 考核事项 1: 没有任何考核内容(items)",
+        "unit_types.department: 缺少“label”",
+        "unit_types: 缺少单位类型“township”",
+    ]
