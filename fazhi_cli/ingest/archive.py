@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from fazhi_cli.batch import Batch
+from fazhi_cli.files import atomic_write
 from fazhi_cli.intake import Incoming
 
 ARCHIVE_SUFFIX = {
@@ -19,19 +20,15 @@ ARCHIVE_SUFFIX = {
 def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
     """Keep the bytes under archive/ by SHA-256 (never by a name from outside); returns (sha256, relative name).
 
-    Written to a temporary file, flushed and renamed, so a crash never leaves a half file under the final name.
+    Written through `atomic_write` (a `.part` file, flushed and renamed), so a crash never leaves a half file
+    under the final name.
     """
     sha = hashlib.sha256(data).hexdigest()
     relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
     target = archive / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + f".{os.getpid()}.part")
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        atomic_write(target, lambda part: part.write_bytes(data))
     return sha, relative
 
 
@@ -40,12 +37,16 @@ def archive_file(archive: Path, source: Path, kind: str) -> tuple[str, str]:
     archive.mkdir(parents=True, exist_ok=True)
     temporary = archive / f"incoming.{os.getpid()}.part"
     digest = hashlib.sha256()
-    with open(source, "rb") as reader, open(temporary, "wb") as writer:
-        while block := reader.read(1024 * 1024):
-            digest.update(block)
-            writer.write(block)
-        writer.flush()
-        os.fsync(writer.fileno())
+    try:
+        with open(source, "rb") as reader, open(temporary, "wb") as writer:
+            while block := reader.read(1024 * 1024):
+                digest.update(block)
+                writer.write(block)
+            writer.flush()
+            os.fsync(writer.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)  # a half copy is never left behind
+        raise
     sha = digest.hexdigest()
     relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
     target = archive / relative
