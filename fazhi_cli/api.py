@@ -65,7 +65,7 @@ from fazhi_cli.scoring import score_json as _score_data
 from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
 from fazhi_cli.validate.status import StatusReport, UnitStatus, campaign_status
-from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace
+from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, missing_weight_message
 
 __all__ = [
     # the commands
@@ -79,6 +79,7 @@ __all__ = [
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
+    "missing_weight_message",
 ]  # fmt: skip
 
 InitResult = CreatedWorkspace  # what `fazhi init` made: the workspace, its rubric, roster and campaign
@@ -368,6 +369,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "returned": sum(1 for u in report.units if u.returned),
         "refused_files": report.refused_files,
         "held_files": [{"file": name, "message": why} for name, why in report.held],
+        "weights_missing": list(report.weights_missing),
         "units": [
             {
                 "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,

@@ -31,7 +31,7 @@ from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import DEFAULT_RUBRIC_FILE, Campaign, GradeBand
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
-from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
+from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
@@ -58,7 +58,6 @@ CAMPAIGN_FILES = (STORE_NAME, STORE_NAME + "-journal", SECRET_NAME)
 SECRET_BYTES = 32
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 DEFAULT_OFFICE = "广元市昭化区人民政府法制办公室"
-DEFAULT_WEIGHT = Decimal(5)
 DATE_FORM = "2017-12-10 这样的日期(年-月-日,用数字,不加引号)"
 SETTING_LABELS = {
     "title": "考核名称",
@@ -70,6 +69,7 @@ SETTING_LABELS = {
     "phone": "联系电话",
     "email": "电子邮箱",
     "weight": "折算分值权重",
+    **{f"weights.{unit_type}": f"{label}折算权重" for unit_type, label in UNIT_TYPE_LABELS.items()},
     "show_rank_in_feedback": "反馈页是否显示名次",
 }
 _OWN_FOLDERS = {
@@ -328,7 +328,7 @@ def read_campaign(path: Path) -> Campaign:
         contact=_text(section, "contact", path),
         phone=_text(section, "phone", path),
         email=_text(section, "email", path),
-        weight=_weight(section.get("weight", DEFAULT_WEIGHT), path),
+        weights=_weights(data, section, path),
         show_rank_in_feedback=_flag(section, "show_rank_in_feedback", True, path),
         rubric_file=str(files.get("rubric", RUBRIC_NAME)),
         units_file=str(files.get("units", "units.xlsx")),
@@ -401,15 +401,46 @@ def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path)
         raise _setting_error(path, key, f"“{str(value)[:40]}”不是有效的日期", DATE_FORM) from None
 
 
-def _weight(value: object, path: Path) -> Decimal:
-    """The conversion weight: a finite number from 0 to 100 (the domain's `parse_weight`)."""
-    form = 'weight = "5" 这样 0 至 100 之间的数'
+WEIGHTS_FORM = '[weights] 下 department = "5"、township = "4" 这样 0 至 100 之间的数(每种单位类型一项)'
+
+
+def _weights(data: Mapping[str, object], section: Mapping[str, object], path: Path) -> dict[str, Decimal]:
+    """The conversion weight of each unit type: `[weights]` department / township. The single `weight` of
+    earlier versions ([campaign] weight) still counts, for both types, where `[weights]` does not set one.
+    A type with neither has no weight: its converted scores are not shown (the seed document sets none)."""
+    table = _table(data, "weights", path)
+    for key in table:
+        if key not in UNIT_TYPES:
+            raise WorkspaceError(
+                f"{path} 中的设置有误:[weights] 中的“{str(key)[:40]}”不是单位类型",
+                f"应写成 {WEIGHTS_FORM}。",
+            )
+    weights: dict[str, Decimal] = {}
+    if "weight" in section:
+        single = _weight(section["weight"], "weight", 'weight = "5" 这样 0 至 100 之间的数', path)
+        weights = dict.fromkeys(UNIT_TYPES, single)
+    for unit_type in UNIT_TYPES:
+        if unit_type in table:
+            key = f"weights.{unit_type}"
+            form = f'[weights] 下 {unit_type} = "5" 这样 0 至 100 之间的数'
+            weights[unit_type] = _weight(table[unit_type], key, form, path)
+    return weights
+
+
+def missing_weight_message(unit_type: str) -> str:
+    """What `fazhi status` and `fazhi score` say of a unit type whose conversion weight is not set."""
+    return (f"{UNIT_TYPE_LABELS[unit_type]}的折算权重未设置,不计算、不显示折算分:请在 fazhi.toml 的 [weights] 下"
+            f"写上 {unit_type} = \"…\"(0 至 100 之间的数,即本考核在年度综合目标考核中所占分值)。")
+
+
+def _weight(value: object, key: str, form: str, path: Path) -> Decimal:
+    """One conversion weight: a finite number from 0 to 100 (the domain's `parse_weight`)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise _setting_error(path, "weight", f"“{str(value)[:40]}”不是 0 至 100 之间的数", form)
+        raise _setting_error(path, key, f"“{str(value)[:40]}”不是 0 至 100 之间的数", form)
     try:
-        return parse_weight(value)
+        return parse_weight(value, f"{key}({SETTING_LABELS[key]})")
     except NotANumber as problem:
-        raise _setting_error(path, "weight", str(problem), form) from None
+        raise _setting_error(path, key, str(problem), form) from None
 
 
 def _flag(section: Mapping[str, object], key: str, default: bool, path: Path) -> bool:
@@ -453,6 +484,22 @@ def limits_toml(limits: Limits) -> list[str]:
     return lines
 
 
+def weights_toml(weights: Mapping[str, Decimal]) -> list[str]:
+    """The `[weights]` part of fazhi.toml: each unit type's weight, or the line to fill in, commented out."""
+    lines = [
+        "# 折算分值权重(0 至 100):本考核在年度综合目标考核中所占分值,按单位类型分别设置;",
+        "# 折算分 = 总分 × 权重 / 100。种子文件未规定权重:未设置权重的单位类型不计算、不显示折算分。",
+        "# 设置时去掉行首的“# ”,把“…”改为权重,例如 department = \"5\"。",
+    ]
+    lines.append("[weights]" if weights else "# [weights]")
+    for unit_type, label in UNIT_TYPE_LABELS.items():
+        if unit_type in weights:
+            lines.append(f"{unit_type} = {_toml_string(str(weights[unit_type]))}  # {label}")
+        else:
+            lines.append(f'# {unit_type} = "…"  # {label}(未设置)')
+    return lines
+
+
 def campaign_toml(campaign: Campaign) -> str:
     """The fazhi.toml text for a campaign, with comments a clerk can follow."""
     lines = [
@@ -468,10 +515,10 @@ def campaign_toml(campaign: Campaign) -> str:
         f"contact = {_toml_string(campaign.contact)}",
         f"phone = {_toml_string(campaign.phone)}",
         f"email = {_toml_string(campaign.email)}",
-        "# 折算分值权重(0 至 100):本考核在年度综合目标考核中所占分值,折算分 = 总分 × weight / 100",
-        f"weight = {_toml_string(str(campaign.weight))}",
         "# 反馈页是否显示名次及其他单位的数据",
         f"show_rank_in_feedback = {'true' if campaign.show_rank_in_feedback else 'false'}",
+        "",
+        *weights_toml(campaign.weights),
         "",
         "[files]",
         f"rubric = {_toml_string(campaign.rubric_file)}",
@@ -500,7 +547,6 @@ def default_campaign(year: int, units_file: str) -> Campaign:
         contact="法制办联络员",
         phone="0839-0000000",
         email="fazhiban@example.invalid",
-        weight=DEFAULT_WEIGHT,
         units_file=units_file,
     )
 

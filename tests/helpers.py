@@ -31,3 +31,20 @@ def seed_text() -> str:
             pytest.fail(f"the seed document {SEED} is missing")
         pytest.skip(f"the seed document is not beside this checkout ({SEED})")
     return SEED.read_text("utf-8")
+
+
+def set_weights(workspace: Path, **weights: str) -> None:
+    """Set conversion weights in the workspace's fazhi.toml as a clerk would: `[weights]` with one line per
+    unit type given (department="5", township="4"). fazhi init writes no weight (the seed gives none)."""
+    path = workspace / "fazhi.toml"
+    lines = ["[weights]", *(f"{unit_type} = {value}" for unit_type, value in weights.items())]
+    path.write_text(path.read_text("utf-8") + "\n" + "\n".join(lines) + "\n", "utf-8")
+
+
+def set_single_weight(workspace: Path, value: str) -> None:
+    """The single `weight` of [campaign] as workspaces made before per-type weights have it."""
+    path = workspace / "fazhi.toml"
+    text = path.read_text("utf-8")
+    anchor = "show_rank_in_feedback ="
+    assert anchor in text
+    path.write_text(text.replace(anchor, f"weight = {value}\n{anchor}", 1), "utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import set_weights
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
@@ -458,10 +459,7 @@ def test_rounded_scores_are_never_negative_zero_and_always_valid_json(value):
 
 @pytest.mark.parametrize("setting", ['"NaN"', "nan", "inf", '"1E999"', "101", "-5", "true"])
 def test_a_weight_that_is_not_a_number_from_0_to_100_makes_the_workspace_unusable(setting, cli, ws, tmp_path):
-    settings_file = ws / "fazhi.toml"
-    text = settings_file.read_text("utf-8")
-    assert 'weight = "5"' in text
-    settings_file.write_text(text.replace('weight = "5"', f"weight = {setting}"), "utf-8")
+    set_weights(ws, department=setting)
     result = cli("score", "--json", "-w", ws)
     assert result.code == 2 and result.out == ""
-    assert "weight" in result.err and "0 至 100" in result.err
+    assert "weights.department" in result.err and "0 至 100" in result.err

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import set_weights
 from openpyxl.chart import BarChart
 from workbook_helpers import varied_answers
 
@@ -64,6 +65,7 @@ def _returned_campaign(cli, workspace: Path) -> None:
 
 @pytest.fixture
 def summary(cli, workspace, tmp_path) -> tuple[Scoreboard, Path]:
+    set_weights(workspace, department='"5"', township='"5"')
     _returned_campaign(cli, workspace)
     board = compute_scores(Workspace(workspace))
     path = tmp_path / summary_file_name(board.campaign.year)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import set_weights
 from test_scores import edit_review, full_marks, returned, review_sheet_path
 
 ROSTER = (
@@ -90,6 +91,7 @@ def campaign(tmp_path_factory) -> Path:
     roster.write_text(ROSTER, "utf-8")
     workspace = tmp_path / "campaign"
     assert cli("init", workspace, "--units", roster).code == 0
+    set_weights(workspace, department='"5"', township='"5"')
     returned(cli, workspace, tmp_path, {"区发改局": fgj(), "区公安分局": gaj(), "元坝镇": yb(), "卫子镇": wz()})
     assert cli("review-sheet", cwd=workspace).code == 0
     filled = tmp_path / "复核打分表_区级部门.xlsx"

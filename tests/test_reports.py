@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import external_tool
+from helpers import external_tool, set_weights
 from test_scores import department_case, full_marks, returned, township_case
 
 from fazhi_cli.reports.render import environment
@@ -19,6 +19,7 @@ def reported(cli, workspace, tmp_path) -> Path:
     hostile = department_case()
     hostile.notes["4.1"] = "<script>alert('x')</script>执法人员未持证"
     hostile.notes["3.2"] = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
+    set_weights(workspace, department='"5"', township='"5"')
     returned(cli, workspace, tmp_path, {
         "区发改局": hostile, "区公安分局": full_marks("department"), "元坝镇": township_case(),
     })

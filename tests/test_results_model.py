@@ -55,7 +55,7 @@ def results() -> list[UnitResult]:
         score_unit("区财政局", dept, RUBRIC, FACTS["区财政局"], {"1.1": D("9.999"), "1.2": D(5), "1.3": D(-1)}, {}, 0),
         missing_unit("区司法局", "department"),
         score_unit("元坝镇", town, RUBRIC, FACTS["元坝镇"], {"1.1": D(10)}, {"1.1": D(9)}, 0),
-    ], D(40), BANDS)
+    ], {"department": D(40), "township": D(40)}, BANDS)
 
 
 def model():
@@ -91,9 +91,20 @@ def test_ranks_are_per_type_and_shared_on_equal_totals():
     dept = RUBRIC.for_type("department")
     def unit(name, score):
         return score_unit(name, dept, RUBRIC, FULL_MONTHS, {"1.1": D(score), "1.2": D(5), "1.3": D(5)}, {}, 0)
-    ranked = rank_and_convert([unit("甲", 8), unit("乙", 9), unit("丙", 8), unit("丁", 7)], D(100))
+    ranked = rank_and_convert([unit("甲", 8), unit("乙", 9), unit("丙", 8), unit("丁", 7)], {"department": D(100)})
     assert [(r.unit, r.rank, str(r.converted), r.grade) for r in ranked] == [
         ("甲", 2, "18.00", None), ("乙", 1, "19.00", None), ("丙", 2, "18.00", None), ("丁", 4, "17.00", None)]
+
+
+def test_a_unit_type_without_a_weight_is_ranked_but_not_converted():
+    dept, town = RUBRIC.for_type("department"), RUBRIC.for_type("township")
+    ranked = rank_and_convert([
+        score_unit("区发改局", dept, RUBRIC, FULL_MONTHS, {"1.1": D(8), "1.2": D(5), "1.3": D(5)}, {}, 0),
+        score_unit("元坝镇", town, RUBRIC, FACTS["元坝镇"], {"1.1": D(10)}, {}, 0),
+    ], {"department": D("2.5")}, BANDS)
+    # 区发改局: 18 × 2.5 / 100 = 0.45; 元坝镇 (10, 良好) has no weight: ranked and graded, no converted score
+    assert [(r.unit, r.rank, r.converted, r.grade) for r in ranked] == [
+        ("区发改局", 1, D("0.45"), "优秀"), ("元坝镇", 1, None, "良好")]
 
 
 def test_explain_rule_words_each_kind():
@@ -229,7 +240,7 @@ def test_a_changed_penalty_is_a_difference_row():
     dept = RUBRIC.for_type("department")
     result = score_unit("区发改局", dept, RUBRIC, FACTS["区发改局"], {"1.1": D(5), "1.2": D("4.6"), "1.3": D(5)},
                         {"penalty": D(7)}, 0)
-    ranked = rank_and_convert([result], D(40))
+    ranked = rank_and_convert([result], {"department": D(40)})
     m = build_results_model(RUBRIC, UNITS[:1], ranked, FACTS, {}, {})
     rows = m.units["区发改局"].differences
     assert rows[0] == Difference("区发改局", "department", "区级部门", "特别扣分", "特别扣分(扣减分数)", None, D(2),

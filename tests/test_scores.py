@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from helpers import set_weights
 
 from fazhi_cli.rubric_io import builtin_rubric
 from fazhi_cli.workbook.filler import Answers, fill_workbook
@@ -31,7 +32,7 @@ def full_marks(unit_type: str) -> Answers:
 def department_case() -> Answers:
     """1 piece in March, none in July (3.2: 5 − 3×0.2 = 4.4); one uncertified officer (4.1: 14); one
     criticism (2.2: 3); 6.4 scored 4 by the unit's own judgement; B2 (+3); one P1 (−2).
-    Total: 100 − 0.6 − 1 − 2 − 1 + 3 − 2 = 96.4, converted at weight 5: 4.82."""
+    Total: 100 − 0.6 − 1 − 2 − 1 + 3 − 2 = 96.4; converted at weight 5: 96.4 × 5 / 100 = 4.82."""
     answers = full_marks("department")
     answers.facts.update({"3.2a.03": 1, "3.2a.07": 0, "4.1a": 1, "2.2a": 1, "B2": "是", "P1": 1})
     answers.scores.update({"3.2": 4.4, "4.1": 14, "2.2": 3, "6.4": "4分"})
@@ -44,7 +45,8 @@ def department_case() -> Answers:
 def township_case() -> Answers:
     """No information in January (2.2: 10 − 0.4 = 9.6); one absence from court (3.1: 10 − 5 = 5); one lost
     lawsuit (3.2: 15 − 3 = 12); 1.1 claimed at 15 but 4.2a 是 does not touch it; B1 and B2 (only +5);
-    one P2 (−5). Total: 100 − 0.4 − 5 − 3 − 3 (4.2 ceiling 5) + 5 − 5 = 88.6."""
+    one P2 (−5). Total: 100 − 0.4 − 5 − 3 − 3 (4.2 ceiling 5) + 5 − 5 = 88.6; converted at weight 4:
+    88.6 × 4 / 100 = 3.544, shown 3.54."""
     answers = full_marks("township")
     answers.facts.update({"2.2a.01": 0, "3.1a": 1, "3.2b": 1, "4.2a": "是", "B1": "是", "B2": "是", "P2": 1})
     answers.scores.update({"2.2": 9.6, "3.1": 5, "3.2": 12, "4.2": 5})
@@ -66,12 +68,14 @@ def by_unit(data: dict) -> dict[str, dict]:
 
 
 def test_totals_and_ranks_equal_the_hand_computation(cli, workspace, tmp_path):
+    set_weights(workspace, department='"5"', township='"4"')
     returned(cli, workspace, tmp_path, {
         "区发改局": department_case(), "区司法局": department_case(), "区公安分局": full_marks("department"),
         "元坝镇": township_case(), "卫子镇": full_marks("township"),
     })
     result = cli("score", "--json", cwd=workspace)
     assert result.code == 0, result.err
+    assert result.json()["weights"] == {"department": 5, "township": 4}
     units = by_unit(result.json())
     fgj = units["区发改局"]
     assert fgj["total"] == 96.4 and fgj["converted"] == 4.82 and fgj["bonus"] == 3 and fgj["penalty"] == 2
@@ -82,6 +86,7 @@ def test_totals_and_ranks_equal_the_hand_computation(cli, workspace, tmp_path):
     town = units["元坝镇"]
     assert town["total"] == 88.6 and town["bonus"] == 5 and town["penalty"] == 5
     assert (units["卫子镇"]["rank"], town["rank"]) == (1, 2)
+    assert (town["converted"], units["卫子镇"]["converted"], units["区公安分局"]["converted"]) == (3.54, 4, 5)
     missing = units["区教育局"]
     assert missing["status"] == "missing" and missing["items"] == {} and missing["rank"] is None
     assert missing["total"] is None and missing["converted"] is None
@@ -160,7 +165,6 @@ def test_score_human_output_ranks_and_lists_the_missing(cli, workspace, tmp_path
 
 @pytest.mark.parametrize("weight,expected", [("5", 4.82), ("10", 9.64), ("3.5", 3.37)])
 def test_converted_score_follows_the_campaign_weight(cli, workspace, tmp_path, weight, expected):
-    settings = workspace / "fazhi.toml"
-    settings.write_text(settings.read_text("utf-8").replace('weight = "5"', f'weight = "{weight}"'), "utf-8")
+    set_weights(workspace, department=f'"{weight}"')
     returned(cli, workspace, tmp_path, {"区发改局": department_case()})
     assert by_unit(cli("score", "--json", cwd=workspace).json())["区发改局"]["converted"] == expected

@@ -19,6 +19,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from helpers import set_weights
 from workbook_helpers import varied_answers
 
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
@@ -289,13 +290,13 @@ def replace_setting(workspace: Path, key: str, line: str) -> None:
 
 @pytest.mark.parametrize("value", ['"abc"', '"nan"', '"Infinity"', '"150"', "-1", "true", '"1e400"'])
 def test_a_weight_outside_0_to_100_is_refused(cli, workspace, value):
-    replace_setting(workspace, "weight", f"weight = {value}")
-    assert_clean_error(cli("score", cwd=workspace), 2, "weight", "折算分值权重", "0 至 100")
+    set_weights(workspace, department=value)
+    assert_clean_error(cli("score", cwd=workspace), 2, "weights.department", "区级部门折算权重", "0 至 100")
 
 
 @pytest.mark.parametrize("value", ["0", '"100"', "7.5", '"5"'])
 def test_a_weight_from_0_to_100_is_taken(cli, workspace, value):
-    replace_setting(workspace, "weight", f"weight = {value}")
+    set_weights(workspace, department=value)
     assert cli("score", cwd=workspace).code == 0
 
 

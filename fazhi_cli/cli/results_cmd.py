@@ -65,7 +65,8 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     """计算各单位得分和排名(按单位类型分别排名)。
 
     有核定得分的项目按核定得分计,否则按自评得分(不超过其填报情形对应的得分上限)计;
-    总分 = 各项得分 + 特别加分 − 特别扣分;折算分 = 总分 × 权重 / 100。
+    总分 = 各项得分 + 特别加分 − 特别扣分;折算分 = 总分 × 权重 / 100,权重按单位类型在
+    fazhi.toml 的 [weights] 中设置,未设置的那类单位不显示折算分。
     未报送的单位列为“未报送”,不参加排名;尚有校验错误的单位标为“暂定”。
 
     示例:
@@ -80,6 +81,8 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
         return
     for unit_type in board.rubric.types:
         console.print(scores_table(board, unit_type))
+    for unit_type in board.campaign.weights_missing(board.rubric.types):
+        note(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
     provisional = sum(1 for r in board.results if r.provisional)
     if provisional:
         note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误,fazhi validate 查看)。")

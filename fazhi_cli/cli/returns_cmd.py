@@ -181,3 +181,5 @@ def print_status(report: StatusReport) -> None:
         console.print(f"[bold red]{report.refused_files} 个被退回的文件[/]尚待处理(fazhi validate 查看)。")
     for name, why in report.held:
         console.print(f"[bold yellow]待确认[/] {safe(name)}:{safe(why)}")
+    for unit_type in report.weights_missing:
+        console.print(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")

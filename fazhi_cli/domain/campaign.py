@@ -4,6 +4,7 @@ reports read. Reading and writing fazhi.toml is `workspace.py`'s."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ class Campaign:
     contact: str
     phone: str
     email: str
-    weight: Decimal
+    weights: Mapping[str, Decimal] = field(default_factory=dict)
     show_rank_in_feedback: bool = True
     rubric_file: str = DEFAULT_RUBRIC_FILE
     units_file: str = "units.xlsx"
@@ -43,3 +44,11 @@ class Campaign:
     def campaign_id(self) -> str:
         """The identity workbooks carry: year and title."""
         return f"{self.year}:{self.title}"
+
+    def weight(self, unit_type: str) -> Decimal | None:
+        """The conversion weight (折算权重) of a unit type; None when fazhi.toml does not set it."""
+        return self.weights.get(unit_type)
+
+    def weights_missing(self, unit_types: Iterable[str]) -> list[str]:
+        """The unit types, in the given order, whose weight is not set (their converted scores are not shown)."""
+        return [unit_type for unit_type in unit_types if unit_type not in self.weights]

@@ -229,6 +229,7 @@ def parse_setting(raw: object, name: str, low: Decimal, high: Decimal) -> Decima
     return value
 
 
-def parse_weight(raw: object) -> Decimal:
-    """The campaign's `weight` (折算权重) from fazhi.toml: a finite number from 0 to 100. Raises NotANumber."""
-    return parse_setting(raw, "weight(折算权重)", Decimal(0), MAX_WEIGHT)
+def parse_weight(raw: object, name: str = "weight(折算权重)") -> Decimal:
+    """A conversion weight (折算权重) from fazhi.toml — `[weights]` per unit type, or the older single
+    `weight` — a finite number from 0 to 100; `name` is the setting the refusal names. Raises NotANumber."""
+    return parse_setting(raw, name, Decimal(0), MAX_WEIGHT)

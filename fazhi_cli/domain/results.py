@@ -125,9 +125,11 @@ def missing_unit(unit: str, unit_type: str) -> UnitResult:
 
 
 def rank_and_convert(
-    results: Iterable[UnitResult], weight: Decimal, bands: Iterable[tuple[str, Decimal]] = ()
+    results: Iterable[UnitResult], weights: Mapping[str, Decimal], bands: Iterable[tuple[str, Decimal]] = ()
 ) -> list[UnitResult]:
-    """Competition ranks within each unit type, converted scores and grades; missing units stay unranked."""
+    """Competition ranks within each unit type, converted scores and grades; missing units stay unranked.
+
+    `weights` maps a unit type to its conversion weight; a type without one gets no converted score."""
     results = list(results)
     bands = list(bands)
     ranks: dict[str, int] = {}
@@ -139,10 +141,11 @@ def rank_and_convert(
         if result.total is None:
             ranked.append(result)
             continue
+        weight = weights.get(result.type)
         ranked.append(replace(
             result,
             rank=ranks[result.unit],
-            converted=scoring.converted_score(result.total, weight),
+            converted=None if weight is None else scoring.converted_score(result.total, weight),
             grade=scoring.grade_for(result.total, bands),
         ))
     return ranked

@@ -170,10 +170,13 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     columns += [("计分依据", 9), ("备注", 24)]
     label = UNIT_TYPE_LABELS[unit_type]
     provisional = summary.provisional
+    weight = board.campaign.weight(unit_type)
+    conversion = (f"折算分 = 总分 × {format_points(weight)} ÷ 100。" if weight is not None else
+                  f"{label}的折算权重未设置,不计算折算分(在 fazhi.toml 的 [weights] 中设置 {unit_type})。")
     subtitle = (f"{type_rubric.label}:已报送 {summary.returned} 个单位,"
                 f"未报送 {summary.missing_count} 个(不排名,见“{SHEET_MISSING}”表)"
                 f"{f',其中 {provisional} 个尚有校验错误(暂定)' if provisional else ''}。"
-                f"折算分 = 总分 × {format_points(board.campaign.weight)} ÷ 100。")
+                f"{conversion}")
     _title(sheet, f"{board.campaign.title}结果汇总——{label}", subtitle, len(columns))
     _header(sheet, RANK_HEADER_ROW, columns)
     line = RANK_HEADER_ROW

@@ -64,11 +64,12 @@ def _loss_rows(summary: TypeSummary) -> list[dict]:
              "loss_rate": loss.loss_rate} for loss in summary.losses[:LOSS_ROWS]]
 
 
-def _type_context(summary: TypeSummary) -> dict:
+def _type_context(summary: TypeSummary, weight: Decimal | None) -> dict:
     ranked = summary.ranked
     losses = summary.losses[:LOSS_ROWS]
     return {
         "label": summary.label,
+        "weight": weight,  # None: not set in fazhi.toml, no converted scores
         "rows": _ranking_rows(list(ranked)),
         "missing": list(summary.missing),
         "average": summary.average_total,
@@ -93,7 +94,7 @@ def summary_context(board: Scoreboard) -> dict:
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "headline": {"units": headline.units, "returned": headline.returned, "missing": headline.missing,
                      "reviewed": headline.reviewed, "provisional": headline.provisional},
-        "types": [_type_context(summary) for summary in model.types],
+        "types": [_type_context(summary, board.campaign.weight(summary.type)) for summary in model.types],
         "histogram": Markup(charts.histogram(list(model.distribution), "总分分布")),
         "gaps": [{"unit": g.unit, "item": g.item, "name": g.name, "self": g.self_score, "office": g.office,
                   "diff": g.difference} for g in model.largest_gaps],
@@ -124,6 +125,7 @@ def feedback_context(board: Scoreboard, unit: Unit) -> dict:
         "unit": unit,
         "type_label": report.type_label,
         "result": report.result,
+        "weight": board.campaign.weight(unit.type),  # None: not set, the converted score is not shown
         "basis": report.basis_label,
         "show_rank": show_others,
         "of": report.of,

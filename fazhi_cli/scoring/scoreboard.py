@@ -115,7 +115,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.task_status[unit.name] = _tasks(checked.values)
         board.materials[unit.name] = [m.original_name for m in store.materials(unit.name)]
     bands = [(band.name, band.minimum) for band in campaign.grades]
-    board.results = rank_and_convert(results, campaign.weight, bands)
+    board.results = rank_and_convert(results, campaign.weights, bands)
     return board
 
 
@@ -132,7 +132,8 @@ def _number(value: Decimal | None) -> float | int | None:
 
 
 def score_json(board: Scoreboard) -> dict:
-    """The `fazhi score --json` document fixed by the interface (with a few more fields)."""
+    """The `fazhi score --json` document fixed by the interface (with a few more fields). `weights` gives each
+    unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too)."""
     units = []
     for unit_type in board.rubric.types:
         for r in board.of_type(unit_type):
@@ -146,4 +147,5 @@ def score_json(board: Scoreboard) -> dict:
                 "converted": _number(r.converted), "grade": r.grade, "errors": r.errors,
                 "provisional": r.provisional,
             })
-    return {"campaign": board.campaign.title, "weight": _number(board.campaign.weight), "units": units}
+    weights = {unit_type: _number(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
+    return {"campaign": board.campaign.title, "weights": weights, "units": units}

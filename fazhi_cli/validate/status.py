@@ -43,6 +43,7 @@ class StatusReport:
     units: tuple[UnitStatus, ...]
     refused_files: int
     held: tuple[tuple[str, str], ...] = ()  # (file name, why) of files held for the office's decision (待确认)
+    weights_missing: tuple[str, ...] = ()  # unit types without a conversion weight in fazhi.toml
 
     @property
     def days_left(self) -> int:
@@ -76,4 +77,4 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
             ))
     held = tuple((f.file or "", f.message) for f in report.held)
     return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
-                        len(report.refused), held)
+                        len(report.refused), held, tuple(campaign.weights_missing(rubric.types)))
