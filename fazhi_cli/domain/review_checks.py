@@ -20,6 +20,7 @@ from fazhi_cli.domain.rubric import Rubric, UnitTypeRubric
 
 BONUS = "bonus"
 PENALTY = "penalty"
+ROW_NAMES = {BONUS: "特别加分", PENALTY: "特别扣分"}
 
 
 @dataclass
@@ -36,7 +37,7 @@ class OfficeValue:
     """What the office entered for one item (or `bonus` / `penalty`): the raw 核定得分, its cell, its 核定理由."""
 
     raw: object
-    cell: str | None
+    cell: str | None = None
     reason: str = ""
 
 
@@ -61,6 +62,7 @@ def office_scores(
     limits = {item.id: item.max for item in type_rubric.items}
     limits[BONUS] = rubric.special.max_bonus
     for ref, value in reviews.items():
+        shown = ROW_NAMES.get(ref, ref)
         if is_blank(value.raw) or (ref not in limits and ref != PENALTY):
             continue
         try:
@@ -68,29 +70,29 @@ def office_scores(
         except NotANumber as problem:
             why = problem.reason or "不是数字"
             out.findings.append(_finding(unit, ERROR, "review_not_number", ref, value.cell,
-                                         f"{ref} 的核定得分“{problem.shown}”{why},未采用。"))
+                                         f"{shown} 的核定得分“{problem.shown}”{why},未采用。"))
             continue
         if number < 0:
             out.findings.append(_finding(unit, ERROR, "review_negative", ref, value.cell,
-                                         f"{ref} 的核定得分 {number} 为负数,未采用。"))
+                                         f"{shown} 的核定得分 {number} 为负数,未采用。"))
             continue
         if ref in limits and number > limits[ref]:
             out.findings.append(_finding(unit, ERROR, "review_above_max", ref, value.cell,
-                                         f"{ref} 的核定得分 {number} 超过分值 {limits[ref]},未采用。"))
+                                         f"{shown} 的核定得分 {number} 超过分值 {limits[ref]},未采用。"))
             continue
         reason = (value.reason or "").strip()
         own = _own_value(ref, type_rubric, rubric, facts, claimed)
         lowers = number > own if ref == PENALTY else number < own
         if lowers and not reason:
             out.findings.append(_finding(unit, ERROR, "review_no_reason", ref, value.cell,
-                                         f"{ref} 的核定得分 {number} 使单位得分低于其自评({own}),但未填写核定理由,"
+                                         f"{shown} 的核定得分 {number} 使单位得分低于其自评({own}),但未填写核定理由,"
                                          "未采用。请在“核定理由”中说明后重新收回。"))
             continue
         if ref in limits and ref != BONUS:
             ceiling = scoring.item_ceiling(type_rubric.item(ref), facts)
             if number > ceiling:
                 out.findings.append(_finding(unit, WARNING, "review_above_ceiling", ref, value.cell,
-                                             f"{ref} 的核定得分 {number} 高于单位填报情形对应的得分上限 {ceiling},"
+                                             f"{shown} 的核定得分 {number} 高于单位填报情形对应的得分上限 {ceiling},"
                                              "以核定得分为准。"))
         out.values[ref] = number
         out.reasons[ref] = reason
