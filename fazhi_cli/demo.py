@@ -30,7 +30,7 @@ from fazhi_cli.errors import UsageError
 from fazhi_cli.generate import GenerateResult, write_workbooks
 from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.reports import ReportFiles, write_reports
-from fazhi_cli.review import SHEET_REVIEW, write_review_sheets
+from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scoring import Scoreboard, compute_scores
 from fazhi_cli.validate import Annotated, ValidationReport, annotate, validate_workspace
 from fazhi_cli.validate.status import StatusReport, campaign_status
@@ -246,12 +246,20 @@ def office_review(workspace: Workspace, folder: Path) -> list[Path]:
     for number, sheet_path in enumerate(sheets):
         book = openpyxl.load_workbook(sheet_path)
         sheet = book[SHEET_REVIEW]
-        # the header row holds 单位名称; lower the second item of the first two units by one point
-        header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "单位名称")
-        for line in (header + 1, header + 2):
-            cell = sheet.cell(line, 3)
-            if isinstance(cell.value, int | float) and cell.value >= 1:
-                cell.value = cell.value - 1
+        # the header row holds 单位名称 (found by title); lower item 1.2 of the first two units by one point,
+        # each with the office's reason
+        header = next(r for r in range(1, 16) if COL_UNIT in [c.value for c in sheet[r]])
+        columns = {c.value: c.column for c in sheet[header]}
+        lines = range(header + 1, sheet.max_row + 1)
+        units = list(dict.fromkeys(sheet.cell(r, columns[COL_UNIT]).value for r in lines))
+        second = [r for r in lines
+                  if sheet.cell(r, columns[COL_ID]).value == "1.2"
+                  and sheet.cell(r, columns[COL_UNIT]).value in units[:2]]
+        for line in second:
+            own = sheet.cell(line, columns["自评得分"]).value
+            if isinstance(own, int | float) and own >= 1:
+                sheet.cell(line, columns[COL_SCORE]).value = own - 1
+                sheet.cell(line, columns[COL_REASON]).value = "经集中考核抽查,相关台账资料不完整"
         target = folder / sheet_path.name
         book.save(target)
         _set_time(target, dt.datetime.now(CHINA) - dt.timedelta(minutes=number))

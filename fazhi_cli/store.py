@@ -92,7 +92,14 @@ ALTER TABLE files ADD COLUMN file_time TEXT;
 ALTER TABLE submissions ADD COLUMN generated_at TEXT
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+# v3: the review sheet records only what the office decided: each office value with its 核定理由, and a
+# withdrawal (a cell that held an office value came back blank) as a row of its own; no row is deleted.
+SCHEMA_V3 = """
+ALTER TABLE reviews ADD COLUMN reason TEXT;
+ALTER TABLE reviews ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))
 RECOVERY_HINT = (
@@ -199,6 +206,20 @@ class StoredValue:
     field: str
     raw: object
     cell: str | None
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One decision from a review sheet: the office's 核定得分 (raw, JSON-decoded) with its 核定理由, or the
+    withdrawal of an earlier one (`withdrawn`, raw None)."""
+
+    unit: str
+    ref: str
+    raw: object
+    cell: str | None
+    reason: str = ""
+    withdrawn: bool = False
+    taken_at: str = ""
 
 
 def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
@@ -424,22 +445,34 @@ class Store:
             return [_stored_file(row) for row in self.db.execute(sql + " ORDER BY f.id")]
         return [_stored_file(row) for row in self.db.execute(sql + " WHERE m.unit = ? ORDER BY f.id", (unit,))]
 
-    def record_reviews(self, record: FileRecord, rows: Iterable[tuple[str, str, object, str | None]]) -> int:
-        """Record a review sheet and its values (unit, ref, raw, cell) in one transaction."""
+    def record_reviews(self, record: FileRecord, rows: Iterable[ReviewEntry]) -> int:
+        """Record a review sheet and the office's decisions in it (values and withdrawals) in one transaction."""
         with self.transaction() as db:
             file_id = _record_file(db, record)
             db.executemany(
-                "INSERT INTO reviews (unit, ref, raw, cell, file_id, taken_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(unit, ref, json.dumps(raw, ensure_ascii=False), cell, file_id, record.taken_at)
-                 for unit, ref, raw, cell in rows],
+                "INSERT INTO reviews (unit, ref, raw, cell, reason, withdrawn, file_id, taken_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.unit, e.ref, None if e.withdrawn else json.dumps(e.raw, ensure_ascii=False), e.cell,
+                  e.reason or None, int(e.withdrawn), file_id, record.taken_at) for e in rows],
             )
             return file_id
 
-    def office_values(self) -> dict[str, dict[str, StoredValue]]:
-        """The office's latest value per unit and ref (later review sheets override earlier ones)."""
-        latest: dict[str, dict[str, StoredValue]] = {}
-        for row in self.db.execute("SELECT unit, ref, raw, cell FROM reviews ORDER BY id"):
-            raw = None if row["raw"] is None else json.loads(row["raw"])
-            latest.setdefault(row["unit"], {})[row["ref"]] = StoredValue(row["ref"], "office", raw, row["cell"])
+    def review_history(self) -> list[ReviewEntry]:
+        """Every decision taken from review sheets, in order (withdrawals included)."""
+        return [
+            ReviewEntry(row["unit"], row["ref"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"],
+                        row["reason"] or "", bool(row["withdrawn"]), row["taken_at"])
+            for row in self.db.execute("SELECT * FROM reviews ORDER BY id")
+        ]
+
+    def office_values(self) -> dict[str, dict[str, ReviewEntry]]:
+        """The office's values in force per unit and ref: the latest decision, unless it is a withdrawal."""
+        latest: dict[str, dict[str, ReviewEntry]] = {}
+        for entry in self.review_history():
+            by_ref = latest.setdefault(entry.unit, {})
+            if entry.withdrawn:
+                by_ref.pop(entry.ref, None)
+            else:
+                by_ref[entry.ref] = entry
         return latest
 

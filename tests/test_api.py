@@ -247,10 +247,11 @@ def test_ingest_takes_a_named_review_sheet_without_any_handler(cli, returned, tm
     sheet = next(p for p in api.review_sheets(returned) if "乡镇" in p.name)
     book = openpyxl.load_workbook(sheet)
     rows = book["复核打分表"]
-    header = next(r for r in range(1, 10) if rows.cell(r, 1).value == "单位名称")
+    header = next(r for r in range(1, 16) if "单位名称" in [c.value for c in rows[r]])
     columns = {rows.cell(header, c).value: c for c in range(1, rows.max_column + 1)}
-    line = next(r for r in range(header + 1, rows.max_row + 1) if rows.cell(r, 1).value == TOWN)
-    rows.cell(line, columns["特别加分"]).value = 1
+    line = next(r for r in range(header + 1, rows.max_row + 1)
+                if (rows.cell(r, columns["单位名称"]).value, rows.cell(r, columns["编号"]).value) == (TOWN, "特别加分"))
+    rows.cell(line, columns["核定得分"]).value = 1
     folder = tmp_path / "office"
     folder.mkdir()
     filled = folder / sheet.name

@@ -283,14 +283,15 @@ def test_the_office_review_sheet_gets_the_same_bounds(cli, ws, tmp_path):
     sheet_path = ws / "review" / "2017年度法治政府建设复核打分表_区级部门.xlsx"
     book = openpyxl.load_workbook(sheet_path)
     sheet = book["复核打分表"]
-    line = next(c.row for c in sheet["A"] if c.value == DEPT)
+    unit_column, id_column, column = (review_column(sheet, t) for t in ("单位名称", "编号", "核定得分"))
+    lines = {sheet.cell(r, id_column).value: r for r in range(1, sheet.max_row + 1)
+             if sheet.cell(r, unit_column).value == DEPT}
     planted = {"1.1": ("n", "1E999"), "1.2": ("b", "1"), "2.1": ("n", "123456789012345678901234567890"),
                "特别扣分": ("n", "1E+30")}
     cells = {}
-    for offset, title in enumerate(planted):
-        column = review_column(sheet, title)
-        sheet.cell(line, column).value = MARKER + offset
-        cells[title] = f"复核打分表!{get_column_letter(column)}{line}"
+    for offset, ref in enumerate(planted):
+        sheet.cell(lines[ref], column).value = MARKER + offset
+        cells[ref] = f"复核打分表!{get_column_letter(column)}{lines[ref]}"
     book.save(sheet_path)
     plant(sheet_path, {MARKER + i: stored for i, stored in enumerate(planted.values())}, "xl/worksheets/sheet1.xml")
     taken = cli("ingest", sheet_path, "-w", ws)
@@ -303,7 +304,7 @@ def test_the_office_review_sheet_gets_the_same_bounds(cli, ws, tmp_path):
     assert "“TRUE”是逻辑值(TRUE/FALSE),不是数字,未采用" in review[cells["1.2"]]["message"]
     assert "数值过大" in review[cells["2.1"]]["message"] and "数值过大" in review[cells["特别扣分"]]["message"]
     units = units_by_name(outputs["score"])
-    # the sheet came pre-filled with the current scores; the hostile cells were not used, so nothing moved
+    # the hostile cells were not used, so nothing moved
     assert {k: units[DEPT][k] for k in ("items", "bonus", "penalty", "total")} == {
         k: before[k] for k in ("items", "bonus", "penalty", "total")}
     assert units[THIRD]["status"] == "scored" and units[THIRD]["total"] is not None

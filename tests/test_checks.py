@@ -25,7 +25,7 @@ from fazhi_cli.domain.checks import (
     suspicious_dates,
     validate_submission,
 )
-from fazhi_cli.domain.review_checks import BONUS, PENALTY, office_scores
+from fazhi_cli.domain.review_checks import BONUS, PENALTY, OfficeValue, office_scores, resolve_reviewed
 
 UNIT = "区发改局"
 RUBRIC = small_rubric()
@@ -251,13 +251,13 @@ def test_validate_submission_lists_errors_first_and_a_deleted_row_once():
 
 def test_office_scores_keep_what_counts_and_word_the_rest():
     reviews = {
-        "1.1": Value("9", "复核!E5"),
-        "1.2": Value("x", "复核!E6"),
-        "1.3": Value(-1, "复核!E7"),
-        BONUS: Value(6, "复核!E20"),
-        PENALTY: Value("4", "复核!E21"),
-        "9.9": Value(3, "复核!E30"),
-        "B1": Value(1),
+        "1.1": OfficeValue("9", "复核!E5"),
+        "1.2": OfficeValue("x", "复核!E6"),
+        "1.3": OfficeValue(-1, "复核!E7"),
+        BONUS: OfficeValue(6, "复核!E20"),
+        PENALTY: OfficeValue("4", "复核!E21", "被通报批评"),
+        "9.9": OfficeValue(3, "复核!E30"),
+        "B1": OfficeValue(1),
     }
     scores = office_scores(UNIT, DEPT, RUBRIC, reviews, {"1.1a": True})
     assert scores.values == {"1.1": Decimal(9), PENALTY: Decimal(4)}
@@ -269,18 +269,45 @@ def test_office_scores_keep_what_counts_and_word_the_rest():
         (UNIT, ERROR, "review_negative", "1.3", "复核!E7",
          "【区发改局】复核!E7:复核打分表 1.3 的核定得分 -1 为负数,未采用。"),
         (UNIT, ERROR, "review_above_max", BONUS, "复核!E20",
-         "【区发改局】复核!E20:复核打分表 bonus 的核定得分 6 超过分值 5,未采用。"),
+         "【区发改局】复核!E20:复核打分表 特别加分 的核定得分 6 超过分值 5,未采用。"),
     ]
 
 
 def test_office_scores_accept_values_up_to_the_limits_and_skip_blanks():
-    reviews = {"1.1": Value("8"), "1.2": Value(" "), "1.3": Value("inf", "复核!E7"), BONUS: Value(5),
-               PENALTY: Value(100)}
+    reviews = {"1.1": OfficeValue("8"), "1.2": OfficeValue(" "), "1.3": OfficeValue("inf", "复核!E7"),
+               BONUS: OfficeValue(5), PENALTY: OfficeValue(100, None, "理由")}
     scores = office_scores(UNIT, DEPT, RUBRIC, reviews, {"1.1a": True})
     assert scores.values == {"1.1": Decimal(8), BONUS: Decimal(5), PENALTY: Decimal(100)}
     assert [(f.code, f.message) for f in scores.findings] == [
         ("review_not_number", "【区发改局】复核!E7:复核打分表 1.3 的核定得分“inf”不是有限数,未采用。")]
-    assert office_scores(UNIT, DEPT, RUBRIC, {"1.1": Value(10)}, {}).findings == []
-    assert office_scores(UNIT, DEPT, RUBRIC, {"1.1": Value(0)}, {"1.1a": True}).values == {"1.1": Decimal(0)}
-    assert [f.code for f in office_scores(UNIT, DEPT, RUBRIC, {"1.1": Value("10.01")}, {}).findings] == [
+    assert office_scores(UNIT, DEPT, RUBRIC, {"1.1": OfficeValue(10)}, {}).findings == []
+    assert office_scores(UNIT, DEPT, RUBRIC, {"1.1": OfficeValue(0)}, {"1.1a": True}).values == {"1.1": Decimal(0)}
+    assert [f.code for f in office_scores(UNIT, DEPT, RUBRIC, {"1.1": OfficeValue("10.01")}, {}).findings] == [
         "review_above_max"]
+
+
+def test_an_office_value_below_the_units_own_needs_a_reason():
+    claimed = {"1.1": Decimal(10), "1.2": Decimal(5)}
+    reviews = {"1.1": OfficeValue(8, "复核!H5"), "1.2": OfficeValue(3, "复核!H6", "台账不全"),
+               PENALTY: OfficeValue(2, "复核!H21"), BONUS: OfficeValue(1, "复核!H20")}
+    scores = office_scores(UNIT, DEPT, RUBRIC, reviews, {}, claimed)
+    assert scores.values == {"1.2": Decimal(3), BONUS: Decimal(1)}  # a bonus above the unit's own needs none
+    assert scores.reasons == {"1.2": "台账不全", BONUS: ""}
+    missing = [f for f in scores.findings if f.code == "review_no_reason"]
+    assert [(f.severity, f.ref, f.cell) for f in missing] == [(ERROR, "1.1", "复核!H5"), (ERROR, PENALTY, "复核!H21")]
+    assert "未填写核定理由" in missing[0].message
+    # at the self score as it counts (a claim above the ceiling counts as the ceiling) no reason is needed
+    capped = office_scores(UNIT, DEPT, RUBRIC, {"1.1": OfficeValue(8)}, {"1.1a": True}, {"1.1": Decimal(10)})
+    assert capped.values == {"1.1": Decimal(8)} and capped.findings == []
+
+
+def test_only_an_office_value_with_its_reason_resolves_its_items_errors():
+    findings = [Finding(UNIT, ERROR, "above_ceiling", "1.1", "自评表!I5", "1.1 超过上限"),
+                Finding(UNIT, ERROR, "flag_invalid", "1.1a", "自评表!F5", "1.1a 不是是/否"),
+                Finding(UNIT, ERROR, "above_max", "1.2", "自评表!I6", "1.2 超过分值")]
+    with_reason = office_scores(UNIT, DEPT, RUBRIC, {"1.1": OfficeValue(8, None, "经核实")}, {})
+    resolved = resolve_reviewed(findings, DEPT, with_reason)
+    assert [(f.ref, f.severity) for f in resolved] == [("1.1", WARNING), ("1.1a", WARNING), ("1.2", ERROR)]
+    assert resolved[0].message == "1.1 超过上限(法制办已核定 1.1:经核实)"
+    without = office_scores(UNIT, DEPT, RUBRIC, {"1.1": OfficeValue(8)}, {})
+    assert resolve_reviewed(findings, DEPT, without) == findings

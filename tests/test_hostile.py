@@ -115,8 +115,11 @@ def test_the_offices_own_review_sheet_is_taken_only_when_named(cli, ws, tmp_path
     assert cli("review-sheet", "-w", ws).code == 0
     sheet = ws / "review" / "2017年度法治政府建设复核打分表_区级部门.xlsx"
     book = openpyxl.load_workbook(sheet)
-    book["复核打分表"]["C5"] = 1  # 区发改局's 1.2, with a reason below
-    book["复核打分表"].cell(3, 30, "核定理由")
+    review = book["复核打分表"]
+    columns = {c.value: c.column for c in review[4]}
+    line = next(r for r in range(5, review.max_row + 1) if review.cell(r, columns["编号"]).value == "1.2")
+    review.cell(line, columns["核定得分"], 1)  # 区发改局's 1.2, with its reason
+    review.cell(line, columns["核定理由"], "台账不全")
     book.save(sheet)
     folder = tmp_path / "inbox"
     folder.mkdir()

@@ -32,6 +32,7 @@ RUBRIC = builtin_rubric()
 TWINS = ("区政府办", "区委编办")  # identical answers, so identical totals
 REVIEWED = "区发改局"  # the office sets its 1.1
 OFFICE_VALUE = Decimal("6.5")
+OFFICE_REASON = "制度文件未按规定备案"
 FORMULA_NOTE = '=HYPERLINK("http://example.invalid","点我")'
 UNITS = {"区政府办": ("department", 1), "区委编办": ("department", 1), "区发改局": ("department", 2),
          "元坝镇": ("township", 3), "卫子镇": ("township", 4)}
@@ -55,10 +56,13 @@ def _returned_campaign(cli, workspace: Path) -> None:
     review = workspace / "review" / review_file_name(2017, "department")
     book = openpyxl.load_workbook(review)
     sheet = book["复核打分表"]
-    header = next(row for row in sheet.iter_rows() if row[0].value == "单位名称")
-    column = next(c.column for c in header if c.value == "1.1")
-    line = next(c.row for c in sheet["A"] if c.value == REVIEWED)
-    sheet.cell(line, column).value = float(OFFICE_VALUE)
+    header = next(row for row in sheet.iter_rows() if "单位名称" in [c.value for c in row])
+    columns = {c.value: c.column for c in header}
+    key = (columns["单位名称"], columns["编号"])
+    line = next(r for r in range(header[0].row + 1, sheet.max_row + 1)
+                if (sheet.cell(r, key[0]).value, sheet.cell(r, key[1]).value) == (REVIEWED, "1.1"))
+    sheet.cell(line, columns["核定得分"]).value = float(OFFICE_VALUE)
+    sheet.cell(line, columns["核定理由"]).value = OFFICE_REASON
     book.save(review)
     assert cli("ingest", review, cwd=workspace).code == 0
 
@@ -126,8 +130,8 @@ def test_equal_totals_share_a_rank_and_the_next_is_skipped(summary):
     assert totals[TWINS[0]] == totals[TWINS[1]]
     assert ranks[TWINS[0]] == ranks[TWINS[1]]
     assert ranks == {TWINS[0]: 1, TWINS[1]: 1, REVIEWED: 3}  # the office lowered 区发改局's 1.1
-    # the returned review sheet holds every department that returned: all their items are 核定
-    assert {row["单位"]: row["计分依据"] for row in rows} == {name: "核定" for name in ranks}
+    # the office set one item of one unit: only that unit is (partly) 核定
+    assert {row["单位"]: row["计分依据"] for row in rows} == {TWINS[0]: "自评", TWINS[1]: "自评", REVIEWED: "部分核定"}
     township = _table(openpyxl.load_workbook(path)["乡镇(街道)排名"], 3)
     assert {row["计分依据"] for row in township} == {"自评"}
 
@@ -212,7 +216,7 @@ def test_comparison_lists_office_values_and_every_units_totals(summary):
     assert reviewed["自评得分"] == (None if item.claimed is None else float(item.claimed))
     assert reviewed["得分上限"] == float(item.ceiling)
     assert reviewed["差额"] == pytest.approx(float(OFFICE_VALUE - item.self_score))
-    assert reviewed["说明"].startswith("法制办核定")
+    assert reviewed["说明"] == f"法制办核定:{OFFICE_REASON}"
     assert reviewed["扣分说明(单位填报)"] == FORMULA_NOTE
     scored = [r for r in board.results if r.status != MISSING]
     totals = {r["单位"]: r for r in rows if r["编号"] == "合计"}

@@ -16,6 +16,8 @@ import pytest
 from helpers import set_weights
 from test_scores import edit_review, full_marks, returned, review_sheet_path
 
+OFFICE_REASON = "法制机构人员未达配备要求"
+
 ROSTER = (
     "单位名称,单位类型,联系人,联系电话,电子邮箱\n"
     "区发改局,区级部门,刘洋,0839-8700011,fgj@example.invalid\n"
@@ -95,7 +97,8 @@ def campaign(tmp_path_factory) -> Path:
     returned(cli, workspace, tmp_path, {"区发改局": fgj(), "区公安分局": gaj(), "元坝镇": yb(), "卫子镇": wz()})
     assert cli("review-sheet", cwd=workspace).code == 0
     filled = tmp_path / "复核打分表_区级部门.xlsx"
-    edit_review(review_sheet_path(workspace, "区级部门"), filled, {("区发改局", "6.4"): 3})
+    edit_review(review_sheet_path(workspace, "区级部门"), filled, {("区发改局", "6.4"): 3},
+                {("区发改局", "6.4"): OFFICE_REASON})
     assert cli("ingest", filled, cwd=workspace).code == 0
     assert cli("report", cwd=workspace).code == 0
     yield workspace / "reports"
@@ -201,7 +204,7 @@ def test_ranking_sheets_totals_ranks_converted_and_remarks(campaign):
     assert (fgj["特别加分"], fgj["特别扣分"], fgj["总分"], fgj["折算分"]) == (3, 2, 94.4, 4.72)
     # sections: 一 8 + 5 = 13; 二 5 + 5 = 10; 三 5 + 4.4 = 9.4; 四 13 + 10 = 23; 五 5 + 10 = 15; 六 8 + 6 + 6 + 3 = 23
     assert [fgj[h] for h in list(fgj)[2:8]] == [13, 10, 9.4, 23, 15, 23]
-    assert (fgj["计分依据"], fgj["备注"]) == ("核定", None)
+    assert (fgj["计分依据"], fgj["备注"]) == ("部分核定", None)
     townships = sheet_rows(book, "乡镇(街道)排名", 3)
     assert [(r["名次"], r["单位"], r["总分"], r["折算分"]) for r in townships] == [
         (1, "卫子镇", 102, 5.1),  # 102 × 5 / 100 = 5.1
@@ -231,10 +234,10 @@ def test_comparison_sheet_differences_and_reasons(campaign):
     rows = sheet_rows(campaign / SUMMARY_XLSX, "自评与核定对比", 3)
     columns = ("单位", "编号", "分值", "自评得分", "得分上限", "核定得分", "计分得分", "差额", "说明")
     assert [tuple(r[c] for c in columns) for r in rows] == [
-        ("区公安分局", "合计", 100, 100, None, None, 100, 0, "计分依据:核定"),
+        ("区公安分局", "合计", 100, 100, None, None, 100, 0, "计分依据:自评"),
         # 6.4: claimed 5, the office set 3: 3 − 5 = −2
-        ("区发改局", "6.4", 5, 5, 5, 3, 3, -2, "法制办核定"),
-        ("区发改局", "合计", 100, 96.4, None, None, 94.4, -2, "计分依据:核定"),  # 94.4 − 96.4
+        ("区发改局", "6.4", 5, 5, 5, 3, 3, -2, f"法制办核定:{OFFICE_REASON}"),
+        ("区发改局", "合计", 100, 96.4, None, None, 94.4, -2, "计分依据:部分核定"),  # 94.4 − 96.4
         ("卫子镇", "合计", 100, 102, None, None, 102, 0, "计分依据:自评"),
         # 4.2: claimed 8 above the ceiling 8 − 3 = 5; counts 5, which is also the self score as it counts
         ("元坝镇", "4.2", 8, 8, 5, None, 5, 0, "自评得分超过得分上限,按上限计"),
@@ -271,7 +274,7 @@ def test_missing_units_sheet(campaign):
 def test_summary_headline_and_type_averages(campaign):
     page = read_page(campaign / "summary.html")
     text = "\n".join(page.lines)
-    for figure in ("5\n考核单位", "4\n已报送", "1\n未报送", "2\n经法制办核定", "1\n暂定(有待改正)",
+    for figure in ("5\n考核单位", "4\n已报送", "1\n未报送", "1\n经法制办核定", "1\n暂定(有待改正)",
                    "97.20\n区级各部门平均分",  # (100 + 94.4) / 2
                    "95.30\n各乡镇(街道)平均分"):  # (102 + 88.6) / 2
         assert figure in text, figure
@@ -281,8 +284,8 @@ def test_summary_rankings(campaign):
     page = read_page(campaign / "summary.html")
     rows = [r for t in page.tables if t and t[0][:2] == ["名次", "单位"] for r in t[1:]]
     assert rows == [
-        ["1", "区公安分局", "100.00", "5.00", "5.00", "100.00", "5.00", "核定", ""],
-        ["2", "区发改局", "96.40", "3.00", "2.00", "94.40", "4.72", "核定", ""],
+        ["1", "区公安分局", "100.00", "5.00", "5.00", "100.00", "5.00", "自评", ""],
+        ["2", "区发改局", "96.40", "3.00", "2.00", "94.40", "4.72", "部分核定", ""],
         ["1", "卫子镇", "102.00", "3.00", "0.00", "102.00", "5.10", "自评", ""],
         ["2", "元坝镇", "88.60", "0.00", "0.00", "88.60", "4.43", "自评", "暂定:1 个错误待改正"],
     ]
@@ -331,15 +334,15 @@ def test_summary_gaps_missing_units_and_task_counts(campaign):
 def test_feedback_page_figures_and_deductions_in_words(campaign):
     page = read_page(campaign / "feedback" / "区发改局.html")
     text = "\n".join(page.lines)
-    for figure in ("94.40\n总分", "2 / 2\n区级各部门名次", "4.72\n折算分(权重 5)", "核定\n计分依据"):
+    for figure in ("94.40\n总分", "2 / 2\n区级各部门名次", "4.72\n折算分(权重 5)", "部分核定\n计分依据"):
         assert figure in text, figure
     items = {r[0]: r for r in table_after(page, ["编号", "考核项目", "分值"]) if r[0]}
     # 编号, 考核项目, 分值, 自评, 核定, 得分, 同类平均, 扣分情形, 本单位扣分说明
-    assert items["1.1"][3:8] == ["8.00", "8.00", "8.00", "9.00", "1.1a 未建立健全相关制度机制:是,扣 2 分"]
-    assert items["3.2"][3:9] == ["4.40", "4.40", "4.40", "4.70",
+    assert items["1.1"][3:8] == ["8.00", "", "8.00", "9.00", "1.1a 未建立健全相关制度机制:是,扣 2 分"]
+    assert items["3.2"][3:9] == ["4.40", "", "4.40", "4.70",
                                  "3.2a 法治政府信息报送不足:3月、7月共少报 3 条,扣 0.6 分", "3月、7月信息报送不足"]
-    assert items["4.1"][3:8] == ["13.00", "13.00", "13.00", "14.00", "4.1a 未持证上岗:2 次,扣 2 分"]
-    assert items["6.4"][3:9] == ["5.00", "3.00", "3.00", "4.00", "", "法制机构仅一人"]
+    assert items["4.1"][3:8] == ["13.00", "", "13.00", "14.00", "4.1a 未持证上岗:2 次,扣 2 分"]
+    assert items["6.4"][3:9] == ["5.00", "3.00", "3.00", "4.00", f"法制办核定:{OFFICE_REASON}", "法制机构仅一人"]
     specials = {r[1]: r for r in table_after(page, ["编号", "考核项目", "分值"]) if not r[0]}
     assert specials["特别加分"][3:] == ["3.00", "", "3.00", "", "B2 被确定为“市级依法行政示范单位”:是,加 3 分"]
     assert specials["特别扣分"][3:] == ["2.00", "", "2.00", "", f"{P1_TEXT}:1 次,扣 2 分"]

@@ -272,15 +272,21 @@ def change_reason(item: ItemResult) -> str:
     else:
         why = ""
     if office:
-        return f"法制办核定({why})" if why else "法制办核定"
+        return office_reason(item.office_reason, why)
     return why or "按两位小数计"
+
+
+def office_reason(reason: str | None, why: str = "") -> str:
+    """How the reports show an office value: with the office's 核定理由 where it gave one."""
+    if reason:
+        return f"法制办核定:{reason}"
+    return f"法制办核定({why})" if why else "法制办核定"
 
 
 def is_changed(item: ItemResult) -> bool:
     """Whether the score that counts is not what the unit claimed (office value, cap, blank or rounding).
 
-    A returned review sheet records every pre-filled cell as the office's value, so `office is not None`
-    alone does not mean the office changed anything."""
+    An office value equal to the unit's claim changes nothing, so `office is not None` alone is not a change."""
     return item.claimed is None or item.score != item.claimed
 
 
@@ -339,11 +345,11 @@ def _differences(rubric: Rubric, result: UnitResult, items: tuple[ItemLine, ...]
     if result.bonus != result.self_bonus:
         rows.append(Difference(result.unit, result.type, label, BONUS_REF, "特别加分", rubric.special.max_bonus,
                                result.self_bonus, None, result.bonus, result.bonus, result.bonus - result.self_bonus,
-                               "法制办核定", ""))
+                               office_reason(result.bonus_reason), ""))
     if result.penalty != result.self_penalty:
         rows.append(Difference(result.unit, result.type, label, PENALTY_REF, "特别扣分(扣减分数)", None,
                                result.self_penalty, None, result.penalty, result.penalty,
-                               result.self_penalty - result.penalty, "法制办核定", ""))
+                               result.self_penalty - result.penalty, office_reason(result.penalty_reason), ""))
     difference = None if result.total is None or result.self_total is None else result.total - result.self_total
     rows.append(Difference(result.unit, result.type, label, TOTAL_REF, "总分(含特别加分、扣分)",
                            rubric.for_type(result.type).total, result.self_total, None, None, result.total,

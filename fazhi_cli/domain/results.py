@@ -31,6 +31,7 @@ class ItemResult:
     office: Decimal | None
     score: Decimal
     deduction: Decimal
+    office_reason: str = ""  # the office's 核定理由 for its value
 
     @property
     def basis(self) -> str:
@@ -55,6 +56,8 @@ class UnitResult:
     penalty: Decimal = Decimal(0)
     self_bonus: Decimal = Decimal(0)
     self_penalty: Decimal = Decimal(0)
+    bonus_reason: str | None = None  # the office's 核定理由 when it set the bonus (None: not set)
+    penalty_reason: str | None = None
     total: Decimal | None = None
     self_total: Decimal | None = None
     errors: int = 0
@@ -86,8 +89,11 @@ def score_unit(
     claimed: Mapping[str, Decimal | None],
     office: Mapping[str, Decimal],
     errors: int,
+    reasons: Mapping[str, str] | None = None,
 ) -> UnitResult:
-    """Score one returned unit: item by item on the office's value where there is one, else the self score."""
+    """Score one returned unit: item by item on the office's value where there is one, else the self score;
+    `reasons` holds the office's 核定理由 by item ID (and `bonus` / `penalty`)."""
+    reasons = reasons or {}
     items = {}
     for item in type_rubric.items:
         ceiling = scoring.item_ceiling(item, facts)
@@ -95,7 +101,8 @@ def score_unit(
         office_value = office.get(item.id)
         counted = cents(office_value) if office_value is not None else scoring.effective_item_score(own, ceiling)
         items[item.id] = ItemResult(item.id, item.max, own, ceiling, office_value, counted,
-                                    scoring.item_deduction(item, facts))
+                                    scoring.item_deduction(item, facts),
+                                    reasons.get(item.id, "") if office_value is not None else "")
     subtotals = {
         section.id: sum((items[i.id].score for i in section.items), Decimal(0)) for section in type_rubric.sections
     }
@@ -113,6 +120,8 @@ def score_unit(
         penalty=penalty,
         self_bonus=self_bonus,
         self_penalty=self_penalty,
+        bonus_reason=reasons.get(BONUS, "") if BONUS in office else None,
+        penalty_reason=reasons.get(PENALTY, "") if PENALTY in office else None,
         total=scoring.total_score((i.score for i in items.values()), bonus, penalty),
         self_total=scoring.total_score((i.self_score for i in items.values()), self_bonus, self_penalty),
         errors=errors,

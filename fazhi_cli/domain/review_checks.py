@@ -1,22 +1,26 @@
 """The office's review (核定得分) as data: which office values count, and the findings about the rest.
 
-An office score replaces the unit's self score. It must be a number from 0 to the item's 分值; above
-the ceiling the unit's own facts imply it stands (the office's check prevails) with a warning.
+Only what the office entered is an office value; it replaces the unit's self score. It must be a number
+from 0 to the item's 分值; above the ceiling the unit's own facts imply it stands (the office's check
+prevails) with a warning. A value lower than what the unit's own score counts for needs a 核定理由, else
+it is an error and not used. An office value with its reason resolves the validation errors on its item
+(`resolve_reviewed`); nothing else in a review sheet clears an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
-from fazhi_cli.domain.checks import ERROR, WARNING, Finding, Value
+from fazhi_cli.domain.checks import ERROR, WARNING, Finding
 from fazhi_cli.domain.numbers import NotANumber, is_blank, parse_decimal
 from fazhi_cli.domain.rubric import Rubric, UnitTypeRubric
 
 BONUS = "bonus"
 PENALTY = "penalty"
+ROW_NAMES = {BONUS: "特别加分", PENALTY: "特别扣分"}
 
 
 @dataclass
@@ -24,7 +28,17 @@ class OfficeScores:
     """The office values that count, by item ID (and `bonus` / `penalty`), with findings on the others."""
 
     values: dict[str, Decimal] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OfficeValue:
+    """What the office entered for one item (or `bonus` / `penalty`): the raw 核定得分, its cell, its 核定理由."""
+
+    raw: object
+    cell: str | None = None
+    reason: str = ""
 
 
 def _finding(unit: str, severity: str, code: str, ref: str, cell: str | None, text: str) -> Finding:
@@ -35,14 +49,20 @@ def office_scores(
     unit: str,
     type_rubric: UnitTypeRubric,
     rubric: Rubric,
-    reviews: Mapping[str, Value],
+    reviews: Mapping[str, OfficeValue],
     facts: Mapping[str, bool | int],
+    claimed: Mapping[str, Decimal | None] | None = None,
 ) -> OfficeScores:
-    """Read the office's values for one unit; blanks keep the self score, bad values are findings."""
+    """Read the office's values for one unit; bad values are findings and are not used.
+
+    `claimed` is the unit's own item scores: an office value below the self score as it counts (or a
+    bonus below, a deduction above the unit's own) needs a reason."""
     out = OfficeScores()
+    claimed = claimed or {}
     limits = {item.id: item.max for item in type_rubric.items}
     limits[BONUS] = rubric.special.max_bonus
     for ref, value in reviews.items():
+        shown = ROW_NAMES.get(ref, ref)
         if is_blank(value.raw) or (ref not in limits and ref != PENALTY):
             continue
         try:
@@ -50,21 +70,67 @@ def office_scores(
         except NotANumber as problem:
             why = problem.reason or "不是数字"
             out.findings.append(_finding(unit, ERROR, "review_not_number", ref, value.cell,
-                                         f"{ref} 的核定得分“{problem.shown}”{why},未采用。"))
+                                         f"{shown} 的核定得分“{problem.shown}”{why},未采用。"))
             continue
         if number < 0:
             out.findings.append(_finding(unit, ERROR, "review_negative", ref, value.cell,
-                                         f"{ref} 的核定得分 {number} 为负数,未采用。"))
+                                         f"{shown} 的核定得分 {number} 为负数,未采用。"))
             continue
         if ref in limits and number > limits[ref]:
             out.findings.append(_finding(unit, ERROR, "review_above_max", ref, value.cell,
-                                         f"{ref} 的核定得分 {number} 超过分值 {limits[ref]},未采用。"))
+                                         f"{shown} 的核定得分 {number} 超过分值 {limits[ref]},未采用。"))
+            continue
+        reason = (value.reason or "").strip()
+        own = _own_value(ref, type_rubric, rubric, facts, claimed)
+        lowers = number > own if ref == PENALTY else number < own
+        if lowers and not reason:
+            out.findings.append(_finding(unit, ERROR, "review_no_reason", ref, value.cell,
+                                         f"{shown} 的核定得分 {number} 使单位得分低于其自评({own}),但未填写核定理由,"
+                                         "未采用。请在“核定理由”中说明后重新收回。"))
             continue
         if ref in limits and ref != BONUS:
             ceiling = scoring.item_ceiling(type_rubric.item(ref), facts)
             if number > ceiling:
                 out.findings.append(_finding(unit, WARNING, "review_above_ceiling", ref, value.cell,
-                                             f"{ref} 的核定得分 {number} 高于单位填报情形对应的得分上限 {ceiling},"
+                                             f"{shown} 的核定得分 {number} 高于单位填报情形对应的得分上限 {ceiling},"
                                              "以核定得分为准。"))
         out.values[ref] = number
+        out.reasons[ref] = reason
+    return out
+
+
+def _own_value(ref: str, type_rubric: UnitTypeRubric, rubric: Rubric, facts: Mapping[str, bool | int],
+               claimed: Mapping[str, Decimal | None]) -> Decimal:
+    """What the unit's own return counts for on `ref`: the self score as it counts, or its bonus / deduction."""
+    if ref == BONUS:
+        return scoring.special_bonus(rubric.special, facts)
+    if ref == PENALTY:
+        return scoring.special_penalty(rubric.special, facts)
+    ceiling = scoring.item_ceiling(type_rubric.item(ref), facts)
+    return scoring.effective_item_score(claimed.get(ref), ceiling)
+
+
+def item_refs(type_rubric: UnitTypeRubric) -> dict[str, str]:
+    """Every ID a finding can name (item, rule, month), mapped to the item it belongs to."""
+    owners: dict[str, str] = {}
+    for item in type_rubric.items:
+        owners[item.id] = item.id
+        for rule in item.rules:
+            owners[rule.id] = item.id
+            owners.update(dict.fromkeys(rule.month_ids(), item.id))
+    return owners
+
+
+def resolve_reviewed(findings: Iterable[Finding], type_rubric: UnitTypeRubric, office: OfficeScores) -> list[Finding]:
+    """The unit's findings with every error on an item the office set (with its reason) marked resolved: it
+    stays listed, as a warning that says so, and no longer makes the result provisional."""
+    owners = item_refs(type_rubric)
+    resolved = {ref for ref, reason in office.reasons.items() if reason and ref in office.values}
+    out = []
+    for finding in findings:
+        item = owners.get(finding.ref or "")
+        if finding.severity == ERROR and item in resolved and not finding.code.startswith("review_"):
+            finding = replace(finding, severity=WARNING,
+                              message=f"{finding.message}(法制办已核定 {item}:{office.reasons[item]})")
+        out.append(finding)
     return out

@@ -115,7 +115,8 @@ def feedback_context(board: Scoreboard, unit: Unit) -> dict:
     items = [
         {"id": line.id, "name": line.name, "max": line.max, "claimed": line.claimed, "ceiling": line.ceiling,
          "office": line.office, "score": line.score, "deductions": _lines(line.deductions), "note": line.note,
-         "average": line.average if show_others else None}
+         "average": line.average if show_others else None,
+         "office_reason": line.reason if line.office_changed else ""}
         for line in report.items
     ]
     improve = [{"id": line.id, "name": line.name, "lost": line.lost, "content": line.content,
@@ -133,6 +134,8 @@ def feedback_context(board: Scoreboard, unit: Unit) -> dict:
         "improve": improve,
         "bonus_lines": _lines(report.bonus_lines),
         "penalty_lines": _lines(report.penalty_lines),
+        "bonus_reason": next((d.reason for d in report.differences if d.ref == "特别加分"), ""),
+        "penalty_reason": next((d.reason for d in report.differences if d.ref == "特别扣分"), ""),
         "tasks": [{"number": t.number, "title": t.title, "status": t.status, "note": t.note} for t in report.tasks],
         "materials": board.materials.get(unit.name, []),
         "findings": [f.message for f in checked.findings if f.severity == "error"],

@@ -1,9 +1,9 @@
-"""Writing the office's review sheets (复核打分表): one per unit type, pre-filled (`review.take` reads them back).
+"""Writing the office's review sheets (复核打分表): one per unit type, in long form (`review.take` reads them back).
 
-Rows are the units that returned, pre-filled with the score that currently counts (the office's value
-where it already set one, else the self score as it counts: capped at the ceiling the unit's facts
-imply). The office overwrites what it changes; every non-blank cell of a row in a returned sheet is
-recorded as the office's 核定得分 for that unit, so re-running anything never erases it.
+One row per returned unit and item, then the unit's 特别加分 and 特别扣分 rows. The locked reference
+columns show what the unit claimed, the ceiling its facts imply and the validation findings on the item;
+the only input cells are 核定得分 and 核定理由. They show the office's values already set (so the sheet
+is always the current state) and are otherwise empty: a self score is never copied in as the office's.
 """
 
 from __future__ import annotations
@@ -18,30 +18,42 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, seal
 from fazhi_cli.domain.numbers import plain_number
-from fazhi_cli.domain.results import MISSING
+from fazhi_cli.domain.results import MISSING, UnitResult
+from fazhi_cli.domain.review_checks import BONUS, PENALTY, item_refs
 from fazhi_cli.files import atomic_write
-from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.scoring import Scoreboard, build_scoreboard
+from fazhi_cli.store import ReviewEntry, Store
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.style import HEADER_FILL, INPUT_FILL, print_setup, write_text
 from fazhi_cli.workspace import Workspace, review_file_name
 
 SHEET_REVIEW = "复核打分表"
 COL_UNIT = "单位名称"
-COL_BONUS = "特别加分"
-COL_PENALTY = "特别扣分"
+COL_ID = "编号"
+COL_SCORE = "核定得分"
+COL_REASON = "核定理由"
+REQUIRED_COLUMNS = (COL_UNIT, COL_ID, COL_SCORE, COL_REASON)
+ROW_BONUS = "特别加分"
+ROW_PENALTY = "特别扣分"
+SPECIAL_ROWS = {ROW_BONUS: BONUS, ROW_PENALTY: PENALTY}
 HEADER_ROW = 4
-
-
+# (title, width); 核定得分 and 核定理由 are the only input cells
+COLUMNS = ((COL_UNIT, 14), (COL_ID, 8), ("考核内容", 30), ("分值", 7), ("自评得分", 9), ("得分上限", 9),
+           ("问题", 40), (COL_SCORE, 10), (COL_REASON, 30))
+INPUTS = (COL_SCORE, COL_REASON)
 
 
 def _number(value):
     """A score as the sheet's cell holds it: at most two decimals, never -0."""
-    return plain_number(value)
+    return None if value is None else plain_number(value)
 
 
 def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> list[Path]:
-    """Write one pre-filled 复核打分表 per unit type (into review/ by default); returns the files written."""
-    board = compute_scores(workspace)
+    """Write one 复核打分表 per unit type (into review/ by default); returns the files written."""
+    rubric, campaign, units = workspace.rubric(), workspace.campaign(), workspace.units()
+    with Store.open(workspace.store_path) as store:
+        board = build_scoreboard(store, rubric, campaign, units)
+        office = store.office_values()
     secret = workspace.secret()
     target_folder = folder or workspace.root / "review"
     target_folder.mkdir(exist_ok=True)
@@ -51,8 +63,13 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
         sheet = book.active
         sheet.title = SHEET_REVIEW
         _review_heading(sheet, board, unit_type)
-        _review_rows(sheet, board, unit_type)
-        sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
+        _review_rows(sheet, board, unit_type, office)
+        sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 3)
+        sheet.protection.sheet = True
+        sheet.protection.formatColumns = False
+        sheet.protection.formatRows = False
+        sheet.protection.autoFilter = False
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, HEADER_ROW)}"
         print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
         _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type, secret)
         target = target_folder / review_file_name(board.campaign.year, unit_type)
@@ -62,52 +79,90 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
 
 
 def _review_heading(sheet, board: Scoreboard, unit_type: str) -> None:
-    """Title, how to fill it, the items' names and maxima, and the header row of IDs."""
+    """Title, how to fill it, and the header row."""
     type_rubric = board.rubric.for_type(unit_type)
-    columns = [COL_UNIT, *[i.id for i in type_rubric.items], COL_BONUS, COL_PENALTY]
     write_text(sheet["A1"], f"{board.campaign.title}复核打分表({type_rubric.label})")
     sheet["A1"].font = Font(bold=True, size=14)
-    write_text(sheet["A2"], "每行为一个已报送单位,已预填当前计分(自评得分不超过其得分上限;已核定的为核定得分)。"
-                            "请直接改写需要调整的得分;留空表示采用单位自评得分。改好后用 fazhi ingest 收回。")
-    for index, item in enumerate(type_rubric.items, start=2):
-        cell = sheet.cell(HEADER_ROW - 1, index, f"{item.name}({layout.format_points(item.max)}分)")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.font = Font(size=9)
-    sheet.cell(HEADER_ROW - 1, len(columns) - 1, f"最高 {layout.format_points(board.rubric.special.max_bonus)} 分")
-    sheet.row_dimensions[HEADER_ROW - 1].height = 60
-    for index, title in enumerate(columns, start=1):
+    write_text(sheet["A2"], "每个已报送单位的每个考核项目一行。只需在“核定得分”中填写法制办核定的得分,"
+                            "留空表示采用单位自评(超过得分上限的按上限计);核定得分低于单位自评的,"
+                            "须在“核定理由”中写明理由,否则不予采用。已核定的得分会显示在表中;"
+                            "清空某个核定得分即撤销该核定。改好后用 fazhi ingest 文件路径 收回。")
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
+    sheet.row_dimensions[2].height = 45
+    for index, (title, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(HEADER_ROW, index, title)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = 14 if index == 1 else 9
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def _review_rows(sheet, board: Scoreboard, unit_type: str) -> None:
-    """One row per returned unit, pre-filled with what counts now; each score limited to its 分值."""
-    items = board.rubric.for_type(unit_type).items
-    limits = [i.max for i in items] + [board.rubric.special.max_bonus, None]
+def _problems(board: Scoreboard, unit: str, owners: dict[str, str]) -> dict[str, list[str]]:
+    """The unit's validation findings by the row they concern (item ID, BONUS or PENALTY)."""
+    checked = next((r for r in board.validation.results if r.unit.name == unit), None)
+    found: dict[str, list[str]] = {}
+    for finding in checked.findings if checked else ():
+        row = owners.get(finding.ref or "")
+        if row is not None:
+            label = "【错误】" if finding.severity == "error" else "【提示】"
+            found.setdefault(row, []).append(label + finding.message)
+    return found
+
+
+def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dict[str, ReviewEntry]]) -> None:
+    """One row per returned unit and item, then its special rows; only 核定得分 and 核定理由 are open."""
+    type_rubric = board.rubric.for_type(unit_type)
+    owners = item_refs(type_rubric)
+    owners.update({rule.id: BONUS for rule in board.rubric.special.bonus})
+    owners.update({rule.id: PENALTY for rule in board.rubric.special.penalty})
+    positions = {title: index for index, (title, _) in enumerate(COLUMNS, start=1)}
     validations: dict = {}
     line = HEADER_ROW
     for result in board.of_type(unit_type):
         if result.status == MISSING:
             continue
-        line += 1
-        write_text(sheet.cell(line, 1), result.unit)
-        values = [result.items[i.id].score for i in items] + [result.bonus, result.penalty]
-        for index, (limit, value) in enumerate(zip(limits, values, strict=True), start=2):
-            cell = sheet.cell(line, index, _number(value))
-            cell.number_format = "0.00"
-            cell.fill = INPUT_FILL
-            cell.protection = Protection(locked=False)
+        problems = _problems(board, result.unit, owners)
+        set_now = office.get(result.unit, {})
+        for ref, row_id, values in _unit_rows(board, result, type_rubric):
+            line += 1
+            entry = set_now.get(ref)
+            cells = {COL_UNIT: result.unit, COL_ID: row_id, **values,
+                     "问题": "\n".join(problems.get(ref, [])) or None,
+                     COL_SCORE: entry.raw if entry else None, COL_REASON: entry.reason if entry else None}
+            for title, value in cells.items():
+                cell = sheet.cell(line, positions[title])
+                if isinstance(value, str):
+                    write_text(cell, value)
+                else:
+                    cell.value = value
+                cell.alignment = Alignment(wrap_text=title in ("考核内容", "问题", COL_REASON), vertical="top")
+            for title in INPUTS:
+                cell = sheet.cell(line, positions[title])
+                cell.fill = INPUT_FILL
+                cell.protection = Protection(locked=False)
+            limit = values["分值"]
             if limit is not None:
                 if limit not in validations:
                     validations[limit] = DataValidation(type="decimal", operator="between", formula1="0",
-                                                        formula2=str(_number(limit)), allow_blank=True)
-                    validations[limit].error = f"核定得分应在 0 至 {layout.format_points(limit)} 之间。"
+                                                        formula2=str(limit), allow_blank=True)
+                    validations[limit].error = f"核定得分应在 0 至 {limit} 之间。"
                     validations[limit].errorTitle = "输入有误"
                     validations[limit].showErrorMessage = True
                     sheet.add_data_validation(validations[limit])
-                validations[limit].add(cell)
+                validations[limit].add(sheet.cell(line, positions[COL_SCORE]))
+
+
+def _unit_rows(board: Scoreboard, result: UnitResult, type_rubric):
+    """(ref, 编号, reference values) for each row of one unit."""
+    for item in type_rubric.items:
+        counted = result.items[item.id]
+        yield item.id, item.id, {"考核内容": item.name, "分值": _number(item.max), "自评得分": _number(counted.claimed),
+                                 "得分上限": _number(counted.ceiling)}
+    yield BONUS, ROW_BONUS, {"考核内容": f"特别加分(最高 {layout.format_points(board.rubric.special.max_bonus)} 分)",
+                             "分值": _number(board.rubric.special.max_bonus), "自评得分": _number(result.self_bonus),
+                             "得分上限": None}
+    yield PENALTY, ROW_PENALTY, {"考核内容": "特别扣分(填扣减的分数)", "分值": None,
+                                 "自评得分": _number(result.self_penalty), "得分上限": None}
 
 
 def _review_identity(sheet, board: Scoreboard, unit_type: str, secret: bytes) -> None:

@@ -108,7 +108,8 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
             results.append(missing_unit(unit.name, unit.type))
             continue
         results.append(score_unit(unit.name, rubric.for_type(unit.type), rubric, checked.interpreted.facts,
-                                  checked.interpreted.scores, checked.office, checked.errors))
+                                  checked.interpreted.scores, checked.office, checked.errors,
+                                  checked.office_reasons))
         board.facts[unit.name] = dict(checked.interpreted.facts)
         board.notes[unit.name] = _text_values(checked.values, "note")
         board.evidence[unit.name] = _text_values(checked.values, "evidence")

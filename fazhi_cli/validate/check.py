@@ -21,7 +21,7 @@ from fazhi_cli.domain.checks import (
     check_dates,
     validate_submission,
 )
-from fazhi_cli.domain.review_checks import office_scores
+from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_reviewed
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
@@ -42,6 +42,7 @@ class CheckedUnit:
     interpreted: Interpreted
     findings: list[Finding]
     office: dict[str, Decimal] = field(default_factory=dict)
+    office_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -92,7 +93,7 @@ def check_unit(
     row,
     values: dict[tuple[str, str], Value],
     versions: int,
-    reviews: dict[str, Value] | None = None,
+    reviews: dict[str, OfficeValue] | None = None,
 ) -> CheckedUnit:
     """Check one unit's submission (a store row with its values) and the office's review values for it."""
     changes = [ContentChange(**c) for c in row.changes]
@@ -102,9 +103,11 @@ def check_unit(
         unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
     )
     findings += check_dates(unit.name, _moment(row.sent_at), received, _moment(row.generated_at))
-    office = office_scores(unit.name, rubric.for_type(unit.type), rubric, reviews or {}, interpreted.facts)
+    type_rubric = rubric.for_type(unit.type)
+    office = office_scores(unit.name, type_rubric, rubric, reviews or {}, interpreted.facts, interpreted.scores)
+    findings = resolve_reviewed(findings, type_rubric, office)
     return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
-                      interpreted, findings + office.findings, office.values)
+                      interpreted, findings + office.findings, office.values, office.reasons)
 
 
 def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit]) -> ValidationReport:
@@ -118,7 +121,7 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         if row is None:
             continue
         versions = sum(1 for h in history if h.unit == unit.name)
-        reviews = {ref: Value(v.raw, v.cell) for ref, v in office.get(unit.name, {}).items()}
+        reviews = {ref: OfficeValue(v.raw, v.cell, v.reason) for ref, v in office.get(unit.name, {}).items()}
         report.results.append(
             check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions, reviews)
         )
