@@ -356,3 +356,16 @@ def test_ingest_dot_inside_the_workspace_skips_fazhis_own_folders_and_says_so(cl
     assert current_units(ws) == {DEPT: "a.xlsx", TOWN: inbox_file.name}  # no blank form taken as a submission
     assert query(ws, "SELECT COUNT(*) FROM reviews")[0][0] == 0  # the unchanged review sheets were not taken
     assert counts(ws)["files"] == before["files"] + 1  # only the inbox file was kept and recorded
+
+
+def test_a_superseded_file_keeps_its_date_warning(cli, ws, tmp_path):
+    """Taken and superseded in one batch: the row says both, the forged Date is not lost behind 非最新."""
+    forged = tmp_path / "2099.eml"
+    forged.write_bytes(mail_bytes("Thu, 01 Jan 2099 09:00:00 +0800", [
+        ("区发改局自评表.xlsx", fill(ws, tmp_path / "a.xlsx", DEPT).read_bytes(), XLSX_TYPE)]))
+    answers = clean_answers(DEPT)
+    answers.scores["1.2"] = 4
+    answers.notes["1.2"] = "信息报送不及时"
+    result = cli("ingest", forged, fill(ws, tmp_path / "更正.xlsx", DEPT, answers), "-w", ws)
+    line = outcome_line(result.out, "区发改局自评表.xlsx")
+    assert "非最新" in line and "该单位已有更晚报送的版本" in line and "邮件日期 2099-01-01 09:00" in line

@@ -132,7 +132,8 @@ def _mark_superseded(batch: Batch) -> None:
     for outcome in batch.report.files:
         if outcome.outcome == TAKEN and outcome.unit in current and current[outcome.unit].sha256 != outcome.sha256:
             outcome.outcome = SUPERSEDED
-            outcome.message = "该单位已有更晚报送的版本,本文件保留在历史记录中"
+            notes = ["该单位已有更晚报送的版本,本文件保留在历史记录中", outcome.message]
+            outcome.message = ";".join(note for note in notes if note)  # a date warning is kept, not replaced
 
 
 def ingest_paths(
