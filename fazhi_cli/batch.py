@@ -100,15 +100,17 @@ class Batch:
 def refuse(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None = None,
            kind: str | None = None, code: str = REFUSED) -> FileOutcome:
     """Record a refused file (once per content) and report it."""
-    if batch.store.file_by_sha(sha) is None:
-        batch.store.record_file(batch.record(item, sha, archive_name, REFUSED, kind or item.kind, unit, message,
-                                             code))
-    return FileOutcome(item.original_name, item.origin, REFUSED, unit, message, sha, code)
+    return _record_once(batch, item, sha, archive_name, REFUSED, kind or item.kind, unit, message, code)
 
 
 def hold(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None) -> FileOutcome:
     """Record a held file (待确认: kept, not credited until the office decides) once per content."""
+    return _record_once(batch, item, sha, archive_name, HELD, item.kind, unit, message, "identity_unverified")
+
+
+def _record_once(batch: Batch, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
+                 unit: str | None, message: str, code: str) -> FileOutcome:
+    """Record a file not taken (once per content: a rerun finds it) and report it."""
     if batch.store.file_by_sha(sha) is None:
-        batch.store.record_file(batch.record(item, sha, archive_name, HELD, item.kind, unit, message,
-                                             "identity_unverified"))
-    return FileOutcome(item.original_name, item.origin, HELD, unit, message, sha, "identity_unverified")
+        batch.store.record_file(batch.record(item, sha, archive_name, outcome, kind, unit, message, code))
+    return FileOutcome(item.original_name, item.origin, outcome, unit, message, sha, code)

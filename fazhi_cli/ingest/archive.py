@@ -17,6 +17,11 @@ ARCHIVE_SUFFIX = {
 }  # fmt: skip
 
 
+def _relative_name(sha: str, kind: str) -> str:
+    """Where bytes are kept under archive/: by their SHA-256, with a suffix for their kind."""
+    return f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+
+
 def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
     """Keep the bytes under archive/ by SHA-256 (never by a name from outside); returns (sha256, relative name).
 
@@ -24,7 +29,7 @@ def archive_bytes(archive: Path, data: bytes, kind: str) -> tuple[str, str]:
     under the final name.
     """
     sha = hashlib.sha256(data).hexdigest()
-    relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+    relative = _relative_name(sha, kind)
     target = archive / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +53,7 @@ def archive_file(archive: Path, source: Path, kind: str) -> tuple[str, str]:
         temporary.unlink(missing_ok=True)  # a half copy is never left behind
         raise
     sha = digest.hexdigest()
-    relative = f"{sha[:2]}/{sha}.{ARCHIVE_SUFFIX.get(kind, 'bin')}"
+    relative = _relative_name(sha, kind)
     target = archive / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():

@@ -96,19 +96,18 @@ def _guarded(batch: Batch, item: Incoming, sha: str, archive_name: str, group_un
 
 
 def _decide(batch: Batch, item: Incoming, sha: str, archive_name: str, group_units: list[str]) -> FileOutcome:
-    """What becomes of one kept file: unpacked container, refusal, workbook, material."""
-    if item.is_container:
-        return _container(batch, item, sha, archive_name)
+    """What becomes of one kept file: refusal, unpacked container, workbook, material."""
     if item.refusal is not None:
         return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
+    if item.is_container:
+        return _container(batch, item, sha, archive_name)
     if _is_workbook(item):
         return take_workbook(batch, item, sha, archive_name)
     return _take_other(batch, item, sha, archive_name, group_units)
 
 
 def _container(batch: Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
-    if item.refusal is not None:
-        return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
+    """A container that was unpacked (its members follow it): recorded once per content."""
     if batch.store.file_by_sha(sha) is None:
         batch.store.record_file(batch.record(item, sha, archive_name, UNPACKED, item.kind))
     return FileOutcome(item.original_name, item.origin, UNPACKED, None, "", sha)
