@@ -133,7 +133,8 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     names = list(dict.fromkeys(r.unit for r in rows))
     unknown = [u for u in names if u not in batch.units or batch.units[u].type != unit_type]
-    changes = decisions([r for r in rows if r.unit not in unknown], batch.store.office_values())
+    refused_units = set(unknown)
+    changes = decisions([r for r in rows if r.unit not in refused_units], batch.store.office_values())
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)
     batch.store.record_reviews(record, changes)
     values = sum(1 for c in changes if not c.withdrawn)
