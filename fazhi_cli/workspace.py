@@ -150,13 +150,14 @@ class Workspace:
         """The campaign settings read from fazhi.toml."""
         return read_campaign(self.config_path)
 
-    def rubric(self) -> Rubric:
-        """The workspace's own copy of the rubric."""
-        return load_rubric_file(self.root / self.campaign().rubric_file)
+    def rubric(self, campaign: Campaign | None = None) -> Rubric:
+        """The workspace's own copy of the rubric (pass `campaign` when already read, to skip re-reading it)."""
+        return load_rubric_file(self.root / (campaign or self.campaign()).rubric_file)
 
-    def units(self) -> list[Unit]:
-        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows)."""
-        campaign = self.campaign()
+    def units(self, campaign: Campaign | None = None) -> list[Unit]:
+        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows); pass `campaign`
+        when already read, to skip re-reading it."""
+        campaign = campaign or self.campaign()
         return load_roster(self.root / campaign.units_file, campaign.limits)
 
     @contextmanager
