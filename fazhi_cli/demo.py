@@ -148,13 +148,14 @@ class DemoReturns:
 def fill_demo_returns(workspace: Workspace, folder: Path) -> DemoReturns:
     """Write the units' returned files into `folder`: loose workbooks, an e-mail, a zip, a broken file."""
     rng = random.Random(SEED)
-    rubric, campaign = workspace.rubric(), workspace.campaign()
+    campaign = workspace.campaign()
+    rubric = workspace.rubric(campaign)
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / ".staging"
     staging.mkdir(exist_ok=True)
     base = dt.datetime(campaign.year, 12, 1, 9, 0, tzinfo=CHINA)
     filled: dict[str, Path] = {}
-    for index, unit in enumerate(workspace.units()):
+    for index, unit in enumerate(workspace.units(campaign)):
         answers = demo_answers(rubric, unit, rng)
         if unit.name in NOT_RETURNING or unit.name == BROKEN:
             continue

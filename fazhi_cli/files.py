@@ -11,7 +11,7 @@ import errno
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from fazhi_cli.errors import FazhiError
@@ -36,6 +36,18 @@ def write_error(error: OSError, target: Path | str | None = None) -> FazhiError 
             "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入(未设为只读、有写入权限)后重试。",
         )
     return None
+
+
+@contextlib.contextmanager
+def user_write_errors(target: Path | str | None = None) -> Iterator[None]:
+    """Turn an OSError for a full disk or an unwritable folder into the user's `FazhiError`; others pass."""
+    try:
+        yield
+    except OSError as exc:
+        problem = write_error(exc, target)
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> None:

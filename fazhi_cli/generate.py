@@ -65,8 +65,8 @@ def write_workbooks(
     The caller holds the workspace lock. `on_progress(unit, total)` is called after each unit.
     """
     campaign = workspace.campaign()
-    rubric = workspace.rubric()
-    units = select_units(workspace.units(), names, unit_type)
+    rubric = workspace.rubric(campaign)
+    units = select_units(workspace.units(campaign), names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
     secret = workspace.secret()
     written, kept = [], []

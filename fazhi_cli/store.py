@@ -113,32 +113,26 @@ def missing_store_error(path: Path) -> WorkspaceError:
     return WorkspaceError(f"工作区的数据库 {path} 不见了(文件已被删除或移走)", RECOVERY_HINT)
 
 
+# What SQLite says (lower case) → the user's message about the store (`{path}`) and what to do.
+_SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("database or disk is full",), "磁盘已满,无法写入数据库 {path}",
+     "请清理磁盘空间后重试;未完成的操作已整体撤销,数据库中已有的数据没有改动。"),
+    (("readonly", "read-only"), "工作区只读,无法写入数据库 {path}",
+     "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入,fazhi.db 未设为只读,然后重试。"),
+    (("unable to open database",), "无法打开数据库 {path}", "请检查工作区文件夹是否存在、是否有读写权限,然后重试。"),
+    (("disk i/o error",), "读写数据库 {path} 时出现磁盘错误",
+     "请检查磁盘或共享文件夹是否正常(空间、连接、权限)后重试;未完成的操作已整体撤销。"),
+    (("database is locked", "database is busy"), "数据库 {path} 正被另一个程序使用",
+     "请等其他 fazhi 命令结束(或关闭正在查看 fazhi.db 的程序)后重试。"),
+)
+
+
 def sqlite_problem(error: sqlite3.Error, path: Path) -> FazhiError | None:
     """The user's version of an SQLite error that is not a bug (disk full, read-only, locked …), else None."""
     text = str(error).lower()
-    if "database or disk is full" in text:
-        return FazhiError(
-            f"磁盘已满,无法写入数据库 {path}",
-            "请清理磁盘空间后重试;未完成的操作已整体撤销,数据库中已有的数据没有改动。",
-        )
-    if "readonly" in text or "read-only" in text:
-        return FazhiError(
-            f"工作区只读,无法写入数据库 {path}",
-            "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入,fazhi.db 未设为只读,然后重试。",
-        )
-    if "unable to open database" in text:
-        return FazhiError(
-            f"无法打开数据库 {path}", "请检查工作区文件夹是否存在、是否有读写权限,然后重试。"
-        )
-    if "disk i/o error" in text:
-        return FazhiError(
-            f"读写数据库 {path} 时出现磁盘错误",
-            "请检查磁盘或共享文件夹是否正常(空间、连接、权限)后重试;未完成的操作已整体撤销。",
-        )
-    if "database is locked" in text or "database is busy" in text:
-        return FazhiError(
-            f"数据库 {path} 正被另一个程序使用", "请等其他 fazhi 命令结束(或关闭正在查看 fazhi.db 的程序)后重试。"
-        )
+    for needles, message, hint in _SQLITE_PROBLEMS:
+        if any(needle in text for needle in needles):
+            return FazhiError(message.format(path=path), hint)
     return None
 
 

@@ -35,7 +35,7 @@ from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
-from fazhi_cli.files import atomic_write, write_error
+from fazhi_cli.files import atomic_write, user_write_errors
 from fazhi_cli.roster_io import load_roster, sample_roster_path
 from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text
 from fazhi_cli.store import Store
@@ -150,13 +150,14 @@ class Workspace:
         """The campaign settings read from fazhi.toml."""
         return read_campaign(self.config_path)
 
-    def rubric(self) -> Rubric:
-        """The workspace's own copy of the rubric."""
-        return load_rubric_file(self.root / self.campaign().rubric_file)
+    def rubric(self, campaign: Campaign | None = None) -> Rubric:
+        """The workspace's own copy of the rubric (pass `campaign` when already read, to skip re-reading it)."""
+        return load_rubric_file(self.root / (campaign or self.campaign()).rubric_file)
 
-    def units(self) -> list[Unit]:
-        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows)."""
-        campaign = self.campaign()
+    def units(self, campaign: Campaign | None = None) -> list[Unit]:
+        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows); pass `campaign`
+        when already read, to skip re-reading it."""
+        campaign = campaign or self.campaign()
         return load_roster(self.root / campaign.units_file, campaign.limits)
 
     @contextmanager
@@ -167,13 +168,8 @@ class Workspace:
         The system releases the lock when its holder ends, even when killed, so a stale fazhi.lock never
         blocks. Not re-entrant: a second `lock()` in the same process waits for the first.
         """
-        try:
+        with user_write_errors(self.lock_path):
             descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            problem = write_error(exc, self.lock_path)
-            if problem is None:
-                raise
-            raise problem from None
         try:
             deadline = time.monotonic() + wait_seconds
             while not _try_lock(descriptor):
@@ -274,30 +270,26 @@ def _unlock(descriptor: int) -> None:
 def _create_secret(path: Path) -> bytes:
     """Write a new key to a private temporary file and link it into place; the first writer wins."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.part")
-    try:
-        temporary.unlink(missing_ok=True)
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with user_write_errors(path):
         try:
-            os.write(descriptor, secrets.token_bytes(SECRET_BYTES))
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another command made it first: use that one
-        except OSError:  # no hard links on this file system (some USB drives, shares)
-            if not path.exists():
-                os.replace(temporary, path)
-        return path.read_bytes()
-    except OSError as exc:
-        problem = write_error(exc, path)
-        if problem is None:
-            raise
-        raise problem from None
-    finally:
-        with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(descriptor, secrets.token_bytes(SECRET_BYTES))
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another command made it first: use that one
+            except OSError:  # no hard links on this file system (some USB drives, shares)
+                if not path.exists():
+                    os.replace(temporary, path)
+            return path.read_bytes()
+        finally:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
 
 def read_campaign(path: Path) -> Campaign:
@@ -658,17 +650,12 @@ def create_workspace(
     if old is not None and old[0] == campaign_year:
         campaign = replace(campaign, title=old[1])  # the identity outstanding workbooks carry
     roster_bytes = roster_source.read_bytes()
-    try:
+    with user_write_errors(root):
         root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        problem = write_error(exc, root)
-        if problem is None:
-            raise
-        raise problem from None
     workspace = Workspace(root)
     previous, moved = None, ()
     with workspace.lock():
-        try:
+        with user_write_errors():
             if config.exists() and (old is None or f"{old[0]}:{old[1]}" != campaign.campaign_id):
                 copies = (CONFIG_NAME, RUBRIC_NAME, "units.xlsx", "units.csv")
                 previous, moved = _move_aside(workspace, str(old[0]) if old else "unknown", copies)
@@ -678,11 +665,6 @@ def create_workspace(
                 (root / folder).mkdir(exist_ok=True)
             text = campaign_toml(campaign)
             atomic_write(workspace.config_path, lambda part: part.write_text(text, encoding="utf-8"))
-        except OSError as exc:
-            problem = write_error(exc)
-            if problem is None:
-                raise
-            raise problem from None
         with Store.open(workspace.store_path, create=True) as store:
             store.sync_units(units)
         workspace.secret()
