@@ -83,7 +83,7 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
         console.print(scores_table(board, unit_type))
     for unit_type in board.campaign.weights_missing(board.rubric.types):
         note(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
-    provisional = sum(1 for r in board.results if r.provisional)
+    provisional = board.provisional_count
     if provisional:
         note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误,fazhi validate 查看)。")
 
@@ -102,5 +102,4 @@ def report(workspace: Path = WorkspaceOption) -> None:
     files = api.report(workspace)
     console.print(f"[green]✓[/] 汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"[green]✓[/] 汇总页:{safe(str(files.summary_page))}")
-    feedback = files.summary_page.parent / "feedback"
-    console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {safe(str(feedback))}")
+    console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.feedback_folder))}")

@@ -119,9 +119,7 @@ def print_validation(report: ValidationReport) -> None:
         console.print(files_table(f"待确认的文件(身份校验未通过,未计入):{len(report.held)} 个", report.held))
     if report.refused:
         console.print(files_table(f"被退回的文件:{len(report.refused)} 个", report.refused))
-    errors = sum(r.errors for r in report.results) + len(report.refused) + len(report.held)
-    warnings = sum(r.warnings for r in report.results)
-    console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {errors},警告 {warnings};"
+    console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {report.error_count},警告 {report.warning_count};"
                   f"无问题 {len(clean)} 个单位。")
 
 

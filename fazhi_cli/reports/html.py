@@ -37,6 +37,11 @@ class ReportFiles:
     summary_page: Path
     feedback_pages: list[Path]
 
+    @property
+    def feedback_folder(self) -> Path:
+        """Where the feedback pages are (reports/feedback/)."""
+        return self.summary_page.parent / "feedback"
+
 
 
 

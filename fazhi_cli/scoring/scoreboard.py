@@ -41,6 +41,11 @@ class Scoreboard:
     facts: dict[str, dict[str, bool | int]] = field(default_factory=dict)
     materials: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def provisional_count(self) -> int:
+        """How many units' results are provisional (暂定: unresolved validation errors)."""
+        return sum(1 for r in self.results if r.provisional)
+
     def of_type(self, unit_type: str) -> list[UnitResult]:
         """Results of one unit type: ranked units by rank, then the missing ones."""
         chosen = [r for r in self.results if r.type == unit_type]

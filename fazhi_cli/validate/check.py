@@ -80,6 +80,16 @@ class ValidationReport:
     def has_errors(self) -> bool:
         return any(f.severity == ERROR for f in self.findings())
 
+    @property
+    def error_count(self) -> int:
+        """Errors in the units' submissions, plus every file still held or refused."""
+        return sum(r.errors for r in self.results) + len(self.refused) + len(self.held)
+
+    @property
+    def warning_count(self) -> int:
+        """Warnings in the units' submissions."""
+        return sum(r.warnings for r in self.results)
+
 
 def load_values(store: Store, submission_id: int) -> dict[tuple[str, str], Value]:
     """A submission's raw values keyed by (ID, field), as the checks take them."""
