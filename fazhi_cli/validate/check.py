@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import (
     ERROR,
@@ -53,17 +54,6 @@ class CheckedUnit:
         return sum(1 for f in self.findings if f.severity == WARNING)
 
 
-def _moment(text: str | None) -> dt.datetime | None:
-    """A stored ISO date-time (China time when it carries no zone), or None."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
-
-
 @dataclass
 class ValidationReport:
     """Every current submission's findings, and the files refused or held at ingest that still need the clerk."""
@@ -102,7 +92,7 @@ def check_unit(
     interpreted, findings = validate_submission(
         unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
     )
-    findings += check_dates(unit.name, _moment(row.sent_at), received, _moment(row.generated_at))
+    findings += check_dates(unit.name, parse_moment(row.sent_at), received, parse_moment(row.generated_at))
     type_rubric = rubric.for_type(unit.type)
     office = office_scores(unit.name, type_rubric, rubric, reviews or {}, interpreted.facts, interpreted.scores)
     findings = resolve_reviewed(findings, type_rubric, office)
