@@ -7,6 +7,7 @@ gathers the files still held or refused. The marked-up copies are `validate.anno
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -89,11 +90,11 @@ def check_unit(
     changes = [ContentChange(**c) for c in row.changes]
     received = dt.datetime.fromisoformat(row.received_at)
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
+    type_rubric = rubric.for_type(unit.type)
     interpreted, findings = validate_submission(
-        unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
+        unit.name, type_rubric, rubric, values, changes, received, campaign.deadline, tasks
     )
     findings += check_dates(unit.name, parse_moment(row.sent_at), received, parse_moment(row.generated_at))
-    type_rubric = rubric.for_type(unit.type)
     office = office_scores(unit.name, type_rubric, rubric, reviews or {}, interpreted.facts, interpreted.scores)
     findings = resolve_reviewed(findings, type_rubric, office)
     return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
@@ -104,16 +105,15 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     """Check every unit's current submission and gather the refused files still outstanding."""
     report = ValidationReport()
     current = store.current_submissions()
-    history = store.submissions()
+    versions = Counter(h.unit for h in store.submissions())
     office = store.office_values()
     for unit in units:
         row = current.get(unit.name)
         if row is None:
             continue
-        versions = sum(1 for h in history if h.unit == unit.name)
         reviews = {ref: OfficeValue(v.raw, v.cell, v.reason) for ref, v in office.get(unit.name, {}).items()}
         report.results.append(
-            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions, reviews)
+            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews)
         )
     for refused in store.refused_files():
         later = current.get(refused.unit) if refused.unit else None
