@@ -15,6 +15,15 @@ CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 ENVIRONMENT_VARIABLE = "FAZHI_NOW"
 
 
+def parse_moment(text: str | None) -> dt.datetime | None:
+    """A stored ISO date-time (China time when it carries no zone), or None when blank or unreadable."""
+    try:
+        moment = dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
+
+
 def office_now() -> dt.datetime:
     """Now by the office's clock, timezone-aware (China time when FAZHI_NOW gives no zone)."""
     setting = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()

@@ -112,6 +112,11 @@ def plain_number(value: Decimal) -> int | float:
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 
+def plain_or_none(value: Decimal | None) -> int | float | None:
+    """`plain_number`, or None for no value (a blank cell, a JSON null)."""
+    return None if value is None else plain_number(value)
+
+
 def normalise_text(raw: object) -> str:
     """Full-width to half-width (`８．５` → `8.5`) and surrounding whitespace removed."""
     return unicodedata.normalize("NFKC", str(raw)).strip()

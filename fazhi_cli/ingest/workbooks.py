@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold, refuse
-from fazhi_cli.clock import CHINA
+from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.ingest.identify import foreign_form, identity_problem, unverified_identity
@@ -117,16 +117,7 @@ def structure_changes(read: ReadWorkbook) -> list[ContentChange]:
 
 def time_warnings(sent_at: dt.datetime | None, received_at: dt.datetime, generated_at: str | None) -> list[str]:
     """Warnings about an e-mail Date that cannot be true (after the office received it, before the form existed)."""
-    generated = _moment(generated_at)
+    generated = parse_moment(generated_at)
     return [f"注意:{text},以法制办收取时间为准" for text in suspicious_dates(sent_at, received_at, generated)]
-
-
-def _moment(text: str | None) -> dt.datetime | None:
-    """An ISO date-time from an identity (China time when it has no zone), or None."""
-    try:
-        moment = dt.datetime.fromisoformat(text or "")
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
 
 

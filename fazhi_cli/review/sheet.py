@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, seal
-from fazhi_cli.domain.numbers import plain_number
+from fazhi_cli.domain.numbers import plain_or_none
 from fazhi_cli.domain.results import MISSING, UnitResult
 from fazhi_cli.domain.review_checks import BONUS, PENALTY, item_refs
 from fazhi_cli.files import atomic_write
@@ -41,11 +41,6 @@ HEADER_ROW = 4
 COLUMNS = ((COL_UNIT, 14), (COL_ID, 8), ("考核内容", 30), ("分值", 7), ("自评得分", 9), ("得分上限", 9),
            ("问题", 40), (COL_SCORE, 10), (COL_REASON, 30))
 INPUTS = (COL_SCORE, COL_REASON)
-
-
-def _number(value):
-    """A score as the sheet's cell holds it: at most two decimals, never -0."""
-    return None if value is None else plain_number(value)
 
 
 def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> list[Path]:
@@ -156,13 +151,14 @@ def _unit_rows(board: Scoreboard, result: UnitResult, type_rubric):
     """(ref, 编号, reference values) for each row of one unit."""
     for item in type_rubric.items:
         counted = result.items[item.id]
-        yield item.id, item.id, {"考核内容": item.name, "分值": _number(item.max), "自评得分": _number(counted.claimed),
-                                 "得分上限": _number(counted.ceiling)}
+        yield item.id, item.id, {"考核内容": item.name, "分值": plain_or_none(item.max),
+                                 "自评得分": plain_or_none(counted.claimed), "得分上限": plain_or_none(counted.ceiling)}
     yield BONUS, ROW_BONUS, {"考核内容": f"特别加分(最高 {layout.format_points(board.rubric.special.max_bonus)} 分)",
-                             "分值": _number(board.rubric.special.max_bonus), "自评得分": _number(result.self_bonus),
+                             "分值": plain_or_none(board.rubric.special.max_bonus),
+                             "自评得分": plain_or_none(result.self_bonus),
                              "得分上限": None}
     yield PENALTY, ROW_PENALTY, {"考核内容": "特别扣分(填扣减的分数)", "分值": None,
-                                 "自评得分": _number(result.self_penalty), "得分上限": None}
+                                 "自评得分": plain_or_none(result.self_penalty), "得分上限": None}
 
 
 def _review_identity(sheet, board: Scoreboard, unit_type: str, secret: bytes) -> None:

@@ -8,14 +8,13 @@ pandas table for scripts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 
 import pandas as pd
 
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import Value
-from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_number
+from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_or_none
 from fazhi_cli.domain.report_model import ResultsModel, build_results_model
 from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
@@ -132,11 +131,6 @@ def compute_scores(workspace: Workspace) -> Scoreboard:
         return build_scoreboard(store, rubric, campaign, units)
 
 
-def _number(value: Decimal | None) -> float | int | None:
-    """A score for JSON: at most two decimals, never -0 (plain_number raises on a non-finite value)."""
-    return None if value is None else plain_number(value)
-
-
 def score_json(board: Scoreboard) -> dict:
     """The `fazhi score --json` document fixed by the interface (with a few more fields). `weights` gives each
     unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too)."""
@@ -145,13 +139,13 @@ def score_json(board: Scoreboard) -> dict:
         for r in board.of_type(unit_type):
             units.append({
                 "unit": r.unit, "type": r.type, "status": r.status, "basis": r.basis,
-                "items": {item_id: _number(item.score) for item_id, item in r.items.items()},
-                "subtotals": {k: _number(v) for k, v in r.subtotals.items()},
-                "bonus": _number(r.bonus) if r.status != MISSING else None,
-                "penalty": _number(r.penalty) if r.status != MISSING else None,
-                "total": _number(r.total), "self_total": _number(r.self_total), "rank": r.rank,
-                "converted": _number(r.converted), "grade": r.grade, "errors": r.errors,
+                "items": {item_id: plain_or_none(item.score) for item_id, item in r.items.items()},
+                "subtotals": {k: plain_or_none(v) for k, v in r.subtotals.items()},
+                "bonus": plain_or_none(r.bonus) if r.status != MISSING else None,
+                "penalty": plain_or_none(r.penalty) if r.status != MISSING else None,
+                "total": plain_or_none(r.total), "self_total": plain_or_none(r.self_total), "rank": r.rank,
+                "converted": plain_or_none(r.converted), "grade": r.grade, "errors": r.errors,
                 "provisional": r.provisional,
             })
-    weights = {unit_type: _number(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
+    weights = {unit_type: plain_or_none(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
     return {"campaign": board.campaign.title, "weights": weights, "units": units}

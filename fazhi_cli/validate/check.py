@@ -7,9 +7,11 @@ gathers the files still held or refused. The marked-up copies are `validate.anno
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import (
     ERROR,
@@ -51,17 +53,6 @@ class CheckedUnit:
     @property
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == WARNING)
-
-
-def _moment(text: str | None) -> dt.datetime | None:
-    """A stored ISO date-time (China time when it carries no zone), or None."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @dataclass
@@ -109,11 +100,11 @@ def check_unit(
     changes = [ContentChange(**c) for c in row.changes]
     received = dt.datetime.fromisoformat(row.received_at)
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
-    interpreted, findings = validate_submission(
-        unit.name, rubric.for_type(unit.type), rubric, values, changes, received, campaign.deadline, tasks
-    )
-    findings += check_dates(unit.name, _moment(row.sent_at), received, _moment(row.generated_at))
     type_rubric = rubric.for_type(unit.type)
+    interpreted, findings = validate_submission(
+        unit.name, type_rubric, rubric, values, changes, received, campaign.deadline, tasks
+    )
+    findings += check_dates(unit.name, parse_moment(row.sent_at), received, parse_moment(row.generated_at))
     office = office_scores(unit.name, type_rubric, rubric, reviews or {}, interpreted.facts, interpreted.scores)
     findings = resolve_reviewed(findings, type_rubric, office)
     return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
@@ -124,16 +115,15 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     """Check every unit's current submission and gather the refused files still outstanding."""
     report = ValidationReport()
     current = store.current_submissions()
-    history = store.submissions()
+    versions = Counter(h.unit for h in store.submissions())
     office = store.office_values()
     for unit in units:
         row = current.get(unit.name)
         if row is None:
             continue
-        versions = sum(1 for h in history if h.unit == unit.name)
         reviews = {ref: OfficeValue(v.raw, v.cell, v.reason) for ref, v in office.get(unit.name, {}).items()}
         report.results.append(
-            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions, reviews)
+            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews)
         )
     for refused in store.refused_files():
         later = current.get(refused.unit) if refused.unit else None

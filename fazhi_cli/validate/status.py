@@ -61,13 +61,15 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
     with Store.open(workspace.store_path) as store:
         report = validate_store(store, rubric, campaign, units)
         results: dict[str, CheckedUnit] = {r.unit.name: r for r in report.results}
-        history = store.submissions()
+        history: dict[str, list] = {}
+        for submission in store.submissions():
+            history.setdefault(submission.unit, []).append(submission)
         statuses = []
         for unit in units:
             result = results.get(unit.name)
             versions = tuple(
                 Version(h.received_at, h.original_name, result is not None and h.id == result.submission_id)
-                for h in history if h.unit == unit.name
+                for h in history.get(unit.name, ())
             )
             materials = tuple(m.original_name for m in store.materials(unit.name))
             statuses.append(UnitStatus(
