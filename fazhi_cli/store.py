@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_cli.domain.units import Unit
@@ -99,7 +99,21 @@ ALTER TABLE reviews ADD COLUMN reason TEXT;
 ALTER TABLE reviews ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+# v4: the clerk's decisions taken on the command line (accept, reject, dismiss a file; approve, reopen the
+# results), in order, each with the office's time and reason; never updated or deleted.
+SCHEMA_V4 = """
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    action TEXT NOT NULL,
+    unit TEXT,
+    file_id INTEGER REFERENCES files (id),
+    reason TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT '{}'
+)
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))
 RECOVERY_HINT = (
@@ -214,6 +228,19 @@ class ReviewEntry:
     reason: str = ""
     withdrawn: bool = False
     taken_at: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One decision the clerk took on the command line, as recorded (the `detail` is JSON-decoded)."""
+
+    time: str  # the office's clock, as `batch.to_store_time` writes it
+    action: str  # accept, reject, dismiss, approve, reopen
+    unit: str | None = None
+    file_id: int | None = None
+    reason: str = ""
+    detail: dict = field(default_factory=dict)
+    id: int | None = None
 
 
 def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
@@ -470,3 +497,24 @@ class Store:
                 by_ref[entry.ref] = entry
         return latest
 
+
+    def record_decision(self, decision: Decision, db: sqlite3.Connection | None = None) -> int:
+        """Record one decision (in its own transaction, or in the caller's `db` transaction); returns its id."""
+        if db is None:
+            with self.transaction() as own:
+                return self.record_decision(decision, own)
+        cursor = db.execute(
+            "INSERT INTO decisions (time, action, unit, file_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            (decision.time, decision.action, decision.unit, decision.file_id, decision.reason,
+             json.dumps(decision.detail, ensure_ascii=False, sort_keys=True)),
+        )
+        return int(cursor.lastrowid)
+
+    def decisions(self, action: str | None = None) -> list[Decision]:
+        """Every recorded decision (of one action), in the order taken."""
+        where, args = ("WHERE action = ?", (action,)) if action else ("", ())
+        return [
+            Decision(row["time"], row["action"], row["unit"], row["file_id"], row["reason"],
+                     json.loads(row["detail"]), row["id"])
+            for row in self.db.execute(f"SELECT * FROM decisions {where} ORDER BY id", args)
+        ]
