@@ -50,12 +50,15 @@ from fazhi_cli.domain.numbers import format_cents as format_cents
 from fazhi_cli.domain.numbers import plain_number
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SCORED, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
+from fazhi_cli.domain.submissions import ACCEPT, DISMISS, REJECT
+from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.text import printable as printable
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError, WorkspaceError
 from fazhi_cli.files import write_error as write_error
 from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.ingest import ingest_paths
+from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
@@ -64,22 +67,23 @@ from fazhi_cli.scoring import Scoreboard, compute_scores
 from fazhi_cli.scoring import score_json as _score_data
 from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
+from fazhi_cli.validate.received import ReceivedFile, workspace_files
 from fazhi_cli.validate.status import StatusReport, UnitStatus, campaign_status
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, missing_weight_message
 
 __all__ = [
     # the commands
     "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
-    "score", "report", "status", "demo", "version",
+    "score", "report", "status", "files", "accept", "reject", "dismiss", "demo", "version",
     # what `--json` prints
-    "rubric_json", "validation_json", "score_json", "status_json", "json_ready",
+    "rubric_json", "validation_json", "score_json", "status_json", "files_json", "json_ready",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
-    "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace",
+    "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
-    "missing_weight_message",
+    "missing_weight_message", "FILE_STATE_LABELS",
 ]  # fmt: skip
 
 InitResult = CreatedWorkspace  # what `fazhi init` made: the workspace, its rubric, roster and campaign
@@ -368,7 +372,11 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "days_left": report.days_left,
         "returned": sum(1 for u in report.units if u.returned),
         "refused_files": report.refused_files,
-        "held_files": [{"file": name, "message": why} for name, why in report.held],
+        "held_files": [
+            {"id": f.file_id, "file": f.file, "unit": (f.units or (None,))[0],
+             "other_unit": f.units[1] if len(f.units) > 1 else None, "code": f.code, "message": f.message}
+            for f in report.held
+        ],
         "weights_missing": list(report.weights_missing),
         "units": [
             {
@@ -383,6 +391,86 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             for s in report.missing
         ],
     })
+
+
+# --------------------------------------------------------------------------------------------- files
+
+
+def files(workspace: Path | None = None, state: str | None = None, unit: str | None = None) -> list[ReceivedFile]:
+    """Every file received, with its id, unit, state and reason (`fazhi files`), oldest first.
+
+    `state` keeps the files in that state (current, superseded, held, accepted, rejected, refused, dismissed,
+    material, review, duplicate, unpacked); `unit` the files that concern that unit. Either unknown: UsageError.
+
+    Example::
+
+        [(f.id, f.state, f.unit) for f in api.files(Path("2017考核"), state="held")]
+    """
+    found = Workspace.find(workspace)
+    if state is not None and state not in FILE_STATE_LABELS:
+        raise UsageError(f"没有“{state}”这种状态", f"可用的状态:{'、'.join(FILE_STATE_LABELS)}。")
+    if unit is not None and unit not in {u.name for u in found.units()}:
+        raise UsageError(f"单位名单中没有“{unit}”", "请用名单中的单位全称,例如 --unit 区司法局。")
+    listed = workspace_files(found)
+    return [f for f in listed if (state is None or f.state == state) and (unit is None or f.names(unit))]
+
+
+def files_json(listed: list[ReceivedFile]) -> dict[str, Any]:
+    """What `fazhi files --json` prints: `{"files": [{"id", "unit", "state", "reason", …}]}`.
+
+    Example::
+
+        api.files_json(api.files(Path("2017考核")))["files"][0]["state"]
+    """
+    return json_ready({"files": [
+        {"id": f.id, "unit": f.unit, "other_unit": f.other_unit, "state": f.state, "label": f.label,
+         "reason": f.reason, "current": f.current, "received_at": f.received_at, "original_name": f.original_name,
+         "origin": f.origin, "kind": f.kind, "code": f.code, "sender": f.sender,
+         "decision": None if f.decision is None else {"action": f.decision.action, "time": f.decision.time,
+                                                      "reason": f.decision.reason}}
+        for f in listed
+    ]})
+
+
+def accept(file_id: int, reason: str, workspace: Path | None = None) -> Settled:
+    """The office verified a file (`fazhi accept ID --reason TEXT`), holding the lock: a held workbook becomes the
+    submission of the unit its identity names, an earlier submission its unit's current one; recorded with the
+    reason. Wrong use (unknown id, blank reason, a refused file, the same decision twice): UsageError.
+
+    Example::
+
+        done = api.accept(12, "已电话核实,系区司法局委托报送", Path("2017考核"))
+        done.unit, done.current.original_name
+    """
+    return _settle(ACCEPT, file_id, reason, workspace)
+
+
+def reject(file_id: int, reason: str, workspace: Path | None = None) -> Settled:
+    """The office rejects a file (`fazhi reject ID --reason TEXT`), holding the lock: a held workbook stays
+    uncredited and stops blocking; a taken submission stops counting (its unit falls back to the one before).
+
+    Example::
+
+        api.reject(12, "区水利局误用了区司法局的表格", Path("2017考核")).current
+    """
+    return _settle(REJECT, file_id, reason, workspace)
+
+
+def dismiss(file_id: int, reason: str, workspace: Path | None = None) -> Settled:
+    """The office dismisses a refused file (`fazhi dismiss ID --reason TEXT`), holding the lock: it is no longer
+    listed as outstanding by `validate`.
+
+    Example::
+
+        api.dismiss(7, "误导入的文件,与考核无关", Path("2017考核"))
+    """
+    return _settle(DISMISS, file_id, reason, workspace)
+
+
+def _settle(action: str, file_id: int, reason: str, workspace: Path | None) -> Settled:
+    found = Workspace.find(workspace)
+    with found.lock():
+        return settle(found, action, file_id, reason)
 
 
 # ------------------------------------------------------------------------------------------- results

@@ -44,6 +44,7 @@ class FileOutcome:
     message: str = ""
     sha256: str = ""
     code: str | None = None
+    other_unit: str | None = None  # for an identity conflict: the roster unit the evidence names
 
 
 @dataclass
@@ -84,7 +85,8 @@ class Batch:
     clock: Callable[[], dt.datetime] = office_now
 
     def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
-               unit: str | None = None, message: str | None = None, code: str | None = None) -> FileRecord:
+               unit: str | None = None, message: str | None = None, code: str | None = None,
+               other_unit: str | None = None) -> FileRecord:
         """The file's record: received by the office's clock now; the sender's claimed times kept apart."""
         size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
         now = to_store_time(self.clock())
@@ -94,6 +96,7 @@ class Batch:
             message=message, batch=self.batch_id, code=code or outcome,
             sent_at=to_store_time(item.sent_at) if item.sent_at else None,
             file_time=to_store_time(item.file_time) if item.file_time else None,
+            sender=item.sender, other_unit=other_unit,
         )
 
 
@@ -103,14 +106,16 @@ def refuse(batch: Batch, item: Incoming, sha: str, archive_name: str, message: s
     return _record_once(batch, item, sha, archive_name, REFUSED, kind or item.kind, unit, message, code)
 
 
-def hold(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None) -> FileOutcome:
-    """Record a held file (待确认: kept, not credited until the office decides) once per content."""
-    return _record_once(batch, item, sha, archive_name, HELD, item.kind, unit, message, "identity_unverified")
+def hold(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None,
+         code: str = "identity_unverified", other_unit: str | None = None) -> FileOutcome:
+    """Record a held file (待确认: kept, not credited until the office decides with `fazhi accept` or `fazhi
+    reject`) once per content: its identity does not verify, or the evidence names `other_unit`."""
+    return _record_once(batch, item, sha, archive_name, HELD, item.kind, unit, message, code, other_unit)
 
 
 def _record_once(batch: Batch, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
-                 unit: str | None, message: str, code: str) -> FileOutcome:
+                 unit: str | None, message: str, code: str, other_unit: str | None = None) -> FileOutcome:
     """Record a file not taken (once per content: a rerun finds it) and report it."""
     if batch.store.file_by_sha(sha) is None:
-        batch.store.record_file(batch.record(item, sha, archive_name, outcome, kind, unit, message, code))
-    return FileOutcome(item.original_name, item.origin, outcome, unit, message, sha, code)
+        batch.store.record_file(batch.record(item, sha, archive_name, outcome, kind, unit, message, code, other_unit))
+    return FileOutcome(item.original_name, item.origin, outcome, unit, message, sha, code, other_unit)

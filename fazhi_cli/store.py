@@ -14,9 +14,10 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from fazhi_cli.domain.submissions import FileDecision, current_submissions, decisions_in_force
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, WorkspaceError
 
@@ -113,7 +114,14 @@ CREATE TABLE decisions (
 )
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
+# held: the evidence of who sent a file (the e-mail's From address), and for a workbook held because the evidence
+# names another roster unit than its identity (identity_conflict), that other unit.
+SCHEMA_HELD = """
+ALTER TABLE files ADD COLUMN sender TEXT;
+ALTER TABLE files ADD COLUMN other_unit TEXT
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))
 RECOVERY_HINT = (
@@ -170,6 +178,8 @@ class FileRecord:
     sent_at: str | None = None  # the e-mail's Date header, as the sender's system wrote it
     file_time: str | None = None  # the file's own time, as the sender's system set it
     id: int | None = None  # the store's id, once recorded
+    sender: str | None = None  # the From address of the e-mail it came in (lower case)
+    other_unit: str | None = None  # for an identity conflict: the roster unit the evidence names
 
 
 StoredFile = FileRecord  # a file as the store returns it: the record, with its `id`
@@ -246,12 +256,30 @@ class Decision:
 def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
     cursor = db.execute(
         "INSERT INTO files (sha256, size, archive_name, original_name, origin, received_at, taken_at, kind, "
-        "outcome, unit, message, batch, code, sent_at, file_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "outcome, unit, message, batch, code, sent_at, file_time, sender, other_unit) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (record.sha256, record.size, record.archive_name, record.original_name, record.origin, record.received_at,
          record.taken_at, record.kind, record.outcome, record.unit, record.message, record.batch, record.code,
-         record.sent_at, record.file_time),
+         record.sent_at, record.file_time, record.sender, record.other_unit),
     )
     return int(cursor.lastrowid)
+
+
+def _insert_submission(db: sqlite3.Connection, record: FileRecord, rubric_id: str, changes: list[dict],
+                       values: Iterable[StoredValue], generated_at: str | None) -> int:
+    """Insert the submission read from the recorded file `record` (its `id` set) and its values."""
+    cursor = db.execute(
+        "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes, "
+        "generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (record.unit, record.id, record.sha256, record.received_at, record.taken_at, rubric_id,
+         json.dumps(changes, ensure_ascii=False), generated_at),
+    )
+    submission_id = int(cursor.lastrowid)
+    db.executemany(
+        "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
+        [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell) for v in values],
+    )
+    return submission_id
 
 
 class Store:
@@ -377,23 +405,22 @@ class Store:
                 if db.execute("SELECT 1 FROM submissions WHERE sha256 = ?", (record.sha256,)).fetchone():
                     return None
                 file_id = _record_file(db, record)
-                cursor = db.execute(
-                    "INSERT INTO submissions (unit, file_id, sha256, received_at, taken_at, rubric_id, changes, "
-                    "generated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (record.unit, file_id, record.sha256, record.received_at, record.taken_at, rubric_id,
-                     json.dumps(changes, ensure_ascii=False), generated_at),
-                )
-                submission_id = int(cursor.lastrowid)
-                db.executemany(
-                    "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
-                    [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell)
-                     for v in values],
-                )
-                return submission_id
+                return _insert_submission(db, replace(record, id=file_id), rubric_id, changes, values, generated_at)
         except sqlite3.IntegrityError:
             if self.submission_by_sha(record.sha256) is not None:
                 return None
             raise
+
+    def accept_held(
+        self, held: StoredFile, unit: str, rubric_id: str, changes: list[dict], values: Iterable[StoredValue],
+        generated_at: str | None, decision: Decision,
+    ) -> int:
+        """The office's accept of a held workbook: its submission (read again from the archived original, credited
+        to `unit`) and the decision, in one transaction; returns the decision's id. The file's row is kept as it
+        was recorded."""
+        with self.transaction() as db:
+            _insert_submission(db, replace(held, unit=unit), rubric_id, changes, values, generated_at)
+            return self.record_decision(decision, db)
 
     def record_material(self, record: FileRecord) -> int:
         """Record a file a unit sent along with its workbook (工作总结, 佐证材料)."""
@@ -401,6 +428,27 @@ class Store:
             file_id = _record_file(db, record)
             db.execute("INSERT INTO materials (file_id, unit) VALUES (?, ?)", (file_id, record.unit))
             return file_id
+
+    def link_material(self, file_id: int, unit: str) -> bool:
+        """Link an archived file to one more unit that sent it with its workbook; False if already linked."""
+        with self.transaction() as db:
+            cursor = db.execute("INSERT OR IGNORE INTO materials (file_id, unit) VALUES (?, ?)", (file_id, unit))
+            return cursor.rowcount > 0
+
+    def file_by_id(self, file_id: int) -> StoredFile | None:
+        """The recorded file with this id, or None."""
+        return _stored_file(self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone())
+
+    def files(self) -> list[StoredFile]:
+        """Every recorded file, in the order received."""
+        return [_stored_file(row) for row in self.db.execute("SELECT * FROM files ORDER BY id")]
+
+    def material_links(self) -> dict[int, list[str]]:
+        """File id → the units it is kept as a material of (in the order linked)."""
+        links: dict[int, list[str]] = {}
+        for row in self.db.execute("SELECT file_id, unit FROM materials ORDER BY rowid"):
+            links.setdefault(row["file_id"], []).append(row["unit"])
+        return links
 
     def file_by_sha(self, sha256: str) -> StoredFile | None:
         """The first recorded file with these bytes, or None."""
@@ -430,11 +478,13 @@ class Store:
         return [_stored_submission(row) for row in self.db.execute(sql, args)]
 
     def current_submissions(self) -> dict[str, StoredSubmission]:
-        """Each unit's current submission: the one received last (ties: the one ingested last)."""
-        current: dict[str, StoredSubmission] = {}
-        for submission in self.submissions():
-            current.setdefault(submission.unit, submission)
-        return current
+        """Each unit's current submission: the latest received, or accepted by the office since, and not rejected
+        (ties: the one ingested last); see `domain.submissions`."""
+        return current_submissions(self.submissions(), self.file_decisions())
+
+    def file_decisions(self) -> dict[int, FileDecision]:
+        """The decision in force (the latest accept, reject or dismiss) on each file decided."""
+        return decisions_in_force(self.decisions())
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
         """The raw values read from one submission."""

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from fazhi_cli import api
-from fazhi_cli.cli import campaign_cmd, demo_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
+from fazhi_cli.cli import campaign_cmd, demo_cmd, files_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
 from fazhi_cli.cli.output import console, report_error
 from fazhi_cli.errors import FazhiError
 
@@ -37,6 +37,10 @@ app.command("generate")(generate_cmd.generate)
 app.command("ingest")(returns_cmd.ingest)
 app.command("validate")(returns_cmd.validate)
 app.command("status")(returns_cmd.status)
+app.command("files")(files_cmd.files)
+app.command("accept")(files_cmd.accept)
+app.command("reject")(files_cmd.reject)
+app.command("dismiss")(files_cmd.dismiss)
 app.command("review-sheet")(results_cmd.review_sheet)
 app.command("score")(results_cmd.score)
 app.command("report")(results_cmd.report)

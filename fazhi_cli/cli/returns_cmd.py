@@ -45,7 +45,8 @@ def ingest(
     counts = ",".join(f"{label} {report.count(key)}" for key, label in OUTCOME_LABELS.items() if report.count(key))
     console.print(f"共处理 {len(report.files)} 个文件:{counts or '无'}")
     if report.count("held"):
-        note("[bold yellow]有文件待确认[/]:其身份信息校验未通过,未计入任何单位,请与相关单位核实。")
+        note("[bold yellow]有文件待确认[/]:身份信息校验未通过,或发件地址、文件名指向另一个单位,未计入任何单位。"
+             "请与相关单位核实后用 fazhi accept 或 fazhi reject 处理(fazhi files 列出编号)。")
     if report.count("refused"):
         note("[bold red]有文件被退回[/],请把“说明”一栏转告报送单位。fazhi validate 可随时列出全部问题。")
     if report.refused:
@@ -116,7 +117,8 @@ def print_validation(report: ValidationReport) -> None:
             table.add_row(level, safe(finding.ref or ""), safe(finding.cell or ""), safe(finding.message))
         console.print(table)
     if report.held:
-        console.print(files_table(f"待确认的文件(身份校验未通过,未计入):{len(report.held)} 个", report.held))
+        console.print(files_table(f"待确认的文件(未计入,请用 fazhi accept 或 fazhi reject 处理):{len(report.held)} 个",
+                                  report.held))
     if report.refused:
         console.print(files_table(f"被退回的文件:{len(report.refused)} 个", report.refused))
     console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {report.error_count},警告 {report.warning_count};"
@@ -126,10 +128,11 @@ def print_validation(report: ValidationReport) -> None:
 def files_table(title: str, findings: list[api.Finding]) -> Table:
     """Findings about files (held or refused at ingest): the file and what to do."""
     table = Table(title=title, title_justify="left")
+    table.add_column("编号", overflow="fold")
     table.add_column("文件", overflow="fold")
     table.add_column("说明", overflow="fold")
     for finding in findings:
-        table.add_row(safe(finding.file or ""), safe(finding.message))
+        table.add_row(str(finding.file_id or ""), safe(finding.file or ""), safe(finding.message))
     return table
 
 
@@ -177,7 +180,7 @@ def print_status(report: StatusReport) -> None:
         console.print(f"截止日期 {report.deadline}:已过 [bold red]{-days}[/] 天。")
     if report.refused_files:
         console.print(f"[bold red]{report.refused_files} 个被退回的文件[/]尚待处理(fazhi validate 查看)。")
-    for name, why in report.held:
-        console.print(f"[bold yellow]待确认[/] {safe(name)}:{safe(why)}")
+    for held in report.held:
+        console.print(f"[bold yellow]待确认[/](编号 {held.file_id}){safe(held.file or '')}:{safe(held.message)}")
     for unit_type in report.weights_missing:
         console.print(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")

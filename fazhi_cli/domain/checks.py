@@ -33,9 +33,12 @@ class Finding:
     cell: str | None
     message: str
     file: str | None = None
+    file_id: int | None = None  # a file refused or held at ingest: its id for `fazhi accept/reject/dismiss`
+    units: tuple[str, ...] = ()  # a held file: the unit its identity names, then the one the evidence names
 
     def as_dict(self) -> dict[str, str | None]:
-        """The JSON shape fixed by the interface (`file` only for refused files)."""
+        """The JSON shape fixed by the interface (`file` only for refused or held files; their id and units are
+        in `fazhi files --json`)."""
         data = {"unit": self.unit, "severity": self.severity, "code": self.code, "ref": self.ref,
                 "cell": self.cell, "message": self.message}
         if self.file is not None:

@@ -123,7 +123,12 @@ TEMPLATES: dict[str, str] = {
     "foreign_campaign": "「{name}」是“{other}”的{form},不属于本次“{campaign}”。请使用本次下发的自评表填报。",
     "identity_unverified": (
         "「{name}」自称“{unit}”的自评表,但表内身份信息的校验码与本工作区不符(身份信息被改动,"
-        "或不是本工作区下发的表格),暂不计入,待法制办确认。请与该单位核实,必要时请其使用下发的原表重新报送。"
+        "或不是本工作区下发的表格),暂不计入,待法制办确认。请与该单位核实,必要时请其使用下发的原表重新报送;"
+        "核实后用 fazhi accept 或 fazhi reject 处理(编号见 fazhi files)。"
+    ),
+    "identity_conflict": (
+        "「{name}」的身份是“{unit}”的自评表,但{evidence}:暂不计入,待法制办确认。"
+        "请与两个单位核实后用 fazhi accept(计入“{unit}”)或 fazhi reject(不予采用)处理(编号见 fazhi files)。"
     ),
     "rubric_mismatch": (
         "「{name}」使用的评分细则({found})与本次考核({expected})不一致。请使用本次下发的自评表重新填报。"

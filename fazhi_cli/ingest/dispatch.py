@@ -49,8 +49,12 @@ def _take_other(batch: Batch, item: Incoming, sha: str, archive_name: str, group
     refused = intake.refusal_for_kind(item.kind, item.original_name)
     if item.kind in MATERIAL_KINDS and len(set(group_units)) == 1:
         unit = group_units[0]
-        if batch.store.file_by_sha(sha) is None:
+        earlier = batch.store.file_by_sha(sha)
+        if earlier is None:
             batch.store.record_material(batch.record(item, sha, archive_name, MATERIAL, item.kind, unit))
+        elif batch.store.link_material(earlier.id, unit):  # the same bytes from another unit: listed for both
+            return FileOutcome(item.original_name, item.origin, MATERIAL, unit,
+                               "与已存档的文件内容相同,已同时列为本单位的材料", sha)
         return FileOutcome(item.original_name, item.origin, MATERIAL, unit, "随自评表报送的材料,已存档", sha)
     if refused is None:
         refused = refusal("material_alone", name=item.original_name)

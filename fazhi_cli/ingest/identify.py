@@ -4,9 +4,11 @@ and rubric against the roster and the rubric. Returns refusals (or the reason to
 from __future__ import annotations
 
 from fazhi_cli.batch import Batch
+from fazhi_cli.domain.evidence import Conflict, identity_conflict, unit_addresses
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
 from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.text import printable
+from fazhi_cli.intake import Incoming
 from fazhi_cli.workbook import layout
 
 
@@ -45,3 +47,13 @@ def identity_problem(batch: Batch, name: str, identity: dict[str, str]) -> Refus
     return None
 
 
+
+
+def sender_conflict(batch: Batch, item: Incoming, unit: str) -> tuple[Conflict, Refusal] | None:
+    """When the evidence of who sent a workbook (the From address, the file's name, the names of the e-mail or zip
+    it came in) names another roster unit than its identity: that unit and the reason to hold it; else None."""
+    addresses = {name: unit_addresses(u.email) for name, u in batch.units.items()}
+    conflict = identity_conflict(unit, item.sender, item.original_name, item.containers, addresses)
+    if conflict is None:
+        return None
+    return conflict, refusal("identity_conflict", name=item.original_name, unit=unit, evidence=conflict.evidence)

@@ -13,7 +13,8 @@ from fazhi_cli.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold, refuse
 from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.refusals import refusal
-from fazhi_cli.ingest.identify import foreign_form, identity_problem, unverified_identity
+from fazhi_cli.domain.units import Unit
+from fazhi_cli.ingest.identify import foreign_form, identity_problem, sender_conflict, unverified_identity
 from fazhi_cli.intake import Incoming
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
@@ -87,11 +88,13 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
         return refuse(batch, item, sha, archive_name, unfilled.message, unit.name, code=unfilled.code)
     if batch.store.submission_by_sha(sha) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
-    expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
-    changes = [vars(change) for change in (*content_changes(expected, read), *structure_changes(read))]
+    conflict = sender_conflict(batch, item, unit.name)
+    if conflict is not None:
+        evidence, held = conflict
+        return hold(batch, item, sha, archive_name, held.message, unit.name, held.code, evidence.other)
+    changes, values, generated_at = submission_content(batch, unit, read)
     record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit.name)
-    generated_at = read.identity.get(layout.ID_GENERATED)
-    if batch.store.record_submission(record, batch.rubric.id, changes, stored_values(read), generated_at) is None:
+    if batch.store.record_submission(record, batch.rubric.id, changes, values, generated_at) is None:
         return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
     notes = []
     if any(c["what"] in ("missing", *CONTENT_COLUMNS) for c in changes):
@@ -100,6 +103,16 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
         notes.append("有重复的编号行(fazhi validate 查看)")
     notes += time_warnings(item.sent_at, batch.clock(), generated_at)
     return FileOutcome(name, item.origin, TAKEN, unit.name, ";".join(notes), sha)
+
+
+def submission_content(
+    batch: Batch, unit: Unit, read: ReadWorkbook
+) -> tuple[list[dict], list[StoredValue], str | None]:
+    """What is recorded of a unit's workbook: the changes to its fixed content, the values filled in, and the
+    sealed generation time."""
+    expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
+    changes = [vars(change) for change in (*content_changes(expected, read), *structure_changes(read))]
+    return changes, list(stored_values(read)), read.identity.get(layout.ID_GENERATED)
 
 
 CONTENT_COLUMNS = (layout.COL_MAX, layout.COL_NAME, layout.COL_CONTENT, layout.COL_STANDARD)

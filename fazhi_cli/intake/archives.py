@@ -52,7 +52,7 @@ def expand_zip(data: bytes, name: str, kind: str, ctx: Context, budget: Budget, 
         yield make_incoming(data, name, ctx, kind, container=True, refused=empty)
         label = ctx.label or f"压缩包 {shown}"
         for info, member_path in members:
-            yield from _zip_member(archive, info, member_path, ctx, label, budget, expand)
+            yield from _zip_member(archive, info, member_path, ctx, label, shown, budget, expand)
 
 
 def _zip_member(
@@ -61,13 +61,14 @@ def _zip_member(
     member_path: str,
     ctx: Context,
     label: str,
+    zip_name: str,
     budget: Budget,
     expand: Expand,
 ) -> Iterator[Incoming]:
     """One member of an archive: read it (unless too large, encrypted or damaged) and expand it."""
     shown_path = printable("/".join(path_parts(member_path)))
     origin = f"{label} 中的 {shown_path}"
-    member_ctx = Context(origin, origin, ctx.file_time, ctx.group, ctx.depth + 1, ctx.sent_at)
+    member_ctx = ctx.member(origin, origin, container=(zip_name,))
     name = display_name(member_path)
     if info.flag_bits & ENCRYPTED_FLAG:
         yield make_incoming(b"", name, member_ctx, "encrypted", refused=refusal("archive_password", name=name))

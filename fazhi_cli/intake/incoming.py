@@ -36,6 +36,8 @@ class Incoming:
     sent_at: datetime | None = None  # the Date header of the e-mail it came in: shown, never used for order
     explicit: bool = False  # a file the clerk named on the command line (not found in a folder or container)
     skipped: str | None = None  # why it was passed over without being kept (fazhi's own folder, a symlink)
+    sender: str | None = None  # the From address of the e-mail it came in (lower case): evidence of who sent it
+    containers: tuple[str, ...] = ()  # the names of the e-mails and zips it came in (and an e-mail's subject)
 
     @property
     def problem(self) -> str | None:
@@ -59,6 +61,14 @@ class Context:
     depth: int
     sent_at: datetime | None = None
     explicit: bool = False
+    sender: str | None = None
+    containers: tuple[str, ...] = ()
+
+    def member(self, origin: str, label: str, sent_at: datetime | None = None, sender: str | None = None,
+               container: tuple[str, ...] = ()) -> Context:
+        """The context of a member one level down: its origin and label, the container's names added."""
+        return Context(origin, label, self.file_time, self.group, self.depth + 1, sent_at or self.sent_at,
+                       sender=sender or self.sender, containers=(*self.containers, *container))
 
 
 @dataclass
@@ -104,6 +114,8 @@ def make_incoming(
         refusal=refused,
         source=source,
         skipped=skipped,
+        sender=ctx.sender,
+        containers=ctx.containers,
     )
 
 

@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
-from email.utils import parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 
 from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.refusals import Refusal, refusal
+from fazhi_cli.domain.text import printable
 from fazhi_cli.intake.incoming import MAX_NESTING, Budget, Context, Expand, Incoming, make_incoming, over_limit
 from fazhi_cli.intake.names import display_name
 from fazhi_cli.intake.sniffing import MBOX_FROM_LINE, sniff
@@ -47,6 +48,8 @@ class _Mail:
     problem: str | None  # "unreadable", "truncated", "too_many" (attachments, none decoded) or None
     attachment_count: int = 0
     estimated: bool = False  # the count is of MIME boundary lines, counted without parsing the message
+    sender: str | None = None  # the From address, lower case
+    subject: str = ""
 
 
 def expand_mail(data: bytes, name: str, kind: str, ctx: Context, budget: Budget, expand: Expand) -> Iterator[Incoming]:
@@ -63,9 +66,8 @@ def expand_mail(data: bytes, name: str, kind: str, ctx: Context, budget: Budget,
     label = ctx.label or f"邮件 {shown}"
     origin = f"{label} 的附件"
     for attachment in mail.attachments:
-        member_ctx = Context(
-            origin, f"{origin} {attachment.name}", ctx.file_time, ctx.group, ctx.depth + 1, mail.sent_at
-        )
+        member_ctx = ctx.member(origin, f"{origin} {attachment.name}", mail.sent_at, mail.sender,
+                                (shown, *([mail.subject] if mail.subject else [])))
         if attachment.damaged:
             damaged = refusal("attachment_damaged", name=attachment.name)
             member_kind = sniff(attachment.data, attachment.name)
@@ -95,7 +97,8 @@ def expand_mbox(data: bytes, name: str, kind: str, ctx: Context, budget: Budget,
     for number, message in enumerate(messages, start=1):
         origin = f"{label} 中的第 {number} 封邮件"
         group = f"eml:{hashlib.sha256(message).hexdigest()}" if ctx.depth == 0 else ctx.group
-        message_ctx = Context(origin, origin, ctx.file_time, group, ctx.depth, ctx.sent_at)
+        message_ctx = Context(origin, origin, ctx.file_time, group, ctx.depth, ctx.sent_at, sender=ctx.sender,
+                              containers=ctx.containers)
         yield from expand_mail(message, f"{shown} 第 {number} 封邮件", "eml", message_ctx, budget, expand)
 
 
@@ -146,8 +149,9 @@ def _read_mail(data: bytes, max_attachments: int) -> _Mail:
         if not any(message.get(header) is not None for header in _MAIL_CORE_HEADERS):
             return _Mail(None, (), "unreadable")
         parts = list(_attachment_parts(message))
+        sender, subject = _sender(message), _subject(message)
         if len(parts) > max_attachments:
-            return _Mail(_mail_date(message), (), "too_many", len(parts))
+            return _Mail(_mail_date(message), (), "too_many", len(parts), sender=sender, subject=subject)
         attachments = tuple(_read_attachment(part, number) for number, part in enumerate(parts, start=1))
         truncated = any(
             isinstance(defect, email.errors.CloseBoundaryNotFoundDefect | email.errors.StartBoundaryNotFoundDefect)
@@ -156,7 +160,8 @@ def _read_mail(data: bytes, max_attachments: int) -> _Mail:
         )
     except _MAIL_ERRORS:
         return _Mail(None, (), "unreadable")
-    return _Mail(_mail_date(message), attachments, "truncated" if truncated else None, len(parts))
+    return _Mail(_mail_date(message), attachments, "truncated" if truncated else None, len(parts),
+                 sender=sender, subject=subject)
 
 
 _MIME_PARTS_PER_ATTACHMENT = 4  # boundary lines allowed per attachment before a message is refused unparsed
@@ -225,3 +230,23 @@ def _mail_date(message: Message) -> datetime | None:
     if not isinstance(sent_at, datetime):
         return None
     return sent_at if sent_at.tzinfo is not None else sent_at.replace(tzinfo=UTC)
+
+
+def _sender(message: Message) -> str | None:
+    """The From header's address in lower case (evidence of which unit sent the message), or None."""
+    try:
+        header = message.get("From")
+        addresses = [address for _, address in getaddresses([str(header)])] if header is not None else []
+    except (*_MAIL_ERRORS, IndexError):
+        return None
+    found = next((a.strip().lower() for a in addresses if "@" in a), None)
+    return printable(found)[:200] if found else None
+
+
+def _subject(message: Message) -> str:
+    """The Subject header as display text (one line, at most 200 characters), or ''."""
+    try:
+        header = message.get("Subject")
+    except (*_MAIL_ERRORS, IndexError):
+        return ""
+    return printable(" ".join(str(header or "").split()))[:200]

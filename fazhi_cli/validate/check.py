@@ -26,7 +26,7 @@ from fazhi_cli.domain.checks import (
 from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_reviewed
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.store import Store
+from fazhi_cli.store import Store, StoredSubmission
 from fazhi_cli.workspace import Workspace
 
 
@@ -125,16 +125,35 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         report.results.append(
             check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews)
         )
+    report.refused, report.held = unsettled_files(store, current)
+    return report
+
+
+def unsettled_files(store: Store, current: dict[str, StoredSubmission]) -> tuple[list[Finding], list[Finding]]:
+    """The files refused or held at ingest that still need the clerk, as findings naming the file (and its id).
+
+    Settled, and left out: a refused file the office dismissed, one linked since as a unit's material, or one
+    whose unit has since sent a workbook that was taken; a held file the office accepted or rejected, or whose
+    bytes were since taken as a submission.
+    """
+    decided = store.file_decisions()
+    linked = store.material_links()
+    refused_findings, held_findings = [], []
     for refused in store.refused_files():
         later = current.get(refused.unit) if refused.unit else None
-        if later is not None and later.taken_at >= refused.taken_at:
-            continue  # the unit has since sent a workbook that was taken
-        report.refused.append(Finding(None, ERROR, refused.code or "refused", None, None,
-                                      refused.message or "文件被退回", file=refused.original_name))
+        if refused.id in decided or refused.id in linked or (later is not None and later.taken_at >= refused.taken_at):
+            continue
+        refused_findings.append(Finding(None, ERROR, refused.code or "refused", None, None,
+                                        refused.message or "文件被退回", file=refused.original_name,
+                                        file_id=refused.id))
     for held in store.held_files():
-        report.held.append(Finding(None, ERROR, "identity_unverified", None, None, held.message or "身份待确认",
-                                   file=held.original_name))
-    return report
+        if held.id in decided or store.submission_by_sha(held.sha256) is not None:
+            continue
+        units = tuple(name for name in (held.unit, held.other_unit) if name)
+        held_findings.append(Finding(None, ERROR, held.code or "identity_unverified", None, None,
+                                     held.message or "身份待确认", file=held.original_name, file_id=held.id,
+                                     units=units))
+    return refused_findings, held_findings
 
 
 def validate_workspace(workspace: Workspace) -> ValidationReport:

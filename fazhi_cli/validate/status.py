@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from fazhi_cli.domain.checks import Finding
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
 from fazhi_cli.validate.check import CheckedUnit, validate_store
@@ -42,7 +43,7 @@ class StatusReport:
     today: dt.date
     units: tuple[UnitStatus, ...]
     refused_files: int
-    held: tuple[tuple[str, str], ...] = ()  # (file name, why) of files held for the office's decision (待确认)
+    held: tuple[Finding, ...] = ()  # the files held for the office's decision (待确认), each naming its units
     weights_missing: tuple[str, ...] = ()  # unit types without a conversion weight in fazhi.toml
 
     @property
@@ -77,6 +78,6 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
                 versions=versions, errors=result.errors if result else 0, warnings=result.warnings if result else 0,
                 materials=materials,
             ))
-    held = tuple((f.file or "", f.message) for f in report.held)
+    held = tuple(report.held)
     return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
                         len(report.refused), held, tuple(campaign.weights_missing(rubric.types)))
