@@ -64,7 +64,10 @@ def ingest_table(report: IngestReport) -> Table:
         name = safe(item.name)
         if not item.origin.startswith("文件 "):
             name += f"\n[dim]{safe(item.origin)}[/]"
-        table.add_row(name, f"[{style}]{label}[/]", safe(item.unit or ""), safe(item.message))
+        unit = safe(item.unit or "")
+        if item.other_unit:
+            unit += f"\n[dim](证据指向 {safe(item.other_unit)})[/]"
+        table.add_row(name, f"[{style}]{label}[/]", unit, safe(item.message))
     return table
 
 
@@ -120,7 +123,8 @@ def print_validation(report: ValidationReport) -> None:
         console.print(files_table(f"待确认的文件(未计入,请用 fazhi accept 或 fazhi reject 处理):{len(report.held)} 个",
                                   report.held))
     if report.refused:
-        console.print(files_table(f"被退回的文件:{len(report.refused)} 个", report.refused))
+        console.print(files_table(f"被退回的文件(不需处理的可用 fazhi dismiss 撤销):{len(report.refused)} 个",
+                                  report.refused))
     console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {report.error_count},警告 {report.warning_count};"
                   f"无问题 {len(clean)} 个单位。")
 
