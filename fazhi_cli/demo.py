@@ -1,8 +1,9 @@
 """The demo campaign: the whole year-end run on the sample data, in a folder of its own.
 
 `fill_demo_returns` plays the units: deterministic (seeded) but varied facts and scores, a few typical
-mistakes, one broken file, one resubmission, an e-mail with a GB2312-encoded attachment name and a zip
-from a township office with GBK names. The rest is the product's own commands, in order.
+mistakes, one broken file, one resubmission, an e-mail with a GB2312-encoded attachment name, a zip
+from a township office with GBK names, and one unit's form filled in and sent by another unit (held, then
+rejected by the clerk with the reason). The rest is the product's own commands, in order.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ import openpyxl
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
 from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.submissions import REJECT
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.generate import GenerateResult, write_workbooks
 from fazhi_cli.ingest import IngestReport, ingest_paths
+from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scoring import Scoreboard, compute_scores
@@ -50,6 +53,9 @@ SCRIPT_NOTE = "区商务局"
 FORMULA_NOTE = "区林业局"
 LATE = "明觉乡"
 BY_EMAIL = ("区发改局",)
+WRONG_FORM = ("区环保局", "区司法局")  # 区环保局 fills in 区司法局's form by mistake and sends it: held, then rejected
+WRONG_FORM_ADDRESS = "unit23@example.invalid"  # 区环保局's address on the sample roster
+WRONG_FORM_REASON = "经电话核实,系区环保局误用了区司法局的自评表,不予采用;已通知区环保局用本单位的表格报送"
 ZIPPED = ("元坝镇", "卫子镇", "昭化镇", "拣银岩街道")
 REASONS = ("部分制度未及时修订", "个别案卷归档不规范", "宣传报道数量不足", "培训计划执行不到位",
            "部分事项网上运行不及时", "台账资料不完整")
@@ -189,6 +195,8 @@ def fill_demo_returns(workspace: Workspace, folder: Path) -> DemoReturns:
                           dt.datetime(campaign.year, 12, 8, 10, 15, tzinfo=CHINA))
     count += _write_zip(folder / "乡镇自评表.zip", {n: filled[n] for n in ZIPPED},
                         dt.datetime(campaign.year, 12, 9, 17, 40, tzinfo=CHINA))
+    count += _write_wrong_form(workspace, rubric, folder / f"回执-{WRONG_FORM[0]}.eml",
+                               dt.datetime(campaign.year, 12, 9, 11, 20, tzinfo=CHINA))
     broken = folder / f"{BROKEN}自评表.xlsx"
     source = workspace.outbox / f"{campaign.year}年度法治政府建设自评表_{BROKEN}.xlsx"
     broken.write_bytes(source.read_bytes()[:4000])
@@ -213,6 +221,34 @@ def _write_email(path: Path, workbooks: dict[str, Path], moment: dt.datetime) ->
                                filename=("gb2312", "", f"{unit}2017年度法治政府建设工作总结.pdf"))
     path.write_bytes(message.as_bytes())
     return 1
+
+
+def _write_wrong_form(workspace: Workspace, rubric: Rubric, path: Path, moment: dt.datetime) -> int:
+    """区环保局's e-mail with 区司法局's form filled in by mistake (named after 区环保局): the evidence (its address,
+    the attachment's name) names another unit than the form's identity."""
+    sender, owner = WRONG_FORM
+    unit = next(u for u in workspace.units() if u.name == owner)
+    staging = path.parent / ".staging" / "wrong.xlsx"
+    source = workspace.outbox / f"{workspace.campaign().year}年度法治政府建设自评表_{owner}.xlsx"
+    fill_workbook(source, staging, demo_answers(rubric, unit, random.Random(SEED + 1)))
+    message = EmailMessage()
+    message["From"] = f"{sender} <{WRONG_FORM_ADDRESS}>"
+    message["To"] = "fazhiban@example.invalid"
+    message["Subject"] = f"{sender}法治政府建设自评表"
+    message["Date"] = format_datetime(moment)
+    message.set_content("法制办:附件为我单位自评表,请查收。")
+    message.add_attachment(staging.read_bytes(), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           filename=("gb2312", "", f"{sender}自评表.xlsx"))
+    path.write_bytes(message.as_bytes())
+    _set_time(path, moment)
+    return 1
+
+
+def settle_held_files(workspace: Workspace, report: ValidationReport) -> list[Settled]:
+    """The clerk checks each held file with the units (by telephone) and rejects the wrong form, with the reason."""
+    return [settle(workspace, REJECT, held.file_id, WRONG_FORM_REASON) for held in report.held
+            if held.file_id is not None and held.units == (WRONG_FORM[1], WRONG_FORM[0])]
 
 
 def _write_zip(path: Path, workbooks: dict[str, Path], moment: dt.datetime) -> int:
@@ -291,6 +327,7 @@ class DemoRun:
     validation: ValidationReport
     annotated: Annotated
     status: StatusReport
+    settled: list[Settled]
     reviewed: IngestReport
     board: Scoreboard
     reports: ReportFiles
@@ -316,6 +353,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         on_step(STEPS[4])
         validation = validate_workspace(workspace)
         annotated = annotate(workspace, validation)
+        settled = settle_held_files(workspace, validation)
         status = campaign_status(workspace)
         on_step(STEPS[5])
         reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
@@ -324,5 +362,5 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         on_step(STEPS[7])
         reports = write_reports(workspace)
     elapsed = time.perf_counter() - started
-    return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, reviewed, board, reports,
-                   elapsed)
+    return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
+                   reports, elapsed)

@@ -24,9 +24,15 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
         refused = db.execute("SELECT COUNT(*) FROM files WHERE outcome = 'refused'").fetchone()[0]
         materials = db.execute("SELECT COUNT(*) FROM materials").fetchone()[0]
         reviews = db.execute("SELECT COUNT(DISTINCT file_id) FROM reviews").fetchone()[0]
+        held = db.execute("SELECT original_name, code, unit, other_unit FROM files WHERE outcome = 'held'").fetchall()
+        decided = db.execute("SELECT action, unit, reason FROM decisions ORDER BY id").fetchall()
     pages = {p.stem for p in (reports / "feedback").glob("*.html")}
     assert pages == returned and len(returned) == 55 - len(NOT_RETURNING) - 1
     assert BROKEN not in returned and versions == 2 and refused == 1 and materials == 1 and reviews == 2
+    assert held == [("区环保局自评表.xlsx", "identity_conflict", "区司法局", "区环保局")]
+    assert [(d[0], d[1]) for d in decided] == [("reject", "区司法局")]
+    assert "区环保局误用了区司法局的自评表" in decided[0][2]
+    assert "fazhi reject" in result.out and "待确认" in result.out
     assert any((folder / "returns").glob("*_修改意见.xlsx"))
     again = cli("demo", folder)  # a demo folder is recreated, not refused
     assert again.code == 0

@@ -32,8 +32,15 @@ def print_demo(run: api.DemoRun) -> None:
     results = run.validation.results
     errors, warnings = sum(r.errors for r in results), sum(r.warnings for r in results)
     console.print(f"{len(results)} 个单位:错误 {errors},警告 {warnings};"
-                  f"被退回的文件 {len(run.validation.refused)} 个;退回修改表 {len(run.annotated.written)} 份,"
+                  f"被退回的文件 {len(run.validation.refused)} 个;待确认的文件 {len(run.validation.held)} 个;"
+                  f"退回修改表 {len(run.annotated.written)} 份,"
                   f"在 {safe(str(run.workspace.returns))}")
+    for done in run.settled:
+        console.print(f"[bold yellow]待确认[/] 文件 {done.file.id}「{safe(done.file.original_name)}」:"
+                      f"身份是 {safe(done.file.unit or '')} 的自评表,证据指向 {safe(done.file.other_unit or '')}。"
+                      f"法制办核实后 fazhi reject {done.file.id} --reason \"{safe(done.reason)}\"")
+        current = done.current.original_name if done.current else "未报送"
+        console.print(f"  {safe(done.unit or '')} 的当前报送仍为「{safe(current)}」,该文件不再待处理。")
     print_status(run.status)
     _step(6)
     for item in run.reviewed.files:
