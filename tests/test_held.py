@@ -25,6 +25,7 @@ from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
     query,
     wide_terminal,
 )
+from test_validate import cell_of, unprotected
 
 from fazhi_cli.domain.evidence import identity_conflict, named_units, unit_addresses
 from fazhi_cli.roster_io import sample_roster_path
@@ -336,3 +337,22 @@ def test_the_longest_name_wins_and_a_text_naming_both_is_no_evidence():
     assert identity_conflict("区司法局", "c@x.cn", "x.xlsx", (), addresses).other == "区水利局"
     assert identity_conflict("区司法局", None, "x.xlsx", ("区水利局.eml", "区司法局自评表"), addresses) is None
     assert identity_conflict("司法局", None, "区司法局.xlsx", (), addresses).other == "区司法局"
+
+
+def test_accepting_a_file_with_changed_fixed_content_resolves_its_file_level_errors(cli, ws, tmp_path):
+    path = justice_workbook(ws, tmp_path / "区司法局.xlsx")
+    changed_max = cell_of(path, "6.1", "分值")
+    book = unprotected(path)
+    book["自评表"][changed_max.split("!")[1]] = 10
+    book.save(path)
+    assert cli("ingest", path, "-w", ws).code == 0
+    before = cli("validate", "--json", "-w", ws)
+    assert before.code == 1
+    assert [(f["severity"], f["code"]) for f in before.json()["findings"]] == [("error", "content_changed")]
+    taken = file_of(ws, cli, "区司法局.xlsx")
+    assert cli("accept", taken["id"], "--reason", "分值系误改,按原细则计分,经核实无误", "-w", ws).code == 0
+    after = cli("validate", "--json", "-w", ws)
+    assert after.code == 0
+    [finding] = after.json()["findings"]
+    assert (finding["severity"], finding["code"]) == ("warning", "content_changed")
+    assert "法制办已确认采用该文件:分值系误改" in finding["message"]

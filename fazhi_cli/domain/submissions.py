@@ -13,8 +13,10 @@ A file's state is computed from what was recorded of it, never written over: the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
+
+from fazhi_cli.domain.checks import ERROR, WARNING, Finding
 
 ACCEPT = "accept"
 REJECT = "reject"
@@ -106,3 +108,17 @@ def file_state(outcome: str, decision: FileDecision | None, is_submission: bool,
     if is_material and outcome == "refused":
         return "material"  # refused alone, since linked to a unit that sent it with its workbook
     return outcome
+
+
+# Errors about the file as a whole (its fixed content changed, a row deleted or doubled): resolved when the office
+# accepts the file (`fazhi accept`), as an error on an item is by an office value with its reason.
+FILE_LEVEL_CODES = frozenset({"content_changed", "item_missing", "duplicate_id"})
+
+
+def resolve_accepted(findings: Iterable[Finding], reason: str) -> list[Finding]:
+    """The findings of a submission the office accepted: each file-level error kept, as a warning that says so."""
+    return [
+        replace(f, severity=WARNING, message=f"{f.message}(法制办已确认采用该文件:{reason})")
+        if f.severity == ERROR and f.code in FILE_LEVEL_CODES else f
+        for f in findings
+    ]

@@ -25,6 +25,7 @@ from fazhi_cli.domain.checks import (
 )
 from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_reviewed
 from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.submissions import ACCEPT, resolve_accepted
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store, StoredSubmission
 from fazhi_cli.workspace import Workspace
@@ -95,8 +96,10 @@ def check_unit(
     values: dict[tuple[str, str], Value],
     versions: int,
     reviews: dict[str, OfficeValue] | None = None,
+    accepted: str | None = None,
 ) -> CheckedUnit:
-    """Check one unit's submission (a store row with its values) and the office's review values for it."""
+    """Check one unit's submission (a store row with its values) and the office's review values for it; `accepted`
+    is the reason the office gave when it accepted this file (its file-level errors are then resolved)."""
     changes = [ContentChange(**c) for c in row.changes]
     received = dt.datetime.fromisoformat(row.received_at)
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
@@ -107,6 +110,8 @@ def check_unit(
     findings += check_dates(unit.name, parse_moment(row.sent_at), received, parse_moment(row.generated_at))
     office = office_scores(unit.name, type_rubric, rubric, reviews or {}, interpreted.facts, interpreted.scores)
     findings = resolve_reviewed(findings, type_rubric, office)
+    if accepted is not None:
+        findings = resolve_accepted(findings, accepted)
     return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
                       interpreted, findings + office.findings, office.values, office.reasons)
 
@@ -117,13 +122,16 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     current = store.current_submissions()
     versions = Counter(h.unit for h in store.submissions())
     office = store.office_values()
+    decided = store.file_decisions()
     for unit in units:
         row = current.get(unit.name)
         if row is None:
             continue
         reviews = {ref: OfficeValue(v.raw, v.cell, v.reason) for ref, v in office.get(unit.name, {}).items()}
+        decision = decided.get(row.file_id)
+        accepted = decision.reason if decision is not None and decision.action == ACCEPT else None
         report.results.append(
-            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews)
+            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews, accepted)
         )
     report.refused, report.held = unsettled_files(store, current)
     return report
