@@ -180,7 +180,10 @@ def rubric_export(file: Path, force: bool = False) -> Path:
 
 def rule_as_dict(rule: Rule) -> dict[str, Any]:
     """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
-    return {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
+    data = {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
+    if rule.ledger:
+        data["ledger"] = rule.ledger  # the office's record that gives the rule's facts
+    return data
 
 
 def rule_summary(rule: Rule) -> str:
@@ -213,6 +216,7 @@ def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
                         "content": item.content,
                         "standard": item.standard,
                         "rules": [rule_as_dict(rule) for rule in item.rules],
+                        **({"ledger": item.ledger} if item.ledger else {}),
                     }
                     for item in section.items
                 ],
