@@ -114,9 +114,16 @@ def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, 
     assert march["unit"] == "区发改局" and march["severity"] == "warning" and march["cell"].startswith("自评表!")
     assert "3.2a 3月:自报 2 条,台账记录 1 条" in march["message"]
     case = next(f for f in findings if f["code"] == "ledger_differs" and f["ref"] == "4.1e")
-    assert case["unit"] == "区发改局" and "自报 “否”,台账记录为 “是”" in case["message"]
+    assert case["unit"] == "区发改局" and "自报“否”,台账记录为“是”" in case["message"]
     assert {f["ref"] for f in findings if f["code"] == "ledger_differs" and f["unit"] == "区司法局"} == {"6.2c"}
     assert f"信息报送!A{line}" not in str(findings)  # nothing wrong with the ledger itself
+
+    assert cli("review-sheet", cwd=workspace).code == 0  # the office sees its records beside each item
+    review = openpyxl.load_workbook(workspace / "review" / "2017年度法治政府建设复核打分表_乡镇(街道).xlsx")["复核打分表"]
+    line, titles = 4, {c.value: c.column for c in review[4]}
+    problem = next(review.cell(r, titles["问题"]).value for r in range(line + 1, review.max_row + 1)
+                   if review.cell(r, titles["单位名称"]).value == "元坝镇" and review.cell(r, titles["编号"]).value == "1.2")
+    assert "【台账】备案 2 件" in problem
 
     assert cli("report", cwd=workspace).code == 0
     page = (workspace / "reports" / "feedback" / "区发改局.html").read_text("utf-8")

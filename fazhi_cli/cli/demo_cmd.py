@@ -36,6 +36,8 @@ def print_demo(run: api.DemoRun) -> None:
                   f"在 {safe(str(run.workspace.returns))}")
     print_status(run.status)
     _step(6)
+    for item in run.ledger.files:
+        console.print(f"台账 {safe(item.name)}:{safe(item.message)}")
     for item in run.reviewed.files:
         console.print(f"{safe(item.name)}:{safe(item.message)}")
     _step(7)

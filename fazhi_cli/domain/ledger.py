@@ -230,7 +230,7 @@ def _short(day: dt.date) -> str:
 def _show_flag(value: bool | int | None) -> str:
     if value is None:
         return "未填"
-    return f"“{YES if value else NO}”"
+    return f"“{YES if value else NO}”"  # 自报“否”
 
 
 def _differs(unit: str, effect: LedgerEffect, item_id: str, ref: str, cell: str | None, text: str) -> None:
@@ -325,7 +325,7 @@ def _flag_fact(unit: str, item_id: str, rule: Rule, office: bool, own: Facts, ce
     mine = own.get(rule.id)
     if mine is None or bool(mine) != office:
         _differs(unit, effect, item_id, rule.id, cells.get(rule.id),
-                 f"{rule.id}“{rule.text}”:自报 {_show_flag(mine)},台账记录为 {_show_flag(office)}")
+                 f"{rule.id}“{rule.text}”:自报{_show_flag(mine)},台账记录为{_show_flag(office)}")
 
 
 _RULE_RECORDS = {INFO: _info, CASES: _cases, SUMMARY: _summary}
