@@ -119,10 +119,15 @@ def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, 
     assert f"信息报送!A{line}" not in str(findings)  # nothing wrong with the ledger itself
 
     assert cli("review-sheet", cwd=workspace).code == 0  # the office sees its records beside each item
-    review = openpyxl.load_workbook(workspace / "review" / "2017年度法治政府建设复核打分表_乡镇(街道).xlsx")["复核打分表"]
-    line, titles = 4, {c.value: c.column for c in review[4]}
-    problem = next(review.cell(r, titles["问题"]).value for r in range(line + 1, review.max_row + 1)
-                   if review.cell(r, titles["单位名称"]).value == "元坝镇" and review.cell(r, titles["编号"]).value == "1.2")
+    sheets = workspace / "review"
+    review = openpyxl.load_workbook(sheets / "2017年度法治政府建设复核打分表_乡镇(街道).xlsx")["复核打分表"]
+    titles = {c.value: c.column for c in review[4]}
+
+    def cell(line: int, title: str):
+        return review.cell(line, titles[title]).value
+
+    problem = next(cell(r, "问题") for r in range(5, review.max_row + 1)
+                   if cell(r, "单位名称") == "元坝镇" and cell(r, "编号") == "1.2")
     assert "【台账】备案 2 件" in problem
 
     assert cli("report", cwd=workspace).code == 0
