@@ -59,6 +59,7 @@ from fazhi_cli.files import write_error as write_error
 from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.ingest import ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
+from fazhi_cli.ledger import write_ledger
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
@@ -74,7 +75,7 @@ from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, m
 __all__ = [
     # the commands
     "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
-    "score", "report", "status", "files", "accept", "reject", "dismiss", "demo", "version",
+    "ledger", "score", "report", "status", "files", "accept", "reject", "dismiss", "demo", "version",
     # what `--json` prints
     "rubric_json", "validation_json", "score_json", "status_json", "files_json", "json_ready",
     # the results
@@ -184,7 +185,10 @@ def rubric_export(file: Path, force: bool = False) -> Path:
 
 def rule_as_dict(rule: Rule) -> dict[str, Any]:
     """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
-    return {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
+    data = {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
+    if rule.ledger:
+        data["ledger"] = rule.ledger  # the office's record that gives the rule's facts
+    return data
 
 
 def rule_summary(rule: Rule) -> str:
@@ -217,6 +221,7 @@ def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
                         "content": item.content,
                         "standard": item.standard,
                         "rules": [rule_as_dict(rule) for rule in item.rules],
+                        **({"ledger": item.ledger} if item.ledger else {}),
                     }
                     for item in section.items
                 ],
@@ -488,6 +493,21 @@ def review_sheets(workspace: Path | None = None) -> list[Path]:
     found = Workspace.find(workspace)
     with found.lock():
         return write_review_sheets(found)
+
+
+def ledger(workspace: Path | None = None) -> Path:
+    """Write the office's ledger workbook (法制办台账) into ledger/ (`fazhi ledger`), holding the lock; returns
+    the file written. It shows the office's records as they stand (the 工作总结 received with the returns
+    pre-filled); filled in, it goes back through `ingest` (named directly), any number of times.
+
+    Example::
+
+        path = api.ledger(Path("2017考核"))
+        api.ingest([path], Path("2017考核"))   # after the office has filled it in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_ledger(found)
 
 
 def score(workspace: Path | None = None) -> Scoreboard:

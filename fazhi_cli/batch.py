@@ -25,11 +25,13 @@ REFUSED = "refused"
 MATERIAL = "material"
 UNPACKED = "unpacked"
 REVIEW = "review"
+LEDGER = "ledger"
+LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"
 OUTCOME_LABELS = {
     TAKEN: "已收取", SUPERSEDED: "已收取(非最新)", DUPLICATE: "重复", REFUSED: "退回", HELD: "待确认",
-    MATERIAL: "附件材料", UNPACKED: "已拆包", REVIEW: "复核打分表", SKIPPED: "已跳过",
+    MATERIAL: "附件材料", UNPACKED: "已拆包", REVIEW: "复核打分表", LEDGER: "台账", SKIPPED: "已跳过",
 }  # fmt: skip
 
 
@@ -61,6 +63,11 @@ class IngestReport:
     def refused(self) -> bool:
         """True when at least one file was refused or held (the command then exits 1)."""
         return self.count(REFUSED) + self.count(HELD) > 0
+
+    @property
+    def ledger_problems(self) -> bool:
+        """True when a ledger was taken with rows that could not be (the command then exits 1 too)."""
+        return any(f.outcome == LEDGER and f.code == LEDGER_PROBLEMS for f in self.files)
 
 
 def to_store_time(moment: dt.datetime) -> str:

@@ -16,7 +16,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ import openpyxl
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
+from fazhi_cli.domain.ledger import CASES, INFO, SUMMARY
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.submissions import REJECT
 from fazhi_cli.domain.units import Unit
@@ -32,13 +33,14 @@ from fazhi_cli.errors import UsageError
 from fazhi_cli.generate import GenerateResult, write_workbooks
 from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
+from fazhi_cli.ledger import write_ledger
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scoring import Scoreboard, compute_scores
-from fazhi_cli.validate import Annotated, ValidationReport, annotate, validate_workspace
+from fazhi_cli.validate import Annotated, CheckedUnit, ValidationReport, annotate, validate_workspace
 from fazhi_cli.validate.status import StatusReport, campaign_status
 from fazhi_cli.workbook.filler import Answers, fill_workbook
-from fazhi_cli.workspace import Workspace, create_workspace
+from fazhi_cli.workspace import Workspace, create_workspace, ledger_file_name
 
 DEMO_MARKER = ".fazhi-demo"
 SEED = 2017
@@ -220,6 +222,7 @@ def _write_email(path: Path, workbooks: dict[str, Path], moment: dt.datetime) ->
         message.add_attachment(DEMO_PDF, maintype="application", subtype="pdf",
                                filename=("gb2312", "", f"{unit}2017年度法治政府建设工作总结.pdf"))
     path.write_bytes(message.as_bytes())
+    _set_time(path, moment)  # it reached the office when it was sent
     return 1
 
 
@@ -304,6 +307,69 @@ def office_review(workspace: Workspace, folder: Path) -> list[Path]:
     return changed
 
 
+LEDGER_SHEETS = {INFO: "信息报送", CASES: "行政执法指导案例", SUMMARY: "工作总结"}
+CASE_FAULT = "案例未经集体讨论评选,要素不全"
+
+
+def _ledger_rows(sheet) -> tuple[int, dict[str, int], dict[str, int]]:
+    """A ledger sheet's header line, its columns by title and each unit's first row (found by title, as the
+    office's own spreadsheet macros would)."""
+    header = next(r for r in range(1, 16) if "单位名称" in [c.value for c in sheet[r]])
+    columns = {c.value: c.column for c in sheet[header] if c.value}
+    rows: dict[str, int] = {}
+    for line in range(header + 1, sheet.max_row + 1):
+        rows.setdefault(sheet.cell(line, columns["单位名称"]).value, line)
+    return header, columns, rows
+
+
+def office_ledger(workspace: Workspace, folder: Path, validation: ValidationReport) -> Path:
+    """The office's own records, as the clerk keeps them: `fazhi ledger`'s workbook filled in. The office counted
+    one piece of information fewer in March than a department declared, found one department's guiding cases
+    short of the requirement, received every other department's cases in time, and every returned unit's
+    工作总结 (on paper where it did not come with the returns)."""
+    campaign = workspace.campaign()
+    rubric = workspace.rubric(campaign)
+    book = openpyxl.load_workbook(write_ledger(workspace))
+    info_sheet, case_sheet, summary_sheet = (book[LEDGER_SHEETS[r]] for r in (INFO, CASES, SUMMARY))
+    departments = [r for r in validation.results if rubric.for_type(r.unit.type).ledger_rules(CASES)]
+    counted = next(r for r in departments if _claims_information_ceiling(rubric, r))
+    item, rule = rubric.for_type(counted.unit.type).ledger_rules(INFO)[0]
+    _, columns, rows = _ledger_rows(info_sheet)
+    for month, fact_id in enumerate(rule.fact_ids(), start=1):
+        declared = int(counted.interpreted.facts.get(fact_id, rule.quota))
+        info_sheet.cell(rows[counted.unit.name], columns[f"{month}月"]).value = declared - 1 if month == 3 else declared
+    _, columns, rows = _ledger_rows(case_sheet)
+    faulty = next(r for r in departments if r is not counted)
+    for checked in departments:
+        line = rows[checked.unit.name]
+        case_sheet.cell(line, columns["收到日期"]).value = campaign.case_deadline - dt.timedelta(days=3)
+        case_sheet.cell(line, columns["件数"]).value = 2
+        case_sheet.cell(line, columns["是否符合要求"]).value = "否" if checked is faulty else "是"
+        if checked is faulty:
+            case_sheet.cell(line, columns["酌情扣分"]).value = 1
+            case_sheet.cell(line, columns["理由"]).value = CASE_FAULT
+    _, columns, rows = _ledger_rows(summary_sheet)
+    for checked in validation.results:
+        line = rows[checked.unit.name]
+        if summary_sheet.cell(line, columns["收到日期"]).value is None:
+            summary_sheet.cell(line, columns["收到日期"]).value = campaign.deadline - dt.timedelta(days=1)
+            summary_sheet.cell(line, columns["文件"]).value = "工作总结(纸质)"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ledger_file_name(campaign.year)
+    book.save(target)
+    return target
+
+
+def _claims_information_ceiling(rubric: Rubric, checked: CheckedUnit) -> bool:
+    """A unit that declared two or more pieces in March and claimed the full score its facts allow on the item
+    of the information rule (so one piece fewer in the office's count lowers its score)."""
+    item, rule = rubric.for_type(checked.unit.type).ledger_rules(INFO)[0]
+    facts = checked.interpreted.facts
+    claimed = checked.interpreted.scores.get(item.id)
+    march = rule.fact_ids()[2]
+    return int(facts.get(march, 0)) >= 2 and claimed == scoring.item_ceiling(item, facts)
+
+
 def ingest_as_received(workspace: Workspace, inbox: Path) -> IngestReport:
     """Take the simulated returns in the order they reached the office, each at its simulated arrival time
     (the file's time set by `fill_demo_returns`) on the office's clock, as if the clerk had taken each one
@@ -332,10 +398,11 @@ class DemoRun:
     board: Scoreboard
     reports: ReportFiles
     seconds: float
+    ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
 
 
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
-         "法制办集中考核:复核打分表", "计分和排名", "出具报告")
+         "法制办集中考核:台账和复核打分表", "计分和排名", "出具报告")
 
 
 def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> DemoRun:
@@ -356,6 +423,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         settled = settle_held_files(workspace, validation)
         status = campaign_status(workspace)
         on_step(STEPS[5])
+        ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
         reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
         on_step(STEPS[6])
         board = compute_scores(workspace)
@@ -363,4 +431,4 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         reports = write_reports(workspace)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
-                   reports, elapsed)
+                   reports, elapsed, ledger)

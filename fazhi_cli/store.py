@@ -121,7 +121,28 @@ ALTER TABLE files ADD COLUMN sender TEXT;
 ALTER TABLE files ADD COLUMN other_unit TEXT
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD)
+# the office's own records (台账) from returned ledger workbooks: which records (sheets) each ledger file covered,
+# and its entries (valid ones, and the rows refused with the problem named). The latest file covering a record
+# gives that record's entries in force; earlier files stay as history.
+SCHEMA_LEDGER = """
+CREATE TABLE ledger_records (
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    record TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    PRIMARY KEY (file_id, record)
+);
+CREATE TABLE ledger_entries (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    record TEXT NOT NULL,
+    unit TEXT,
+    data TEXT NOT NULL DEFAULT '{}',
+    cell TEXT,
+    problem TEXT
+)
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER)
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))
 RECOVERY_HINT = (
@@ -251,6 +272,19 @@ class Decision:
     reason: str = ""
     detail: dict = field(default_factory=dict)
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One row of a returned ledger as recorded: its record (sheet), unit, fields (JSON-decoded) and cell; a
+    row that was not taken carries the `problem` instead."""
+
+    record: str
+    unit: str | None
+    data: dict
+    cell: str | None
+    problem: str | None = None
+    file_name: str = ""  # the ledger file it came from (as the store returns it)
 
 
 def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
@@ -568,3 +602,32 @@ class Store:
                      json.loads(row["detail"]), row["id"])
             for row in self.db.execute(f"SELECT * FROM decisions {where} ORDER BY id", args)
         ]
+
+    def record_ledger(self, record: FileRecord, covered: Iterable[str], rows: Iterable[LedgerRow]) -> int:
+        """Record a returned ledger: the file, the records (sheets) it covers and its rows, in one transaction."""
+        with self.transaction() as db:
+            file_id = _record_file(db, record)
+            db.executemany("INSERT INTO ledger_records (file_id, record, taken_at) VALUES (?, ?, ?)",
+                           [(file_id, name, record.taken_at) for name in dict.fromkeys(covered)])
+            db.executemany(
+                "INSERT INTO ledger_entries (file_id, record, unit, data, cell, problem) VALUES (?, ?, ?, ?, ?, ?)",
+                [(file_id, r.record, r.unit, json.dumps(r.data, ensure_ascii=False, sort_keys=True), r.cell, r.problem)
+                 for r in rows],
+            )
+            return file_id
+
+    def ledger_in_force(self) -> tuple[set[str], list[LedgerRow]]:
+        """The records some returned ledger covered, and the rows in force: for each record, those of the latest
+        ledger file that covered it (problems included, in sheet order)."""
+        latest = {row["record"]: row["file_id"] for row in self.db.execute(
+            "SELECT record, file_id FROM ledger_records ORDER BY taken_at, file_id")}
+        rows = []
+        for record, file_id in latest.items():
+            rows += [
+                LedgerRow(row["record"], row["unit"], json.loads(row["data"]), row["cell"], row["problem"],
+                          row["original_name"])
+                for row in self.db.execute(
+                    "SELECT e.*, f.original_name FROM ledger_entries e JOIN files f ON f.id = e.file_id "
+                    "WHERE e.file_id = ? AND e.record = ? ORDER BY e.id", (file_id, record))
+            ]
+        return set(latest), rows

@@ -8,7 +8,7 @@ Layout::
     fazhi.db        the SQLite store (made only by `fazhi init`; never silently recreated)
     fazhi.secret    the workspace's random key (mode 0600; never printed or copied into any output)
     fazhi.lock      taken by every command that writes the workspace, so that two never interleave
-    outbox/ inbox/ archive/ reports/ returns/ review/
+    outbox/ inbox/ archive/ reports/ returns/ review/ ledger/
     previous/       another campaign's data, moved aside by `fazhi init --force`
 """
 
@@ -53,7 +53,7 @@ RUBRIC_NAME = DEFAULT_RUBRIC_FILE
 PREVIOUS_NAME = "previous"
 FOLDERS = ("outbox", "inbox", "archive", "reports", "returns")
 # a campaign's own data, moved to previous/ when `init --force` starts another campaign in the folder
-CAMPAIGN_FOLDERS = ("archive", "outbox", "review", "returns", "reports")
+CAMPAIGN_FOLDERS = ("archive", "outbox", "review", "ledger", "returns", "reports")
 CAMPAIGN_FILES = (STORE_NAME, STORE_NAME + "-journal", SECRET_NAME)
 SECRET_BYTES = 32
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -75,6 +75,7 @@ SETTING_LABELS = {
 _OWN_FOLDERS = {
     "outbox": "fazhi 生成的空白自评表文件夹 outbox/,已跳过",
     "review": "fazhi 生成的复核打分表文件夹 review/,已跳过(收回复核打分表时请直接指定该文件)",
+    "ledger": "fazhi 生成的法制办台账文件夹 ledger/,已跳过(收回台账时请直接指定该文件)",
     "returns": "fazhi 生成的退回修改表文件夹 returns/,已跳过",
     "reports": "fazhi 生成的考核结果文件夹 reports/,已跳过",
     "archive": "fazhi 的原件存档文件夹 archive/(其中的文件都已收取过),已跳过",
@@ -135,6 +136,11 @@ class Workspace:
     @property
     def review(self) -> Path:
         return self.root / "review"
+
+    @property
+    def ledger(self) -> Path:
+        """Where `fazhi ledger` writes the office's ledger workbook."""
+        return self.root / "ledger"
 
     @property
     def previous(self) -> Path:
@@ -687,6 +693,11 @@ def annotated_name(year: int, unit: str) -> str:
 def review_file_name(year: int, unit_type: str) -> str:
     """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`."""
     return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}.xlsx"
+
+
+def ledger_file_name(year: int) -> str:
+    """`<年度>年度法治政府建设法制办台账.xlsx`."""
+    return f"{year}年度法治政府建设法制办台账.xlsx"
 
 
 def feedback_file_name(unit: str) -> str:

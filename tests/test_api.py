@@ -22,7 +22,7 @@ from fazhi_cli.workspace import Workspace
 
 PACKAGE = Path(fazhi_cli.__file__).parent
 COMMANDS = ("init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate",
-            "review_sheets", "score", "report", "status", "demo", "version")
+            "review_sheets", "ledger", "score", "report", "status", "demo", "version")
 ALLOWED = ("fazhi_cli.api", "fazhi_cli.errors", "fazhi_cli.cli")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from fazhi_cli.demo import BROKEN, NOT_RETURNING, RESUBMITS
+from fazhi_cli.demo import BROKEN, CASE_FAULT, NOT_RETURNING, RESUBMITS
 
 
 def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
@@ -34,6 +34,13 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert "区环保局误用了区司法局的自评表" in decided[0][2]
     assert "fazhi reject" in result.out and "待确认" in result.out
     assert any((folder / "returns").glob("*_修改意见.xlsx"))
+    with sqlite3.connect(folder / "fazhi.db") as db:  # the office's ledger, filled and taken back
+        ledgers = db.execute("SELECT COUNT(*) FROM files WHERE outcome = 'ledger' AND code = 'ledger'").fetchone()[0]
+        entries = db.execute("SELECT COUNT(*) FROM ledger_entries WHERE problem IS NULL").fetchone()[0]
+    assert ledgers == 1 and entries > 0 and "台账" in result.out
+    texts = [p.read_text("utf-8") for p in (reports / "feedback").glob("*.html")]
+    assert any("3.2a 3月:自报" in text and "台账记录" in text for text in texts)  # one department's 3.2
+    assert sum(CASE_FAULT in text and "酌情扣 1 分" in text for text in texts) == 1  # one department's 4.1e
     again = cli("demo", folder)  # a demo folder is recreated, not refused
     assert again.code == 0
 

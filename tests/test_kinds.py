@@ -222,7 +222,8 @@ def test_json_fields_per_kind():
     assert rule_as_dict(FLAG_RULE) == {"id": "4.1d", "kind": "flag", "text": "发现实体或程序不规范", "points": D(3)}
     assert rule_as_dict(COUNT_RULE) == {"id": "4.1a", "kind": "count", "text": "未持证上岗", "per": D(1)}
     monthly = rule_as_dict(MONTHLY_RULE)
-    assert list(monthly) == ["id", "kind", "text", "per", "quota", "facts"]
+    assert list(monthly) == ["id", "kind", "text", "per", "quota", "facts", "ledger"]
+    assert monthly["ledger"] == "info"  # the office's 信息报送 record gives its facts
     assert (monthly["per"], monthly["quota"], monthly["facts"]) == (D("0.2"), 2, MONTHS)
 
 

@@ -7,7 +7,16 @@ import sys
 import typer
 
 from fazhi_cli import api
-from fazhi_cli.cli import campaign_cmd, demo_cmd, files_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
+from fazhi_cli.cli import (
+    campaign_cmd,
+    demo_cmd,
+    files_cmd,
+    generate_cmd,
+    ledger_cmd,
+    results_cmd,
+    returns_cmd,
+    rubric_cmd,
+)
 from fazhi_cli.cli.output import console, report_error
 from fazhi_cli.errors import FazhiError
 
@@ -42,6 +51,7 @@ app.command("accept")(files_cmd.accept)
 app.command("reject")(files_cmd.reject)
 app.command("dismiss")(files_cmd.dismiss)
 app.command("review-sheet")(results_cmd.review_sheet)
+app.command("ledger")(ledger_cmd.ledger)
 app.command("score")(results_cmd.score)
 app.command("report")(results_cmd.report)
 app.command("demo")(demo_cmd.demo)

@@ -43,6 +43,8 @@ def print_demo(run: api.DemoRun) -> None:
         console.print(f"  {safe(done.unit or '')} 的当前报送仍为「{safe(current)}」,该文件不再待处理。")
     print_status(run.status)
     _step(6)
+    for item in run.ledger.files:
+        console.print(f"台账 {safe(item.name)}:{safe(item.message)}")
     for item in run.reviewed.files:
         console.print(f"{safe(item.name)}:{safe(item.message)}")
     _step(7)

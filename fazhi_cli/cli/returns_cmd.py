@@ -14,7 +14,8 @@ from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, messages, note, print_json, safe
 
 OUTCOME_STYLES = {"taken": "green", "superseded": "cyan", "duplicate": "yellow", "refused": "bold red",
-                  "held": "bold yellow", "material": "blue", "unpacked": "dim", "review": "magenta", "skipped": "dim"}
+                  "held": "bold yellow", "material": "blue", "unpacked": "dim", "review": "magenta",
+                  "ledger": "magenta", "skipped": "dim"}
 
 
 def ingest(
@@ -49,7 +50,9 @@ def ingest(
              "请与相关单位核实后用 fazhi accept 或 fazhi reject 处理(fazhi files 列出编号)。")
     if report.count("refused"):
         note("[bold red]有文件被退回[/],请把“说明”一栏转告报送单位。fazhi validate 可随时列出全部问题。")
-    if report.refused:
+    if report.ledger_problems:
+        note("[bold red]台账中有的行有误、未采用[/](见“说明”;fazhi validate 列出每个单元格),改正后重新收回台账。")
+    if report.refused or report.ledger_problems:
         raise typer.Exit(1)
 
 
@@ -119,6 +122,8 @@ def print_validation(report: ValidationReport) -> None:
             level = "[bold red]错误[/]" if finding.severity == api.ERROR else "[yellow]警告[/]"
             table.add_row(level, safe(finding.ref or ""), safe(finding.cell or ""), safe(finding.message))
         console.print(table)
+    if report.ledger:
+        console.print(ledger_table(report.ledger))
     if report.held:
         console.print(files_table(f"待确认的文件(未计入,请用 fazhi accept 或 fazhi reject 处理):{len(report.held)} 个",
                                   report.held))
@@ -127,6 +132,16 @@ def print_validation(report: ValidationReport) -> None:
                                   report.refused))
     console.print(f"已校验 {len(report.results)} 个单位的报送:错误 {report.error_count},警告 {report.warning_count};"
                   f"无问题 {len(clean)} 个单位。")
+
+
+def ledger_table(findings: list[api.Finding]) -> Table:
+    """The rows of the office's ledger in force that were not taken: the cell and what is wrong."""
+    table = Table(title=f"法制办台账中未采用的行:{len(findings)} 处", title_justify="left")
+    for column in ("台账文件", "单元格", "说明"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        table.add_row(safe(finding.file or ""), safe(finding.cell or ""), safe(finding.message))
+    return table
 
 
 def files_table(title: str, findings: list[api.Finding]) -> Table:

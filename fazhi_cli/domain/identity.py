@@ -18,6 +18,7 @@ SELF_ASSESSMENT_FIELDS = (
     "generated_at",
 )  # fmt: skip
 REVIEW_SHEET_FIELDS = ("format", "campaign", "year", "unit_type", "rubric", "rubric_version", "generated_at")
+LEDGER_FIELDS = ("format", "campaign", "year", "rubric", "rubric_version", "generated_at")
 
 
 def seal(secret: bytes, identity: Mapping[str, str], fields: tuple[str, ...]) -> str:

@@ -157,6 +157,16 @@ TEMPLATES: dict[str, str] = {
         "「{name}」是旧版(每个单位一行)的复核打分表,未采用。复核打分表已改为每个单位每个项目一行,只填写核定得分和核定理由:"
         "请用 fazhi review-sheet 重新生成复核打分表,把核定的得分和理由填入新表后再收回。"
     ),
+    # --- the office's ledger (台账) ------------------------------------------------------------------------------
+    "ledger_not_named": (
+        "「{name}」是法制办台账,但它来自{origin},未采用:台账只在法制办直接指定该文件时收取"
+        "(fazhi ingest 文件路径),不从邮件、压缩包或文件夹中收取。如需采用,请用 fazhi ingest 直接指定该文件。"
+    ),
+    "ledger_forged": (
+        "「{name}」自称法制办台账,但校验码与本工作区不符(身份信息被改动,或不是本工作区生成的),未采用。"
+        "请用 fazhi ledger 重新生成台账后填写。"
+    ),
+    "ledger_unreadable": "「{name}」{detail}。请用 fazhi ledger 重新生成台账后填写。",
 }
 
 CODES = frozenset(TEMPLATES)

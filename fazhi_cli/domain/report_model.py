@@ -78,6 +78,7 @@ class ItemLine:
     deductions: tuple[Deduction, ...]
     note: str  # the unit's own 扣分说明
     average: Decimal | None  # the type's average counted score of this item
+    ledger: tuple[str, ...] = ()  # what the office's ledger says on the item (both figures where they differ)
 
     @property
     def office_changed(self) -> bool:
@@ -273,6 +274,8 @@ def change_reason(item: ItemResult) -> str:
         why = ""
     if office:
         return office_reason(item.office_reason, why)
+    if item.ledger_deduction:
+        why = (why + ";" if why else "") + f"法制办台账扣 {item.ledger_deduction} 分"
     return why or "按两位小数计"
 
 
@@ -332,7 +335,7 @@ def _item_line(item: Item, counted: ItemResult, facts: Facts, note: str, average
         self_score=counted.self_score, lost=item.max - counted.score, gap=counted.score - counted.self_score,
         changed=changed, reason=change_reason(counted) if changed else "",
         deductions=tuple(d for rule in item.rules if (d := explain_rule(rule, facts))),
-        note=note, average=average,
+        note=note, average=average, ledger=counted.ledger_lines,
     )
 
 

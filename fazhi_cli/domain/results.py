@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.ledger import ItemLedger, ledger_item_score
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
 from fazhi_cli.domain.rubric import Rubric, UnitTypeRubric
@@ -32,6 +33,8 @@ class ItemResult:
     score: Decimal
     deduction: Decimal
     office_reason: str = ""  # the office's 核定理由 for its value
+    ledger_deduction: Decimal = Decimal(0)  # the office's ledger deductions (实地检查, 不符合要求 cases) taken off
+    ledger_lines: tuple[str, ...] = ()  # what the office's ledger says on this item (自报 2 条,台账记录 1 条 …)
 
     @property
     def basis(self) -> str:
@@ -90,19 +93,28 @@ def score_unit(
     office: Mapping[str, Decimal],
     errors: int,
     reasons: Mapping[str, str] | None = None,
+    ledger: Mapping[str, ItemLedger] | None = None,
 ) -> UnitResult:
-    """Score one returned unit: item by item on the office's value where there is one, else the self score;
-    `reasons` holds the office's 核定理由 by item ID (and `bonus` / `penalty`)."""
+    """Score one returned unit: item by item on the office's value where there is one, else the self score
+    less the office's ledger deductions (never below 0); `reasons` holds the office's 核定理由 by item ID (and
+    `bonus` / `penalty`), `ledger` what the office's ledger does on each item. `facts` are the facts that
+    count (the office's where its ledger covers them)."""
     reasons = reasons or {}
+    ledger = ledger or {}
     items = {}
     for item in type_rubric.items:
         ceiling = scoring.item_ceiling(item, facts)
         own = claimed.get(item.id)
         office_value = office.get(item.id)
-        counted = cents(office_value) if office_value is not None else scoring.effective_item_score(own, ceiling)
+        kept = ledger.get(item.id, ItemLedger())
+        if office_value is not None:
+            counted = cents(office_value)  # the office's value for the item is final: it was set knowing the ledger
+        else:
+            counted = cents(ledger_item_score(scoring.effective_item_score(own, ceiling), kept.deduction))
         items[item.id] = ItemResult(item.id, item.max, own, ceiling, office_value, counted,
                                     scoring.item_deduction(item, facts),
-                                    reasons.get(item.id, "") if office_value is not None else "")
+                                    reasons.get(item.id, "") if office_value is not None else "",
+                                    kept.deduction if office_value is None else Decimal(0), kept.lines)
     subtotals = {
         section.id: sum((items[i.id].score for i in section.items), Decimal(0)) for section in type_rubric.sections
     }

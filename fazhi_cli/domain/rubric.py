@@ -16,6 +16,11 @@ UNIT_TYPES = ("department", "township")
 UNIT_TYPE_LABELS = {"department": "区级部门", "township": "乡镇(街道)"}
 RULE_KINDS = tuple(KINDS)
 DEPARTMENT_GROUP = "区级相关部门"
+# The records the office keeps itself (台账), named by a rule's or an item's optional `ledger` key, with the rule
+# kind each one can stand for: the monthly 法治政府建设信息 (a monthly count), the 行政执法指导案例 and the
+# 工作总结 (flags: 未报送). `filings` (规范性文件备案) is on an item: reference for the office, no rule.
+LEDGER_RULE_KINDS = {"info": "monthly", "cases": "flag", "summary": "flag"}
+LEDGER_ITEM_RECORDS = ("filings",)
 TOWNSHIP_GROUP = "各乡镇(街道)"
 
 
@@ -29,6 +34,7 @@ class Rule:
     points: Decimal = Decimal(0)
     per: Decimal = Decimal(0)
     quota: int = 0
+    ledger: str = ""  # the office's record (LEDGER_RULE_KINDS) whose entries give this rule's facts, or ""
 
     def fact_ids(self) -> list[str]:
         """The IDs of the facts a unit reports for this rule: its own ID, or twelve for a monthly rule."""
@@ -50,6 +56,7 @@ class Item:
     content: str
     standard: str
     rules: tuple[Rule, ...] = ()
+    ledger: str = ""  # the office's reference record on this item (LEDGER_ITEM_RECORDS), or ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,19 @@ class UnitTypeRubric:
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def ledger_rules(self, record: str) -> list[tuple[Item, Rule]]:
+        """The rules (with their item) whose facts the office's `record` gives."""
+        return [(item, rule) for item in self.items for rule in item.rules if rule.ledger == record]
+
+    def ledger_items(self, record: str) -> list[Item]:
+        """The items on which the office's reference `record` is shown."""
+        return [item for item in self.items if item.ledger == record]
+
+    def ledger_records(self) -> set[str]:
+        """Every office record this unit type's rubric names."""
+        return {rule.ledger for item in self.items for rule in item.rules if rule.ledger} | {
+            item.ledger for item in self.items if item.ledger}
 
 
 @dataclass(frozen=True)
@@ -302,6 +322,12 @@ def _build_item(c: _Collector, unit_type: str, data: dict) -> Item:
     item_id = c.text(data, "id", f"{unit_type} 考核内容")
     where = f"{unit_type} 第 {item_id} 项"
     rules = tuple(_build_rule(c, where, r) for r in c.mapping_list(data, "rules", where))
+    ledger = c.text(data, "ledger", where, required=False)
+    if ledger and ledger not in LEDGER_ITEM_RECORDS:
+        rule_records = "、".join(LEDGER_RULE_KINDS)
+        c.add(f"{where}: 台账“ledger: {ledger}”不能用在考核项目上(项目上只能是 {'、'.join(LEDGER_ITEM_RECORDS)};"
+              f"{rule_records} 应写在对应的扣分规则上)")
+        ledger = ""
     return Item(
         id=item_id,
         name=c.text(data, "name", where),
@@ -309,6 +335,7 @@ def _build_item(c: _Collector, unit_type: str, data: dict) -> Item:
         content=c.text(data, "content", where),
         standard=c.text(data, "standard", where, required=False),
         rules=rules,
+        ledger=ledger,
     )
 
 
@@ -323,12 +350,33 @@ def _build_rule(c: _Collector, parent: str, data: dict) -> Rule:
     fields = KINDS[kind].read_fields(
         lambda key: c.decimal(data, key, where), lambda problem: c.add(f"{where}: {problem}")
     )
-    return Rule(rule_id, kind, text, **fields)
+    return Rule(rule_id, kind, text, **fields, ledger=_rule_ledger(c, where, kind, data))
+
+
+def _rule_ledger(c: _Collector, where: str, kind: str, data: dict) -> str:
+    """A rule's optional `ledger` key: a known office record whose kind matches the rule's."""
+    ledger = c.text(data, "ledger", where, required=False)
+    if not ledger:
+        return ""
+    if ledger in LEDGER_ITEM_RECORDS:
+        c.add(f"{where}: 台账“ledger: {ledger}”只能写在考核项目上,不能写在扣分规则上")
+        return ""
+    if ledger not in LEDGER_RULE_KINDS:
+        known = "、".join((*LEDGER_RULE_KINDS, *LEDGER_ITEM_RECORDS))
+        c.add(f"{where}: 未知的台账“ledger: {ledger}”(只能是 {known})")
+        return ""
+    if LEDGER_RULE_KINDS[ledger] != kind:
+        c.add(f"{where}: 台账“ledger: {ledger}”只能用于 {LEDGER_RULE_KINDS[ledger]} 类型的规则,本规则为 {kind}")
+        return ""
+    return ledger
 
 
 def _build_special(c: _Collector, data: dict) -> SpecialRules:
     bonus = tuple(_build_rule(c, "特别加分", r) for r in c.mapping_list(data, "bonus", "special"))
     penalty = tuple(_build_rule(c, "特别扣分", r) for r in c.mapping_list(data, "penalty", "special"))
+    for rule in (*bonus, *penalty):
+        if rule.ledger:
+            c.add(f"特别加分和扣分 {rule.id}: 台账“ledger”不能用于特别加分和扣分")
     for rule in bonus:
         if KINDS.get(rule.kind) is not FLAG:
             c.add(f"特别加分 {rule.id}: 加分规则应为 {FLAG.name}(是/否)类型")
@@ -357,6 +405,10 @@ def _check_unique_ids(c: _Collector, types: dict[str, UnitTypeRubric], special: 
             if ident in seen:
                 c.add(f"{unit_type}: 编号“{ident}”重复")
             seen.add(ident)
+        records = [r.ledger for item in type_rubric.items for r in item.rules if r.ledger]
+        records += [item.ledger for item in type_rubric.items if item.ledger]
+        for record in sorted({r for r in records if records.count(r) > 1}):
+            c.add(f"{unit_type}: 台账“ledger: {record}”用在了多处(每种单位类型只能有一处)")
 
 
 def _build_task(c: _Collector, data: dict) -> Task:

@@ -16,6 +16,7 @@ from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.ingest.identify import foreign_form, identity_problem, sender_conflict, unverified_identity
 from fazhi_cli.intake import Incoming
+from fazhi_cli.ledger import take_ledger
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout
@@ -72,6 +73,8 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
         return refuse(batch, item, sha, archive_name, foreign.message, code=foreign.code)
     if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME:
         return take_review_sheet(batch, item, read, sha, archive_name)
+    if read.identity.get(layout.ID_FORMAT) == layout.LEDGER_FORMAT_NAME:
+        return take_ledger(batch, item, read, sha, archive_name)
     claimed = read.identity.get(layout.ID_UNIT, "")
     unverified = unverified_identity(batch, name, read.identity)
     if unverified is not None:

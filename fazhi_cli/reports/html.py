@@ -121,7 +121,7 @@ def feedback_context(board: Scoreboard, unit: Unit) -> dict:
         {"id": line.id, "name": line.name, "max": line.max, "claimed": line.claimed, "ceiling": line.ceiling,
          "office": line.office, "score": line.score, "deductions": _lines(line.deductions), "note": line.note,
          "average": line.average if show_others else None,
-         "office_reason": line.reason if line.office_changed else ""}
+         "office_reason": line.reason if line.office_changed else "", "ledger": list(line.ledger)}
         for line in report.items
     ]
     improve = [{"id": line.id, "name": line.name, "lost": line.lost, "content": line.content,

@@ -98,9 +98,11 @@ def _problems(board: Scoreboard, unit: str, owners: dict[str, str]) -> dict[str,
     found: dict[str, list[str]] = {}
     for finding in checked.findings if checked else ():
         row = owners.get(finding.ref or "")
-        if row is not None:
+        if row is not None and not finding.code.startswith("ledger_"):  # the ledger's own lines follow
             label = "【错误】" if finding.severity == "error" else "【提示】"
             found.setdefault(row, []).append(label + finding.message)
+    for item_id, kept in (checked.ledger.items() if checked else ()):
+        found.setdefault(item_id, []).extend(f"【台账】{line}" for line in kept.lines)
     return found
 
 

@@ -113,7 +113,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
             continue
         results.append(score_unit(unit.name, rubric.for_type(unit.type), rubric, checked.interpreted.facts,
                                   checked.interpreted.scores, checked.office, checked.errors,
-                                  checked.office_reasons))
+                                  checked.office_reasons, checked.ledger))
         board.facts[unit.name] = dict(checked.interpreted.facts)
         board.notes[unit.name] = _text_values(checked.values, "note")
         board.evidence[unit.name] = _text_values(checked.values, "evidence")

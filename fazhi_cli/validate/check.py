@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from fazhi_cli.clock import parse_moment
+from fazhi_cli.clock import CHINA, office_now, parse_moment
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import (
     ERROR,
@@ -22,6 +22,14 @@ from fazhi_cli.domain.checks import (
     Value,
     check_dates,
     validate_submission,
+)
+from fazhi_cli.domain.ledger import (
+    ItemLedger,
+    Ledger,
+    LedgerDates,
+    apply_ledger,
+    build_ledger,
+    entry_from_data,
 )
 from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_reviewed
 from fazhi_cli.domain.rubric import Rubric
@@ -46,6 +54,8 @@ class CheckedUnit:
     findings: list[Finding]
     office: dict[str, Decimal] = field(default_factory=dict)
     office_reasons: dict[str, str] = field(default_factory=dict)
+    own_facts: dict[str, bool | int] = field(default_factory=dict)  # as the unit declared them (before the ledger)
+    ledger: dict[str, ItemLedger] = field(default_factory=dict)  # the office's ledger deductions and lines by item
 
     @property
     def errors(self) -> int:
@@ -63,10 +73,11 @@ class ValidationReport:
     results: list[CheckedUnit] = field(default_factory=list)
     refused: list[Finding] = field(default_factory=list)
     held: list[Finding] = field(default_factory=list)
+    ledger: list[Finding] = field(default_factory=list)  # rows of the office's ledger in force that were not taken
 
     def findings(self) -> list[Finding]:
-        """All findings: per unit in roster order, then held files, then refused files."""
-        return [f for r in self.results for f in r.findings] + self.held + self.refused
+        """All findings: per unit in roster order, then the ledger's rows not taken, held files, refused files."""
+        return [f for r in self.results for f in r.findings] + self.ledger + self.held + self.refused
 
     @property
     def has_errors(self) -> bool:
@@ -74,8 +85,8 @@ class ValidationReport:
 
     @property
     def error_count(self) -> int:
-        """Errors in the units' submissions, plus every file still held or refused."""
-        return sum(r.errors for r in self.results) + len(self.refused) + len(self.held)
+        """Errors in the units' submissions, plus every file still held or refused and every ledger row not taken."""
+        return sum(r.errors for r in self.results) + len(self.refused) + len(self.held) + len(self.ledger)
 
     @property
     def warning_count(self) -> int:
@@ -97,9 +108,13 @@ def check_unit(
     versions: int,
     reviews: dict[str, OfficeValue] | None = None,
     accepted: str | None = None,
+    ledger: Ledger | None = None,
+    today: dt.date | None = None,
 ) -> CheckedUnit:
-    """Check one unit's submission (a store row with its values) and the office's review values for it; `accepted`
-    is the reason the office gave when it accepted this file (its file-level errors are then resolved)."""
+    """Check one unit's submission (a store row with its values), with the office's ledger facts in place of
+    the unit's own where the ledger covers them (`today`: the office's date, for what is due), and the
+    office's review values for it; `accepted` is the reason the office gave when it accepted this file (its
+    file-level errors are then resolved)."""
     changes = [ContentChange(**c) for c in row.changes]
     received = dt.datetime.fromisoformat(row.received_at)
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
@@ -108,12 +123,32 @@ def check_unit(
         unit.name, type_rubric, rubric, values, changes, received, campaign.deadline, tasks
     )
     findings += check_dates(unit.name, parse_moment(row.sent_at), received, parse_moment(row.generated_at))
+    dates = LedgerDates(campaign.year, campaign.deadline, campaign.case_deadline,
+                        today or office_now().astimezone(CHINA).date())
+    cells = {ref: value.cell for (ref, name), value in values.items() if name == "fact"}
+    own_facts = interpreted.facts
+    effect = apply_ledger(unit.name, type_rubric, ledger or Ledger(), own_facts, cells, dates)
+    findings = [f for f in findings if not (f.code == "fact_missing" and f.ref in effect.covered)]
+    findings += effect.findings
+    interpreted.facts = effect.facts  # the facts that count: the office's where its ledger covers them
     office = office_scores(unit.name, type_rubric, rubric, reviews or {}, interpreted.facts, interpreted.scores)
     findings = resolve_reviewed(findings, type_rubric, office)
     if accepted is not None:
         findings = resolve_accepted(findings, accepted)
     return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
-                      interpreted, findings + office.findings, office.values, office.reasons)
+                      interpreted, findings + office.findings, office.values, office.reasons, own_facts, effect.items)
+
+
+def load_ledger(store: Store, units: list[Unit]) -> tuple[Ledger, list[Finding]]:
+    """The office's ledger in force, and a finding for each of its rows that was not taken (naming the sheet
+    and cell; the unit when it is on the roster)."""
+    covered, rows = store.ledger_in_force()
+    names = {u.name for u in units}
+    entries = [(r.record, entry_from_data(r.record, r.unit, r.data, r.cell or "")) for r in rows
+               if r.problem is None and r.unit]
+    problems = [Finding(r.unit if r.unit in names else None, ERROR, "ledger_invalid", None, r.cell,
+                        f"台账 {r.cell or ''}:{r.problem}", file=r.file_name) for r in rows if r.problem is not None]
+    return build_ledger(covered, entries), problems
 
 
 def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit]) -> ValidationReport:
@@ -123,6 +158,8 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     versions = Counter(h.unit for h in store.submissions())
     office = store.office_values()
     decided = store.file_decisions()
+    ledger, report.ledger = load_ledger(store, units)
+    today = office_now().astimezone(CHINA).date()
     for unit in units:
         row = current.get(unit.name)
         if row is None:
@@ -131,7 +168,8 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         decision = decided.get(row.file_id)
         accepted = decision.reason if decision is not None and decision.action == ACCEPT else None
         report.results.append(
-            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews, accepted)
+            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews,
+                       accepted, ledger, today)
         )
     report.refused, report.held = unsettled_files(store, current)
     return report

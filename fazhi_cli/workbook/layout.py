@@ -16,6 +16,7 @@ from fazhi_cli.domain.rubric import Rubric, Rule, UnitTypeRubric
 
 FORMAT_NAME = "fazhi-self-assessment"
 REVIEW_FORMAT_NAME = "fazhi-review-sheet"
+LEDGER_FORMAT_NAME = "fazhi-ledger"  # the office's own records (台账), `fazhi ledger`
 FORMAT_VERSION = "1"
 
 SHEET_GUIDE = "填报说明"
