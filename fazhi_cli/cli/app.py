@@ -7,7 +7,7 @@ import sys
 import typer
 
 from fazhi_cli import api
-from fazhi_cli.cli import campaign_cmd, demo_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
+from fazhi_cli.cli import campaign_cmd, decisions_cmd, demo_cmd, generate_cmd, results_cmd, returns_cmd, rubric_cmd
 from fazhi_cli.cli.output import console, report_error
 from fazhi_cli.errors import FazhiError
 
@@ -40,6 +40,9 @@ app.command("status")(returns_cmd.status)
 app.command("review-sheet")(results_cmd.review_sheet)
 app.command("score")(results_cmd.score)
 app.command("report")(results_cmd.report)
+app.command("approve")(decisions_cmd.approve)
+app.command("reopen")(decisions_cmd.reopen)
+app.command("log")(decisions_cmd.log)
 app.command("demo")(demo_cmd.demo)
 
 

@@ -48,6 +48,8 @@ def ingest(
         note("[bold yellow]有文件待确认[/]:其身份信息校验未通过,未计入任何单位,请与相关单位核实。")
     if report.count("refused"):
         note("[bold red]有文件被退回[/],请把“说明”一栏转告报送单位。fazhi validate 可随时列出全部问题。")
+    if report.notice:
+        note(f"[bold yellow]{safe(report.notice)}[/]")
     if report.refused:
         raise typer.Exit(1)
 
@@ -181,3 +183,7 @@ def print_status(report: StatusReport) -> None:
         console.print(f"[bold yellow]待确认[/] {safe(name)}:{safe(why)}")
     for unit_type in report.weights_missing:
         console.print(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
+    colour = "bold green" if report.state.approved else "bold yellow"
+    console.print(f"结果:[{colour}]{safe(report.state.headline)}[/]")
+    if report.state.approved:
+        console.print("此后收到的文件照常存档,但不改变审定结果;如需变更,先 fazhi reopen --reason …。")

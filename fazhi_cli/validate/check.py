@@ -125,7 +125,10 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         report.results.append(
             check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews)
         )
+    dismissed = {d.file_id for d in store.decisions("dismiss")}
     for refused in store.refused_files():
+        if refused.id in dismissed:
+            continue  # settled by the clerk (`fazhi dismiss`)
         later = current.get(refused.unit) if refused.unit else None
         if later is not None and later.taken_at >= refused.taken_at:
             continue  # the unit has since sent a workbook that was taken

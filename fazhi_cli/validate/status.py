@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
 from fazhi_cli.validate.check import CheckedUnit, validate_store
@@ -44,6 +45,7 @@ class StatusReport:
     refused_files: int
     held: tuple[tuple[str, str], ...] = ()  # (file name, why) of files held for the office's decision (待确认)
     weights_missing: tuple[str, ...] = ()  # unit types without a conversion weight in fazhi.toml
+    state: ResultsState = ResultsState()  # which results are in force (初步结果 / 审定结果)
 
     @property
     def days_left(self) -> int:
@@ -55,8 +57,10 @@ class StatusReport:
         return [u for u in self.units if not u.returned]
 
 
-def campaign_status(workspace: Workspace, today: dt.date | None = None) -> StatusReport:
-    """Every unit's return, history, error and warning counts and materials; and the missing units."""
+def campaign_status(workspace: Workspace, today: dt.date | None = None,
+                    state: ResultsState | None = None) -> StatusReport:
+    """Every unit's return, history, error and warning counts and materials; and the missing units. `state`
+    (checked by the caller) says which results are in force."""
     campaign, rubric, units = workspace.campaign(), workspace.rubric(), workspace.units()
     with Store.open(workspace.store_path) as store:
         report = validate_store(store, rubric, campaign, units)
@@ -79,4 +83,5 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
             ))
     held = tuple((f.file or "", f.message) for f in report.held)
     return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
-                        len(report.refused), held, tuple(campaign.weights_missing(rubric.types)))
+                        len(report.refused), held, tuple(campaign.weights_missing(rubric.types)),
+                        state or ResultsState())
