@@ -264,7 +264,8 @@ def test_lost_points_sheet(campaign):
 
 def test_missing_units_sheet(campaign):
     book = openpyxl.load_workbook(campaign / SUMMARY_XLSX)
-    assert book["未报送"]["A2"].value.startswith(f"【{PRELIMINARY}】截至汇总时未报送自评材料的单位共 1 个(不参加排名)。")
+    assert book["未报送"]["A2"].value.startswith(
+        f"【{PRELIMINARY}】截至汇总时未报送自评材料的单位共 1 个(不参加排名)。")
     assert sheet_rows(campaign / SUMMARY_XLSX, "未报送", 3) == [
         {"单位": "区教育局", "类型": "区级部门", "联系人": "王芳", "联系电话": "0839-8700013",
          "电子邮箱": "jyj@example.invalid"}]
