@@ -33,7 +33,7 @@ import datetime as dt
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -366,7 +366,8 @@ def status(workspace: Path | None = None, today: dt.date | None = None) -> Statu
         report.days_left, [s.unit.name for s in report.missing]
     """
     found = Workspace.find(workspace)
-    return campaign_status(found, today, verified_state(found))
+    report = campaign_status(found, today)
+    return replace(report, state=verified_state(found))
 
 
 def status_json(report: StatusReport) -> dict[str, Any]:

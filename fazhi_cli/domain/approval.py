@@ -20,7 +20,7 @@ APPROVE = "approve"
 REOPEN = "reopen"
 PRELIMINARY_LABEL = "初步结果(未经审定)"
 APPROVED_LABEL = "审定结果"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,9 @@ class StatusReport:
         return [u for u in self.units if not u.returned]
 
 
-def campaign_status(workspace: Workspace, today: dt.date | None = None,
-                    state: ResultsState | None = None) -> StatusReport:
-    """Every unit's return, history, error and warning counts and materials; and the missing units. `state`
-    (checked by the caller) says which results are in force."""
+def campaign_status(workspace: Workspace, today: dt.date | None = None) -> StatusReport:
+    """Every unit's return, history, error and warning counts and materials; and the missing units (the results
+    state is the caller's to fill in: it lives above this layer)."""
     campaign, rubric, units = workspace.campaign(), workspace.rubric(), workspace.units()
     with Store.open(workspace.store_path) as store:
         report = validate_store(store, rubric, campaign, units)
@@ -83,5 +82,4 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None,
             ))
     held = tuple((f.file or "", f.message) for f in report.held)
     return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
-                        len(report.refused), held, tuple(campaign.weights_missing(rubric.types)),
-                        state or ResultsState())
+                        len(report.refused), held, tuple(campaign.weights_missing(rubric.types)))
