@@ -33,17 +33,29 @@ import datetime as dt
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from fazhi_cli import __version__
+from fazhi_cli.approval import (
+    ACTION_LABELS,
+    Approval,
+    ApprovalRefused,
+    LogEntry,
+    approve_results,
+    read_decision_log,
+    reopen_results,
+    results_in_force,
+    verified_state,
+)
 from fazhi_cli.batch import OUTCOME_LABELS, FileOutcome, IngestReport
 from fazhi_cli.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
 from fazhi_cli.debug import debug_enabled as debug_enabled
 from fazhi_cli.demo import STEPS as DEMO_STEPS
 from fazhi_cli.demo import DemoRun, run_demo
+from fazhi_cli.domain.approval import APPROVED, PRELIMINARY, ResultsState
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import format_cents as format_cents
@@ -64,7 +76,7 @@ from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
 from fazhi_cli.safety import require_defusedxml as require_defusedxml
-from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.scoring import score_json as _score_data
 from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
@@ -75,16 +87,18 @@ from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, m
 __all__ = [
     # the commands
     "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
-    "ledger", "score", "report", "status", "files", "accept", "reject", "dismiss", "demo", "version",
+    "ledger", "score", "report", "status", "files", "accept", "reject", "dismiss", "approve", "reopen", "log", "demo",
+    "version",
     # what `--json` prints
-    "rubric_json", "validation_json", "score_json", "status_json", "files_json", "json_ready",
+    "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json", "json_ready",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
-    "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled",
+    "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
+    "Approval", "ApprovalRefused", "LogEntry",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
-    "missing_weight_message", "FILE_STATE_LABELS",
+    "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",
 ]  # fmt: skip
 
 InitResult = CreatedWorkspace  # what `fazhi init` made: the workspace, its rubric, roster and campaign
@@ -353,14 +367,17 @@ def validation_json(result: Validation) -> dict[str, Any]:
 
 
 def status(workspace: Path | None = None, today: dt.date | None = None) -> StatusReport:
-    """Who has returned, who is missing, who has errors, days to the deadline (`fazhi status`).
+    """Who has returned, who is missing, who has errors, days to the deadline (`fazhi status`), and which results
+    are in force (初步结果, or 审定结果 with its snapshot checked: `SnapshotInvalid` when it was edited by hand).
 
     Example::
 
         report = api.status(Path("2017考核"))
         report.days_left, [s.unit.name for s in report.missing]
     """
-    return campaign_status(Workspace.find(workspace), today)
+    found = Workspace.find(workspace)
+    report = campaign_status(found, today)
+    return replace(report, state=verified_state(found))
 
 
 def status_json(report: StatusReport) -> dict[str, Any]:
@@ -370,8 +387,11 @@ def status_json(report: StatusReport) -> dict[str, Any]:
 
         api.status_json(api.status(Path("2017考核")))["missing"]
     """
+    state = report.state
     return json_ready({
         "title": report.title,
+        "state": state.state,
+        **({"approval": state.as_dict()} if state.approved else {}),
         "deadline": report.deadline,
         "today": report.today,
         "days_left": report.days_left,
@@ -511,14 +531,16 @@ def ledger(workspace: Path | None = None) -> Path:
 
 
 def score(workspace: Path | None = None) -> Scoreboard:
-    """Totals and rankings of every unit, by unit type (`fazhi score`).
+    """Totals and rankings of every unit, by unit type (`fazhi score`): the live 初步结果, or once approved the
+    审定结果 rebuilt from the approval's snapshot (`board.state` says which; a snapshot edited by hand is a
+    `SnapshotInvalid`, exit 2).
 
     Example::
 
         board = api.score(Path("2017考核"))
-        [(r.rank, r.unit, r.total) for r in board.of_type("department")]
+        board.state.label, [(r.rank, r.unit, r.total) for r in board.of_type("department")]
     """
-    return compute_scores(Workspace.find(workspace))
+    return results_in_force(Workspace.find(workspace))
 
 
 def score_json(board: Scoreboard) -> dict[str, Any]:
@@ -531,18 +553,80 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
     return json_ready(_score_data(board))
 
 
-def report(workspace: Path | None = None) -> ReportFiles:
+def report(workspace: Path | None = None, ranks: bool = False) -> ReportFiles:
     """Write the summary workbook, the district page and each unit's feedback page into reports/
-    (`fazhi report`), holding the lock.
+    (`fazhi report`), holding the lock. Every output says which results it shows (初步结果(未经审定), or 审定结果
+    with the approver and date); feedback pages show ranks once approved, before that only with `ranks`.
 
     Example::
 
-        files = api.report(Path("2017考核"))
+        files = api.report(Path("2017考核"), ranks=True)
         files.summary_workbook, len(files.feedback_pages)
     """
     found = Workspace.find(workspace)
     with found.lock():
-        return write_reports(found)
+        return write_reports(found, ranks)
+
+
+# ------------------------------------------------------------------------------------------- decisions
+
+
+def approve(
+    by: str, date: str, doc_no: str | None = None, accept_missing: bool = False, workspace: Path | None = None,
+) -> Approval:
+    """Record the district government's approval of the results (`fazhi approve`), holding the lock.
+
+    Refused with `ApprovalRefused` (exit 1, each reason in `error.details`, nothing changed) while a unit has
+    unresolved validation errors, a file is held or refused and not settled, or a unit never returned (unless
+    `accept_missing`: they are approved as 未报送), and when the results are already approved. A `date` not
+    written YYYY-MM-DD is a `UsageError`. On success the results and every input they used are frozen in a
+    snapshot; every report is made from it until `reopen`.
+
+    Example::
+
+        done = api.approve("区人民政府", "2018-01-15", "昭府函〔2018〕3号", accept_missing=True,
+                           workspace=Path("2017考核"))
+        done.state.snapshot, done.missing
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return approve_results(found, by, date, doc_no, accept_missing)
+
+
+def reopen(reason: str, workspace: Path | None = None) -> ResultsState:
+    """Return approved results to 初步结果 (`fazhi reopen`), holding the lock; returns the approval reopened.
+
+    The reason is required (`UsageError`); results not approved are an `ApprovalRefused`. The snapshot stays;
+    the next approval makes a new one.
+
+    Example::
+
+        api.reopen("区政府要求复核区住建局得分", Path("2017考核")).date
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return reopen_results(found, reason)
+
+
+def log(workspace: Path | None = None) -> list[LogEntry]:
+    """Every decision the office took, in order (`fazhi log`): office values set and withdrawn, files accepted,
+    rejected and dismissed, approvals and reopenings.
+
+    Example::
+
+        [(e.time, e.label, e.unit, e.ref, e.reason) for e in api.log(Path("2017考核"))]
+    """
+    return read_decision_log(Workspace.find(workspace))
+
+
+def log_json(entries: list[LogEntry]) -> dict[str, Any]:
+    """What `fazhi log --json` prints: `{"decisions": [{"time", "action", "unit", "ref", "reason", …}]}`.
+
+    Example::
+
+        api.log_json(api.log(Path("2017考核")))["decisions"][-1]["action"]
+    """
+    return json_ready({"decisions": [entry.as_dict() for entry in entries]})
 
 
 # ---------------------------------------------------------------------------------------------- demo

@@ -54,6 +54,7 @@ class IngestReport:
     """The outcome of a batch, file by file."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    notice: str = ""  # once results are approved: the files were kept, the approved results do not change
 
     def count(self, outcome: str) -> int:
         """How many files ended with this outcome."""

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import openpyxl
 
+from fazhi_cli.approval import Approval, approve_results
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
 from fazhi_cli.domain.ledger import CASES, INFO, SUMMARY
 from fazhi_cli.domain.rubric import Rubric
-from fazhi_cli.domain.submissions import REJECT
+from fazhi_cli.domain.submissions import DISMISS, REJECT
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.generate import GenerateResult, write_workbooks
@@ -64,6 +65,10 @@ REASONS = ("部分制度未及时修订", "个别案卷归档不规范", "宣传
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
             b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 TASK_NOTES = ("已按要求完成", "已制定方案并组织实施", "正在推进,预计年底完成", "")
+APPROVED_BY = "区人民政府"
+APPROVED_ON = "2018-01-15"
+APPROVAL_DOC = "昭府函〔2018〕3号"
+DISMISS_REASON = f"文件损坏无法打开,已电话告知{BROKEN};该单位未重新报送,按未报送处理"
 
 
 def prepare_demo_folder(root: Path) -> None:
@@ -300,6 +305,8 @@ def office_review(workspace: Workspace, folder: Path) -> list[Path]:
             if isinstance(own, int | float) and own >= 1:
                 sheet.cell(line, columns[COL_SCORE]).value = own - 1
                 sheet.cell(line, columns[COL_REASON]).value = "经集中考核抽查,相关台账资料不完整"
+        for line in lines:
+            _settle_error(sheet, line, columns)
         target = folder / sheet_path.name
         book.save(target)
         _set_time(target, dt.datetime.now(CHINA) - dt.timedelta(minutes=number))
@@ -370,6 +377,20 @@ def _claims_information_ceiling(rubric: Rubric, checked: CheckedUnit) -> bool:
     return int(facts.get(march, 0)) >= 2 and claimed == scoring.item_ceiling(item, facts)
 
 
+def _settle_error(sheet, line: int, columns: dict[str, int]) -> None:
+    """The office settles the two validation errors the demo's units left, each with its reason: a score above
+    the ceiling its facts imply (核定 at the ceiling), and a score written in words (核定 as the unit meant it)."""
+    unit = sheet.cell(line, columns[COL_UNIT]).value
+    own = sheet.cell(line, columns["自评得分"]).value
+    ceiling = sheet.cell(line, columns["得分上限"]).value
+    if unit == ABOVE_CEILING and isinstance(own, int | float) and isinstance(ceiling, int | float) and own > ceiling:
+        sheet.cell(line, columns[COL_SCORE]).value = ceiling
+        sheet.cell(line, columns[COL_REASON]).value = "自评得分超过其填报情形对应的得分上限,按上限核定"
+    if unit == TEXT_SCORE and "八分" in str(sheet.cell(line, columns["问题"]).value or ""):
+        sheet.cell(line, columns[COL_SCORE]).value = 8
+        sheet.cell(line, columns[COL_REASON]).value = "自评得分填写为“八分”,经核实按 8 分核定"
+
+
 def ingest_as_received(workspace: Workspace, inbox: Path) -> IngestReport:
     """Take the simulated returns in the order they reached the office, each at its simulated arrival time
     (the file's time set by `fill_demo_returns`) on the office's clock, as if the clerk had taken each one
@@ -380,6 +401,14 @@ def ingest_as_received(workspace: Workspace, inbox: Path) -> IngestReport:
         batch = ingest_paths(workspace, [path], clock=lambda moment=arrival: moment)
         report.files.extend(batch.files)
     return report
+
+
+def dismiss_refused(workspace: Workspace, reason: str) -> list[str]:
+    """The clerk settles the files still refused (here: the broken one), each with `fazhi dismiss` and its reason;
+    returns their names."""
+    refused = validate_workspace(workspace).refused
+    return [settle(workspace, DISMISS, finding.file_id, reason).file.original_name for finding in refused
+            if finding.file_id is not None]
 
 
 @dataclass
@@ -396,13 +425,15 @@ class DemoRun:
     settled: list[Settled]
     reviewed: IngestReport
     board: Scoreboard
+    dismissed: list[str]
+    approval: Approval
     reports: ReportFiles
     seconds: float
     ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
 
 
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
-         "法制办集中考核:台账和复核打分表", "计分和排名", "出具报告")
+         "法制办集中考核:台账和复核打分表", "计分和排名(初步结果)", "处理退回文件,报区政府审定", "出具报告(审定结果)")
 
 
 def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> DemoRun:
@@ -428,7 +459,10 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         on_step(STEPS[6])
         board = compute_scores(workspace)
         on_step(STEPS[7])
+        dismissed = dismiss_refused(workspace, DISMISS_REASON)
+        approval = approve_results(workspace, APPROVED_BY, APPROVED_ON, APPROVAL_DOC, accept_missing=True)
+        on_step(STEPS[8])
         reports = write_reports(workspace)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
-                   reports, elapsed, ledger)
+                   dismissed, approval, reports, elapsed, ledger)

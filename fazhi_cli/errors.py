@@ -33,3 +33,7 @@ class RubricInvalid(UsageError):
 
 class RosterInvalid(UsageError):
     """A roster file that cannot be used; `details` names every bad row."""
+
+
+class SnapshotInvalid(UsageError):
+    """The approved results' snapshot cannot be used (edited by hand, or not rebuilt the same): no report from it."""

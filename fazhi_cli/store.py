@@ -142,7 +142,36 @@ CREATE TABLE ledger_entries (
 )
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER)
+# approval: each approval's frozen snapshot — every input the approved results used and the results, as canonical
+# JSON, with the SHA-256 of that text (also kept in the approving decision's detail); never updated or deleted.
+SCHEMA_APPROVAL = """
+CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY,
+    decision_id INTEGER NOT NULL REFERENCES decisions (id),
+    sha256 TEXT NOT NULL,
+    content TEXT NOT NULL
+)
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL)
+
+# The store rows approved results are rebuilt from (`Store.snapshot_rows`), table → which rows: `:used` is the JSON
+# list of the submission ids the results used. A table scoring reads (the ledger …) must be listed here, or the
+# frozen results would be rebuilt without it (approval then refuses: the rebuilt results would differ).
+SNAPSHOT_TABLES: dict[str, str] = {
+    "units": "1",
+    "submissions": "id IN (SELECT value FROM json_each(:used))",
+    "submission_values": "submission_id IN (SELECT value FROM json_each(:used))",
+    "files": "id IN (SELECT file_id FROM submissions WHERE id IN (SELECT value FROM json_each(:used))) "
+             "OR id IN (SELECT file_id FROM materials) OR id IN (SELECT file_id FROM reviews) "
+             "OR id IN (SELECT file_id FROM decisions) OR id IN (SELECT file_id FROM ledger_records) "
+             "OR id IN (SELECT file_id FROM ledger_entries)",
+    "materials": "1",
+    "reviews": "1",
+    "decisions": "action NOT IN ('approve', 'reopen')",
+    "ledger_records": "1",
+    "ledger_entries": "1",
+}
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))
 RECOVERY_HINT = (
@@ -285,6 +314,16 @@ class LedgerRow:
     cell: str | None
     problem: str | None = None
     file_name: str = ""  # the ledger file it came from (as the store returns it)
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    """A frozen snapshot as stored: its approving decision, the hash recorded with it, and its content."""
+
+    id: int
+    decision_id: int
+    sha256: str
+    content: str
 
 
 def _record_file(db: sqlite3.Connection, record: FileRecord) -> int:
@@ -631,3 +670,56 @@ class Store:
                     "WHERE e.file_id = ? AND e.record = ? ORDER BY e.id", (file_id, record))
             ]
         return set(latest), rows
+
+    def snapshot_rows(self, used_submissions: Iterable[int]) -> dict[str, list[dict]]:
+        """The rows of every `SNAPSHOT_TABLES` table that results on these submissions read, in store order."""
+        used = json.dumps(sorted(used_submissions))
+        return {
+            table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid",
+                                                         {"used": used})]
+            for table, where in SNAPSHOT_TABLES.items()
+        }
+
+    def load_rows(self, tables: dict[str, list[dict]]) -> None:
+        """Insert rows as `snapshot_rows` gives them (into a fresh store: see `Store.in_memory`), in one transaction."""
+        with self.transaction() as db:
+            for table, rows in tables.items():
+                if table not in EXPECTED_TABLES:
+                    raise sqlite3.DatabaseError(f"no such table: {table}")
+                for row in rows:
+                    columns = ", ".join(f'"{name}"' for name in row)
+                    marks = ", ".join("?" for _ in row)
+                    db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+
+    @classmethod
+    @contextmanager
+    def in_memory(cls) -> Iterator[Store]:
+        """A fresh store with the current schema in memory (foreign keys not enforced: it holds a snapshot's
+        rows, which need not carry every row they refer to); closed on exit."""
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        try:
+            store = cls(connection)
+            store.migrate()
+            yield store
+        finally:
+            connection.close()
+
+    def record_approval(self, decision: Decision, sha256: str, content: str) -> int:
+        """Record an approval and its snapshot in one transaction; returns the decision's id."""
+        with self.transaction() as db:
+            decision_id = self.record_decision(decision, db)
+            db.execute("INSERT INTO snapshots (decision_id, sha256, content) VALUES (?, ?, ?)",
+                       (decision_id, sha256, content))
+            return decision_id
+
+    def snapshot(self, decision_id: int) -> StoredSnapshot | None:
+        """The snapshot an approval froze, or None when there is none."""
+        row = self.db.execute("SELECT * FROM snapshots WHERE decision_id = ? ORDER BY id LIMIT 1",
+                              (decision_id,)).fetchone()
+        return None if row is None else StoredSnapshot(row["id"], row["decision_id"], row["sha256"], row["content"])
+
+    def snapshots(self) -> list[StoredSnapshot]:
+        """Every snapshot, oldest first (a reopened campaign keeps its earlier ones)."""
+        return [StoredSnapshot(row["id"], row["decision_id"], row["sha256"], row["content"])
+                for row in self.db.execute("SELECT * FROM snapshots ORDER BY id")]

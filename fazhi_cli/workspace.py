@@ -160,6 +160,18 @@ class Workspace:
         """The workspace's own copy of the rubric (pass `campaign` when already read, to skip re-reading it)."""
         return load_rubric_file(self.root / (campaign or self.campaign()).rubric_file)
 
+    def settings_text(self) -> str:
+        """The text of fazhi.toml, as a snapshot of approved results keeps it."""
+        return read_settings_text(self.config_path)
+
+    def rubric_text(self, campaign: Campaign | None = None) -> str:
+        """The text of the workspace's rubric file (read after `rubric()` has checked it), as a snapshot keeps it."""
+        path = self.root / (campaign or self.campaign()).rubric_file
+        try:
+            return path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkspaceError(f"无法读取评分细则 {path}: {exc}", "请检查文件是否存在、是否为 UTF-8 编码。") from None
+
     def units(self, campaign: Campaign | None = None) -> list[Unit]:
         """The workspace's own copy of the roster (at most `[limits] roster_rows` rows); pass `campaign`
         when already read, to skip re-reading it."""
@@ -300,10 +312,19 @@ def _create_secret(path: Path) -> bytes:
 
 def read_campaign(path: Path) -> Campaign:
     """Parse fazhi.toml; a broken one gives a message naming the file, the setting and the expected form."""
+    return parse_campaign(read_settings_text(path), path)
+
+
+def read_settings_text(path: Path) -> str:
+    """The text of fazhi.toml (a leading BOM dropped), as `parse_campaign` takes it."""
     try:
-        text = path.read_text("utf-8").removeprefix("\ufeff")
+        return path.read_text("utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"无法读取 {path}: {exc}", "请检查文件是否存在、是否为 UTF-8 编码。") from None
+
+
+def parse_campaign(text: str, path: Path) -> Campaign:
+    """The settings in fazhi.toml's text (`path` names the file in messages)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from fazhi_cli.demo import BROKEN, CASE_FAULT, NOT_RETURNING, RESUBMITS
+import openpyxl
+
+from fazhi_cli.demo import APPROVAL_DOC, APPROVED_BY, APPROVED_ON, BROKEN, CASE_FAULT, NOT_RETURNING, RESUBMITS
 
 
 def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     folder = tmp_path / "演示"
     result = cli("demo", folder)
     assert result.code == 0, result.err
-    steps = ("1. 建立考核工作区", "4. 收取", "5. 校验", "6. 法制办集中考核", "7. 计分和排名", "8. 出具报告", "演示完成")
+    steps = ("1. 建立考核工作区", "4. 收取", "5. 校验", "6. 法制办集中考核", "7. 计分和排名(初步结果)",
+             "8. 处理退回文件,报区政府审定", "9. 出具报告(审定结果)", "演示完成")
     for step in steps:
         assert step in result.out, step
     reports = folder / "reports"
@@ -30,7 +33,7 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert pages == returned and len(returned) == 55 - len(NOT_RETURNING) - 1
     assert BROKEN not in returned and versions == 2 and refused == 1 and materials == 1 and reviews == 2
     assert held == [("区环保局自评表.xlsx", "identity_conflict", "区司法局", "区环保局")]
-    assert [(d[0], d[1]) for d in decided] == [("reject", "区司法局")]
+    assert [(d[0], d[1]) for d in decided] == [("reject", "区司法局"), ("dismiss", None), ("approve", None)]
     assert "区环保局误用了区司法局的自评表" in decided[0][2]
     assert "fazhi reject" in result.out and "待确认" in result.out
     assert any((folder / "returns").glob("*_修改意见.xlsx"))
@@ -41,6 +44,18 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     texts = [p.read_text("utf-8") for p in (reports / "feedback").glob("*.html")]
     assert any("3.2a 3月:自报" in text and "台账记录" in text for text in texts)  # one department's 3.2
     assert sum(CASE_FAULT in text and "酌情扣 1 分" in text for text in texts) == 1  # one department's 4.1e
+    # it ends with the district government's approval: every report says 审定结果, with the approver and date
+    approved = f"{APPROVED_BY} {APPROVED_ON} 审定"
+    summary = (reports / "summary.html").read_text("utf-8")
+    assert "审定结果" in summary and approved in summary and APPROVAL_DOC in summary
+    assert "初步结果" not in summary
+    sheet = openpyxl.load_workbook(reports / "2017年度法治政府建设考核结果汇总.xlsx")["区级部门排名"]
+    assert sheet["A1"].value == "2017年度法治政府建设考核审定结果——区级部门"
+    assert f"审定结果({approved},{APPROVAL_DOC})" in sheet["A2"].value
+    score = cli("score", "--json", "-w", folder).json()
+    assert score["state"] == "approved" and score["approval"]["by"] == APPROVED_BY
+    assert score["approval"]["date"] == APPROVED_ON and score["approval"]["doc_no"] == APPROVAL_DOC
+    assert "名次" in (reports / "feedback" / f"{RESUBMITS}.html").read_text("utf-8")  # approved: ranks shown
     again = cli("demo", folder)  # a demo folder is recreated, not refused
     assert again.code == 0
 

@@ -27,6 +27,7 @@ ROSTER = (
     "卫子镇,乡镇(街道),孙丽,0839-8700022,wz@example.invalid\n"
 )
 SUMMARY_XLSX = "2017年度法治政府建设考核结果汇总.xlsx"
+PRELIMINARY = "初步结果(未经审定):报区人民政府审定前,结果可能变化"  # every sheet says which results it shows
 P1_TEXT = "P1 行政决策违法、规范性文件违法、行政执法行为违法或不依法履行法定职责(未引起不良后果)"
 
 
@@ -100,7 +101,7 @@ def campaign(tmp_path_factory) -> Path:
     edit_review(review_sheet_path(workspace, "区级部门"), filled, {("区发改局", "6.4"): 3},
                 {("区发改局", "6.4"): OFFICE_REASON})
     assert cli("ingest", filled, cwd=workspace).code == 0
-    assert cli("report", cwd=workspace).code == 0
+    assert cli("report", "--ranks", cwd=workspace).code == 0  # preliminary: ranks in feedback only when asked
     yield workspace / "reports"
     patch.undo()
 
@@ -213,9 +214,9 @@ def test_ranking_sheets_totals_ranks_converted_and_remarks(campaign):
     assert [(r["计分依据"], r["备注"]) for r in townships] == [("自评", None), ("自评", "暂定:有 1 个校验错误")]
     sheet = openpyxl.load_workbook(book)
     assert sheet["区级部门排名"]["A2"].value == (
-        "区级各部门:已报送 2 个单位,未报送 1 个(不排名,见“未报送”表)。折算分 = 总分 × 5 ÷ 100。")
+        f"【{PRELIMINARY}】区级各部门:已报送 2 个单位,未报送 1 个(不排名,见“未报送”表)。折算分 = 总分 × 5 ÷ 100。")
     assert sheet["乡镇(街道)排名"]["A2"].value == (
-        "各乡镇(街道):已报送 2 个单位,未报送 0 个(不排名,见“未报送”表),其中 1 个尚有校验错误(暂定)。"
+        f"【{PRELIMINARY}】各乡镇(街道):已报送 2 个单位,未报送 0 个(不排名,见“未报送”表),其中 1 个尚有校验错误(暂定)。"
         "折算分 = 总分 × 5 ÷ 100。")
 
 
@@ -263,7 +264,8 @@ def test_lost_points_sheet(campaign):
 
 def test_missing_units_sheet(campaign):
     book = openpyxl.load_workbook(campaign / SUMMARY_XLSX)
-    assert book["未报送"]["A2"].value.startswith("截至汇总时未报送自评材料的单位共 1 个(不参加排名)。")
+    assert book["未报送"]["A2"].value.startswith(
+        f"【{PRELIMINARY}】截至汇总时未报送自评材料的单位共 1 个(不参加排名)。")
     assert sheet_rows(campaign / SUMMARY_XLSX, "未报送", 3) == [
         {"单位": "区教育局", "类型": "区级部门", "联系人": "王芳", "联系电话": "0839-8700013",
          "电子邮箱": "jyj@example.invalid"}]

@@ -9,6 +9,7 @@ import typer
 from fazhi_cli import api
 from fazhi_cli.cli import (
     campaign_cmd,
+    decisions_cmd,
     demo_cmd,
     files_cmd,
     generate_cmd,
@@ -54,6 +55,9 @@ app.command("review-sheet")(results_cmd.review_sheet)
 app.command("ledger")(ledger_cmd.ledger)
 app.command("score")(results_cmd.score)
 app.command("report")(results_cmd.report)
+app.command("approve")(decisions_cmd.approve)
+app.command("reopen")(decisions_cmd.reopen)
+app.command("log")(decisions_cmd.log)
 app.command("demo")(demo_cmd.demo)
 
 

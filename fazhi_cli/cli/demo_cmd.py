@@ -9,7 +9,7 @@ from rich.rule import Rule
 
 from fazhi_cli import api
 from fazhi_cli.cli.output import console, messages, safe
-from fazhi_cli.cli.results_cmd import scores_table
+from fazhi_cli.cli.results_cmd import scores_table, state_line
 from fazhi_cli.cli.returns_cmd import ingest_table, print_status
 
 
@@ -48,10 +48,20 @@ def print_demo(run: api.DemoRun) -> None:
     for item in run.reviewed.files:
         console.print(f"{safe(item.name)}:{safe(item.message)}")
     _step(7)
+    console.print(state_line(run.board.state))
     for unit_type in run.board.rubric.types:
         console.print(scores_table(run.board, unit_type))
     _step(8)
+    for name in run.dismissed:
+        console.print(f"被退回的文件 {safe(name)}:不再处理(fazhi dismiss,理由记入 fazhi log)")
+    approval = run.approval
+    if approval.missing:
+        console.print(f"按未报送审定的单位 {len(approval.missing)} 个(--accept-missing):"
+                      f"{'、'.join(safe(m) for m in approval.missing)}")
+    console.print(f"[green]✓[/] {safe(approval.state.headline)};结果快照 SHA-256 {approval.state.snapshot[:16]}…")
+    _step(9)
     files = run.reports
+    console.print(state_line(files.state))
     console.print(f"汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"汇总页:{safe(str(files.summary_page))}")
     console.print(f"反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.summary_page.parent / 'feedback'))}")
@@ -59,7 +69,7 @@ def print_demo(run: api.DemoRun) -> None:
 
 
 def demo(folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区文件夹(默认 fazhi-demo)。")) -> None:
-    """用示例数据演示年终考核全流程:建立工作区、生成自评表、模拟各单位报回、收取、校验、复核、计分、出报告。
+    """用示例数据演示年终考核全流程:建立工作区、生成自评表、模拟各单位报回、收取、校验、复核、计分、审定、出报告。
 
     演示文件夹由本命令建立;再次运行时会清空重建(只清空本命令建立的演示文件夹)。
 

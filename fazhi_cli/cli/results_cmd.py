@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import typer
 from rich.table import Table
 
 from fazhi_cli import api
@@ -28,6 +29,12 @@ def review_sheet(workspace: Path = WorkspaceOption) -> None:
         console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
 
 
+def state_line(state: api.ResultsState) -> str:
+    """Which results are shown, as a marked-up line: 初步结果(未经审定), or 审定结果 with approver and date."""
+    colour = "bold green" if state.approved else "bold yellow"
+    return f"[{colour}]{safe(state.headline)}[/]"
+
+
 def _fmt(value: Decimal | None) -> str:
     return "" if value is None else api.format_cents(value)
 
@@ -36,7 +43,7 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     """A ranked table of one unit type (section subtotals are in the Excel summary)."""
     type_rubric = board.rubric.for_type(unit_type)
     graded = bool(board.campaign.grades)
-    table = Table(title=f"{safe(board.campaign.title)} — {type_rubric.label}", title_justify="left")
+    table = Table(title=f"{safe(board.campaign.title)}{board.state.label} — {type_rubric.label}", title_justify="left")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
     for column in ("自评", "加分", "扣分", "总分", "折算分"):
@@ -68,6 +75,7 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     总分 = 各项得分 + 特别加分 − 特别扣分;折算分 = 总分 × 权重 / 100,权重按单位类型在
     fazhi.toml 的 [weights] 中设置,未设置的那类单位不显示折算分。
     未报送的单位列为“未报送”,不参加排名;尚有校验错误的单位标为“暂定”。
+    审定前为“初步结果(未经审定)”;fazhi approve 审定后按冻结的快照显示“审定结果”。
 
     示例:
 
@@ -79,6 +87,7 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     if as_json:
         print_json(api.score_json(board))
         return
+    console.print(state_line(board.state))
     for unit_type in board.rubric.types:
         console.print(scores_table(board, unit_type))
     for unit_type in board.campaign.weights_missing(board.rubric.types):
@@ -88,18 +97,26 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
         note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误,fazhi validate 查看)。")
 
 
-def report(workspace: Path = WorkspaceOption) -> None:
+def report(
+    ranks: bool = typer.Option(False, "--ranks", help="审定前的反馈页也显示名次和同类平均(默认审定后才显示)。"),
+    workspace: Path = WorkspaceOption,
+) -> None:
     """生成考核结果:汇总表(Excel)、区级汇总页 summary.html 和每个单位的反馈页,放在 reports/。
 
     汇总表按单位类型分别排名,含明细、自评与核定对比、未报送单位和总分图表;
     反馈页列出逐项得分、扣分情形、需要改进的方面和工作任务进展。
+    审定前各报告标明“初步结果(未经审定)”,反馈页不显示名次(加 --ranks 则显示);
+    审定后按冻结的快照出具,标明“审定结果”及审定机关、日期。
     工作区中若有 templates/ 文件夹,其中的同名模板优先使用,可据此调整措辞。
 
     示例:
 
       fazhi report
+
+      fazhi report --ranks
     """
-    files = api.report(workspace)
+    files = api.report(workspace, ranks)
     console.print(f"[green]✓[/] 汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"[green]✓[/] 汇总页:{safe(str(files.summary_page))}")
     console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.feedback_folder))}")
+    console.print(state_line(files.state))

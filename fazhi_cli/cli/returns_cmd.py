@@ -50,6 +50,8 @@ def ingest(
              "请与相关单位核实后用 fazhi accept 或 fazhi reject 处理(fazhi files 列出编号)。")
     if report.count("refused"):
         note("[bold red]有文件被退回[/],请把“说明”一栏转告报送单位。fazhi validate 可随时列出全部问题。")
+    if report.notice:
+        note(f"[bold yellow]{safe(report.notice)}[/]")
     if report.ledger_problems:
         note("[bold red]台账中有的行有误、未采用[/](见“说明”;fazhi validate 列出每个单元格),改正后重新收回台账。")
     if report.refused or report.ledger_problems:
@@ -203,3 +205,7 @@ def print_status(report: StatusReport) -> None:
         console.print(f"[bold yellow]待确认[/](编号 {held.file_id}){safe(held.file or '')}:{safe(held.message)}")
     for unit_type in report.weights_missing:
         console.print(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
+    colour = "bold green" if report.state.approved else "bold yellow"
+    console.print(f"结果:[{colour}]{safe(report.state.headline)}[/]")
+    if report.state.approved:
+        console.print("此后收到的文件照常存档,但不改变审定结果;如需变更,先 fazhi reopen --reason …。")

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from fazhi_cli import intake
+from fazhi_cli.approval import current_state
 from fazhi_cli.batch import (
     DUPLICATE,
     MATERIAL,
@@ -161,4 +162,7 @@ def ingest_paths(
         for group in _groups(intake.collect(paths, campaign.limits, workspace.own_paths())):
             _process_group(batch, group, on_file or (lambda _: None))
         _mark_superseded(batch)
+        state = current_state(store)
+        if state.approved and report.files:
+            report.notice = state.frozen_notice
     return report

@@ -117,12 +117,14 @@ def write_summary_workbook(board: Scoreboard, path: Path) -> None:
     _write_compare(book.create_sheet(SHEET_COMPARE), board)
     _write_notes(book.create_sheet(SHEET_NOTES), board)
     _write_missing(book.create_sheet(SHEET_MISSING), board)
-    book.properties.title = clean_text(f"{board.campaign.title}结果汇总")
+    book.properties.title = clean_text(f"{board.campaign.title}{board.state.label}")
     book.properties.creator = clean_text(board.campaign.office)
     atomic_write(path, book.save)
 
 
-def _title(sheet: Worksheet, title: str, subtitle: str, width: int) -> None:
+def _title(sheet: Worksheet, board: Scoreboard, title: str, subtitle: str, width: int) -> None:
+    """Rows 1 and 2: the title, then which results these are (初步结果 / 审定结果 …) and the sheet's explanation."""
+    subtitle = f"【{board.state.headline}】{subtitle}"
     last = get_column_letter(max(width, 1))
     sheet.merge_cells(f"A1:{last}1")
     write_text(sheet["A1"], title)
@@ -177,7 +179,7 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
                 f"未报送 {summary.missing_count} 个(不排名,见“{SHEET_MISSING}”表)"
                 f"{f',其中 {provisional} 个尚有校验错误(暂定)' if provisional else ''}。"
                 f"{conversion}")
-    _title(sheet, f"{board.campaign.title}结果汇总——{label}", subtitle, len(columns))
+    _title(sheet, board, f"{board.campaign.title}{board.state.label}——{label}", subtitle, len(columns))
     _header(sheet, RANK_HEADER_ROW, columns)
     line = RANK_HEADER_ROW
     for result in results:
@@ -248,7 +250,7 @@ def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     columns: list[tuple[str, float]] = [("单位", _name_width(results)), ("类型", 11)]
     columns += [(item.id, 9) for item in items]
     columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9)]
-    _title(sheet, f"{board.campaign.title}各项得分明细——{label}",
+    _title(sheet, board, f"{board.campaign.title}各项得分明细——{label}",
            "表中为计分得分(已核定的按核定得分,其余按单位自评:超过得分上限的按上限计,未填的按 0 计);"
            "绿色底纹为法制办核定后与自评不同的得分。",
            len(columns))
@@ -290,7 +292,7 @@ def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
 
 def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
     columns = list(COMPARE_COLUMNS)
-    _title(sheet, f"{board.campaign.title}自评与核定对比",
+    _title(sheet, board, f"{board.campaign.title}自评与核定对比",
            "列出计分得分与单位自评不一致的项目(法制办核定改动、超过得分上限或未填),以及每个已报送单位的总分。"
            "差额 = 计分得分 − 自评得分(自评按计分规则:超过上限按上限、未填按 0),为对总分的影响。",
            len(columns))
@@ -332,7 +334,7 @@ def _compare_row(sheet: Worksheet, line: int, texts: tuple[str, ...], numbers: t
 def _write_missing(sheet: Worksheet, board: Scoreboard) -> None:
     columns = list(MISSING_COLUMNS)
     units = board.model.missing
-    _title(sheet, f"{board.campaign.title}未报送单位",
+    _title(sheet, board, f"{board.campaign.title}未报送单位",
            f"截至汇总时未报送自评材料的单位共 {board.model.headline.missing} 个(不参加排名)。报送截止日期:"
            f"{board.campaign.deadline.isoformat()}。", len(columns))
     _header(sheet, MISSING_HEADER_ROW, columns)
@@ -352,7 +354,7 @@ def _write_missing(sheet: Worksheet, board: Scoreboard) -> None:
 def _write_notes(sheet: Worksheet, board: Scoreboard) -> None:
     """Every item where a unit lost points, with the unit's own 扣分说明 (written as text, never a formula)."""
     columns = list(NOTES_COLUMNS)
-    _title(sheet, f"{board.campaign.title}失分项目与单位说明",
+    _title(sheet, board, f"{board.campaign.title}失分项目与单位说明",
            "各单位失分的项目及其填报的扣分说明(原文照录)。", len(columns))
     _header(sheet, NOTES_HEADER_ROW, columns)
     line = NOTES_HEADER_ROW

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from fazhi_cli.approval import results_in_force
+from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
@@ -22,7 +24,7 @@ from fazhi_cli.files import atomic_write
 from fazhi_cli.reports import charts
 from fazhi_cli.reports.excel import write_summary_workbook
 from fazhi_cli.reports.render import environment, load_template, render
-from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace, feedback_file_name, summary_file_name
 
 LOSS_ROWS = 6  # items shown under 失分较多的项目
@@ -36,6 +38,7 @@ class ReportFiles:
     summary_workbook: Path
     summary_page: Path
     feedback_pages: list[Path]
+    state: ResultsState = ResultsState()  # which results they show
 
     @property
     def feedback_folder(self) -> Path:
@@ -96,6 +99,7 @@ def summary_context(board: Scoreboard) -> dict:
     return {
         "campaign": board.campaign,
         "rubric": board.rubric,
+        "state": _state_context(board),
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "headline": {"units": headline.units, "returned": headline.returned, "missing": headline.missing,
                      "reviewed": headline.reviewed, "provisional": headline.provisional},
@@ -112,11 +116,24 @@ def summary_context(board: Scoreboard) -> dict:
     }
 
 
-def feedback_context(board: Scoreboard, unit: Unit) -> dict:
-    """Everything one unit's feedback page shows."""
+def _state_context(board: Scoreboard) -> dict:
+    """Which results a page shows: 初步结果(未经审定) or 审定结果 with the approver, date and document number."""
+    state = board.state
+    return {"approved": state.approved, "label": state.label, "headline": state.headline, "by": state.by,
+            "date": state.date, "doc_no": state.doc_no}
+
+
+def shows_ranks(board: Scoreboard, ranks: bool = False) -> bool:
+    """Whether feedback pages show the unit's rank and the other units' averages: once approved (unless fazhi.toml
+    says never), and before that only when the clerk asks (`fazhi report --ranks`)."""
+    return ranks or (board.state.approved and board.campaign.show_rank_in_feedback)
+
+
+def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False) -> dict:
+    """Everything one unit's feedback page shows (ranks as `shows_ranks` decides)."""
     report = board.model.units[unit.name]
     checked = next(r for r in board.validation.results if r.unit.name == unit.name)
-    show_others = board.campaign.show_rank_in_feedback
+    show_others = shows_ranks(board, ranks)
     items = [
         {"id": line.id, "name": line.name, "max": line.max, "claimed": line.claimed, "ceiling": line.ceiling,
          "office": line.office, "score": line.score, "deductions": _lines(line.deductions), "note": line.note,
@@ -128,6 +145,7 @@ def feedback_context(board: Scoreboard, unit: Unit) -> dict:
                 "standard": line.standard} for line in report.improve]
     return {
         "campaign": board.campaign,
+        "state": _state_context(board),
         "unit": unit,
         "type_label": report.type_label,
         "result": report.result,
@@ -152,9 +170,10 @@ def _write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda part: part.write_text(text, encoding="utf-8"))
 
 
-def write_reports(workspace: Workspace) -> ReportFiles:
-    """Write the summary workbook, summary.html and feedback/<单位>.html for every scored unit."""
-    board = compute_scores(workspace)
+def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
+    """Write the summary workbook, summary.html and feedback/<单位>.html for every scored unit, from the results in
+    force (the approved snapshot once approved); `ranks` shows ranks in preliminary feedback pages."""
+    board = results_in_force(workspace)
     reports = workspace.reports
     feedback_folder = reports / "feedback"
     feedback_folder.mkdir(parents=True, exist_ok=True)
@@ -169,6 +188,6 @@ def write_reports(workspace: Workspace) -> ReportFiles:
         if unit.name not in board.model.units:
             continue  # returned nothing
         page = feedback_folder / feedback_file_name(unit.name)
-        _write_text(page, render(template, feedback_context(board, unit)))
+        _write_text(page, render(template, feedback_context(board, unit, ranks)))
         pages.append(page)
-    return ReportFiles(workbook, summary, pages)
+    return ReportFiles(workbook, summary, pages, board.state)

@@ -7,11 +7,13 @@ pandas table for scripts.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
+from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import Value
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_or_none
@@ -27,7 +29,8 @@ from fazhi_cli.workspace import Workspace
 @dataclass
 class Scoreboard:
     """Everything the results and reports need: the campaign, its rubric and roster, each unit's result,
-    and the validation findings (the unit's own and the office's review)."""
+    the validation findings (the unit's own and the office's review), and which results these are
+    (`state`: 初步结果, or 审定结果 rebuilt from the approval's snapshot)."""
 
     campaign: Campaign
     rubric: Rubric
@@ -39,6 +42,7 @@ class Scoreboard:
     task_status: dict[str, dict[int, tuple[str, str]]] = field(default_factory=dict)
     facts: dict[str, dict[str, bool | int]] = field(default_factory=dict)
     materials: dict[str, list[str]] = field(default_factory=dict)
+    state: ResultsState = field(default_factory=ResultsState)
 
     @property
     def provisional_count(self) -> int:
@@ -100,9 +104,11 @@ def _tasks(values: dict[tuple[str, str], Value]) -> dict[int, tuple[str, str]]:
     return tasks
 
 
-def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit]) -> Scoreboard:
-    """Score every unit from the store: returned ones on their current submission and the office's review."""
-    validation = validate_store(store, rubric, campaign, units)
+def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit],
+                     today: dt.date | None = None) -> Scoreboard:
+    """Score every unit from the store: returned ones on their current submission and the office's review, as of
+    the office's date `today` (what is due by then; default: today by the office's clock)."""
+    validation = validate_store(store, rubric, campaign, units, today)
     by_unit = {r.unit.name: r for r in validation.results}
     board = Scoreboard(campaign, rubric, units, [], validation)
     results = []
@@ -132,7 +138,8 @@ def compute_scores(workspace: Workspace) -> Scoreboard:
 
 
 def score_json(board: Scoreboard) -> dict:
-    """The `fazhi score --json` document fixed by the interface (with a few more fields). `weights` gives each
+    """The `fazhi score --json` document fixed by the interface (with a few more fields). `state` is
+    `preliminary` or `approved`, with `approval` (by, date, doc_no, snapshot) once approved. `weights` gives each
     unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too)."""
     units = []
     for unit_type in board.rubric.types:
@@ -148,4 +155,7 @@ def score_json(board: Scoreboard) -> dict:
                 "provisional": r.provisional,
             })
     weights = {unit_type: plain_or_none(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
-    return {"campaign": board.campaign.title, "weights": weights, "units": units}
+    document = {"campaign": board.campaign.title, "state": board.state.state, "weights": weights, "units": units}
+    if board.state.approved:
+        document["approval"] = board.state.as_dict()
+    return document

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.checks import Finding
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
@@ -45,6 +46,7 @@ class StatusReport:
     refused_files: int
     held: tuple[Finding, ...] = ()  # the files held for the office's decision (待确认), each naming its units
     weights_missing: tuple[str, ...] = ()  # unit types without a conversion weight in fazhi.toml
+    state: ResultsState = ResultsState()  # which results are in force (初步结果 / 审定结果)
 
     @property
     def days_left(self) -> int:
@@ -57,7 +59,8 @@ class StatusReport:
 
 
 def campaign_status(workspace: Workspace, today: dt.date | None = None) -> StatusReport:
-    """Every unit's return, history, error and warning counts and materials; and the missing units."""
+    """Every unit's return, history, error and warning counts and materials; and the missing units (the results
+    state is the caller's to fill in: it lives above this layer)."""
     campaign, rubric, units = workspace.campaign(), workspace.rubric(), workspace.units()
     with Store.open(workspace.store_path) as store:
         report = validate_store(store, rubric, campaign, units)

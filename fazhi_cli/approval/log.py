@@ -1,0 +1,64 @@
+"""`fazhi log`: every decision the office took, in order — office values set and withdrawn (from review sheets),
+files accepted, rejected and dismissed, results approved and reopened (from the command line)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from fazhi_cli.clock import parse_moment
+from fazhi_cli.domain.review_checks import ROW_NAMES
+from fazhi_cli.store import Store
+from fazhi_cli.workspace import Workspace
+
+SET = "set"
+WITHDRAWN = "withdrawn"
+ACTION_LABELS = {
+    SET: "核定得分", WITHDRAWN: "撤回核定", "accept": "确认采用", "reject": "不予采用", "dismiss": "不再处理",
+    "approve": "审定", "reopen": "重新打开",
+}  # fmt: skip
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One decision: when, what (`action`, labelled by `label`), for which unit and item or file, and why."""
+
+    time: str
+    action: str
+    unit: str | None = None
+    ref: str | None = None
+    reason: str = ""
+    value: object = None  # the office value set (raw, as entered)
+    file: str | None = None  # the file decided on (its name as received)
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The action in Chinese (an action this version does not know is shown as recorded)."""
+        return ACTION_LABELS.get(self.action, self.action)
+
+    def as_dict(self) -> dict:
+        """The entry as `fazhi log --json` gives it."""
+        return {"time": self.time, "action": self.action, "label": self.label, "unit": self.unit, "ref": self.ref,
+                "reason": self.reason, "value": self.value, "file": self.file, "detail": self.detail}
+
+
+def decision_log(store: Store) -> list[LogEntry]:
+    """Every decision, merged by time (ties: review values first, each source in the order recorded)."""
+    entries = [
+        LogEntry(entry.taken_at, WITHDRAWN if entry.withdrawn else SET, entry.unit,
+                 ROW_NAMES.get(entry.ref, entry.ref), entry.reason, None if entry.withdrawn else entry.raw)
+        for entry in store.review_history()
+    ]
+    for decision in store.decisions():
+        stored = store.file_by_id(decision.file_id) if decision.file_id is not None else None
+        entries.append(LogEntry(decision.time, decision.action, decision.unit, None, decision.reason, None,
+                                stored.original_name if stored else None, decision.detail))
+    return sorted(entries, key=lambda e: parse_moment(e.time) or _EARLIEST)  # stable: ties keep their order
+
+
+def read_decision_log(workspace: Workspace) -> list[LogEntry]:
+    """The workspace's decision log."""
+    with Store.open(workspace.store_path) as store:
+        return decision_log(store)
