@@ -40,6 +40,8 @@ app.command("status")(returns_cmd.status)
 app.command("review-sheet")(results_cmd.review_sheet)
 app.command("score")(results_cmd.score)
 app.command("report")(results_cmd.report)
+app.command("notice")(results_cmd.notice)
+app.command("feedback-letters")(results_cmd.feedback_letters)
 app.command("demo")(demo_cmd.demo)
 
 
