@@ -15,13 +15,14 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
 import openpyxl
 
+from fazhi_cli.documents import LetterFiles, NoticeFile, results_state, write_letters, write_notice
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
 from fazhi_cli.domain.rubric import Rubric
@@ -294,11 +295,16 @@ class DemoRun:
     reviewed: IngestReport
     board: Scoreboard
     reports: ReportFiles
+    notice: NoticeFile
+    letters: LetterFiles
     seconds: float
 
 
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
-         "法制办集中考核:复核打分表", "计分和排名", "出具报告")
+         "法制办集中考核:复核打分表", "计分和排名", "出具报告", "出具公文:考核结果请示(通报)和反馈函")
+# Converting the ~50 letters to PDF takes LibreOffice about 13 s on two cores, as long as the rest of the
+# demo: the demo converts the notice only and says how to get the letters' PDFs.
+LETTERS_PDF_NOTE = "演示中反馈函只生成 Word 文档(转换为 PDF 约需十几秒);需要 PDF 时运行 fazhi feedback-letters。"
 
 
 def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> DemoRun:
@@ -323,6 +329,11 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         board = compute_scores(workspace)
         on_step(STEPS[7])
         reports = write_reports(workspace)
+        on_step(STEPS[8])
+        state = results_state(workspace)
+        notice = write_notice(workspace, state, board=board)
+        letters = write_letters(workspace, state, make_pdf=False, board=board)
+        letters = replace(letters, pdf_note=LETTERS_PDF_NOTE)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, reviewed, board, reports,
-                   elapsed)
+                   notice, letters, elapsed)

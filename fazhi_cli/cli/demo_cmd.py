@@ -46,6 +46,15 @@ def print_demo(run: api.DemoRun) -> None:
     console.print(f"汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"汇总页:{safe(str(files.summary_page))}")
     console.print(f"反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.summary_page.parent / 'feedback'))}")
+    _step(9)
+    notice, letters = run.notice, run.letters
+    console.print(f"{safe(notice.state.label)}:{safe(str(notice.document))}")
+    if notice.pdf:
+        console.print(f"PDF:{safe(str(notice.pdf))}")
+    console.print(f"反馈函:{len(letters.documents)} 份,在 {safe(str(letters.folder))}")
+    for text in dict.fromkeys((notice.pdf_note, letters.pdf_note)):
+        if text:
+            console.print(f"[yellow]{safe(text)}[/]")
     console.print(f"[green]演示完成[/],用时 {run.seconds:.1f} 秒。报告在 {safe(str(run.workspace.reports))}")
 
 
