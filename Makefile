@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test fuzz lint bench install mutants clean
+.PHONY: demo test fuzz lint bench install mutants clean templates
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ mutants: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test,mutants]"
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children $(MUTANTS_JOBS); $(BIN)/mutmut results
+
+# The Word templates of the official documents (templates/notice.docx, feedback-letter.docx), rebuilt from
+# fazhi_cli/documents/layout.py (the GB/T 9704 page). Commit the result; tests/test_documents.py checks it.
+templates: install
+	$(BIN)/python -c "from pathlib import Path; from fazhi_cli.documents.layout import build_templates; \
+	print(*build_templates(Path('templates')), sep='\n')"
 
 lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"

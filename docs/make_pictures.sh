@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes the README pictures from real output (needs soffice, pdftoppm and chromium from Debian):
 # - docs/workbook-page.png: a generated workbook printed to PDF by LibreOffice, its first 自评表 page as PNG;
-# - docs/summary.png: the demo's summary.html as headless Chromium renders it.
+# - docs/summary.png: the demo's summary.html as headless Chromium renders it;
+# - docs/notice-page1.png: the first page of the demo's notice (the 通报 of the approved results) as LibreOffice prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-.venv/bin/fazhi demo "$work/demo" >/dev/null
+FAZHI_NOW=2017-12-28T10:00:00+08:00 .venv/bin/fazhi demo "$work/demo" >/dev/null
 soffice --headless -env:UserInstallation="file://$work/profile" --convert-to pdf --outdir "$work" \
   "$work/demo/outbox/2017年度法治政府建设自评表_区发改局.xlsx" >/dev/null 2>&1
 pdftoppm -r 80 -png -f 2 -l 2 "$work/2017年度法治政府建设自评表_区发改局.pdf" "$work/page"
@@ -15,4 +16,5 @@ chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-backgrou
   --disable-component-update --disable-sync --user-data-dir="$work/chromium" --hide-scrollbars \
   --window-size=1100,1500 --screenshot="$work/summary.png" "file://$work/demo/reports/summary.html" >/dev/null 2>&1
 cp "$work/summary.png" docs/summary.png
-echo "wrote docs/workbook-page.png and docs/summary.png"
+pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$work/demo/reports/2017年度法治政府建设考核结果通报.pdf" docs/notice-page1
+echo "wrote docs/workbook-page.png, docs/summary.png and docs/notice-page1.png"

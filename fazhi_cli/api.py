@@ -55,6 +55,7 @@ from fazhi_cli.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
 from fazhi_cli.debug import debug_enabled as debug_enabled
 from fazhi_cli.demo import STEPS as DEMO_STEPS
 from fazhi_cli.demo import DemoRun, run_demo
+from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
 from fazhi_cli.domain.approval import APPROVED, PRELIMINARY, ResultsState
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
 from fazhi_cli.domain.kinds import kind_of
@@ -87,15 +88,15 @@ from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, m
 __all__ = [
     # the commands
     "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
-    "ledger", "score", "report", "status", "files", "accept", "reject", "dismiss", "approve", "reopen", "log", "demo",
-    "version",
+    "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject", "dismiss",
+    "approve", "reopen", "log", "demo", "version",
     # what `--json` prints
     "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json", "json_ready",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
-    "Approval", "ApprovalRefused", "LogEntry",
+    "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",
@@ -627,6 +628,39 @@ def log_json(entries: list[LogEntry]) -> dict[str, Any]:
         api.log_json(api.log(Path("2017考核")))["decisions"][-1]["action"]
     """
     return json_ready({"decisions": [entry.as_dict() for entry in entries]})
+
+
+def notice(workspace: Path | None = None, doc_no: str | None = None, pdf: bool = True) -> NoticeFile:
+    """Write the notice of the results into reports/ (`fazhi notice`), holding the lock: the 请示 of the
+    初步结果 to the 区政府 while the results are preliminary, the 通报 once approved; laid out to GB/T 9704 from
+    the Word template `notice.docx` (the workspace's templates/ may hold its own), with a PDF copy when
+    LibreOffice is installed (`pdf=False`: none). `doc_no` is the 发文字号 (default: the approval's, else
+    fazhi.toml's `[documents] doc_no`).
+
+    Example::
+
+        made = api.notice(Path("2017考核"), doc_no="昭府法办〔2018〕3号")
+        made.document, made.pdf, made.pdf_note, made.state.label
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_notice(found, doc_no, pdf)
+
+
+def feedback_letters(workspace: Path | None = None, units: list[str] | None = None, ranks: bool = False,
+                     pdf: bool = True) -> LetterFiles:
+    """Write one 反馈函 per returned unit (or the `units` named) into reports/反馈函/ (`fazhi feedback-letters`),
+    holding the lock, with PDF copies when LibreOffice is installed. The unit's rank is shown once the
+    results are approved (and fazhi.toml shows ranks in feedback), or when `ranks` asks for it.
+
+    Example::
+
+        made = api.feedback_letters(Path("2017考核"), units=["区发改局"])
+        made.documents, made.pdfs, made.not_returned
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_letters(found, units or (), ranks, pdf)
 
 
 # ---------------------------------------------------------------------------------------------- demo

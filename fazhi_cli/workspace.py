@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from fazhi_cli.clock import office_now
-from fazhi_cli.domain.campaign import DEFAULT_RUBRIC_FILE, Campaign, GradeBand
+from fazhi_cli.domain.campaign import DEFAULT_RUBRIC_FILE, Campaign, DocumentSettings, GradeBand, default_documents
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
@@ -71,6 +71,13 @@ SETTING_LABELS = {
     "weight": "折算分值权重",
     **{f"weights.{unit_type}": f"{label}折算权重" for unit_type, label in UNIT_TYPE_LABELS.items()},
     "show_rank_in_feedback": "反馈页是否显示名次",
+    "documents.issuer": "发文机关",
+    "documents.doc_no": "发文字号",
+    "documents.recipient": "通报的主送机关",
+    "documents.superior": "请示的主送机关",
+    "documents.copy_to": "抄送机关",
+    "documents.printer": "印发机关",
+    "documents.rectify_deadline": "整改情况报送截止日期",
 }
 _OWN_FOLDERS = {
     "outbox": "fazhi 生成的空白自评表文件夹 outbox/,已跳过",
@@ -353,7 +360,21 @@ def parse_campaign(text: str, path: Path) -> Campaign:
         units_file=str(files.get("units", "units.xlsx")),
         grades=_grades(data.get("grades", []), path),
         limits=limits,
+        documents=_documents(_table(data, "documents", path), year, path),
     )
+
+
+def _documents(table: Mapping[str, object], year: int, path: Path) -> DocumentSettings:
+    """`[documents]`: what the 通报 and the 反馈函 say of their issuer; each missing line takes its default."""
+    defaults = default_documents(year)
+    texts = {}
+    for key in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer"):
+        if key in table:
+            texts[key] = _text(table, key, path, label=f"documents.{key}")
+    deadline = defaults.rectify_deadline
+    if "rectify_deadline" in table:
+        deadline = _date(table, "rectify_deadline", deadline, path, label="documents.rectify_deadline")
+    return replace(defaults, rectify_deadline=deadline, **texts)
 
 
 def _setting_error(path: Path, key: str, problem: str, form: str) -> WorkspaceError:
@@ -396,17 +417,17 @@ def _year(section: Mapping[str, object], path: Path) -> int:
     return value
 
 
-def _text(section: Mapping[str, object], key: str, path: Path, required: bool = False) -> str:
+def _text(section: Mapping[str, object], key: str, path: Path, required: bool = False, label: str = "") -> str:
     value = section.get(key, "")
     if isinstance(value, (dict, list)):
-        raise _setting_error(path, key, "应为一段文字", f'{key} = "……" 这样加引号的文字')
+        raise _setting_error(path, label or key, "应为一段文字", f'{key} = "……" 这样加引号的文字')
     text = str(value).strip()
     if required and not text:
         raise _setting_error(path, key, "缺失或为空", f'[campaign] 中 {key} = "……" 这样加引号的文字')
     return text
 
 
-def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path) -> dt.date:
+def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path, label: str = "") -> dt.date:
     value = section.get(key)
     if value is None:
         return default
@@ -417,7 +438,7 @@ def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path)
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise _setting_error(path, key, f"“{str(value)[:40]}”不是有效的日期", DATE_FORM) from None
+        raise _setting_error(path, label or key, f"“{str(value)[:40]}”不是有效的日期", DATE_FORM) from None
 
 
 WEIGHTS_FORM = '[weights] 下 department = "5"、township = "4" 这样 0 至 100 之间的数(每种单位类型一项)'
@@ -519,6 +540,24 @@ def weights_toml(weights: Mapping[str, Decimal]) -> list[str]:
     return lines
 
 
+def documents_toml(documents: DocumentSettings) -> list[str]:
+    """The `[documents]` part of fazhi.toml: what the 通报 and the 反馈函 say of their issuer."""
+    deadline = documents.rectify_deadline
+    return [
+        "# 公文(考核结果通报、反馈函)设置:发文机关(留空即考核单位 office)、",
+        "# 发文字号(可用 fazhi notice --doc-no 另给)、通报的主送机关、请示(初步结果报区政府审定)的主送机关、",
+        "# 抄送机关、印发机关(留空即发文机关)、整改情况报送截止日期",
+        "[documents]",
+        f"issuer = {_toml_string(documents.issuer)}",
+        f"doc_no = {_toml_string(documents.doc_no)}",
+        f"recipient = {_toml_string(documents.recipient)}",
+        f"superior = {_toml_string(documents.superior)}",
+        f"copy_to = {_toml_string(documents.copy_to)}",
+        f"printer = {_toml_string(documents.printer)}",
+        *([f"rectify_deadline = {deadline.isoformat()}"] if deadline else []),
+    ]
+
+
 def campaign_toml(campaign: Campaign) -> str:
     """The fazhi.toml text for a campaign, with comments a clerk can follow."""
     lines = [
@@ -538,6 +577,8 @@ def campaign_toml(campaign: Campaign) -> str:
         f"show_rank_in_feedback = {'true' if campaign.show_rank_in_feedback else 'false'}",
         "",
         *weights_toml(campaign.weights),
+        "",
+        *documents_toml(campaign.documents),
         "",
         "[files]",
         f"rubric = {_toml_string(campaign.rubric_file)}",
@@ -567,6 +608,7 @@ def default_campaign(year: int, units_file: str) -> Campaign:
         phone="0839-0000000",
         email="fazhiban@example.invalid",
         units_file=units_file,
+        documents=default_documents(year),
     )
 
 
@@ -729,3 +771,13 @@ def feedback_file_name(unit: str) -> str:
 def summary_file_name(year: int) -> str:
     """`<年度>年度法治政府建设考核结果汇总.xlsx`."""
     return f"{year}年度法治政府建设考核结果汇总.xlsx"
+
+
+def notice_file_name(year: int, approved: bool) -> str:
+    """The notice: `<年度>年度法治政府建设考核结果通报.docx` once approved, `…考核初步结果请示.docx` before."""
+    return f"{year}年度法治政府建设考核结果通报.docx" if approved else f"{year}年度法治政府建设考核初步结果请示.docx"
+
+
+def letter_file_name(year: int, unit: str) -> str:
+    """A unit's letter: `<年度>年度法治政府建设考核反馈函_<单位名称>.docx` (the name made safe)."""
+    return f"{year}年度法治政府建设考核反馈函_{safe_file_component(unit)}.docx"

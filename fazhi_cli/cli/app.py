@@ -58,6 +58,8 @@ app.command("report")(results_cmd.report)
 app.command("approve")(decisions_cmd.approve)
 app.command("reopen")(decisions_cmd.reopen)
 app.command("log")(decisions_cmd.log)
+app.command("notice")(results_cmd.notice)
+app.command("feedback-letters")(results_cmd.feedback_letters)
 app.command("demo")(demo_cmd.demo)
 
 

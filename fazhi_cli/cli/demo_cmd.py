@@ -65,11 +65,20 @@ def print_demo(run: api.DemoRun) -> None:
     console.print(f"汇总表:{safe(str(files.summary_workbook))}")
     console.print(f"汇总页:{safe(str(files.summary_page))}")
     console.print(f"反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.summary_page.parent / 'feedback'))}")
+    _step(10)
+    notice, letters = run.notice, run.letters
+    console.print(f"{safe(notice.state.label)}:{safe(str(notice.document))}")
+    if notice.pdf:
+        console.print(f"PDF:{safe(str(notice.pdf))}")
+    console.print(f"反馈函:{len(letters.documents)} 份,在 {safe(str(letters.folder))}")
+    for text in dict.fromkeys((notice.pdf_note, letters.pdf_note)):
+        if text:
+            console.print(f"[yellow]{safe(text)}[/]")
     console.print(f"[green]演示完成[/],用时 {run.seconds:.1f} 秒。报告在 {safe(str(run.workspace.reports))}")
 
 
 def demo(folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区文件夹(默认 fazhi-demo)。")) -> None:
-    """用示例数据演示年终考核全流程:建立工作区、生成自评表、模拟各单位报回、收取、校验、复核、计分、审定、出报告。
+    """用示例数据演示年终考核全流程:建立工作区、生成自评表、模拟各单位报回、收取、校验、复核、计分、审定、出报告和公文。
 
     演示文件夹由本命令建立;再次运行时会清空重建(只清空本命令建立的演示文件夹)。
 

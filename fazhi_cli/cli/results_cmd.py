@@ -1,4 +1,4 @@
-"""`fazhi review-sheet`, `fazhi score` and `fazhi report`."""
+"""`fazhi review-sheet`, `fazhi score`, `fazhi report`, `fazhi notice` and `fazhi feedback-letters`."""
 
 from __future__ import annotations
 
@@ -120,3 +120,65 @@ def report(
     console.print(f"[green]✓[/] 汇总页:{safe(str(files.summary_page))}")
     console.print(f"[green]✓[/] 反馈页:{len(files.feedback_pages)} 个,在 {safe(str(files.feedback_folder))}")
     console.print(state_line(files.state))
+
+
+NoPdfOption = typer.Option(False, "--no-pdf", help="不调用 LibreOffice 生成 PDF,只生成 Word 文档。")
+
+
+def _pdf_note(text: str) -> None:
+    if text:
+        note(f"[yellow]{safe(text)}[/]")
+
+
+def notice(
+    doc_no: str = typer.Option(
+        None, "--doc-no", help="发文字号,例如 昭府法办〔2018〕1号;省略时用审定的文号或 fazhi.toml 中的设置。"),
+    no_pdf: bool = NoPdfOption,
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """生成考核结果公文(Word,按 GB/T 9704 党政机关公文格式),放在 reports/。
+
+    结果审定前为“关于考核初步结果的请示”(报区政府审定,标注征求意见稿),审定后为“考核结果通报”。
+    正文按计分结果写成:各类单位参加和报送情况、得分分布、排名靠前的单位、失分较多的项目、
+    被特别扣分的单位和整改要求;附件为各类单位的排名表。装有 LibreOffice 时同时生成 PDF。
+    发文机关、主送机关、抄送机关等在 fazhi.toml 的 [documents] 中设置;工作区 templates/ 中的
+    notice.docx 优先于内置模板。
+
+    示例:
+
+      fazhi notice
+
+      fazhi notice --doc-no 昭府法办〔2018〕3号
+    """
+    made = api.notice(workspace, doc_no, pdf=not no_pdf)
+    console.print(f"[green]✓[/] {safe(made.state.label)}:{safe(str(made.document))}")
+    if made.pdf:
+        console.print(f"[green]✓[/] PDF:{safe(str(made.pdf))}")
+    _pdf_note(made.pdf_note)
+
+
+def feedback_letters(
+    units: list[str] = typer.Option(None, "--unit", help="只为这个单位生成(可重复);省略时为全部已报送单位生成。"),
+    ranks: bool = typer.Option(False, "--ranks", help="在审定前也写明名次(审定后按 show_rank_in_feedback 设置写明)。"),
+    no_pdf: bool = NoPdfOption,
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """为每个已报送单位生成考核反馈函(Word,GB/T 9704 格式),放在 reports/反馈函/。
+
+    写明单位的考核得分(审定后或加 --ranks 时写明名次)、逐项失分情形和法制办核定理由、
+    单位自己的扣分说明、自评与考核得分的差异和整改要求。装有 LibreOffice 时同时生成 PDF
+    (全部反馈函一次转换)。工作区 templates/ 中的 feedback-letter.docx 优先于内置模板。
+
+    示例:
+
+      fazhi feedback-letters
+
+      fazhi feedback-letters --unit 区发改局 --ranks --no-pdf
+    """
+    made = api.feedback_letters(workspace, units or None, ranks, pdf=not no_pdf)
+    console.print(f"[green]✓[/] 反馈函({safe(made.state.label)}):{len(made.documents)} 份,在 {safe(str(made.folder))}")
+    if made.pdfs:
+        console.print(f"[green]✓[/] PDF:{len(made.pdfs)} 份")
+    if made.not_returned:
+        note(f"未报送、不出具反馈函的单位 {len(made.not_returned)} 个:{'、'.join(safe(u) for u in made.not_returned)}")
+    _pdf_note(made.pdf_note)

@@ -48,6 +48,24 @@ class ResultsState:
         return APPROVED_LABEL if self.approved else PRELIMINARY_LABEL
 
     @property
+    def key(self) -> str:
+        """`preliminary` or `approved`, as the JSON calls the states."""
+        return self.state
+
+    @property
+    def day(self) -> dt.date | None:
+        """The approval's date (None while preliminary or when it is not a date)."""
+        try:
+            return dt.date.fromisoformat(self.date) if self.date else None
+        except ValueError:
+            return None
+
+    @classmethod
+    def preliminary(cls) -> ResultsState:
+        """Results the office has not approved yet."""
+        return cls()
+
+    @property
     def headline(self) -> str:
         """The state in one line, e.g. 审定结果(区人民政府 2018-01-15 审定,昭府函〔2018〕3号)."""
         if not self.approved:

@@ -11,6 +11,31 @@ from decimal import Decimal
 from fazhi_cli.domain.limits import Limits
 
 DEFAULT_RUBRIC_FILE = "rubric.yaml"
+DEFAULT_RECIPIENT = "各乡镇人民政府,拣银岩街道办事处,区级各部门"  # the seed's 主送机关
+DEFAULT_SUPERIOR = "区人民政府"  # the seed: 初步结果 "报区政府审定"
+DEFAULT_COPY_TO = "区委办,区人大办,区政协办,区目标办"
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """What the official documents (the 通报 and the 反馈函) say about their issuer (fazhi.toml `[documents]`).
+
+    `issuer` is the 发文机关 (blank: the campaign's office), `doc_no` the default 发文字号, `recipient` the
+    通报's 主送机关, `superior` the 请示's, `copy_to` the 抄送机关, `printer` the 印发机关 (blank: the
+    issuer) and `rectify_deadline` the day the units report their rectification by (None: within a month)."""
+
+    issuer: str = ""
+    doc_no: str = ""
+    recipient: str = DEFAULT_RECIPIENT
+    superior: str = DEFAULT_SUPERIOR
+    copy_to: str = DEFAULT_COPY_TO
+    printer: str = ""
+    rectify_deadline: dt.date | None = None
+
+
+def default_documents(year: int) -> DocumentSettings:
+    """The `[documents]` settings `fazhi init` writes: the next year's first number and 3 月 31 日."""
+    return DocumentSettings(doc_no=f"昭府法办〔{year + 1}〕1号", rectify_deadline=dt.date(year + 1, 3, 31))
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,17 @@ class Campaign:
     units_file: str = "units.xlsx"
     grades: tuple[GradeBand, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
+
+    @property
+    def issuer(self) -> str:
+        """The 发文机关 of the official documents: `[documents] issuer`, else the office."""
+        return self.documents.issuer or self.office
+
+    @property
+    def printer(self) -> str:
+        """The 印发机关 of the 版记: `[documents] printer`, else the issuer."""
+        return self.documents.printer or self.issuer
 
     @property
     def campaign_id(self) -> str:

@@ -1,0 +1,115 @@
+"""`fazhi notice` and `fazhi feedback-letters`: the official documents as Word files, and their PDFs.
+
+The words come from `domain.notice_text` (composed from the results model), the layout from the Word
+templates (`notice.docx`, `feedback-letter.docx`, shipped or the workspace's own); this module picks the
+template, the number and the date, writes the files under reports/ and asks LibreOffice for PDFs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fazhi_cli.approval import results_in_force
+from fazhi_cli.clock import office_now
+from fazhi_cli.documents import pdf
+from fazhi_cli.documents.render import fill, template_path
+from fazhi_cli.domain.approval import ResultsState
+from fazhi_cli.domain.notice_text import Letter, Notice, compose_letter, compose_notice
+from fazhi_cli.errors import UsageError
+from fazhi_cli.files import user_write_errors
+from fazhi_cli.scoring import Scoreboard
+from fazhi_cli.workspace import Workspace, letter_file_name, notice_file_name
+
+NOTICE_TEMPLATE = "notice.docx"
+LETTER_TEMPLATE = "feedback-letter.docx"
+LETTERS_FOLDER = "反馈函"
+
+
+@dataclass(frozen=True)
+class NoticeFile:
+    """What `fazhi notice` wrote: the document, its PDF (None without LibreOffice) and the words."""
+
+    document: Path
+    pdf: Path | None
+    pdf_note: str
+    notice: Notice
+    state: ResultsState
+
+
+@dataclass(frozen=True)
+class LetterFiles:
+    """What `fazhi feedback-letters` wrote: one document per returned unit, their PDFs, and the units
+    that returned nothing (no letter)."""
+
+    folder: Path
+    documents: list[Path]
+    pdfs: list[Path]
+    pdf_note: str
+    state: ResultsState
+    not_returned: list[str] = field(default_factory=list)
+
+
+def document_date(state: ResultsState) -> dt.date:
+    """The 成文日期: the approval's date for approved results, else today on the office's clock."""
+    return state.day if state.approved and state.day else office_now().date()
+
+
+def notice_number(board: Scoreboard, state: ResultsState, doc_no: str | None) -> str:
+    """The 发文字号: the one given, else the approval's, else fazhi.toml's `[documents] doc_no`."""
+    return (doc_no or "").strip() or (state.doc_no or "").strip() or board.campaign.documents.doc_no
+
+
+def _pdfs(documents: list[Path], make_pdf: bool) -> pdf.PdfCopies:
+    return pdf.convert(documents) if make_pdf else pdf.PdfCopies(note=pdf.SKIPPED)
+
+
+def write_notice(workspace: Workspace, doc_no: str | None = None, make_pdf: bool = True,
+                 board: Scoreboard | None = None) -> NoticeFile:
+    """The 通报 (approved) or the 请示 of the 初步结果 (preliminary) into reports/, with its PDF, from the results in
+    force (`board`, by default the approved snapshot once approved, else the live results)."""
+    board = board or results_in_force(workspace)
+    state = board.state
+    notice = compose_notice(board.model, board.rubric, board.campaign, state, notice_number(board, state, doc_no),
+                            document_date(state))
+    target = workspace.reports / notice_file_name(board.campaign.year, state.approved)
+    with user_write_errors(workspace.reports):
+        workspace.reports.mkdir(parents=True, exist_ok=True)
+    fill(template_path(NOTICE_TEMPLATE, workspace.templates_override), notice, target, notice.title)
+    copies = _pdfs([target], make_pdf)
+    return NoticeFile(target, copies.files[0] if copies.files else None, copies.note, notice, state)
+
+
+def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool = False,
+                  make_pdf: bool = True, board: Scoreboard | None = None) -> LetterFiles:
+    """One 反馈函 per returned unit (or the `units` named) into reports/反馈函/, with their PDFs, from the results in
+    force (`board`, as for `write_notice`). The rank is shown for approved results (unless fazhi.toml hides ranks
+    in feedback) or when `ranks` asks for it."""
+    board = board or results_in_force(workspace)
+    state = board.state
+    roster = [unit.name for unit in board.units]
+    unknown = [name for name in units if name not in roster]
+    if unknown:
+        raise UsageError(f"名单中没有这些单位:{'、'.join(unknown)}",
+                         "请检查单位名称(与名单一致),或不加 --unit 为全部单位生成。")
+    chosen = [name for name in roster if not units or name in units]
+    show_rank = ranks or (state.approved and board.campaign.show_rank_in_feedback)
+    folder = workspace.reports / LETTERS_FOLDER
+    with user_write_errors(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+    template = template_path(LETTER_TEMPLATE, workspace.templates_override)
+    date = document_date(state)
+    written, not_returned = [], []
+    for name in chosen:
+        report = board.model.units.get(name)
+        if report is None:
+            not_returned.append(name)
+            continue
+        letter: Letter = compose_letter(report, board.campaign, state, show_rank, date)
+        target = folder / letter_file_name(board.campaign.year, name)
+        fill(template, letter, target, letter.title)
+        written.append(target)
+    copies = _pdfs(written, make_pdf)
+    return LetterFiles(folder, written, copies.files, copies.note, state, not_returned)

@@ -1,0 +1,87 @@
+"""PDF copies of the documents with LibreOffice, found at run time (`soffice --headless --convert-to pdf`).
+
+All documents of one command go through ONE soffice run (starting LibreOffice costs seconds), in a
+private profile folder (concurrent runs otherwise collide on the profile's lock), with a timeout after
+which the whole process group is killed. The PDFs are written into a temporary folder beside the
+documents and renamed into place, so a failed run leaves no half-written PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fazhi_cli.errors import FazhiError
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+BASE_SECONDS = 90  # starting LibreOffice, on a slow machine
+SECONDS_PER_FILE = 5
+ABSENT = ("未找到 LibreOffice(soffice),只生成了 Word 文档(.docx),没有生成 PDF。"
+          "需要 PDF 时请安装 LibreOffice(Debian/Ubuntu:apt-get install libreoffice-writer-nogui)后重新运行。")
+SKIPPED = "按要求未生成 PDF(--no-pdf)。"
+
+
+@dataclass(frozen=True)
+class PdfCopies:
+    """The PDFs made, or why none were (`note`)."""
+
+    files: list[Path] = field(default_factory=list)
+    note: str = ""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice program on this machine, or None."""
+    return next((path for name in SOFFICE_NAMES if (path := shutil.which(name))), None)
+
+
+def convert(documents: list[Path], soffice: str | None = None, timeout: float | None = None) -> PdfCopies:
+    """A PDF beside each document (same name, `.pdf`), or a note saying why there is none. LibreOffice
+    missing is a note; LibreOffice failing or running out of time is a `FazhiError` (the documents stay)."""
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        return PdfCopies(note=ABSENT)
+    if not documents:
+        return PdfCopies()
+    folder = documents[0].parent
+    timeout = timeout or BASE_SECONDS + SECONDS_PER_FILE * len(documents)
+    with tempfile.TemporaryDirectory(prefix="fazhi-soffice-") as profile, \
+            tempfile.TemporaryDirectory(prefix=".pdf-", dir=folder) as staging:
+        command = [soffice, "--headless", "--norestore", "--nolockcheck",
+                   f"-env:UserInstallation={Path(profile).as_uri()}",
+                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", staging, *map(str, documents)]
+        _run(command, timeout)
+        made = []
+        missing = []
+        for document in documents:
+            produced = Path(staging) / (document.stem + ".pdf")
+            if produced.is_file() and produced.stat().st_size > 0:
+                target = document.with_suffix(".pdf")
+                os.replace(produced, target)
+                made.append(target)
+            else:
+                missing.append(document.name)
+    if missing:
+        raise FazhiError(f"LibreOffice 未能把 {len(missing)} 个文档转换为 PDF:{'、'.join(missing[:5])}",
+                         "Word 文档已生成;请用 Word、WPS 或 LibreOffice 打开检查,或另存为 PDF。")
+    return PdfCopies(made)
+
+
+def _run(command: list[str], timeout: float) -> None:
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=True) as process:
+        try:
+            _, error = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise FazhiError(f"LibreOffice 转换 PDF 超时({timeout:.0f} 秒),已停止",
+                             "Word 文档已生成;可稍后重试,或用 Word、WPS 另存为 PDF。") from None
+    if process.returncode != 0:
+        detail = error.decode("utf-8", "replace").strip().splitlines()[-1:] if error else []
+        raise FazhiError(f"LibreOffice 转换 PDF 失败(退出码 {process.returncode}){':' + detail[0] if detail else ''}",
+                         "Word 文档已生成;可用 Word、WPS 或 LibreOffice 打开后另存为 PDF。")

@@ -1,0 +1,117 @@
+"""Filling a Word template with docxtpl: the shipped templates, overridable from the workspace's templates/.
+
+Jinja2 runs with autoescaping on (`autoescape=True`), so a unit's name holding `<`, `&` or quotes is
+written as text and one holding `{{ x }}` appears as it is (a value is never rendered again), and with
+`StrictUndefined`, so a misspelt name in a customised template is an error rather than a blank. After
+rendering, a table column whose heading came out blank is dropped (the ranked tables show 等次 and 折算分
+only when the campaign sets grades and weights).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from pathlib import Path
+
+from docx.document import Document as DocumentObject
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError
+from lxml.etree import XMLSyntaxError
+
+from fazhi_cli.domain.text import printable
+from fazhi_cli.errors import FazhiError
+from fazhi_cli.files import atomic_write
+from fazhi_cli.reports.render import TEMPLATE_HINT, shipped_templates
+
+
+def template_path(name: str, override: Path | None) -> Path:
+    """The workspace's own `templates/<name>` when there is one, else the shipped template."""
+    if override is not None and (override / name).is_file():
+        return override / name
+    return shipped_templates() / name
+
+
+def plain(value: object) -> object:
+    """A document's data as docxtpl's Jinja2 sees it: dataclasses as dicts, text without control characters
+    (which XML cannot hold)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, str):
+        return printable(value)
+    return value
+
+
+def _is_shipped(template: Path) -> bool:
+    return template.resolve().is_relative_to(shipped_templates().resolve())
+
+
+def _load(template: Path) -> DocxTemplate:
+    document = DocxTemplate(str(template))
+    try:
+        document.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError):
+        raise FazhiError(f"公文模板 {template} 不是可以打开的 Word 文档(.docx)",
+                         "请用 Word 或 WPS 另存为 .docx 后重试;删除它则改用内置模板。") from None
+    return document
+
+
+def fill(template: Path, context: object, target: Path, title: str) -> None:
+    """Render `template` with `context` (dataclasses welcome) and write the document to `target` atomically;
+    `title` becomes the document's title property. A customised template that fails is a `FazhiError`
+    naming it; a shipped template failing is a bug."""
+    document = _load(template)
+    environment = Environment(undefined=StrictUndefined, autoescape=True)
+    try:
+        document.render(plain(context), jinja_env=environment, autoescape=True)
+    except (TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        if _is_shipped(template):
+            raise
+        raise FazhiError(f"公文模板 {template} 出错:{exc}", TEMPLATE_HINT) from None
+    drop_blank_columns(document.docx)
+    document.docx.core_properties.title = printable(title)
+    atomic_write(target, lambda part: document.save(str(part)))
+
+
+def drop_blank_columns(document: DocumentObject) -> None:
+    """Remove every table column whose heading cell is blank, giving its width to the widest column."""
+    for table in document.element.body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        grid = table.find(qn("w:tblGrid"))
+        if not rows or grid is None:
+            continue
+        heading = rows[0].findall(qn("w:tc"))
+        blank = [i for i, cell in enumerate(heading) if not "".join(cell.itertext()).strip()]
+        if not blank or len(blank) == len(heading):
+            continue
+        columns = grid.findall(qn("w:gridCol"))
+        freed = sum(int(columns[i].get(qn("w:w"), "0")) for i in blank if i < len(columns))
+        for row in rows:
+            cells = row.findall(qn("w:tc"))
+            for i in sorted(blank, reverse=True):
+                if i < len(cells):
+                    row.remove(cells[i])
+        for i in sorted(blank, reverse=True):
+            if i < len(columns):
+                grid.remove(columns[i])
+        _widen(table, grid, freed)
+
+
+def _widen(table, grid, extra: int) -> None:
+    columns = grid.findall(qn("w:gridCol"))
+    if not columns or not extra:
+        return
+    widths = [int(c.get(qn("w:w"), "0")) for c in columns]
+    widest = widths.index(max(widths))
+    columns[widest].set(qn("w:w"), str(widths[widest] + extra))
+    for row in table.findall(qn("w:tr")):
+        cells = row.findall(qn("w:tc"))
+        if widest < len(cells):
+            width = cells[widest].find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            if width is not None:
+                width.set(qn("w:w"), str(widths[widest] + extra))
