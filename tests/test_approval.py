@@ -15,7 +15,7 @@ import pytest
 from test_scores import edit_review, full_marks, review_sheet_path
 
 from fazhi_cli.cli import output
-from fazhi_cli.store import Decision, Store
+from fazhi_cli.store import Decision
 from fazhi_cli.workbook.filler import fill_workbook
 
 ROSTER = (
@@ -99,6 +99,12 @@ def test_a_held_file_blocks_approval(cli, small, tmp_path):
     refused = cli(*APPROVE, "-w", small)
     assert refused.code == 1 and "尚有 1 项未解决" in refused.err and "待确认的文件 外来.xlsx" in refused.err
     assert rows(small, "SELECT COUNT(*) FROM decisions")[0][0] == 0
+    # settled by the clerk (`fazhi reject`), the held file no longer blocks
+    [held] = [f for f in cli("files", "--json", "-w", small).json()["files"] if f["state"] == "held"]
+    assert cli("reject", str(held["id"]), "--reason", "外来的表格,不予采用", "-w", small).code == 0
+    done = cli(*APPROVE, "-w", small)
+    assert done.code == 0, done.err
+    assert [a for (a,) in rows(small, "SELECT action FROM decisions ORDER BY id")] == ["reject", "approve"]
 
 
 def test_approve_refuses_with_each_reason_and_changes_nothing_then_succeeds(cli, small, tmp_path):
@@ -117,11 +123,10 @@ def test_approve_refuses_with_each_reason_and_changes_nothing_then_succeeds(cli,
     assert rows(small, "SELECT COUNT(*) FROM snapshots")[0][0] == 0
     assert cli("score", "--json", "-w", small).json()["state"] == "preliminary"
 
-    # the error corrected by a resubmission; the refused file dismissed by the clerk (a recorded decision)
+    # the error corrected by a resubmission; the refused file dismissed by the clerk (`fazhi dismiss`)
     assert send(cli, small, DEPT, corrected(), "发改局(修改).xlsx").code == 0
-    with Store.open(small / "fazhi.db") as store:
-        stray_file = next(f for f in store.refused_files() if f.original_name == "说明.txt")
-        store.record_decision(Decision("2017-12-06T09:00:00+08:00", "dismiss", None, stray_file.id, "误投的文件"))
+    [stray_file] = [f for f in cli("files", "--json", "-w", small).json()["files"] if f["original_name"] == "说明.txt"]
+    assert cli("dismiss", str(stray_file["id"]), "--reason", "误投的文件", "-w", small).code == 0
     missing_only = cli(*APPROVE, "-w", small)
     assert missing_only.code == 1 and "尚有 1 项未解决" in missing_only.err and f"{POLICE}:未报送" in missing_only.err
 
@@ -284,9 +289,9 @@ def test_log_lists_office_values_set_and_withdrawn_and_file_decisions_in_order(c
     edit_review(review_sheet_path(small, "区级部门"), first, {(DEPT, "1.1"): 9}, {(DEPT, "1.1"): "会议记录不全"})
     assert cli("ingest", first, "-w", small).code == 0
     office_clock("2017-12-13T09:00:00+08:00")
-    with Store.open(small / "fazhi.db") as store:
-        material = store.file_by_sha(rows(small, "SELECT sha256 FROM files WHERE original_name = '元坝镇.xlsx'")[0][0])
-        store.record_decision(Decision("2017-12-13T09:00:00+08:00", "accept", TOWN, material.id, "经电话核实"))
+    held_form(cli, small, tmp_path)
+    [held] = [f for f in cli("files", "--json", "-w", small).json()["files"] if f["state"] == "held"]
+    assert cli("accept", str(held["id"]), "--reason", "经电话核实", "-w", small).code == 0
     office_clock("2017-12-14T09:00:00+08:00")
     assert cli("review-sheet", "-w", small).code == 0
     second = tmp_path / "second" / "复核打分表_区级部门.xlsx"
@@ -296,7 +301,7 @@ def test_log_lists_office_values_set_and_withdrawn_and_file_decisions_in_order(c
     decisions = cli("log", "--json", "-w", small).json()["decisions"]
     assert [(d["action"], d["label"], d["unit"], d["ref"], d["file"]) for d in decisions] == [
         ("set", "核定得分", DEPT, "1.1", None),
-        ("accept", "确认采用", TOWN, None, "元坝镇.xlsx"),
+        ("accept", "确认采用", POLICE, None, "外来.xlsx"),
         ("withdrawn", "撤回核定", DEPT, "1.1", None),
     ]
     assert decisions[1]["reason"] == "经电话核实"

@@ -281,3 +281,22 @@ def test_a_second_ledger_replaces_the_first_and_history_is_kept(cli, workspace, 
     assert query(workspace, "SELECT COUNT(*) FROM ledger_records WHERE record = 'info'")[0][0] == 2
     duplicate = cli("ingest", tmp_path / "台账2.xlsx", cwd=workspace)
     assert duplicate.code == 0 and "重复" in duplicate.out
+
+
+def test_a_ledger_row_not_taken_blocks_approval(cli, workspace, tmp_path):
+    returned(cli, workspace, tmp_path, {"区发改局": full_marks("department")})
+    book = openpyxl.load_workbook(make_ledger(cli, workspace))
+    line = put(book, "实地检查", "区发改局", {"编号": "6.3", "酌情扣分": 2})  # no reason: not taken
+    book.save(tmp_path / "台账.xlsx")
+    assert cli("ingest", tmp_path / "台账.xlsx", cwd=workspace).code == 1
+    approve = ("approve", "--by", "区人民政府", "--date", "2018-01-15", "--accept-missing")
+    refused = cli(*approve, cwd=workspace)
+    assert refused.code == 1 and "尚有 1 项未解决" in refused.err
+    cell = f"实地检查!{col(book, '实地检查', '酌情扣分')}{line}"
+    assert "台账中未采用的行(台账.xlsx)" in refused.err and cell in refused.err
+    book.save(tmp_path / "台账(改).xlsx")  # the clerk corrects the row and returns the ledger again
+    corrected = openpyxl.load_workbook(tmp_path / "台账(改).xlsx")
+    put(corrected, "实地检查", "区发改局", {"理由": "未见相关记录"})
+    corrected.save(tmp_path / "台账(改).xlsx")
+    assert cli("ingest", tmp_path / "台账(改).xlsx", cwd=workspace).code == 0
+    assert cli(*approve, cwd=workspace).code == 0

@@ -43,10 +43,12 @@ class Approval:
 
 
 def approval_blockers(board: Scoreboard, accept_missing: bool = False) -> list[str]:
-    """Every reason the results cannot be approved yet, in Chinese: units with unresolved validation errors, held
-    files, refused files not settled, and units that never returned (unless `accept_missing`)."""
+    """Every reason the results cannot be approved yet, in Chinese: units with unresolved validation errors, rows
+    of the office's ledger that were not taken, held files, refused files not settled, and units that never
+    returned (unless `accept_missing`)."""
     reasons = [f"{checked.unit.name}:尚有 {checked.errors} 个校验错误未解决"
                for checked in board.validation.results if checked.errors]
+    reasons += [f"台账中未采用的行({f.file}):{f.message}" for f in board.validation.ledger]
     reasons += [f"待确认的文件 {f.file}:{f.message}" for f in board.validation.held]
     reasons += [f"被退回的文件 {f.file} 尚未处理:{f.message}" for f in board.validation.refused]
     if not accept_missing:
