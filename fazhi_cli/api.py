@@ -634,8 +634,8 @@ def notice(workspace: Path | None = None, doc_no: str | None = None, pdf: bool =
     """Write the notice of the results into reports/ (`fazhi notice`), holding the lock: the 请示 of the
     初步结果 to the 区政府 while the results are preliminary, the 通报 once approved; laid out to GB/T 9704 from
     the Word template `notice.docx` (the workspace's templates/ may hold its own), with a PDF copy when
-    LibreOffice is installed (`pdf=False`: none). `doc_no` is the 发文字号 (default: the approval's, else
-    fazhi.toml's `[documents] doc_no`).
+    LibreOffice is installed (`pdf=False`: none). `doc_no` is the notice's 发文字号 (default: fazhi.toml's
+    `[documents] doc_no`; the approval's own number is cited in the text).
 
     Example::
 

@@ -153,11 +153,11 @@ def test_the_attachments_hold_exactly_the_models_ranking_in_order(notice_doc, sc
 
 def test_the_body_is_written_from_the_results(notice_doc):
     text = "\n".join(_texts(notice_doc))
-    assert "区级各部门应参加考核 30 个单位,报送自评材料 3 个,未报送 27 个" in text
-    assert "区级各部门得分前 3 名依次为:区公安分局(100.00 分)、区政府办(100.00 分)、区发改局(96.40 分)" in text
+    assert "区级各部门应参加考核30个单位,报送自评材料3个,未报送27个" in text
+    assert "区级各部门得分前3名依次为:区公安分局(100.00分)、区政府办(100.00分)、区发改局(96.40分)" in text
     assert "失分较多的项目依次是" in text and "平均失分率" in text
-    assert "有 2 个单位被特别扣分:区发改局" in text
-    assert "于 2018年3月31日 前将整改情况书面报送广元市昭化区人民政府法制办公室" in text
+    assert "有2个单位被特别扣分:区发改局" in text
+    assert "于2018年3月31日前将整改情况书面报送广元市昭化区人民政府法制办公室" in text
     assert "附件:1.区级各部门2017年度法治政府建设考核初步结果排名" in text
     assert "以上考核初步结果妥否,请批示。" in text
     assert "征求意见稿(初步结果,未经审定)" in text
@@ -173,7 +173,7 @@ def test_approved_results_make_the_tongbao_with_the_approvals_date_and_number(sc
     text = "\n".join(_texts(document))
     assert "关于2017年度法治政府建设考核结果的通报" in text and "请示" not in text and "征求意见稿" not in text
     assert "昭府法办〔2018〕2号" in text and "2018年1月15日" in text
-    assert "考核结果已经区人民政府常务会议于 2018年1月15日审定" in text
+    assert "考核结果已经区人民政府常务会议于2018年1月15日审定" in text
     assert "各乡镇人民政府,拣银岩街道办事处,区级各部门:" in text
     assert "二、考核结果" in text and "四、整改要求" in text
     tables = document.tables
@@ -202,24 +202,24 @@ def test_one_letter_per_returned_unit_with_its_lost_items_and_reasons(cli, score
     document = docx.Document(str(folder / "2017年度法治政府建设考核反馈函_区发改局.docx"))
     text = "\n".join(_texts(document))
     assert "关于区发改局2017年度法治政府建设考核初步结果的反馈函" in text and "区发改局:" in text
-    assert "考核得分 96.40 分(其中特别加分 3.00 分、特别扣分 2.00 分),折算分 4.82 分" in text
+    assert "考核得分96.40分(其中特别加分3.00分、特别扣分2.00分),折算分4.82分" in text
     assert "排名" not in text  # preliminary: no rank unless asked
     rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert rows[0] == ["编号", "考核项目", "分值", "得分", "失分", "失分情形及理由"]
     lost = {row[0]: row for row in rows[1:]}
     assert set(lost) == {"2.2", "3.2", "4.1", "6.4"}
     assert "一名执法人员未持证" in lost["4.1"][5] and "4.1a" in lost["4.1"][5]
-    assert "特别扣分:P1" in text and "于 2018年3月31日 前将整改情况书面报送我办" in text
+    assert "特别扣分:P1" in text and "于2018年3月31日前将整改情况书面报送我办" in text
     assert _mm(document.sections[0].page_width) == (210,)
 
 
 def test_ranks_are_shown_when_asked_or_once_approved(cli, scored):
     assert cli("feedback-letters", "--unit", "区发改局", "--ranks", "--no-pdf", cwd=scored).code == 0
     letter = scored / "reports" / "反馈函" / "2017年度法治政府建设考核反馈函_区发改局.docx"
-    assert "在区级各部门 3 个单位中排名第 3 位" in "\n".join(_texts(docx.Document(str(letter))))
+    assert "在区级各部门3个单位中排名第3位" in "\n".join(_texts(docx.Document(str(letter))))
     made = write_letters(Workspace(scored), units=["元坝镇"], make_pdf=False, board=approved_board(scored))
     text = "\n".join(_texts(docx.Document(str(made.documents[0]))))
-    assert "排名第 1 位" in text and "考核情况的反馈函" in text and "征求意见稿" not in text
+    assert "排名第1位" in text and "考核情况的反馈函" in text and "征求意见稿" not in text
 
 
 def test_an_unknown_unit_is_a_usage_error(cli, scored):
@@ -314,7 +314,7 @@ def test_documents_settings_are_read_and_a_bad_date_is_named(cli, scored):
                         .replace("rectify_deadline = 2018-03-31", "rectify_deadline = 2018-02-28"), "utf-8")
     assert cli("notice", "--no-pdf", cwd=scored).code == 0
     texts = _texts(docx.Document(str(scored / "reports" / NOTICE)))
-    assert "广元市昭化区人民政府:" in texts and any("于 2018年2月28日 前" in t for t in texts)
+    assert "广元市昭化区人民政府:" in texts and any("于2018年2月28日前" in t for t in texts)
     settings.write_text(settings.read_text("utf-8").replace("rectify_deadline = 2018-02-28",
                                                             'rectify_deadline = "明年春天"'), "utf-8")
     result = cli("notice", "--no-pdf", cwd=scored)

@@ -49,6 +49,6 @@ def test_documents_settings_default_to_the_issuer_and_the_next_spring():
                                                        rectify_deadline=dt.date(2018, 3, 31))
     assert rectify_by(CAMPAIGN) == "在收到本文后一个月内"
     dated = dataclasses.replace(CAMPAIGN, documents=default_documents(2017))
-    assert rectify_by(dated) == "于 2018年3月31日 前"
+    assert rectify_by(dated) == "于2018年3月31日前"
     own = dataclasses.replace(CAMPAIGN, documents=DocumentSettings(issuer="区法治办", printer="区政府办"))
     assert (own.issuer, own.printer) == ("区法治办", "区政府办")

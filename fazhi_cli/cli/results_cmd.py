@@ -132,7 +132,7 @@ def _pdf_note(text: str) -> None:
 
 def notice(
     doc_no: str = typer.Option(
-        None, "--doc-no", help="发文字号,例如 昭府法办〔2018〕1号;省略时用审定的文号或 fazhi.toml 中的设置。"),
+        None, "--doc-no", help="发文字号,例如 昭府法办〔2018〕1号;省略时用 fazhi.toml 中的设置([documents] doc_no)。"),
     no_pdf: bool = NoPdfOption,
     workspace: Path = WorkspaceOption,
 ) -> None:

@@ -57,9 +57,10 @@ def document_date(state: ResultsState) -> dt.date:
     return state.day if state.approved and state.day else office_now().date()
 
 
-def notice_number(board: Scoreboard, state: ResultsState, doc_no: str | None) -> str:
-    """The 发文字号: the one given, else the approval's, else fazhi.toml's `[documents] doc_no`."""
-    return (doc_no or "").strip() or (state.doc_no or "").strip() or board.campaign.documents.doc_no
+def notice_number(board: Scoreboard, doc_no: str | None) -> str:
+    """The notice's own 发文字号: the one given, else fazhi.toml's `[documents] doc_no`. (The approval's number is
+    the 区政府's document; the notice cites it in its text, it is not the notice's number.)"""
+    return (doc_no or "").strip() or board.campaign.documents.doc_no
 
 
 def _pdfs(documents: list[Path], make_pdf: bool) -> pdf.PdfCopies:
@@ -72,7 +73,7 @@ def write_notice(workspace: Workspace, doc_no: str | None = None, make_pdf: bool
     force (`board`, by default the approved snapshot once approved, else the live results)."""
     board = board or results_in_force(workspace)
     state = board.state
-    notice = compose_notice(board.model, board.rubric, board.campaign, state, notice_number(board, state, doc_no),
+    notice = compose_notice(board.model, board.rubric, board.campaign, state, notice_number(board, doc_no),
                             document_date(state))
     target = workspace.reports / notice_file_name(board.campaign.year, state.approved)
     with user_write_errors(workspace.reports):

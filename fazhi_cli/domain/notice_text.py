@@ -181,29 +181,29 @@ def _overview(model: ResultsModel) -> list[Paragraph]:
     parts = []
     for summary in model.types:
         taking_part = summary.returned + summary.missing_count
-        sentence = f"{summary.label}应参加考核 {taking_part} 个单位,报送自评材料 {summary.returned} 个"
+        sentence = f"{summary.label}应参加考核{taking_part}个单位,报送自评材料{summary.returned}个"
         if summary.missing:
-            sentence += f",未报送 {summary.missing_count} 个({_names(summary.missing)})"
+            sentence += f",未报送{summary.missing_count}个({_names(summary.missing)})"
         parts.append(sentence)
     text = ";".join(parts) + "。"
     headline = model.headline
     if headline.reviewed:
-        text += f"集中考核中,我办对 {headline.reviewed} 个单位的部分项目核定了得分。"
+        text += f"集中考核中,我办对{headline.reviewed}个单位的部分项目核定了得分。"
     if headline.provisional:
-        text += f"有 {headline.provisional} 个单位的自评材料尚有校验错误未改正,其结果为暂定。"
+        text += f"有{headline.provisional}个单位的自评材料尚有校验错误未改正,其结果为暂定。"
     return [Paragraph(text)]
 
 
 def _leading(summary: TypeSummary) -> str:
-    named = [f"{r.unit}({points(r.total)} 分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
-    return f"{summary.label}得分前 {len(named)} 名依次为:{_names(named)}。"
+    named = [f"{r.unit}({points(r.total)}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
+    return f"{summary.label}得分前{len(named)}名依次为:{_names(named)}。"
 
 
 def _spread(model: ResultsModel) -> str:
     if model.grades:
-        counts = [f"{name} {count} 个" for name, count in model.grades if count]
+        counts = [f"{name}{count}个" for name, count in model.grades if count]
         return f"按等次分,{_names(counts)}。" if counts else ""
-    counts = [f"{name} 分 {count} 个" for name, count in model.distribution if count]
+    counts = [f"{name}分{count}个" for name, count in model.distribution if count]
     return f"从总分分布看,{_names(counts)}。" if counts else ""
 
 
@@ -213,7 +213,7 @@ def _results(model: ResultsModel, attachments: Sequence[RankingTable]) -> list[P
         if not summary.ranked:
             paragraphs.append(Paragraph(f"{summary.label}均未报送自评材料,不排名。"))
             continue
-        text = (f"{summary.label}平均得分 {points(summary.average_total)} 分(满分 {points(summary.max_total)} 分)。"
+        text = (f"{summary.label}平均得分{points(summary.average_total)}分(满分{points(summary.max_total)}分)。"
                 f"{_leading(summary)}各单位得分和名次见{table.label}。")
         paragraphs.append(Paragraph(text))
     spread = _spread(model)
@@ -229,14 +229,14 @@ def _losses(model: ResultsModel, rubric: Rubric) -> list[Paragraph]:
         lost = [loss for loss in summary.losses if loss.loss_rate > 0][:MOST_LOST]
         if not lost:
             continue
-        named = [f"“{loss.item} {loss.name}”(平均失分率 {_percent(loss.loss_rate)},"
+        named = [f"“{loss.item} {loss.name}”(平均失分率{_percent(loss.loss_rate)},"
                  f"主要考核{_clause(items[loss.item].content)})" for loss in lost]
         paragraphs.append(Paragraph(f"{summary.label}失分较多的项目依次是:{_names(named)}。"))
     penalised = [report for report in model.units.values() if report.result.penalty > 0]
     if penalised:
         named = [f"{report.unit.name}({';'.join(d.text for d in report.penalty_lines) or '法制办核定'},"
-                 f"共扣 {points(report.result.penalty)} 分)" for report in penalised]
-        paragraphs.append(Paragraph(f"有 {len(penalised)} 个单位被特别扣分:{_names(named)}。"))
+                 f"共扣{points(report.result.penalty)}分)" for report in penalised]
+        paragraphs.append(Paragraph(f"有{len(penalised)}个单位被特别扣分:{_names(named)}。"))
     else:
         paragraphs.append(Paragraph("本年度没有单位被特别扣分。"))
     if not paragraphs[:-1]:
@@ -247,7 +247,7 @@ def _losses(model: ResultsModel, rubric: Rubric) -> list[Paragraph]:
 def rectify_by(campaign: Campaign) -> str:
     """When the units report their rectification: the date set, else within a month."""
     deadline = campaign.documents.rectify_deadline
-    return f"于 {chinese_date(deadline)} 前" if deadline else "在收到本文后一个月内"
+    return f"于{chinese_date(deadline)}前" if deadline else "在收到本文后一个月内"
 
 
 def _rectification(campaign: Campaign, approved: bool) -> list[Paragraph]:
@@ -266,7 +266,7 @@ def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state:
     rows = tuple(_ranking_row(r) for r in summary.ranked)
     notes = []
     if summary.provisional:
-        notes.append(f"得分后注“暂定”的 {summary.provisional} 个单位尚有校验错误未改正,其结果可能变化")
+        notes.append(f"得分后注“暂定”的{summary.provisional}个单位尚有校验错误未改正,其结果可能变化")
     if summary.missing:
         notes.append(f"未报送自评材料、不参加排名的单位:{_names(summary.missing)}")
     results = "考核结果排名" if state.approved else "考核初步结果排名"
@@ -288,8 +288,8 @@ def _opening(campaign: Campaign) -> str:
 
 
 def _approval(state: ResultsState) -> str:
-    parts = [f"已经{state.by}" if state.by else "已经", f"于 {chinese_date(state.day)}" if state.day else ""]
-    return "".join(parts) + "审定"
+    parts = [f"已经{state.by}" if state.by else "已经", f"于{chinese_date(state.day)}" if state.day else ""]
+    return "".join(parts) + "审定" + (f"({state.doc_no})" if state.doc_no else "")
 
 
 def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, state: ResultsState, doc_no: str,
@@ -332,23 +332,23 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
 
 def _score_sentence(report: UnitReport, show_rank: bool) -> str:
     result = report.result
-    text = f"你单位自评总分 {points(result.self_total)} 分,考核得分 {points(result.total)} 分"
+    text = f"你单位自评总分{points(result.self_total)}分,考核得分{points(result.total)}分"
     extras = []
     if result.bonus:
-        extras.append(f"特别加分 {points(result.bonus)} 分")
+        extras.append(f"特别加分{points(result.bonus)}分")
     if result.penalty:
-        extras.append(f"特别扣分 {points(result.penalty)} 分")
+        extras.append(f"特别扣分{points(result.penalty)}分")
     if extras:
         text += f"(其中{'、'.join(extras)})"
     if result.converted is not None:
-        text += f",折算分 {points(result.converted)} 分"
+        text += f",折算分{points(result.converted)}分"
     if show_rank and result.rank is not None:
-        text += f",在{report.type_label} {report.of} 个单位中排名第 {result.rank} 位"
+        text += f",在{report.type_label}{report.of}个单位中排名第{result.rank}位"
     if result.grade:
         text += f",等次为{result.grade}"
     text += f"。计分依据:{report.basis_label}。"
     if result.provisional:
-        text += f"你单位的自评材料尚有 {result.errors} 个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
+        text += f"你单位的自评材料尚有{result.errors}个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
     return text
 
 
@@ -383,10 +383,10 @@ def _differences(report: UnitReport) -> list[Paragraph]:
     rows = [d for d in report.differences if d.ref != TOTAL_REF]
     if not rows:
         return [Paragraph("你单位各项目的自评得分均予采用,自评与考核得分没有差异。")]
-    lines = [f"“{d.ref} {d.name}”自评 {points(d.claimed) or '未填'},计 {points(d.counted)} 分"
+    lines = [f"“{d.ref} {d.name}”自评{points(d.claimed) or '未填'},计{points(d.counted)}分"
              f"({d.reason})" for d in rows]
     total = next(d for d in report.differences if d.ref == TOTAL_REF)
-    return [Paragraph(f"{_names(lines)}。总分与自评相差 {points(total.difference)} 分。")]
+    return [Paragraph(f"{_names(lines)}。总分与自评相差{points(total.difference)}分。")]
 
 
 def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, show_rank: bool,
@@ -400,7 +400,7 @@ def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, 
     if not state.approved:
         opening += f"考核结果尚待{campaign.documents.superior}审定,以审定结果为准。"
     lost = _lost_lines(report)
-    lost_text = (f"你单位有 {len(lost)} 个项目失分,失分情形、法制办核定的理由和你单位的扣分说明见下表:" if lost
+    lost_text = (f"你单位有{len(lost)}个项目失分,失分情形、法制办核定的理由和你单位的扣分说明见下表:" if lost
                  else "你单位各考核项目均未失分。")
     before = [Paragraph(opening), _heading(1, "考核得分"), Paragraph(_score_sentence(report, show_rank)),
               _heading(2, "失分情况"), Paragraph(lost_text)]
