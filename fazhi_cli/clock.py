@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from fazhi_cli.errors import UsageError
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 ENVIRONMENT_VARIABLE = "FAZHI_NOW"
+_SIMULATED: ContextVar[dt.datetime | None] = ContextVar("fazhi_simulated_now", default=None)
 
 
 def parse_moment(text: str | None) -> dt.datetime | None:
@@ -24,8 +28,22 @@ def parse_moment(text: str | None) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA)
 
 
+@contextmanager
+def simulated_now(moment: dt.datetime) -> Iterator[None]:
+    """Within this block the office's clock says `moment` (the demo plays a year-end on its own calendar)."""
+    token = _SIMULATED.set(moment)
+    try:
+        yield
+    finally:
+        _SIMULATED.reset(token)
+
+
 def office_now() -> dt.datetime:
-    """Now by the office's clock, timezone-aware (China time when FAZHI_NOW gives no zone)."""
+    """Now by the office's clock, timezone-aware (China time when FAZHI_NOW gives no zone); inside
+    `simulated_now`, the simulated moment."""
+    simulated = _SIMULATED.get()
+    if simulated is not None:
+        return simulated
     setting = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
     if not setting:
         return dt.datetime.now(dt.UTC)

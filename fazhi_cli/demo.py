@@ -24,6 +24,7 @@ from pathlib import Path
 import openpyxl
 
 from fazhi_cli.approval import Approval, approve_results
+from fazhi_cli.clock import CHINA, simulated_now
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
@@ -46,7 +47,6 @@ from fazhi_cli.workspace import Workspace, create_workspace, ledger_file_name
 
 DEMO_MARKER = ".fazhi-demo"
 SEED = 2017
-CHINA = dt.timezone(dt.timedelta(hours=8))
 NOT_RETURNING = ("区统计局", "区旅游局", "沙坝乡", "紫云乡", "青牛乡")
 BROKEN = "区水务局"  # sends a truncated file and nothing else
 RESUBMITS = "区交通运输局"  # first with a mistake, then corrected
@@ -443,37 +443,50 @@ STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(�
 LETTERS_PDF_NOTE = "演示中反馈函只生成 Word 文档(转换为 PDF 约需十几秒);需要 PDF 时运行 fazhi feedback-letters。"
 
 
+def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    """A moment of the demo's own year-end calendar (the office's clock is simulated step by step, so that its
+    decisions, the ledger's due dates and the approval fall where a real campaign's would)."""
+    return dt.datetime(year, month, day, hour, 0, tzinfo=CHINA)
+
+
 def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> DemoRun:
     """The whole year-end job on the sample data, step by step (`on_step` is told each step's name)."""
     started = time.perf_counter()
     on_step(STEPS[0])
     workspace = create_demo_workspace(root)
+    year = workspace.campaign().year
     with workspace.lock():
         on_step(STEPS[1])
-        generated = write_workbooks(workspace)
+        with simulated_now(_on_calendar(year, 11, 20, 9)):
+            generated = write_workbooks(workspace)
         on_step(STEPS[2])
         returns = fill_demo_returns(workspace, workspace.inbox)
         on_step(STEPS[3])
         ingested = ingest_as_received(workspace, workspace.inbox)
         on_step(STEPS[4])
-        validation = validate_workspace(workspace)
-        annotated = annotate(workspace, validation)
-        settled = settle_held_files(workspace, validation)
-        status = campaign_status(workspace)
+        with simulated_now(_on_calendar(year, 12, 13, 9)):
+            validation = validate_workspace(workspace)
+            annotated = annotate(workspace, validation)
+            settled = settle_held_files(workspace, validation)
+            status = campaign_status(workspace)
         on_step(STEPS[5])
-        ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
-        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
+        with simulated_now(_on_calendar(year, 12, 21, 10)):  # the 集中考核, after the guiding cases were due
+            ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
+            reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
         on_step(STEPS[6])
-        board = compute_scores(workspace)
+        with simulated_now(_on_calendar(year, 12, 22, 9)):
+            board = compute_scores(workspace)
         on_step(STEPS[7])
-        dismissed = dismiss_refused(workspace, DISMISS_REASON)
-        approval = approve_results(workspace, APPROVED_BY, APPROVED_ON, APPROVAL_DOC, accept_missing=True)
-        on_step(STEPS[8])
-        reports = write_reports(workspace)
-        on_step(STEPS[9])
-        notice = write_notice(workspace, board=approval.board)
-        letters = write_letters(workspace, make_pdf=False, board=approval.board)
-        letters = replace(letters, pdf_note=LETTERS_PDF_NOTE)
+        with simulated_now(_on_calendar(year + 1, 1, 15, 16)):
+            dismissed = dismiss_refused(workspace, DISMISS_REASON)
+            approval = approve_results(workspace, APPROVED_BY, APPROVED_ON, APPROVAL_DOC, accept_missing=True)
+        with simulated_now(_on_calendar(year + 1, 1, 16, 9)):
+            on_step(STEPS[8])
+            reports = write_reports(workspace)
+            on_step(STEPS[9])
+            notice = write_notice(workspace, board=approval.board)
+            letters = write_letters(workspace, make_pdf=False, board=approval.board)
+            letters = replace(letters, pdf_note=LETTERS_PDF_NOTE)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
                    dismissed, approval, reports, notice, letters, elapsed, ledger)
