@@ -10,6 +10,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from test_scores import edit_review, full_marks, review_sheet_path
@@ -371,3 +372,26 @@ def test_the_state_is_the_last_approve_or_reopen_and_dates_are_strict():
     assert state_from([approve, reopen, approve]).headline == "审定结果(区政府 2018-01-15 审定)"
     assert str(parse_approval_date(" 2018-01-15 ")) == "2018-01-15"
     assert [parse_approval_date(t) for t in ("2018-02-29", "2018/01/15", "", "２０１８-01-15")] == [None] * 4
+
+
+def test_the_excel_summary_the_pages_and_the_notice_state_the_same_results(cli, small, tmp_path):
+    """Issue 11, point 4: the summary workbook, the summary page and the notice format one results model, so
+    they carry the same marking and the same ranking, before and after approval."""
+    all_returned(cli, small)
+    for approved in (False, True):
+        if approved:
+            assert cli(*APPROVE, "-w", small).code == 0
+        assert cli("report", "-w", small).code == 0
+        assert cli("notice", "--no-pdf", "-w", small).code == 0
+        label = "审定结果" if approved else "初步结果(未经审定)"
+        sheet = openpyxl.load_workbook(small / "reports" / SUMMARY_XLSX)["区级部门排名"]
+        excel = [(str(r[0]), r[1], f"{r[10]:.2f}") for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+        name = "2017年度法治政府建设考核结果通报.docx" if approved else "2017年度法治政府建设考核初步结果请示.docx"
+        notice = docx.Document(str(small / "reports" / name))
+        table = [tuple(c.text for c in row.cells[:3]) for row in notice.tables[0].rows[1:]]
+        assert excel == table and len(table) == 2
+        page = (small / "reports" / "summary.html").read_text("utf-8")
+        assert label in sheet["A2"].value and label in page
+        assert all(unit in page for _, unit, _ in excel)
+        marked = "审定" if approved else label  # the 通报 cites the approval; the 请示 is marked 初步结果
+        assert any(marked in p.text for p in notice.paragraphs)

@@ -160,7 +160,7 @@ def test_the_body_is_written_from_the_results(notice_doc):
     assert "于2018年3月31日前将整改情况书面报送广元市昭化区人民政府法制办公室" in text
     assert "附件:1.区级各部门2017年度法治政府建设考核初步结果排名" in text
     assert "以上考核初步结果妥否,请批示。" in text
-    assert "征求意见稿(初步结果,未经审定)" in text
+    assert "征求意见稿 初步结果(未经审定)" in text
     assert text.count("2017年12月5日") == 2  # 成文日期 and 印发日期 on the office's clock, Arabic numerals
     assert "抄送:区委办,区人大办,区政协办,区目标办。" in text
     assert "广元市昭化区人民政府法制办公室\t2017年12月5日印发" in text

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fazhi_cli.domain.approval import ResultsState
+from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.numbers import format_cents
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
@@ -31,7 +31,7 @@ NUMERALS = "一二三四五六七八九十"
 CLAUSE_ENDS = ";;。"
 CLAUSE_CHARACTERS = 40
 IDEOGRAPHIC_SPACE = "\u3000"
-PRELIMINARY_MARK = "征求意见稿(初步结果,未经审定)"
+PRELIMINARY_MARK = f"征求意见稿 {PRELIMINARY_LABEL}"
 
 
 @dataclass(frozen=True)
