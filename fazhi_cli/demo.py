@@ -16,7 +16,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ import openpyxl
 
 from fazhi_cli.approval import Approval, approve_results
 from fazhi_cli.clock import CHINA, simulated_now
-from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
+from fazhi_cli.documents import LetterFiles, NoticeFile, write_documents
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
 from fazhi_cli.domain.ledger import CASES, INFO, SUMMARY
@@ -438,10 +438,6 @@ class DemoRun:
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
          "法制办集中考核:台账和复核打分表", "计分和排名(初步结果)", "处理退回文件,报区政府审定", "出具报告(审定结果)",
          "出具公文:考核结果通报和反馈函")
-# Converting the ~50 letters to PDF takes LibreOffice about 13 s on two cores, as long as the rest of the
-# demo: the demo converts the notice only and says how to get the letters' PDFs.
-LETTERS_PDF_NOTE = "演示中反馈函只生成 Word 文档(转换为 PDF 约需十几秒);需要 PDF 时运行 fazhi feedback-letters。"
-
 
 def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
     """A moment of the demo's own year-end calendar (the office's clock is simulated step by step, so that its
@@ -484,9 +480,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
             on_step(STEPS[8])
             reports = write_reports(workspace)
             on_step(STEPS[9])
-            notice = write_notice(workspace, board=approval.board)
-            letters = write_letters(workspace, make_pdf=False, board=approval.board)
-            letters = replace(letters, pdf_note=LETTERS_PDF_NOTE)
+            notice, letters = write_documents(workspace, board=approval.board)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
                    dismissed, approval, reports, notice, letters, elapsed, ledger)

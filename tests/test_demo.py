@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import openpyxl
+from helpers import external_tool
 
 from fazhi_cli.demo import APPROVAL_DOC, APPROVED_BY, APPROVED_ON, BROKEN, CASE_FAULT, NOT_RETURNING, RESUBMITS
 
@@ -58,6 +59,11 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert "名次" in (reports / "feedback" / f"{RESUBMITS}.html").read_text("utf-8")  # approved: ranks shown
     again = cli("demo", folder)  # a demo folder is recreated, not refused
     assert again.code == 0
+    # the official documents: the 通报 and one 反馈函 per returned unit, each with its PDF (LibreOffice: CI has it)
+    external_tool("soffice")
+    letters = sorted((reports / "反馈函").glob("*.docx"))
+    assert (reports / "2017年度法治政府建设考核结果通报.pdf").is_file() and len(letters) == len(returned)
+    assert all(letter.with_suffix(".pdf").is_file() for letter in letters) and "另有 PDF 49 份" in again.out
 
 
 def test_demo_refuses_a_folder_it_did_not_make(cli, tmp_path):

@@ -70,7 +70,8 @@ def print_demo(run: api.DemoRun) -> None:
     console.print(f"{safe(notice.state.label)}:{safe(str(notice.document))}")
     if notice.pdf:
         console.print(f"PDF:{safe(str(notice.pdf))}")
-    console.print(f"反馈函:{len(letters.documents)} 份,在 {safe(str(letters.folder))}")
+    console.print(f"反馈函:{len(letters.documents)} 份,在 {safe(str(letters.folder))}"
+                  + (f"(另有 PDF {len(letters.pdfs)} 份)" if letters.pdfs else ""))
     for text in dict.fromkeys((notice.pdf_note, letters.pdf_note)):
         if text:
             console.print(f"[yellow]{safe(text)}[/]")

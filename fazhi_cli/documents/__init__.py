@@ -3,6 +3,6 @@ laid out to GB/T 9704-2012 (`layout`, the shipped templates' builder), filled wi
 worded by `domain.notice_text` (`official`), with PDF copies from LibreOffice (`pdf`). `state` is where
 they learn whether the results are approved."""
 
-from fazhi_cli.documents.official import LetterFiles, NoticeFile, write_letters, write_notice
+from fazhi_cli.documents.official import LetterFiles, NoticeFile, write_documents, write_letters, write_notice
 
-__all__ = ["LetterFiles", "NoticeFile", "write_letters", "write_notice"]
+__all__ = ["LetterFiles", "NoticeFile", "write_documents", "write_letters", "write_notice"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fazhi_cli.approval import results_in_force
@@ -114,3 +114,17 @@ def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool =
         written.append(target)
     copies = _pdfs(written, make_pdf)
     return LetterFiles(folder, written, copies.files, copies.note, state, not_returned)
+
+
+def write_documents(workspace: Workspace, make_pdf: bool = True,
+                    board: Scoreboard | None = None) -> tuple[NoticeFile, LetterFiles]:
+    """The notice and every unit's letter, with their PDFs made by ONE LibreOffice run (its start-up, a few
+    seconds, is then paid once rather than twice)."""
+    board = board or results_in_force(workspace)
+    notice = write_notice(workspace, make_pdf=False, board=board)
+    letters = write_letters(workspace, make_pdf=False, board=board)
+    copies = _pdfs([notice.document, *letters.documents], make_pdf)
+    made = {path.with_suffix(".docx"): path for path in copies.files}
+    notice = replace(notice, pdf=made.get(notice.document), pdf_note=copies.note)
+    letters = replace(letters, pdfs=[made[d] for d in letters.documents if d in made], pdf_note=copies.note)
+    return notice, letters
