@@ -66,7 +66,7 @@ from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
 from fazhi_cli.domain.submissions import ACCEPT, DISMISS, REJECT
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.text import printable as printable
-from fazhi_cli.domain.units import Unit
+from fazhi_cli.domain.units import Unit, roster_spelling
 from fazhi_cli.errors import UsageError, WorkspaceError
 from fazhi_cli.files import write_error as write_error
 from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
@@ -435,8 +435,11 @@ def files(workspace: Path | None = None, state: str | None = None, unit: str | N
     found = Workspace.find(workspace)
     if state is not None and state not in FILE_STATE_LABELS:
         raise UsageError(f"没有“{state}”这种状态", f"可用的状态:{'、'.join(FILE_STATE_LABELS)}。")
-    if unit is not None and unit not in {u.name for u in found.units()}:
-        raise UsageError(f"单位名单中没有“{unit}”", "请用名单中的单位全称,例如 --unit 区司法局。")
+    if unit is not None:
+        spelled = roster_spelling(unit, [u.name for u in found.units()])
+        if spelled is None:
+            raise UsageError(f"单位名单中没有“{unit}”", "请用名单中的单位全称,例如 --unit 区司法局。")
+        unit = spelled
     listed = workspace_files(found)
     return [f for f in listed if (state is None or f.state == state) and (unit is None or f.names(unit))]
 
