@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fazhi_cli.clock import office_now
+from fazhi_cli.domain.campaign import generate_warnings
 from fazhi_cli.domain.rubric import UNIT_TYPES
 from fazhi_cli.domain.units import TYPE_WORDS, Unit, roster_spelling, unit_type_from_label
 from fazhi_cli.errors import UsageError
@@ -20,6 +22,7 @@ class GenerateResult:
     written: list[Path]
     kept: list[Path]
     folder: Path
+    warnings: tuple[str, ...] = ()
 
 
 def selected_types(unit_type: str | None) -> tuple[str, ...]:
@@ -78,4 +81,5 @@ def write_workbooks(
             written.append(target)
         if on_progress is not None:
             on_progress(unit, len(units))
-    return GenerateResult(written, kept, workspace.outbox)
+    warnings = tuple(generate_warnings(campaign, office_now().date()))
+    return GenerateResult(written, kept, workspace.outbox, warnings)

@@ -9,6 +9,7 @@ import typer
 from fazhi_cli import api
 from fazhi_cli.cli import (
     campaign_cmd,
+    config_cmd,
     decisions_cmd,
     demo_cmd,
     files_cmd,
@@ -42,6 +43,7 @@ def options(
 
 
 app.add_typer(rubric_cmd.app, name="rubric")
+app.add_typer(config_cmd.app, name="config")
 app.command("init")(campaign_cmd.init)
 app.command("generate")(generate_cmd.generate)
 app.command("ingest")(returns_cmd.ingest)

@@ -73,6 +73,11 @@ def roster_spelling(typed: str, names: Iterable[str]) -> str | None:
     return next((name for name in names if name_key(name) == wanted), None)
 
 
+def is_email(text: str) -> bool:
+    """True for one e-mail address of the usual form (name@domain.tld)."""
+    return bool(_EMAIL.match(text))
+
+
 def split_addresses(text: str) -> list[str]:
     """The e-mail addresses in a roster's 电子邮箱 cell: several may be separated by , ; 、 or spaces."""
     return [part for part in _ADDRESS_SEPARATORS.split(normalise_text(text or "")) if part]
