@@ -26,7 +26,8 @@ def test_not_dates(typed):
 @pytest.mark.parametrize(("typed", "key"), [
     ("截止日期", "deadline"), ("deadline", "deadline"), ("campaign.deadline", "deadline"),
     ("案例截止日期", "case_deadline"), ("联系人", "contact"), ("电话", "phone"), ("邮箱", "email"),
-    ("权重.乡镇", "weights.township"), ("权重.乡镇（街道）", "weights.township"), ("区级部门权重", "weights.department"),
+    ("权重.乡镇", "weights.township"), ("权重.乡镇（街道）", "weights.township"),
+    ("区级部门权重", "weights.department"),
     ("weights.department", "weights.department"), ("考核名称", "title"), ("发文机关", "documents.issuer"),
     ("发文字号", "documents.doc_no"), ("doc_no", "documents.doc_no"), ("整改截止日期", "documents.rectify_deadline"),
 ])

@@ -8,10 +8,12 @@ import typer
 from rich.table import Table
 
 from fazhi_cli import api
+from fazhi_cli.cli.chinese import ChineseGroup
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
 
-app = typer.Typer(help="查看和修改本次考核的设置(截止日期、联系人、折算权重、公文设置等)。", no_args_is_help=True)
+app = typer.Typer(help="查看和修改本次考核的设置(截止日期、联系人、折算权重、公文设置等)。", no_args_is_help=True,
+                  cls=ChineseGroup)
 
 
 @app.command("show")
