@@ -82,11 +82,26 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("files.rubric", "评分细则文件", "工作区中评分细则副本的文件名", FILE, settable=False),
     Setting("files.units", "单位名单文件", "工作区中单位名单副本的文件名", FILE, settable=False),
 )
+# how messages about fazhi.toml name each setting (the longer names, as the file's comments do)
 SETTING_LABELS = {
-    **{setting.key: setting.label for setting in SETTINGS},
+    "title": "考核名称",
+    "year": "考核年度",
+    "office": "考核单位",
     "deadline": "自评材料报送截止日期",
     "case_deadline": "行政执法指导案例报送截止日期",
+    "contact": "联系人",
+    "phone": "联系电话",
+    "email": "电子邮箱",
     "weight": "折算分值权重",
+    **{f"weights.{unit_type}": f"{label}折算权重" for unit_type, label in LABEL_BY_TYPE.items()},
+    "show_rank_in_feedback": "反馈页是否显示名次",
+    "documents.issuer": "发文机关",
+    "documents.doc_no": "发文字号",
+    "documents.recipient": "通报的主送机关",
+    "documents.superior": "请示的主送机关",
+    "documents.copy_to": "抄送机关",
+    "documents.printer": "印发机关",
+    "documents.rectify_deadline": "整改情况报送截止日期",
 }
 
 
