@@ -9,9 +9,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# A regular (non-editable) install: proves the rubric data and templates ship inside the package.
+# A regular (non-editable) install: proves the rubric data and templates ship inside the package. Then a launcher
+# `fazhi` in ~/.local/bin (on the PATH of most Linux systems), so that `fazhi` runs from any folder.
+LAUNCHER_DIR ?= $(HOME)/.local/bin
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
+	mkdir -p "$(LAUNCHER_DIR)"
+	ln -sf "$(abspath $(BIN))/fazhi" "$(LAUNCHER_DIR)/fazhi"
+	@echo "已安装:$(LAUNCHER_DIR)/fazhi(指向 $(abspath $(BIN))/fazhi)"
+	@case ":$$PATH:" in *":$(LAUNCHER_DIR):"*) ;; \
+	  *) echo "注意:$(LAUNCHER_DIR) 不在 PATH 中。请运行 echo 'export PATH=\"$(LAUNCHER_DIR):\$$PATH\"' >> ~/.bashrc 后重新打开终端,或用 source $(VENV)/bin/activate";; esac
 
 demo: install
 	$(BIN)/fazhi demo

@@ -66,7 +66,7 @@ from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
 from fazhi_cli.domain.submissions import ACCEPT, DISMISS, REJECT
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.text import printable as printable
-from fazhi_cli.domain.units import Unit
+from fazhi_cli.domain.units import Unit, roster_spelling
 from fazhi_cli.errors import UsageError, WorkspaceError
 from fazhi_cli.files import write_error as write_error
 from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
@@ -79,6 +79,7 @@ from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubr
 from fazhi_cli.safety import require_defusedxml as require_defusedxml
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.scoring import score_json as _score_data
+from fazhi_cli.settings import SettingChange, SettingRow, set_setting, show_settings
 from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
 from fazhi_cli.validate.received import ReceivedFile, workspace_files
@@ -89,14 +90,15 @@ __all__ = [
     # the commands
     "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
     "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject", "dismiss",
-    "approve", "reopen", "log", "demo", "version",
+    "approve", "reopen", "log", "demo", "version", "config_show", "config_set",
     # what `--json` prints
-    "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json", "json_ready",
+    "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
+    "json_ready",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
-    "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles",
+    "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",
@@ -127,6 +129,38 @@ def init(
         made.workspace.root, made.campaign.deadline, len(made.units)
     """
     return create_workspace(folder, units, rubric, year, force)
+
+
+# -------------------------------------------------------------------------------------------- config
+
+
+def config_show(workspace: Path | None = None) -> list[SettingRow]:
+    """Every campaign setting with its Chinese name, value and meaning (`fazhi config show`).
+
+    Example::
+
+        {row.key: row.value for row in api.config_show(Path("2026考核"))}["deadline"]
+    """
+    return show_settings(Workspace.find(workspace))
+
+
+def config_set(key: str, value: str, workspace: Path | None = None) -> SettingChange:
+    """Change one setting in fazhi.toml (`fazhi config set KEY VALUE`), keeping the file's comments and layout,
+    holding the lock. The key may be Chinese (截止日期, 联系人, 权重.乡镇, 发文字号…) or as in fazhi.toml; a date
+    may be typed any usual way (2026-12-5, 2026/12/5, 2026年12月5日).
+
+    Example::
+
+        api.config_set("截止日期", "2026年12月5日", Path("2026考核")).after  # "2026-12-05"
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return set_setting(found, key, value)
+
+
+def config_json(rows: list[SettingRow]) -> dict[str, Any]:
+    """What `fazhi config show --json` prints: `{"settings": [{"key", "label", "value", "means"}]}`."""
+    return {"settings": [{"key": r.key, "label": r.label, "value": r.value, "means": r.means} for r in rows]}
 
 
 # -------------------------------------------------------------------------------------------- rubric
@@ -435,8 +469,11 @@ def files(workspace: Path | None = None, state: str | None = None, unit: str | N
     found = Workspace.find(workspace)
     if state is not None and state not in FILE_STATE_LABELS:
         raise UsageError(f"没有“{state}”这种状态", f"可用的状态:{'、'.join(FILE_STATE_LABELS)}。")
-    if unit is not None and unit not in {u.name for u in found.units()}:
-        raise UsageError(f"单位名单中没有“{unit}”", "请用名单中的单位全称,例如 --unit 区司法局。")
+    if unit is not None:
+        spelled = roster_spelling(unit, [u.name for u in found.units()])
+        if spelled is None:
+            raise UsageError(f"单位名单中没有“{unit}”", "请用名单中的单位全称,例如 --unit 区司法局。")
+        unit = spelled
     listed = workspace_files(found)
     return [f for f in listed if (state is None or f.state == state) and (unit is None or f.names(unit))]
 

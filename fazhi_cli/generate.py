@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fazhi_cli.clock import office_now
+from fazhi_cli.domain.campaign import generate_warnings
 from fazhi_cli.domain.rubric import UNIT_TYPES
-from fazhi_cli.domain.units import Unit
+from fazhi_cli.domain.units import TYPE_WORDS, Unit, roster_spelling, unit_type_from_label
 from fazhi_cli.errors import UsageError
 from fazhi_cli.workbook.writer import write_self_assessment
 from fazhi_cli.workspace import Workspace, workbook_file_name
@@ -20,36 +22,36 @@ class GenerateResult:
     written: list[Path]
     kept: list[Path]
     folder: Path
+    warnings: tuple[str, ...] = ()
 
 
 def selected_types(unit_type: str | None) -> tuple[str, ...]:
-    """Both unit types, or the one asked for (UsageError for an unknown one)."""
+    """Both unit types, or the one asked for, typed in English or Chinese (UsageError for an unknown one)."""
     if unit_type is None:
         return UNIT_TYPES
-    if unit_type not in UNIT_TYPES:
-        raise UsageError(
-            f"未知的单位类型“{unit_type}”", "请用 --type department(区级部门)或 --type township(乡镇(街道))。"
-        )
-    return (unit_type,)
-
-
+    found = unit_type_from_label(unit_type)
+    if found is None:
+        raise UsageError(f"未知的单位类型“{unit_type}”", f"请用 --type {TYPE_WORDS}。")
+    return (found,)
 
 
 def select_units(units: list[Unit], names: list[str] | None, unit_type: str | None) -> list[Unit]:
-    """The roster's units, narrowed to the names and/or the type asked for (UsageError for unknown names)."""
+    """The roster's units, narrowed to the names (typed in either width) and/or the type asked for (UsageError
+    for unknown names)."""
     chosen = units
     if names:
         known = {u.name: u for u in units}
-        unknown = [n for n in names if n not in known]
+        spelled = {name: roster_spelling(name, known) for name in names}
+        unknown = [name for name, found in spelled.items() if found is None]
         if unknown:
             raise UsageError(
                 f"名单中没有这些单位:{'、'.join(unknown)}",
                 "请检查单位名称是否与单位名单一致(fazhi status 可列出全部单位)。",
             )
-        chosen = [known[n] for n in dict.fromkeys(names)]
+        chosen = [known[found] for found in dict.fromkeys(spelled.values()) if found is not None]
     if unit_type is not None:
-        selected_types(unit_type)
-        chosen = [u for u in chosen if u.type == unit_type]
+        wanted = selected_types(unit_type)
+        chosen = [u for u in chosen if u.type in wanted]
     return chosen
 
 
@@ -79,4 +81,5 @@ def write_workbooks(
             written.append(target)
         if on_progress is not None:
             on_progress(unit, len(units))
-    return GenerateResult(written, kept, workspace.outbox)
+    warnings = tuple(generate_warnings(campaign, office_now().date()))
+    return GenerateResult(written, kept, workspace.outbox, warnings)

@@ -12,7 +12,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
-from fazhi_cli.domain.units import RosterProblems, Unit, build_roster
+from fazhi_cli.domain.units import RosterProblems, Unit, build_roster, find_header
 from fazhi_cli.errors import RosterInvalid
 
 SAMPLE_ROSTER_NAME = "units.xlsx"
@@ -72,9 +72,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     lines = list(reader)
     if not lines:
         raise RosterInvalid(f"单位名单 {path.name} 是空的", "请填写单位名单。")
-    header = [h.strip() for h in lines[0]]
-    rows = [(n, dict(zip(header, line, strict=False))) for n, line in enumerate(lines[1:], start=2)]
-    return header, rows
+    return _header_and_rows(lines)
 
 
 def _read_xlsx(path: Path, limit: int) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -96,6 +94,12 @@ def _read_xlsx(path: Path, limit: int) -> tuple[list[str], list[tuple[int, dict[
         workbook.close()
     if not lines:
         raise RosterInvalid(f"单位名单 {path.name} 是空的", "请填写单位名单。")
-    header = lines[0]
-    rows = [(n, dict(zip(header, line, strict=False))) for n, line in enumerate(lines[1:], start=2)]
+    return _header_and_rows(lines)
+
+
+def _header_and_rows(lines: list[list[str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (found among the first rows, below any title) and the rows under it, with their row numbers."""
+    at = find_header(lines)
+    header = [title.strip() for title in lines[at]]
+    rows = [(n, dict(zip(header, line, strict=False))) for n, line in enumerate(lines[at + 1:], start=at + 2)]
     return header, rows

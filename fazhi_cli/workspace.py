@@ -28,10 +28,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from fazhi_cli.clock import office_now
-from fazhi_cli.domain.campaign import DEFAULT_RUBRIC_FILE, Campaign, DocumentSettings, GradeBand, default_documents
+from fazhi_cli.domain.campaign import (
+    DEFAULT_RUBRIC_FILE,
+    PLACEHOLDER_CONTACT,
+    PLACEHOLDER_EMAIL,
+    PLACEHOLDER_PHONE,
+    Campaign,
+    DocumentSettings,
+    GradeBand,
+    default_documents,
+)
+from fazhi_cli.domain.dates import NotADate, parse_date
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
+from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
@@ -59,26 +70,6 @@ SECRET_BYTES = 32
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 DEFAULT_OFFICE = "广元市昭化区人民政府法制办公室"
 DATE_FORM = "2017-12-10 这样的日期(年-月-日,用数字,不加引号)"
-SETTING_LABELS = {
-    "title": "考核名称",
-    "year": "考核年度",
-    "office": "考核单位",
-    "deadline": "自评材料报送截止日期",
-    "case_deadline": "行政执法指导案例报送截止日期",
-    "contact": "联系人",
-    "phone": "联系电话",
-    "email": "电子邮箱",
-    "weight": "折算分值权重",
-    **{f"weights.{unit_type}": f"{label}折算权重" for unit_type, label in UNIT_TYPE_LABELS.items()},
-    "show_rank_in_feedback": "反馈页是否显示名次",
-    "documents.issuer": "发文机关",
-    "documents.doc_no": "发文字号",
-    "documents.recipient": "通报的主送机关",
-    "documents.superior": "请示的主送机关",
-    "documents.copy_to": "抄送机关",
-    "documents.printer": "印发机关",
-    "documents.rectify_deadline": "整改情况报送截止日期",
-}
 _OWN_FOLDERS = {
     "outbox": "fazhi 生成的空白自评表文件夹 outbox/,已跳过",
     "review": "fazhi 生成的复核打分表文件夹 review/,已跳过(收回复核打分表时请直接指定该文件)",
@@ -323,19 +314,52 @@ def read_campaign(path: Path) -> Campaign:
 
 
 def read_settings_text(path: Path) -> str:
-    """The text of fazhi.toml (a leading BOM dropped), as `parse_campaign` takes it."""
+    """The text of fazhi.toml, as `parse_campaign` takes it: UTF-8 with or without a BOM (dropped), or the GBK
+    that Notepad on a Chinese Windows saves."""
     try:
-        return path.read_text("utf-8").removeprefix("\ufeff")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceError(f"无法读取 {path}: {exc}", "请检查文件是否存在、是否为 UTF-8 编码。") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise WorkspaceError(f"无法读取 {path}: {exc.strerror}", "请检查文件是否存在、能否打开。") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise WorkspaceError(f"无法读取 {path}:文字编码无法识别", "请用记事本另存为 UTF-8 编码。")  # pragma: no cover
+
+
+class _Source:
+    """fazhi.toml's path and text, so that a message about a setting can name its line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def line_of(self, key: str) -> int | None:
+        """The line of a setting (`deadline`, `documents.doc_no`, `weights.township`), or None when not written."""
+        table, _, name = key.rpartition(".")
+        table = table or "campaign"
+        current = ""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            stripped = line.strip()
+            if stripped.startswith("["):
+                current = stripped.strip("[] ")
+            elif current == table and re.match(rf"{re.escape(name)}\s*=", stripped):
+                return number
+        return None
 
 
 def parse_campaign(text: str, path: Path) -> Campaign:
-    """The settings in fazhi.toml's text (`path` names the file in messages)."""
+    """The settings in fazhi.toml's text (`path` names the file in messages; a leading BOM is dropped)."""
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(path, text, exc) from None
+        raise syntax_error(path, text, str(exc)) from None
+    source = _Source(path, text)
+    path = source  # every message below names the file, and the line where it can
     section = _table(data, "campaign", path)
     files = _table(data, "files", path)
     year = _year(section, path)
@@ -364,7 +388,7 @@ def parse_campaign(text: str, path: Path) -> Campaign:
     )
 
 
-def _documents(table: Mapping[str, object], year: int, path: Path) -> DocumentSettings:
+def _documents(table: Mapping[str, object], year: int, path: _Source) -> DocumentSettings:
     """`[documents]`: what the 通报 and the 反馈函 say of their issuer; each missing line takes its default."""
     defaults = default_documents(year)
     texts = {}
@@ -377,35 +401,68 @@ def _documents(table: Mapping[str, object], year: int, path: Path) -> DocumentSe
     return replace(defaults, rectify_deadline=deadline, **texts)
 
 
-def _setting_error(path: Path, key: str, problem: str, form: str) -> WorkspaceError:
+def _setting_error(path: _Source, key: str, problem: str, form: str) -> WorkspaceError:
     label = SETTING_LABELS.get(key, key)
-    return WorkspaceError(f"{path} 中的设置有误:{key}({label}){problem}", f"应写成 {form}。")
+    line = path.line_of(key)
+    where = f"(第 {line} 行)" if line else ""
+    return WorkspaceError(f"{path} 中的设置有误{where}:{key}({label}){problem}", f"应写成 {form}。")
 
 
-def _syntax_error(path: Path, text: str, error: tomllib.TOMLDecodeError) -> WorkspaceError:
-    """A TOML syntax error, explained for the date settings (where a clerk writes 2026年12月5日)."""
-    found = re.search(r"at line (\d+)", str(error))
+_DATE_KEYS = {setting.name: setting for setting in SETTINGS if setting.kind == "date"}
+# what Python's TOML reader says (tomllib, up to Python 3.13), in the clerk's words
+_TOML_PROBLEMS = (
+    ("Invalid statement", "无法识别(每行应是 [节名]、名称 = 值 或以 # 开头的说明)"),
+    ("Expected '=' after a key", "缺少“=”(应写成 名称 = 值)"),
+    ("Invalid initial character for a key", "设置名称有误(名称只能用英文字母、数字、_ 和 -)"),
+    ("Invalid value", "的值写法有误(文字要加英文双引号,例如 contact = \"张三\";日期写成 2026-12-05)"),
+    ("Invalid date", "的日期写法有误(应写成 2026-12-05)"),
+    ("Unterminated string", "的文字缺少结尾的英文双引号"),
+    ("Illegal character", "的文字中有不能直接写的字符(如换行)"),
+    ("Expected newline or end of document", "的值后面还有多余的内容(说明文字请以 # 开头)"),
+    ("Cannot overwrite a value", "重复设置了同一项"),
+    ("Cannot declare", "重复写了同一节"),
+    ("Expected ']'", "的节名缺少“]”"),
+    ("Unclosed", "的括号没有闭合"),
+)
+
+
+def syntax_error(path: Path, text: str, error: str) -> WorkspaceError:
+    """A fazhi.toml that is not valid TOML, in Chinese naming its line (`error` is the TOML reader's message,
+    holding "line N"); a date the way a person writes it (deadline = 2026年12月5日) says how to write it instead."""
+    found = re.search(r"line (\d+)", error)
     lines = text.splitlines()
-    if found and 0 < int(found.group(1)) <= len(lines):
-        number = int(found.group(1))
-        line = lines[number - 1]
-        key = line.split("=", 1)[0].strip() if "=" in line else ""
-        if key in ("deadline", "case_deadline"):
-            return WorkspaceError(
-                f"{path} 格式有误:第 {number} 行 {key}({SETTING_LABELS[key]})“{line.strip()[:60]}”不是有效的日期",
-                f"应写成 {DATE_FORM},例如 {key} = 2017-12-10。",
-            )
-    return WorkspaceError(f"{path} 格式有误: {error}", "请按 TOML 格式修改,或重新 fazhi init。")
+    if not found or not 0 < int(found.group(1)) <= len(lines):
+        return WorkspaceError(f"{path} 格式有误(无法确定出错的行)", "请按 TOML 格式修改,或重新 fazhi init。")
+    number = int(found.group(1))
+    line = lines[number - 1].strip()
+    key, _, value = (part.strip() for part in line.partition("="))
+    if key in _DATE_KEYS:
+        setting = _DATE_KEYS[key]
+        try:
+            typed = parse_date(value.strip("\"'"))
+            example, chinese = typed.isoformat(), f"{typed.year}年{typed.month}月{typed.day}日"
+        except NotADate:
+            example, chinese = "2026-12-05", "2026年12月5日"
+        return WorkspaceError(
+            f"{path} 第 {number} 行:{key}({SETTING_LABELS[setting.key]})“{value[:40]}”不是这里能用的日期写法;"
+            f"日期请写成 {key} = {example} 或用 fazhi config set {setting.label} {chinese}",
+            f"日期写成 {DATE_FORM};或在命令行用 fazhi config set {setting.label} 加日期(任何常见写法都可以)。",
+        )
+    reason = next((chinese for english, chinese in _TOML_PROBLEMS if english in error), "格式有误")
+    return WorkspaceError(
+        f"{path} 格式有误:第 {number} 行“{line[:60]}”{reason}",
+        "请按 fazhi.toml 中的说明修改该行;设置也可以用 fazhi config set 修改(fazhi config show 列出全部设置)。",
+    )
 
 
-def _table(data: Mapping[str, object], name: str, path: Path) -> Mapping[str, object]:
+def _table(data: Mapping[str, object], name: str, path: _Source) -> Mapping[str, object]:
     value = data.get(name, {})
     if not isinstance(value, Mapping):
         raise WorkspaceError(f"{path} 中的 {name} 应为一节设置 [{name}]", f"请把它写成 [{name}] 及其下的各项设置。")
     return value
 
 
-def _year(section: Mapping[str, object], path: Path) -> int:
+def _year(section: Mapping[str, object], path: _Source) -> int:
     if "year" not in section:
         raise _setting_error(path, "year", "缺失", "[campaign] 中 year = 2017 这样的年份")
     value = section["year"]
@@ -417,7 +474,7 @@ def _year(section: Mapping[str, object], path: Path) -> int:
     return value
 
 
-def _text(section: Mapping[str, object], key: str, path: Path, required: bool = False, label: str = "") -> str:
+def _text(section: Mapping[str, object], key: str, path: _Source, required: bool = False, label: str = "") -> str:
     value = section.get(key, "")
     if isinstance(value, (dict, list)):
         raise _setting_error(path, label or key, "应为一段文字", f'{key} = "……" 这样加引号的文字')
@@ -427,7 +484,7 @@ def _text(section: Mapping[str, object], key: str, path: Path, required: bool = 
     return text
 
 
-def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path, label: str = "") -> dt.date:
+def _date(section: Mapping[str, object], key: str, default: dt.date, path: _Source, label: str = "") -> dt.date:
     value = section.get(key)
     if value is None:
         return default
@@ -436,15 +493,15 @@ def _date(section: Mapping[str, object], key: str, default: dt.date, path: Path,
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        return parse_date(value)
+    except NotADate:
         raise _setting_error(path, label or key, f"“{str(value)[:40]}”不是有效的日期", DATE_FORM) from None
 
 
 WEIGHTS_FORM = '[weights] 下 department = "5"、township = "4" 这样 0 至 100 之间的数(每种单位类型一项)'
 
 
-def _weights(data: Mapping[str, object], section: Mapping[str, object], path: Path) -> dict[str, Decimal]:
+def _weights(data: Mapping[str, object], section: Mapping[str, object], path: _Source) -> dict[str, Decimal]:
     """The conversion weight of each unit type: `[weights]` department / township. The single `weight` of
     earlier versions ([campaign] weight) still counts, for both types, where `[weights]` does not set one.
     A type with neither has no weight: its converted scores are not shown (the seed document sets none)."""
@@ -473,7 +530,7 @@ def missing_weight_message(unit_type: str) -> str:
             f"写上 {unit_type} = \"…\"(0 至 100 之间的数,即本考核在年度综合目标考核中所占分值)。")
 
 
-def _weight(value: object, key: str, form: str, path: Path) -> Decimal:
+def _weight(value: object, key: str, form: str, path: _Source) -> Decimal:
     """One conversion weight: a finite number from 0 to 100 (the domain's `parse_weight`)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise _setting_error(path, key, f"“{str(value)[:40]}”不是 0 至 100 之间的数", form)
@@ -483,14 +540,14 @@ def _weight(value: object, key: str, form: str, path: Path) -> Decimal:
         raise _setting_error(path, key, str(problem), form) from None
 
 
-def _flag(section: Mapping[str, object], key: str, default: bool, path: Path) -> bool:
+def _flag(section: Mapping[str, object], key: str, default: bool, path: _Source) -> bool:
     value = section.get(key, default)
     if not isinstance(value, bool):
         raise _setting_error(path, key, f"“{value}”应为 true 或 false", f"{key} = true 或 {key} = false(不加引号)")
     return value
 
 
-def _grades(value: object, path: Path) -> tuple[GradeBand, ...]:
+def _grades(value: object, path: _Source) -> tuple[GradeBand, ...]:
     form = '[[grades]] 下 name = "优秀" 和 min = "90" 两项'
     if not isinstance(value, list):
         raise WorkspaceError(f"{path} 中的等次设置 grades 有误", f"应写成 {form}。")
@@ -604,9 +661,9 @@ def default_campaign(year: int, units_file: str) -> Campaign:
         office=DEFAULT_OFFICE,
         deadline=dt.date(year, 12, 10),
         case_deadline=dt.date(year, 12, 20),
-        contact="法制办联络员",
-        phone="0839-0000000",
-        email="fazhiban@example.invalid",
+        contact=PLACEHOLDER_CONTACT,
+        phone=PLACEHOLDER_PHONE,
+        email=PLACEHOLDER_EMAIL,
         units_file=units_file,
         documents=default_documents(year),
     )
@@ -646,7 +703,7 @@ def _check_folder_can_be_made(root: Path) -> None:
 def _old_identity(config: Path) -> tuple[int, str] | None:
     """The year and title of the campaign already in a folder, read leniently; None when unreadable."""
     try:
-        section = tomllib.loads(config.read_text("utf-8").removeprefix("\ufeff")).get("campaign", {})
+        section = tomllib.loads(read_settings_text(config)).get("campaign", {})
         return int(section["year"]), str(section["title"])
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, AttributeError):
         return None

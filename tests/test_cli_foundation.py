@@ -138,7 +138,7 @@ def test_every_command_has_help(cli):
                  ["ingest", "--help"], ["validate", "--help"], ["status", "--help"], ["review-sheet", "--help"],
                  ["score", "--help"], ["report", "--help"]):
         result = cli(*args)
-        assert result.code == 0 and "Usage" in result.out
+        assert result.code == 0 and "用法" in result.out
         if len(args) > 1:
             assert "示例" in result.out, args
 

@@ -300,10 +300,16 @@ def test_a_weight_from_0_to_100_is_taken(cli, workspace, value):
     assert cli("score", cwd=workspace).code == 0
 
 
-@pytest.mark.parametrize("line", ["deadline = 2026年12月5日", 'deadline = "2026年12月5日"', 'deadline = "2017/12/05"'])
-def test_a_date_written_the_chinese_way_names_the_setting_and_the_form(cli, workspace, line):
+def test_a_date_written_the_chinese_way_names_the_setting_and_the_form(cli, workspace):
+    replace_setting(workspace, "deadline", "deadline = 2026年12月5日")  # not TOML: named, with the way to write it
+    assert_clean_error(cli("status", cwd=workspace), 2, "deadline", "截止日期", "2017-12-10", "第 7 行")
+
+
+@pytest.mark.parametrize("line", ['deadline = "2026年12月5日"', 'deadline = "2026/12/05"'])
+def test_a_quoted_date_written_the_chinese_way_is_read(cli, workspace, line):
     replace_setting(workspace, "deadline", line)
-    assert_clean_error(cli("status", cwd=workspace), 2, "deadline", "截止日期", "2017-12-10")
+    shown = cli("config", "show", "--json", cwd=workspace).json()["settings"]
+    assert {row["key"]: row["value"] for row in shown}["deadline"] == "2026-12-05"
 
 
 def test_a_bom_at_the_start_of_fazhi_toml_is_accepted(cli, workspace):

@@ -9,6 +9,7 @@ import typer
 from fazhi_cli import api
 from fazhi_cli.cli import (
     campaign_cmd,
+    config_cmd,
     decisions_cmd,
     demo_cmd,
     files_cmd,
@@ -18,17 +19,24 @@ from fazhi_cli.cli import (
     returns_cmd,
     rubric_cmd,
 )
-from fazhi_cli.cli.output import console, report_error
-from fazhi_cli.errors import FazhiError
+from fazhi_cli.cli.chinese import ChineseGroup, ClickException, NoArgsIsHelp, install, usage_error
+from fazhi_cli.cli.output import console, messages, report_error
+from fazhi_cli.errors import FazhiError, UsageError
+
+install()  # Click's and Typer's own messages and help headings in Chinese
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     name="fazhi",
     help="法治政府建设考核工具:生成自评表、收取回执、校验、计分、排名和出具报告。\n\n"
-    "先用 fazhi init 文件夹 新建工作区;fazhi demo 用示例数据演示全流程。",
+    "先用 fazhi init 文件夹 新建工作区;fazhi demo 用示例数据演示全流程。"
+    "每个命令加 -h 显示其用法和示例,例如 fazhi generate -h。",
+    cls=ChineseGroup,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     add_completion=False,
+    context_settings=HELP_OPTIONS,
 )
 
 
@@ -42,6 +50,7 @@ def options(
 
 
 app.add_typer(rubric_cmd.app, name="rubric")
+app.add_typer(config_cmd.app, name="config")
 app.command("init")(campaign_cmd.init)
 app.command("generate")(generate_cmd.generate)
 app.command("ingest")(returns_cmd.ingest)
@@ -77,7 +86,19 @@ def main(argv: list[str] | None = None) -> None:
     """
     try:
         api.require_defusedxml()
-        app(args=argv, prog_name="fazhi")
+        code = typer.main.get_command(app).main(args=argv, prog_name="fazhi", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except ClickException as error:
+        if NoArgsIsHelp is not None and isinstance(error, NoArgsIsHelp):
+            console.print(error.format_message(), markup=False, highlight=False)  # the help page, asked for
+            sys.exit(0)
+        message, hint = usage_error(error)
+        report_error(UsageError(message, hint))
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        messages.print("已取消。")
+        sys.exit(1)
     except FazhiError as error:
         report_error(error)
         sys.exit(error.exit_code)

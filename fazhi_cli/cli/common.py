@@ -13,3 +13,4 @@ WorkspaceOption = typer.Option(
 )
 JsonOption = typer.Option(False, "--json", help="只在标准输出打印 JSON,供脚本使用。")
 
+TYPE_HELP = "只要一类单位:区级部门(department)或 乡镇(街道)(township),也可写 部门、乡镇、街道。"

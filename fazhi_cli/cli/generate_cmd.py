@@ -8,13 +8,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fazhi_cli import api
-from fazhi_cli.cli.common import WorkspaceOption
+from fazhi_cli.cli.common import TYPE_HELP, WorkspaceOption
 from fazhi_cli.cli.output import console, messages, note, safe
 
 
 def generate(
     unit: list[str] = typer.Option(None, "--unit", "-u", help="只生成这些单位(可重复);省略时生成名单中全部单位。"),
-    unit_type: str = typer.Option(None, "--type", "-t", help="只生成 department(区级部门)或 township(乡镇(街道))。"),
+    unit_type: str = typer.Option(None, "--type", "-t", help=TYPE_HELP),
     force: bool = typer.Option(False, "--force", help="覆盖 outbox/ 中已有的同名自评表。"),
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -46,6 +46,8 @@ def generate(
 
         result = api.generate(workspace, unit, unit_type, force, on_progress=advance)
     console.print(f"[green]✓[/] 已生成 {len(result.written)} 份自评表,保存在 {safe(str(result.folder))}")
+    for warning in result.warnings:
+        note(f"[yellow]注意:[/]{safe(warning)}")
     if result.kept:
         note(f"[yellow]{len(result.kept)} 份已存在,未覆盖[/](如需重新生成,请加 --force):")
         for path in result.kept[:10]:

@@ -9,10 +9,11 @@ from rich.tree import Tree
 
 from fazhi_cli import api
 from fazhi_cli.api import Rubric, Rule
-from fazhi_cli.cli.common import JsonOption, WorkspaceOption
+from fazhi_cli.cli.chinese import ChineseGroup
+from fazhi_cli.cli.common import TYPE_HELP, JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
 
-app = typer.Typer(help="查看、检查和导出评分细则。", no_args_is_help=True)
+app = typer.Typer(help="查看、检查和导出评分细则。", no_args_is_help=True, cls=ChineseGroup)
 
 
 def _rule_line(rule: Rule) -> str:
@@ -39,7 +40,7 @@ def rubric_tree(rubric: Rubric, unit_type: str) -> Tree:
 
 @app.command("show")
 def show(
-    unit_type: str = typer.Option(None, "--type", "-t", help="department(区级部门)或 township(乡镇(街道))。"),
+    unit_type: str = typer.Option(None, "--type", "-t", help=TYPE_HELP),
     as_json: bool = JsonOption,
     workspace: Path = WorkspaceOption,
 ) -> None:

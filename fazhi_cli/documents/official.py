@@ -18,6 +18,7 @@ from fazhi_cli.documents import pdf
 from fazhi_cli.documents.render import fill, template_path
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.notice_text import Letter, Notice, compose_letter, compose_notice
+from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.errors import UsageError
 from fazhi_cli.files import user_write_errors
 from fazhi_cli.scoring import Scoreboard
@@ -91,11 +92,12 @@ def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool =
     board = board or results_in_force(workspace)
     state = board.state
     roster = [unit.name for unit in board.units]
-    unknown = [name for name in units if name not in roster]
+    spelled = {name: roster_spelling(name, roster) for name in units}
+    unknown = [name for name, found in spelled.items() if found is None]
     if unknown:
         raise UsageError(f"名单中没有这些单位:{'、'.join(unknown)}",
                          "请检查单位名称(与名单一致),或不加 --unit 为全部单位生成。")
-    chosen = [name for name in roster if not units or name in units]
+    chosen = [name for name in roster if not units or name in spelled.values()]
     show_rank = ranks or (state.approved and board.campaign.show_rank_in_feedback)
     folder = workspace.reports / LETTERS_FOLDER
     with user_write_errors(folder):

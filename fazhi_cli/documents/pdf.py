@@ -71,13 +71,22 @@ def convert(documents: list[Path], soffice: str | None = None, timeout: float | 
     return PdfCopies(made)
 
 
+def _stop(process: subprocess.Popen) -> None:
+    """Stop LibreOffice and every process it started: its process group on Linux and macOS; on Windows (no process
+    groups to signal) the process itself."""
+    if hasattr(os, "killpg"):
+        os.killpg(process.pid, signal.SIGKILL)
+    else:  # pragma: no cover - Windows
+        process.kill()
+
+
 def _run(command: list[str], timeout: float) -> None:
     with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           start_new_session=True) as process:
         try:
             _, error = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            _stop(process)
             process.communicate()
             raise FazhiError(f"LibreOffice 转换 PDF 超时({timeout:.0f} 秒),已停止",
                              "Word 文档已生成;可稍后重试,或用 Word、WPS 另存为 PDF。") from None

@@ -14,6 +14,10 @@ DEFAULT_RUBRIC_FILE = "rubric.yaml"
 DEFAULT_RECIPIENT = "各乡镇人民政府,拣银岩街道办事处,区级各部门"  # the seed's 主送机关
 DEFAULT_SUPERIOR = "区人民政府"  # the seed: 初步结果 "报区政府审定"
 DEFAULT_COPY_TO = "区委办,区人大办,区政协办,区目标办"
+# what `fazhi init` writes for the office's contact until the clerk sets the real one (`fazhi config set`)
+PLACEHOLDER_CONTACT = "法制办联络员"
+PLACEHOLDER_PHONE = "0839-0000000"
+PLACEHOLDER_EMAIL = "fazhiban@example.invalid"
 
 
 @dataclass(frozen=True)
@@ -88,3 +92,21 @@ class Campaign:
     def weights_missing(self, unit_types: Iterable[str]) -> list[str]:
         """The unit types, in the given order, whose weight is not set (their converted scores are not shown)."""
         return [unit_type for unit_type in unit_types if unit_type not in self.weights]
+
+
+def generate_warnings(campaign: Campaign, today: dt.date) -> list[str]:
+    """What `fazhi generate` warns of before workbooks go out: the placeholder contact `fazhi init` wrote, and a
+    deadline already past by the office's clock."""
+    warnings = []
+    placeholders = [label for label, value, placeholder in (
+        ("联系人", campaign.contact, PLACEHOLDER_CONTACT), ("电话", campaign.phone, PLACEHOLDER_PHONE),
+        ("邮箱", campaign.email, PLACEHOLDER_EMAIL)) if value in (placeholder, "") or value.endswith(".invalid")]
+    if placeholders:
+        example = f"{campaign.contact} / {campaign.phone} / {campaign.email}"
+        warnings.append(f"自评表上的法制办{'、'.join(placeholders)}仍是 fazhi init 写入的示例({example}):"
+                        f"请用 fazhi config set 联系人 …、fazhi config set 电话 …、"
+                        "fazhi config set 邮箱 … 改为真实的联系方式,再用 fazhi generate --force 重新生成。")
+    if campaign.deadline < today:
+        warnings.append(f"报送截止日期 {campaign.deadline.isoformat()} 已经过去(今天是 {today.isoformat()}):"
+                        "请用 fazhi config set 截止日期 2026年12月10日 这样的命令改为新的日期,再重新生成。")
+    return warnings

@@ -7,16 +7,15 @@ match; a text naming the claimed unit, even beside another, is no evidence again
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_ADDRESS_SEPARATORS = re.compile(r"[\s,;,;、]+")
+from fazhi_cli.domain.units import split_addresses
 
 
 def unit_addresses(email: str) -> frozenset[str]:
     """A roster's 电子邮箱 text as addresses in lower case (several may be separated by , ; 、 or spaces)."""
-    return frozenset(part.lower() for part in _ADDRESS_SEPARATORS.split(email or "") if "@" in part)
+    return frozenset(part.lower() for part in split_addresses(email) if "@" in part)
 
 
 def named_units(text: str, names: Iterable[str]) -> list[str]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fazhi_cli.domain.numbers import normalise_text
@@ -11,17 +12,24 @@ from fazhi_cli.domain.text import file_name_problem, has_unprintable, printable
 
 ROSTER_COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
 TYPE_BY_LABEL = {
+    "department": "department",
     "区级部门": "department",
     "区级各部门": "department",
     "部门": "department",
+    "township": "township",
     "乡镇(街道)": "township",
     "乡镇": "township",
     "街道": "township",
+    "乡镇街道": "township",
     "各乡镇(街道)": "township",
 }
 LABEL_BY_TYPE = {"department": "区级部门", "township": "乡镇(街道)"}
+TYPE_WORDS = "department 或 township(也可写 区级部门、部门、乡镇、街道、乡镇(街道))"
 MAX_NAME_LENGTH = 60
+HEADER_SEARCH_ROWS = 10  # a roster may carry a title (and a blank line) above its header
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_ADDRESS_SEPARATORS = re.compile(r"[\s,;,;、]+")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,40 @@ class RosterProblems(Exception):
 
 
 def unit_type_from_label(label: str) -> str | None:
-    """department / township from the roster's 单位类型 text (full-width brackets tolerated)."""
-    return TYPE_BY_LABEL.get(normalise_text(label).replace(" ", ""))
+    """department / township from a unit type as typed: the English name or a Chinese label (区级部门, 部门,
+    乡镇, 街道, 乡镇(街道)…), in either width, brackets full-width or half-width; None when it is neither."""
+    return TYPE_BY_LABEL.get(normalise_text(label).replace(" ", "").lower())
+
+
+def name_key(name: str) -> str:
+    """What two spellings of one unit name share: full-width and half-width alike (NFKC), spaces ignored."""
+    return _SPACES.sub("", normalise_text(name))
+
+
+def roster_spelling(typed: str, names: Iterable[str]) -> str | None:
+    """The roster's own spelling of a unit name typed in either width (None when the roster has no such unit)."""
+    wanted = name_key(typed)
+    return next((name for name in names if name_key(name) == wanted), None)
+
+
+def is_email(text: str) -> bool:
+    """True for one e-mail address of the usual form (name@domain.tld)."""
+    return bool(_EMAIL.match(text))
+
+
+def split_addresses(text: str) -> list[str]:
+    """The e-mail addresses in a roster's 电子邮箱 cell: several may be separated by , ; 、 or spaces."""
+    return [part for part in _ADDRESS_SEPARATORS.split(normalise_text(text or "")) if part]
+
+
+def find_header(lines: Sequence[Sequence[str]]) -> int:
+    """The index of a roster's header row: the first of its first rows holding 单位名称 and 单位类型 (0 when none
+    does, so that the missing columns are reported on the first row)."""
+    for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
+        titles = {normalise_text(cell).replace(" ", "") for cell in line}
+        if {"单位名称", "单位类型"} <= titles:
+            return index
+    return 0
 
 
 def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, str]]]) -> list[Unit]:
@@ -70,7 +110,8 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
     first_row_of: dict[str, int] = {}
     for row_number, row in rows:
         raw_name = row.get("单位名称") or ""
-        name = normalise_text(raw_name)
+        # kept as the roster spells it (full-width brackets stay full-width); compared by `name_key`
+        name = unicodedata.normalize("NFC", raw_name).strip()
         values = [normalise_text(v or "") for v in row.values()]
         if not any(values):
             continue
@@ -87,19 +128,21 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
         if problem:
             problems.append(f"{where}: 单位名称“{printable(name)}”不能用作文件名:{problem}")
             continue
-        if name in first_row_of:
-            problems.append(f"{where}: 单位名称“{name}”与第 {first_row_of[name]} 行重复")
+        key = name_key(name)
+        if key in first_row_of:
+            problems.append(f"{where}: 单位名称“{name}”与第 {first_row_of[key]} 行重复")
             continue
-        first_row_of[name] = row_number
+        first_row_of[key] = row_number
         unit_type = unit_type_from_label(row.get("单位类型") or "")
         if unit_type is None:
             label = row.get("单位类型") or ""
             problems.append(f"{where}: “{name}”的单位类型“{label}”无法识别(应为 区级部门 或 乡镇(街道))")
             continue
-        email = normalise_text(row.get("电子邮箱") or "")
-        if email and not _EMAIL.match(email):
-            problems.append(f"{where}: “{name}”的电子邮箱“{email}”格式不正确")
+        addresses = split_addresses(row.get("电子邮箱") or "")
+        if any(not _EMAIL.match(address) for address in addresses):
+            problems.append(f"{where}: “{name}”的电子邮箱“{normalise_text(row.get('电子邮箱') or '')}”格式不正确")
             continue
+        email = ", ".join(addresses)
         units.append(
             Unit(
                 name=name,

@@ -40,7 +40,7 @@ from fazhi_cli.domain.numbers import NotANumber, is_blank, normalise_text, parse
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.text import printable
-from fazhi_cli.domain.units import Unit
+from fazhi_cli.domain.units import Unit, roster_spelling
 from fazhi_cli.intake import Incoming
 from fazhi_cli.ledger import layout as cols
 from fazhi_cli.ledger.layout import REQUIRED, SHEETS, SheetLayout
@@ -207,7 +207,8 @@ def _read_sheet(sheet_layout: SheetLayout, rows: list[tuple], rubric: Rubric, un
 
 def _read_row(record: str, row: _Row, rubric: Rubric, units: dict[str, Unit]) -> LedgerRow:
     name = row.text(cols.COL_UNIT)
-    unit = units.get(name)
+    spelled = roster_spelling(name, units) if name else None
+    unit = units.get(spelled) if spelled else None
     try:
         if not name:
             raise RowProblem(row.cell(cols.COL_UNIT), "单位名称未填写,该行未采用")

@@ -8,7 +8,7 @@ cell where an office value is in force withdraws it (a row of its own: history i
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -18,6 +18,7 @@ from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed
 from fazhi_cli.domain.numbers import is_blank, normalise_text
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
+from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.intake import Incoming
 from fazhi_cli.review.sheet import (
     COL_ID,
@@ -131,6 +132,7 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     except UnreadableWorkbook as problem:
         unreadable = refusal("review_unreadable", name=name, detail=problem)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
+    rows = [replace(r, unit=roster_spelling(r.unit, batch.units) or r.unit) for r in rows]
     names = list(dict.fromkeys(r.unit for r in rows))
     unknown = [u for u in names if u not in batch.units or batch.units[u].type != unit_type]
     refused_units = set(unknown)

@@ -1,0 +1,149 @@
+"""`fazhi config show|set`: the campaign's settings read from fazhi.toml and changed without a text editor.
+
+fazhi.toml is rewritten with tomlkit, which keeps its comments and layout; a setting the file only mentions in a
+comment (`# township = "…"` under `# [weights]`) is written in that place. The new text is checked as a whole
+(`parse_campaign`) before it replaces the file, atomically; the caller holds the workspace lock.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+
+from fazhi_cli.domain.settings import (
+    IN_WORKBOOKS,
+    SETTINGS,
+    Setting,
+    SettingProblem,
+    current_values,
+    find_setting,
+    setting_value,
+    shown,
+)
+from fazhi_cli.errors import UsageError
+from fazhi_cli.files import atomic_write, user_write_errors
+from fazhi_cli.workspace import Workspace, parse_campaign, read_settings_text, syntax_error
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One line of `fazhi config show`: the fazhi.toml key, the Chinese name, the value as shown, the meaning."""
+
+    key: str
+    label: str
+    value: str
+    means: str
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """What `fazhi config set` changed: the setting, its value before and after (as shown), and what to mind."""
+
+    key: str
+    label: str
+    before: str
+    after: str
+    notes: tuple[str, ...] = ()
+
+
+def show_settings(workspace: Workspace) -> list[SettingRow]:
+    """Every setting of the campaign with its Chinese name, value and meaning."""
+    values = current_values(workspace.campaign())
+    return [SettingRow(s.key, s.label, shown(values[s.key]), s.means) for s in SETTINGS]
+
+
+def set_setting(workspace: Workspace, key: str, typed: str) -> SettingChange:
+    """Change one setting in fazhi.toml (its key in Chinese or English, the value typed any usual way).
+
+    UsageError for an unknown key, a value that does not fit, or a file that would not read afterwards.
+    The caller holds the workspace lock.
+    """
+    try:
+        setting = find_setting(key)
+        value = setting_value(setting, typed)
+    except SettingProblem as problem:
+        raise UsageError(str(problem), "用 fazhi config show 可列出全部设置及其写法。") from None
+    path = workspace.config_path
+    text = read_settings_text(path).removeprefix("\ufeff")
+    before = _before(workspace, setting)
+    document = _document(path, _written_in_place(text, setting), setting)
+    table = document.get(setting.table)
+    if table is None:
+        table = tomlkit.table()
+        document[setting.table] = table
+    table[setting.name] = value
+    new_text = tomlkit.dumps(document)
+    campaign = parse_campaign(new_text, path)
+    with user_write_errors(path):
+        atomic_write(path, lambda part: part.write_text(new_text, encoding="utf-8"))
+    after = shown(current_values(campaign)[setting.key])
+    return SettingChange(setting.key, setting.label, before, after, _notes(workspace, setting, before, after))
+
+
+def _before(workspace: Workspace, setting: Setting) -> str:
+    """The value as it stands, or “(无法读取)” when fazhi.toml does not read now (the change may mend it)."""
+    try:
+        return shown(current_values(workspace.campaign())[setting.key])
+    except UsageError:
+        return "(无法读取)"
+
+
+def _document(path: Path, text: str, setting: Setting) -> tomlkit.TOMLDocument:
+    """fazhi.toml parsed by tomlkit; a broken line of the very setting being set (deadline = 2026年12月5日) is
+    replaced, any other breakage explained as when the settings are read."""
+    try:
+        return tomlkit.parse(text)
+    except ParseError as error:
+        lines = text.splitlines()
+        if 0 < error.line <= len(lines) and lines[error.line - 1].partition("=")[0].strip() == setting.name:
+            lines[error.line - 1] = f'{setting.name} = ""'
+            return _document(path, "\n".join(lines) + "\n", setting)
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:  # Python's own reader names the problem the usual way
+            raise syntax_error(path, text, str(exc)) from None
+        raise syntax_error(path, text, f"line {error.line}") from None
+
+
+def _written_in_place(text: str, setting: Setting) -> str:
+    """The text with a setting that is only mentioned in a comment (`# township = "…"` under `# [weights]`) made
+    a real line there, so that the new value lands where the clerk reads about it."""
+    lines = text.splitlines()
+    header = next((n for n, line in enumerate(lines) if _header(line) == setting.table), None)
+    if header is None:
+        header = next((n for n, line in enumerate(lines) if _header(line.lstrip("# ")) == setting.table), None)
+        if header is None or setting.table == "campaign":
+            return text
+        lines[header] = f"[{setting.table}]"
+    end = next((n for n in range(header + 1, len(lines)) if _header(lines[n])), len(lines))
+    written = re.compile(rf"\s*{re.escape(setting.name)}\s*=")
+    if any(written.match(line) for line in lines[header + 1:end]):
+        return "\n".join(lines) + "\n"
+    commented = re.compile(rf"\s*#\s*{re.escape(setting.name)}\s*=")
+    for n in range(header + 1, end):
+        if commented.match(lines[n]):
+            lines[n] = f'{setting.name} = ""  # {setting.label}'
+            break
+    return "\n".join(lines) + "\n"
+
+
+def _header(line: str) -> str | None:
+    found = re.fullmatch(r"\s*\[\s*([A-Za-z_]+)\s*\]\s*(#.*)?", line)
+    return found.group(1) if found else None
+
+
+def _notes(workspace: Workspace, setting: Setting, before: str, after: str) -> tuple[str, ...]:
+    """What the clerk should know after a change: workbooks already generated still carry the old value."""
+    notes = []
+    generated = workspace.outbox.is_dir() and any(workspace.outbox.glob("*.xlsx"))
+    if setting.key == "title" and before != after:
+        notes.append("考核名称是自评表所带考核身份的一部分:已下发的自评表收回时将被视为另一次考核而退回,"
+                     "请用 fazhi generate --force 重新生成并重新下发。")
+    elif setting.key in IN_WORKBOOKS and generated and before != after:
+        notes.append("outbox/ 中已生成的自评表仍是原来的内容;如需更新,请用 fazhi generate --force 重新生成。")
+    return tuple(notes)
