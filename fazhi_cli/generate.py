@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fazhi_cli.domain.rubric import UNIT_TYPES
+from fazhi_cli.domain.rubric_warnings import rubric_warnings
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.workbook.writer import write_self_assessment
@@ -20,6 +21,7 @@ class GenerateResult:
     written: list[Path]
     kept: list[Path]
     folder: Path
+    warnings: tuple[str, ...] = ()  # what in the rubric does not fit the campaign or its roster
 
 
 def selected_types(unit_type: str | None) -> tuple[str, ...]:
@@ -66,7 +68,8 @@ def write_workbooks(
     """
     campaign = workspace.campaign()
     rubric = workspace.rubric(campaign)
-    units = select_units(workspace.units(campaign), names, unit_type)
+    roster = workspace.units(campaign)
+    units = select_units(roster, names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
     secret = workspace.secret()
     written, kept = [], []
@@ -79,4 +82,5 @@ def write_workbooks(
             written.append(target)
         if on_progress is not None:
             on_progress(unit, len(units))
-    return GenerateResult(written, kept, workspace.outbox)
+    warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in roster])
+    return GenerateResult(written, kept, workspace.outbox, tuple(warnings))

@@ -46,6 +46,8 @@ def generate(
 
         result = api.generate(workspace, unit, unit_type, force, on_progress=advance)
     console.print(f"[green]✓[/] 已生成 {len(result.written)} 份自评表,保存在 {safe(str(result.folder))}")
+    for warning in result.warnings:
+        note(f"[yellow]提醒:[/] {safe(warning)}")
     if result.kept:
         note(f"[yellow]{len(result.kept)} 份已存在,未覆盖[/](如需重新生成,请加 --force):")
         for path in result.kept[:10]:
