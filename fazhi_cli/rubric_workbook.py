@@ -345,8 +345,8 @@ class _Reader:
             at = {title: _place(SHEET_SPECIAL, column, line) for title, column in columns.items()}
             group = _text(row.get(COL_GROUP))
             if group not in (BONUS, PENALTY):
-                self.problems.append(
-                    f"{at[COL_GROUP]} “{SHEET_SPECIAL}”表:类别应为“{BONUS}”或“{PENALTY}”,实为“{group}”")
+                self.problems.append(f"{at[COL_GROUP]} 特别加分和扣分 {_id(row.get(COL_ID))}:"
+                                     f"类别应为“{BONUS}”或“{PENALTY}”,实为“{group}”")
                 continue
             rule = self._rule({**row, COL_TEXT: row.get("情形")}, {**at, COL_TEXT: at.get("情形")})
             found["bonus" if group == BONUS else "penalty"].append(rule)

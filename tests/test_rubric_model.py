@@ -105,7 +105,8 @@ def test_texts_are_verbatim_from_the_seed():
     texts += [row.content for rows in rubric.targets.values() for row in rows]
     missing = [t for t in texts if t and t not in seed]
     assert missing == [] and rubric.title == "广元市昭化区2017年度法治政府建设考核评分细则"
-    assert rubric.for_type("department").item("4.1").rules[4].text == "未于2017年12月20日前评选报送2个以上行政执法指导案例"
+    rule = rubric.for_type("department").item("4.1").rules[4]
+    assert rule.text == "未于2017年12月20日前评选报送2个以上行政执法指导案例"
 
 
 def _data():

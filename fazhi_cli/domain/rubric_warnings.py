@@ -77,7 +77,8 @@ def _group_warnings(rubric: Rubric) -> list[str]:
             if is_vague(name):
                 found.setdefault(name, []).append(task.number)
     return [f"工作任务 {_numbers(numbers)} 的责任单位写的是“{word}”,这不是单位名称:请在评分细则的“工作任务”表中"
-            f"改填具体单位的名称(在此之前,这个词不代表任何单位,不会把任务列给哪个单位)" for word, numbers in found.items()]
+            "改填具体单位的名称(在此之前,这个词不代表任何单位,不会把任务列给哪个单位)"
+            for word, numbers in found.items()]
 
 
 def _roster_warnings(rubric: Rubric, unit_names: Iterable[str]) -> list[str]:
