@@ -26,7 +26,18 @@ from fazhi_cli.domain.kinds import KINDS, kind_of
 from fazhi_cli.domain.placeholders import PLACEHOLDERS
 from fazhi_cli.domain.rubric import AT, LEDGER_LABELS, UNIT_TYPE_LABELS, UNIT_TYPES, Rubric, Rule
 from fazhi_cli.files import atomic_write
-from fazhi_cli.workbook.style import BOLD, BORDER, CENTER, HEADER_FILL, SECTION_FILL, TITLE_FONT, WRAP, write_text
+from fazhi_cli.workbook.style import (
+    BOLD,
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    SECTION_FILL,
+    TITLE_FONT,
+    WRAP,
+    fit_row_height,
+    print_setup,
+    write_text,
+)
 
 SHEET_INFO = "基本信息"
 SHEET_SPECIAL = "特别加分扣分"
@@ -105,8 +116,8 @@ def _write_info(sheet: Worksheet, rubric: Rubric) -> None:
         "3. 台账:由法制办台账提供事实的规则或考核内容:信息报送(按月规则)、指导案例、工作总结(是否规则)、"
         "备案(考核内容,仅供参考)。",
         "4. 各考核内容分值之和应等于所属考核事项的分值,各考核事项之和应等于总分;编号不能重复。",
-        "5. 工作任务:牵头单位、参与单位填写单位名单中的单位全称,多个单位用顿号分隔;"
-        "“区级相关部门”“各乡镇(街道)”不是单位名称,请改为具体单位。",
+        "5. 工作任务:牵头单位、参与单位填写单位名单中的单位全称,多个单位用顿号分隔;“各乡镇(街道)”“区级各部门”"
+        "表示该类全部单位;“区级相关部门”不是单位名称,请改为具体单位。",
         "6. 文字中的年度和日期请用占位符,生成自评表时按 fazhi.toml 的设置填入:"
         + "、".join(f"{{{name}}}({note})" for name, note in PLACEHOLDERS.items()) + "。",
         "7. 改好后运行 fazhi rubric check 本文件 检查,再用 fazhi init 文件夹 --rubric 本文件 建立考核工作区。",
@@ -188,6 +199,7 @@ def _heading(sheet: Worksheet, title: str, columns: tuple[str, ...], widths: tup
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A4"
+    print_setup(sheet, landscape=True, title_rows="3:3")
 
 
 def _row(sheet: Worksheet, line: int, values: tuple, fill: bool = False) -> None:
@@ -200,6 +212,8 @@ def _row(sheet: Worksheet, line: int, values: tuple, fill: bool = False) -> None
         cell.alignment, cell.border = WRAP, BORDER
         if fill:
             cell.fill = SECTION_FILL
+    widths = {index: sheet.column_dimensions[get_column_letter(index)].width for index in range(1, len(values) + 1)}
+    fit_row_height(sheet, line, widths)
 
 
 def _choices(sheet: Worksheet, title: str, columns: tuple[str, ...], choices: list[str]) -> None:
