@@ -178,8 +178,8 @@ def test_a_small_rubric_keeps_every_field():
     assert [r.id for r in special.rules] == ["B1", "B2", "P1", "P2"]
     assert rubric.max_total("township") == Decimal(15)
     assert rubric.tasks[1] == Task(2, "一", "总体", "审批", "深化改革", "区发改局", ("区发改局",))
-    assert [t.number for t in rubric.tasks_for("区发改局", "department")] == [2]  # 区级相关部门 names no unit
-    assert [t.number for t in rubric.tasks_for("区财政局", "department")] == []
+    assert [t.number for t in rubric.tasks_for("区发改局", "department")] == [1, 2]  # 区级各部门: every department
+    assert [t.number for t in rubric.tasks_for("区财政局", "department")] == [1]
     assert [t.number for t in rubric.tasks_for("元坝镇", "township")] == [3]  # 各乡镇(街道): every township
     assert rubric.targets == {"department": (TargetItem(1, "决策", "依法决策"),)}
 
