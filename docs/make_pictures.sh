@@ -2,7 +2,8 @@
 # Makes the README pictures from real output (needs soffice, pdftoppm and chromium from Debian):
 # - docs/workbook-page.png: a generated workbook printed to PDF by LibreOffice, its first 自评表 page as PNG;
 # - docs/summary.png: the demo's summary.html as headless Chromium renders it;
-# - docs/notice-page1.png: the first page of the demo's notice (the 通报 of the approved results) as LibreOffice prints it.
+# - docs/notice-page1.png: the first page of the demo's notice (the 通报 of the approved results) as LibreOffice prints it;
+# - docs/rubric-workbook.png: the exported rubric workbook's 区级部门 sheet (page 3 of its PDF) as LibreOffice prints it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -17,4 +18,8 @@ chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-backgrou
   --window-size=1100,1500 --screenshot="$work/summary.png" "file://$work/demo/reports/summary.html" >/dev/null 2>&1
 cp "$work/summary.png" docs/summary.png
 pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$work/demo/reports/2017年度法治政府建设考核结果通报.pdf" docs/notice-page1
-echo "wrote docs/workbook-page.png, docs/summary.png and docs/notice-page1.png"
+.venv/bin/fazhi rubric export "$work/细则.xlsx" >/dev/null
+soffice --headless -env:UserInstallation="file://$work/profile" --convert-to pdf --outdir "$work" "$work/细则.xlsx" \
+  >/dev/null 2>&1
+pdftoppm -r 80 -png -f 3 -l 3 -singlefile "$work/细则.pdf" docs/rubric-workbook
+echo "wrote docs/workbook-page.png, docs/summary.png, docs/notice-page1.png and docs/rubric-workbook.png"

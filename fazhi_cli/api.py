@@ -59,10 +59,12 @@ from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_no
 from fazhi_cli.domain.approval import APPROVED, PRELIMINARY, ResultsState
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
 from fazhi_cli.domain.kinds import kind_of
+from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.numbers import format_cents as format_cents
 from fazhi_cli.domain.numbers import plain_number
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SCORED, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
+from fazhi_cli.domain.rubric_warnings import rubric_warnings as check_rubric_fit
 from fazhi_cli.domain.submissions import ACCEPT, DISMISS, REJECT
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.text import printable as printable
@@ -75,7 +77,8 @@ from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
-from fazhi_cli.rubric_io import builtin_rubric, export_builtin_rubric, load_rubric_file
+from fazhi_cli.roster_io import load_roster
+from fazhi_cli.rubric_io import builtin_rubric, export_rubric, load_rubric_file
 from fazhi_cli.safety import require_defusedxml as require_defusedxml
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.scoring import score_json as _score_data
@@ -88,9 +91,9 @@ from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, m
 
 __all__ = [
     # the commands
-    "init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate", "review_sheets",
-    "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject", "dismiss",
-    "approve", "reopen", "log", "demo", "version", "config_show", "config_set",
+    "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
+    "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
+    "dismiss", "approve", "reopen", "log", "demo", "version", "config_show", "config_set",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
     "json_ready",
@@ -203,32 +206,70 @@ def rubric_show(workspace: Path | None = None, unit_type: str | None = None) -> 
 
 
 def rubric_check(file: Path) -> Rubric:
-    """Load and check a rubric file (`fazhi rubric check`); raises RubricInvalid explaining every inconsistency.
+    """Load and check a rubric file, a workbook (.xlsx) or YAML (`fazhi rubric check`); raises RubricInvalid
+    explaining every inconsistency (in a workbook, by sheet and cell).
 
     Example::
 
-        rubric = api.rubric_check(Path("rubric-2018.yaml"))
+        rubric = api.rubric_check(Path("细则-2026.xlsx"))
         [len(rubric.for_type(t).items) for t in rubric.types]
     """
     return load_rubric_file(file)
 
 
-def rubric_export(file: Path, force: bool = False) -> Path:
-    """Write the built-in rubric to `file` (`fazhi rubric export`), the start of next year's rubric.
+def rubric_warnings(
+    rubric: Rubric, year: int | None = None, units: Path | None = None, workspace: Path | None = None,
+) -> list[str]:
+    """What in a valid rubric does not fit a campaign (`fazhi rubric check` prints these as warnings): made for
+    another year than `year`, years written into its texts, 区级相关部门-style words among a task's units, and
+    tasks naming units not on the roster `units`. Without `year` and `units`, a `workspace` given (or found from
+    the current folder) supplies its year and roster.
+
+    Example::
+
+        api.rubric_warnings(api.rubric_check(Path("细则-2026.xlsx")), year=2026, units=Path("名单.xlsx"))
+    """
+    names = None
+    if units is not None:
+        names = [unit.name for unit in load_roster(units, Limits())]
+    elif year is None:
+        try:
+            found = Workspace.find(workspace)
+        except WorkspaceError:
+            if workspace is not None:
+                raise
+        else:
+            campaign = found.campaign()
+            year, names = campaign.year, [unit.name for unit in found.units(campaign)]
+    return check_rubric_fit(rubric, year, names)
+
+
+def rubric_export(file: Path, force: bool = False, workspace: Path | None = None) -> Path:
+    """Write the rubric to `file` (`fazhi rubric export`): an Excel workbook the office edits for .xlsx, YAML for
+    .yaml; the workspace's rubric (given, or found from the current folder) with its placeholders as written,
+    else the built-in one. The start of next year's rubric.
 
     An existing file is kept (UsageError) unless `force`. Returns the file written.
 
     Example::
 
-        api.rubric_export(Path("rubric-2018.yaml"))
+        api.rubric_export(Path("细则-2026.xlsx"))
     """
     if not file.parent.is_dir():
         raise UsageError(f"文件夹 {file.parent} 不存在", "请先建立该文件夹,或换一个位置导出。")
     if file.is_dir():
-        raise UsageError(f"{file} 是文件夹", "请给出要写出的文件名,例如 rubric-2018.yaml。")
+        raise UsageError(f"{file} 是文件夹", "请给出要写出的文件名,例如 细则-2026.xlsx。")
     if file.exists() and not force:
         raise UsageError(f"{file} 已存在", "请换一个文件名,或加 --force 覆盖。")
-    export_builtin_rubric(file)
+    try:
+        found = Workspace.find(workspace)
+    except WorkspaceError:
+        if workspace is not None:
+            raise
+        export_rubric(file)
+        return file
+    campaign = found.campaign()
+    export_rubric(file, found.rubric_as_written(campaign), found.rubric_text(campaign))
     return file
 
 
@@ -291,7 +332,8 @@ def rubric_as_dict(rubric: Rubric, types: tuple[str, ...]) -> dict[str, Any]:
             "penalty": [rule_as_dict(r) for r in special.penalty],
         },
         "tasks": [
-            {"number": t.number, "title": t.title, "responsible": list(t.responsible)} for t in rubric.tasks
+            {"number": t.number, "title": t.title, "responsible": list(t.responsible), "lead": list(t.lead),
+             "partners": list(t.partners)} for t in rubric.tasks
         ],
         "targets": {
             t: [{"number": row.number, "item": row.item} for row in rubric.targets.get(t, ())] for t in types

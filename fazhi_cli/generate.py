@@ -9,6 +9,7 @@ from pathlib import Path
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import generate_warnings
 from fazhi_cli.domain.rubric import UNIT_TYPES
+from fazhi_cli.domain.rubric_warnings import rubric_warnings
 from fazhi_cli.domain.units import TYPE_WORDS, Unit, roster_spelling, unit_type_from_label
 from fazhi_cli.errors import UsageError
 from fazhi_cli.workbook.writer import write_self_assessment
@@ -22,7 +23,7 @@ class GenerateResult:
     written: list[Path]
     kept: list[Path]
     folder: Path
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what in the rubric does not fit the campaign or its roster
 
 
 def selected_types(unit_type: str | None) -> tuple[str, ...]:
@@ -68,7 +69,8 @@ def write_workbooks(
     """
     campaign = workspace.campaign()
     rubric = workspace.rubric(campaign)
-    units = select_units(workspace.units(campaign), names, unit_type)
+    roster = workspace.units(campaign)
+    units = select_units(roster, names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
     secret = workspace.secret()
     written, kept = [], []
@@ -81,5 +83,6 @@ def write_workbooks(
             written.append(target)
         if on_progress is not None:
             on_progress(unit, len(units))
-    warnings = tuple(generate_warnings(campaign, office_now().date()))
-    return GenerateResult(written, kept, workspace.outbox, warnings)
+    warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in roster])
+    warnings += generate_warnings(campaign, office_now().date())
+    return GenerateResult(written, kept, workspace.outbox, tuple(warnings))

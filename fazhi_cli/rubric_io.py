@@ -1,4 +1,5 @@
-"""Reading and writing rubric files (YAML) at the edge; the model and its checks live in domain.rubric."""
+"""Reading and writing rubric files at the edge: YAML (for programmers) and the rubric workbook (for the office,
+`rubric_workbook`), chosen by the file's suffix; the model and its checks live in domain.rubric."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from pathlib import Path
 
 import yaml
 
-from fazhi_cli.domain.rubric import Rubric, RubricProblems, build_rubric
-from fazhi_cli.errors import RubricInvalid
+from fazhi_cli.domain.rubric import Rubric, RubricProblems, build_rubric, rubric_data
+from fazhi_cli.errors import RubricInvalid, UsageError
 from fazhi_cli.files import atomic_write
+from fazhi_cli.rubric_workbook import RubricWorkbookProblems, read_rubric_workbook, write_rubric_workbook
 
 BUILTIN_RUBRIC_ID = "zhaohua-2017"
 MAX_RUBRIC_BYTES = 2 * 1024 * 1024
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def builtin_rubric_text() -> str:
@@ -25,19 +29,59 @@ def builtin_rubric() -> Rubric:
     return parse_rubric_text(builtin_rubric_text(), "内置评分细则 zhaohua-2017")
 
 
+def is_rubric_workbook(path: Path) -> bool:
+    """True when the file is a rubric workbook (by its suffix), False for YAML."""
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
 def load_rubric_file(path: Path) -> Rubric:
-    """Read and check a rubric YAML file; `RubricInvalid` names the file and every inconsistency."""
+    """Read and check a rubric file, a workbook (.xlsx) or YAML; `RubricInvalid` names the file and every
+    inconsistency (in a workbook, by sheet and cell)."""
     try:
         if path.stat().st_size > MAX_RUBRIC_BYTES:
             raise RubricInvalid(f"评分细则文件 {path} 过大(超过 2 MB)", "请检查是否选错了文件。")
-        text = path.read_text("utf-8")
+        if is_rubric_workbook(path):
+            return _load_workbook(path)
+        text = path.read_text("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         raise RubricInvalid(f"找不到评分细则文件 {path}", "请检查文件路径。") from None
     except UnicodeDecodeError:
-        raise RubricInvalid(f"评分细则文件 {path} 不是 UTF-8 编码的文本", "请用 UTF-8 保存 YAML 文件。") from None
+        raise RubricInvalid(
+            f"评分细则文件 {path} 不是 UTF-8 编码的文本",
+            "评分细则应为 Excel 工作簿(.xlsx,可用 fazhi rubric export 细则.xlsx 导出范本)或 UTF-8 编码的 YAML 文件。",
+        ) from None
     except IsADirectoryError:
-        raise RubricInvalid(f"{path} 是文件夹,不是评分细则文件", "请指定 .yaml 文件。") from None
+        raise RubricInvalid(f"{path} 是文件夹,不是评分细则文件", "请指定 .xlsx 或 .yaml 文件。") from None
     return parse_rubric_text(text, str(path))
+
+
+def _load_workbook(path: Path) -> Rubric:
+    try:
+        data, problems = read_rubric_workbook(path)
+    except RubricWorkbookProblems as unreadable:
+        raise RubricInvalid(f"评分细则工作簿 {path} 无法读取", "请用 fazhi rubric export 细则.xlsx 导出范本,对照修改。",
+                            details=unreadable.problems) from None
+    try:
+        rubric = build_rubric(data)
+    except RubricProblems as found:
+        problems = problems + found.problems
+    if problems:
+        raise RubricInvalid(f"评分细则工作簿 {path} 有 {len(problems)} 处问题", "请按所列工作表和单元格逐条修改,"
+                            "再用 fazhi rubric check 检查。", details=problems)
+    return rubric
+
+
+def rubric_yaml(rubric: Rubric, origin: str) -> str:
+    """A rubric as YAML text (what the workspace keeps of a rubric workbook), saying where it came from."""
+    body = yaml.safe_dump(rubric_data(rubric), allow_unicode=True, sort_keys=False, width=1000)
+    return f"# 评分细则,由 {origin} 转换而来(修改请改原工作簿后重新 fazhi init --force --rubric)\n{body}"
+
+
+def rubric_file_text(path: Path, rubric: Rubric) -> str:
+    """The YAML text a workspace keeps for a checked rubric file: YAML as written, a workbook converted."""
+    if is_rubric_workbook(path):
+        return rubric_yaml(rubric, path.name)
+    return path.read_text("utf-8").removeprefix("\ufeff")
 
 
 def parse_rubric_text(text: str, source: str) -> Rubric:
@@ -60,7 +104,20 @@ def parse_rubric_text(text: str, source: str) -> Rubric:
         ) from None
 
 
+def export_rubric(target: Path, rubric: Rubric | None = None, text: str | None = None) -> None:
+    """Write a rubric to `target`: a workbook for .xlsx, YAML for .yaml/.yml. Without `rubric`, the built-in one
+    (its YAML as shipped, comments and all); `text` is the YAML text of `rubric` when there is one."""
+    suffix = target.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        write_rubric_workbook(rubric or builtin_rubric(), target)
+    elif suffix in YAML_SUFFIXES:
+        content = text if text is not None else (rubric_yaml(rubric, "工作区") if rubric else builtin_rubric_text())
+        atomic_write(target, lambda part: part.write_text(content, encoding="utf-8"))
+    else:
+        raise UsageError(f"无法按“{target.suffix or '(无扩展名)'}”格式导出评分细则",
+                         "请用 .xlsx(Excel 工作簿,供修改)或 .yaml 作为文件扩展名,例如 细则.xlsx。")
+
+
 def export_builtin_rubric(target: Path) -> None:
-    """Write the built-in rubric's YAML to `target` (the starting point for next year's rubric)."""
-    text = builtin_rubric_text()
-    atomic_write(target, lambda part: part.write_text(text, encoding="utf-8"))
+    """Write the built-in rubric to `target` (the starting point for next year's rubric)."""
+    export_rubric(target)

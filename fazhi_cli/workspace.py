@@ -41,14 +41,16 @@ from fazhi_cli.domain.campaign import (
 from fazhi_cli.domain.dates import NotADate, parse_date
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
+from fazhi_cli.domain.placeholders import campaign_values, fill_rubric
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
+from fazhi_cli.domain.rubric_warnings import rubric_warnings
 from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
 from fazhi_cli.files import atomic_write, user_write_errors
 from fazhi_cli.roster_io import load_roster, sample_roster_path
-from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text
+from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text, rubric_file_text
 from fazhi_cli.store import Store
 
 try:
@@ -155,7 +157,13 @@ class Workspace:
         return read_campaign(self.config_path)
 
     def rubric(self, campaign: Campaign | None = None) -> Rubric:
-        """The workspace's own copy of the rubric (pass `campaign` when already read, to skip re-reading it)."""
+        """The workspace's own copy of the rubric, its placeholders ({年度}, {案例截止日期} …) filled from the
+        settings (pass `campaign` when already read, to skip re-reading it)."""
+        campaign = campaign or self.campaign()
+        return fill_rubric(load_rubric_file(self.root / campaign.rubric_file), campaign_values(campaign))
+
+    def rubric_as_written(self, campaign: Campaign | None = None) -> Rubric:
+        """The workspace's rubric with its placeholders as written (to check it, or to export it for next year)."""
         return load_rubric_file(self.root / (campaign or self.campaign()).rubric_file)
 
     def settings_text(self) -> str:
@@ -679,6 +687,7 @@ class CreatedWorkspace:
     campaign: Campaign
     previous: Path | None = None
     moved: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what in the rubric does not fit this campaign (domain.rubric_warnings)
 
 
 def check_year(year: int) -> None:
@@ -768,9 +777,10 @@ def create_workspace(
         rubric = parse_rubric_text(rubric_text, "内置评分细则")
     else:
         rubric = load_rubric_file(rubric_file)
-        rubric_text = rubric_file.read_text("utf-8")
+        rubric_text = rubric_file_text(rubric_file, rubric)
     campaign_year = year or rubric.year
     check_year(campaign_year)
+    warnings = tuple(rubric_warnings(rubric, campaign_year, [u.name for u in units]))
     roster_copy = "units" + roster_source.suffix.lower()
     campaign = default_campaign(campaign_year, roster_copy)
     if old is not None and old[0] == campaign_year:
@@ -794,7 +804,7 @@ def create_workspace(
         with Store.open(workspace.store_path, create=True) as store:
             store.sync_units(units)
         workspace.secret()
-    return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved)
+    return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved, warnings)
 
 
 # --- the names of the files fazhi writes (unit names made safe for every file system) ---------------------

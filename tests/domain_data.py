@@ -49,7 +49,7 @@ SMALL = {
     },
     "tasks": [
         {"number": 1, "section": "一", "section_title": "总体", "title": "学习", "text": "学习贯彻",
-         "responsible_text": "区级相关部门", "responsible": ["区级相关部门"]},
+         "responsible_text": "区级各部门", "responsible": ["区级各部门"]},
         {"number": 2, "section": "一", "section_title": "总体", "title": "审批", "text": "深化改革",
          "responsible_text": "区发改局", "responsible": ["区发改局"]},
         {"number": 3, "section": "二", "section_title": "乡镇", "title": "基层", "text": "基层治理",

@@ -59,7 +59,8 @@ def test_rubric_check_explains_a_changed_maximum(cli, tmp_path):
     result = cli("rubric", "check", exported)
     assert result.code == 2
     assert "rubric-2018.yaml" in result.err
-    assert "township 考核事项 2: 各项分值之和 2.1(10) + 2.2(12) = 22,与该事项分值 20 不符" in result.err
+    assert "乡镇(街道)细则 考核事项 2:各项分值之和 2.1(10) + 2.2(12) = 22,与该事项分值 20 不符" in result.err
+    assert "unit_types" not in result.err and "township" not in result.err
     assert "Traceback" not in result.err
 
 

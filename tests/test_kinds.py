@@ -256,7 +256,7 @@ def test_an_unknown_kind_is_refused_at_load_naming_the_rule():
     with pytest.raises(RubricProblems) as caught:
         build_rubric(data)
     assert caught.value.problems == [
-        "department 第 1.1 项 规则 1.1a: 未知的规则类型“sometimes”(只能是 flag、count、monthly)"]
+        "区级部门细则 第 1.1 项 规则 1.1a:未知的规则类型“sometimes”(只能是 是否(flag)、次数(count)、按月(monthly))"]
 
 
 def test_each_kind_reads_its_own_fields_at_load():
@@ -267,9 +267,9 @@ def test_each_kind_reads_its_own_fields_at_load():
     with pytest.raises(RubricProblems) as caught:
         build_rubric(data)
     assert caught.value.problems == [
-        "department 第 3.2 项 规则 3.2a: 每月条数“quota”应为整数,实为 2.5",
-        "特别加分 规则 B1: “per”应为数字,实为“None”",
-        "特别加分 B1: 加分规则应为 flag(是/否)类型",
+        "区级部门细则 第 3.2 项 规则 3.2a:“每月要求”应为整数,实为 2.5",
+        "特别加分 规则 B1:“加分”应为数字,实为(空)",
+        "特别加分 B1:加分规则应为“是否”类型",
     ]
 
 

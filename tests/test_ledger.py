@@ -78,9 +78,9 @@ def test_rubric_check_explains_a_bad_ledger_key(cli, tmp_path):
     exported.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = cli("rubric", "check", exported)
     assert result.code == 2 and "Traceback" not in result.err
-    assert "规则 3.2a: 台账“ledger: cases”只能用于 flag 类型的规则,本规则为 monthly" in result.err
-    assert "第 3.1 项: 台账“ledger: info”不能用在考核项目上" in result.err
-    assert "规则 1.1a: 未知的台账“ledger: minutes”" in result.err
+    assert "区级部门细则 第 3.2 项 规则 3.2a:台账“指导案例”只能用于“是否”类型的规则,本规则为“按月”" in result.err
+    assert "区级部门细则 第 3.1 项:台账“信息报送”不能用在考核内容上" in result.err
+    assert "规则 1.1a:未知的台账“minutes”" in result.err
 
 
 def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, workspace, tmp_path, office_clock):

@@ -39,14 +39,16 @@ def fgj():
     answers.facts.update({"3.2a.03": 1, "3.2a.07": 0, "1.1a": "是", "4.1a": 2, "B2": "是", "P1": 1})
     answers.scores.update({"1.1": 8, "3.2": 4.4, "4.1": 13})
     answers.notes.update({"3.2": "3月、7月信息报送不足", "6.4": "法制机构仅一人"})
-    answers.tasks.update({1: ("推进中", "正在组织学习"), 2: ("未启动", ""), 3: ("", "")})
+    answers.tasks.update({5: ("推进中", "正在组织审批改革")})  # its one task: it takes part in task 5
     return answers
 
 
 def gaj():
-    """区公安分局: full marks; B1 and B2 both 是 (only +5); P2 1 次 (−5). Total 100 + 5 − 5 = 100."""
+    """区公安分局: full marks; B1 and B2 both 是 (only +5); P2 1 次 (−5). Total 100 + 5 − 5 = 100. Its one task
+    (16) left blank."""
     answers = full_marks("department")
     answers.facts.update({"B1": "是", "B2": "是", "P2": 1})
+    answers.tasks[16] = ("", "")
     return answers
 
 
@@ -323,12 +325,13 @@ def test_summary_gaps_missing_units_and_task_counts(campaign):
     assert table_after(page, ["单位", "类型", "联系人"]) == [
         ["区教育局", "区级部门", "王芳", "0839-8700013", "jyj@example.invalid"]]
     tasks = {r[0]: r[2:] for r in table_after(page, ["序号", "工作任务", "已完成"])}
-    # 已完成 / 推进中 / 未启动 / 未填报 over the four returned units
-    assert tasks["1"] == ["2", "1", "1", "0"]  # 区发改局 推进中, 元坝镇 未启动, the other two 已完成
-    assert tasks["2"] == ["3", "0", "1", "0"]  # 区发改局 未启动
-    assert tasks["3"] == ["3", "0", "0", "1"]  # 区发改局 left it blank
-    assert tasks["5"] == ["2", "0", "0", "0"]  # departments only
-    assert tasks["20"] == ["4", "0", "0", "0"]
+    # 已完成 / 推进中 / 未启动 / 未填报 over the returned units the task names (区级相关部门 names none;
+    # 各乡镇(街道) is every township)
+    assert tasks["1"] == ["1", "0", "1", "0"]  # 元坝镇 未启动, 卫子镇 已完成
+    assert tasks["2"] == ["2", "0", "0", "0"]
+    assert tasks["5"] == ["0", "1", "0", "0"]  # 区发改局 推进中
+    assert tasks["16"] == ["0", "0", "0", "1"]  # 区公安分局 left it blank
+    assert tasks["20"] == ["2", "0", "0", "0"]
 
 
 # -------------------------------------------------------------------------------------------- feedback page
@@ -353,8 +356,7 @@ def test_feedback_page_figures_and_deductions_in_words(campaign):
         "1.1 遵守行政决策程序(失 2.00 分)", "4.1 规范行政执法行为(失 2.00 分)", "6.4 加强法制机构人员力量(失 2.00 分)",
         "3.2 报送法治政府建设信息(失 0.60 分)"]
     tasks = {r[0]: r[2] for r in table_after(page, ["序号", "工作任务", "完成情况"])}
-    assert (tasks["1"], tasks["2"], tasks["3"], tasks["4"]) == ("推进中", "未启动", "未填报", "已完成")
-    assert len(tasks) == 20  # every task names 区级相关部门
+    assert tasks == {"5": "推进中"}  # the one task naming 区发改局 (区级相关部门 names no unit)
 
 
 def test_feedback_page_bonus_that_does_not_add_up(campaign):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from helpers import seed_text
 
+from fazhi_cli.domain.placeholders import fill_rubric
 from fazhi_cli.domain.rubric import RubricProblems, build_rubric
 from fazhi_cli.rubric_io import builtin_rubric, builtin_rubric_text
 
@@ -79,14 +80,19 @@ def test_task_responsibility_groups():
     rubric = builtin_rubric()
     township_tasks = [t.number for t in rubric.tasks_for("元坝镇", "township")]
     assert township_tasks == [1, 2, 3, 4, 8, 9, 10, 11, 12, 17, 18, 19, 20]
-    assert len(rubric.tasks_for("区发改局", "department")) == 20
+    # 区级相关部门 names no department: a department gets the tasks that name it, as lead or partner
+    assert [t.number for t in rubric.tasks_for("区发改局", "department")] == [5]
+    assert [t.number for t in rubric.tasks_for("区政府办", "department")] == [3, 5, 7, 8, 9, 10, 11, 13]
     task5 = rubric.tasks[4]
     assert "区食药工商局" in task5.responsible and not task5.applies_to("元坝镇", "township")
+    assert (task5.role("区政府办", "department"), task5.role("区发改局", "department")) == ("牵头", "参与")
+    assert task5.role("区财政局", "department") == "" and rubric.tasks[0].role("元坝镇", "township") == "参与"
 
 
 def test_texts_are_verbatim_from_the_seed():
     seed = seed_text()
-    rubric = builtin_rubric()
+    values = {"年度": "2017", "截止日期": "2017年12月10日", "案例截止日期": "2017年12月20日"}
+    rubric = fill_rubric(builtin_rubric(), values)  # the placeholders filled as a 2017 campaign fills them
     texts = []
     for unit_type in rubric.types.values():
         for section in unit_type.sections:
@@ -98,7 +104,9 @@ def test_texts_are_verbatim_from_the_seed():
         texts += [task.title, task.text, task.responsible_text, task.section_title]
     texts += [row.content for rows in rubric.targets.values() for row in rows]
     missing = [t for t in texts if t and t not in seed]
-    assert missing == []
+    assert missing == [] and rubric.title == "广元市昭化区2017年度法治政府建设考核评分细则"
+    rule = rubric.for_type("department").item("4.1").rules[4]
+    assert rule.text == "未于2017年12月20日前评选报送2个以上行政执法指导案例"
 
 
 def _data():
@@ -133,7 +141,7 @@ def test_unknown_kind_duplicate_id_and_negative_points_are_all_reported():
 def test_missing_unit_type_is_reported():
     data = copy.deepcopy(_data())
     del data["unit_types"]["township"]
-    assert any("township" in p for p in _problems(data))
+    assert "评分细则:缺少乡镇(街道)细则" in _problems(data)
 
 
 # --- build_rubric on a small rubric (tests/domain_data.py): every field kept, every problem worded ---------------
@@ -170,9 +178,9 @@ def test_a_small_rubric_keeps_every_field():
     assert [r.id for r in special.rules] == ["B1", "B2", "P1", "P2"]
     assert rubric.max_total("township") == Decimal(15)
     assert rubric.tasks[1] == Task(2, "一", "总体", "审批", "深化改革", "区发改局", ("区发改局",))
-    assert [t.number for t in rubric.tasks_for("区发改局", "department")] == [1, 2]
+    assert [t.number for t in rubric.tasks_for("区发改局", "department")] == [1, 2]  # 区级各部门: every department
     assert [t.number for t in rubric.tasks_for("区财政局", "department")] == [1]
-    assert [t.number for t in rubric.tasks_for("元坝镇", "township")] == [3]
+    assert [t.number for t in rubric.tasks_for("元坝镇", "township")] == [3]  # 各乡镇(街道): every township
     assert rubric.targets == {"department": (TargetItem(1, "决策", "依法决策"),)}
 
 
@@ -199,27 +207,27 @@ def test_every_problem_of_a_broken_rubric_is_listed():
     data["tasks"][1]["number"] = "二"
     data["targets"] = {"county": [], "township": "x"}
     assert _problems(data) == [
-        "department 第 1.1 项 规则 1.1b: 未知的规则类型“weekly”(只能是 flag、count、monthly)",
-        "department 第 1.1 项: “max”应为正数,实为 -1",
-        "department 第 1.2 项 规则 1.2a: 每月条数“quota”应为整数,实为 2.5",
-        "department 第 1.1 项: 缺少“content”",
-        "department 考核事项 1: 各项分值之和 1.1(-1) + 1.2(5) + 1.1(5) = 9,与该事项分值 20 不符",
-        "unit_types.department: 各考核事项分值之和为 20,与总分 21 不符",
-        "unit_types.township: 没有任何考核事项(sections)",
-        "unit_types: 未知的单位类型“county”(只能是 department 或 township)",
-        "特别加分 规则 B1: “per”应为数字,实为“None”",
-        "特别扣分 规则 P1: “points”应为数字,实为“None”",
-        "特别扣分 规则 P2: “per”应为数字,实为“inf”",
-        "特别加分 B1: 加分规则应为 flag(是/否)类型",
-        "特别扣分 P1: 扣分规则应为 count(次数)类型",
-        "department: 编号“1.1”重复",
-        "评分细则: 缺少“title”",
-        "评分细则: “year”应为年份,实为“二〇一七”",
-        "评分细则: “total”应为数字,实为“abc”",
-        "工作任务 1: 缺少责任单位(responsible)",
-        "工作任务 二: 序号应为整数",
-        "targets: 未知的单位类型“county”",
-        "targets.township: “township”应为列表",
+        "区级部门细则 第 1.1 项 规则 1.1b:未知的规则类型“weekly”(只能是 是否(flag)、次数(count)、按月(monthly))",
+        "区级部门细则 第 1.1 项:“分值”应为正数,实为 -1",
+        "区级部门细则 第 1.2 项 规则 1.2a:“每月要求”应为整数,实为 2.5",
+        "区级部门细则 第 1.1 项:缺少“评分标准”",
+        "区级部门细则 考核事项 1:各项分值之和 1.1(-1) + 1.2(5) + 1.1(5) = 9,与该事项分值 20 不符",
+        "区级部门细则:各考核事项分值之和为 20,与总分 21 不符",
+        "乡镇(街道)细则:没有任何考核事项",
+        "评分细则:未知的单位类型“county”(只能是 department 区级部门 或 township 乡镇(街道))",
+        "特别加分 规则 B1:“加分”应为数字,实为(空)",
+        "特别扣分 规则 P1:“扣分”应为数字,实为(空)",
+        "特别扣分 规则 P2:“扣分”应为数字,实为“inf”",
+        "特别加分 B1:加分规则应为“是否”类型",
+        "特别扣分 P1:扣分规则应为“次数”类型",
+        "区级部门细则:编号“1.1”重复",
+        "评分细则:缺少“标题”",
+        "评分细则:“年度”应为年份,实为“二〇一七”",
+        "评分细则:“总分”应为数字,实为“abc”",
+        "工作任务 1:缺少牵头单位或参与单位",
+        "工作任务 二:“序号”应为整数,实为“二”",
+        "目标责任书:未知的单位类型“county”",
+        "乡镇(街道)目标责任书:应为条目的列表",
     ]
 
 
@@ -233,16 +241,16 @@ def test_rubrics_without_structure_are_refused():
     data["special"]["bonus"] = None
     data["tasks"] = {"number": 1}
     assert _problems(data) == [
-        "缺少“unit_types”(区级部门和乡镇(街道)两类评分细则)",
-        "tasks: “tasks”应为列表",
-        "targets: 应按单位类型列出目标责任书条目",
+        "评分细则:缺少区级部门和乡镇(街道)两类评分细则",
+        "工作任务:应为条目的列表",
+        "目标责任书:应按单位类型列出目标责任书条目",
     ]
     data = small_data()
     data["unit_types"]["township"] = "乡镇"
     data["unit_types"]["department"]["sections"][0]["items"] = []
     del data["unit_types"]["department"]["label"]
     assert _problems(data) == [
-        "department 考核事项 1: 没有任何考核内容(items)",
-        "unit_types.department: 缺少“label”",
-        "unit_types: 缺少单位类型“township”",
+        "区级部门细则 考核事项 1:没有任何考核内容",
+        "区级部门细则:缺少“名称”",
+        "评分细则:缺少乡镇(街道)细则",
     ]

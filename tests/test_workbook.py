@@ -110,15 +110,22 @@ def test_sheets_validation_protection_and_print_setup(generated):
     assert sheet.cell(rows["4.1"], header.index(layout.COL_MAX) + 1).protection.locked is True
     assert str(sheet.cell(rows["4.1"], ceiling_col).value).startswith("=MAX(0,")
     tasks = book[layout.SHEET_TASKS]
-    assert tasks.max_row - 3 == 20 and tasks.protection.sheet
+    assert tasks.max_row - 3 == 1 and tasks.protection.sheet  # 区级相关部门 names no unit: only task 12 names it
+    task_header = [c.value for c in tasks[3]]
+    row = dict(zip(task_header, [c.value for c in tasks[4]], strict=True))
+    assert (row["序号"], row["牵头单位"], row["本单位角色"]) == ("12", "区政府法制办", "参与")
+    assert row["参与单位"] == "区司法局、区级相关部门、各乡镇(街道)"
     targets = book[layout.SHEET_TARGETS]
     assert targets.max_row - 3 == 10
 
 
 def test_township_gets_its_tasks_and_targets(generated):
     book = openpyxl.load_workbook(outbox_file(generated, "元坝镇"))
-    numbers = [int(book[layout.SHEET_TASKS].cell(r, 1).value) for r in range(4, book[layout.SHEET_TASKS].max_row + 1)]
-    assert numbers == [1, 2, 3, 4, 8, 9, 10, 11, 12, 17, 18, 19, 20]
+    tasks = book[layout.SHEET_TASKS]
+    numbers = [int(tasks.cell(r, 1).value) for r in range(4, tasks.max_row + 1)]
+    assert numbers == [1, 2, 3, 4, 8, 9, 10, 11, 12, 17, 18, 19, 20]  # 各乡镇(街道): every township
+    roles = {tasks.cell(r, layout.TASK_COLUMNS.index("本单位角色") + 1).value for r in range(4, tasks.max_row + 1)}
+    assert roles == {"参与"}
     assert book[layout.SHEET_TARGETS].max_row - 3 == 8
 
 
@@ -129,7 +136,7 @@ def test_filled_workbook_reads_back_and_text_stays_text(generated, tmp_path):
         scores={"1.1": 8, "4.1": "13分", "3.2": 4.4},
         notes={"1.1": "=cmd|' /C calc'!A0", "4.1": "两名执法人员未持证"},
         evidence={"1.1": "决策目录.pdf"},
-        tasks={1: ("已完成", "已组织学习"), 5: ("推进中", "")},
+        tasks={1: ("已完成", "不是本单位的任务"), 5: ("推进中", "")},
     )
     filled = tmp_path / "filled.xlsx"
     fill_workbook(source, filled, answers)
@@ -139,7 +146,7 @@ def test_filled_workbook_reads_back_and_text_stays_text(generated, tmp_path):
     assert read.rows["4.1"].score.raw == "13分" and read.rows["3.2"].score.raw == 4.4
     assert read.rows["1.1"].note.raw == "=cmd|' /C calc'!A0"
     assert read.rows["1.1"].score.ref.startswith("自评表!I")
-    assert read.tasks[1].status.raw == "已完成" and read.tasks[5].status.raw == "推进中"
+    assert 1 not in read.tasks and read.tasks[5].status.raw == "推进中"
     assert read.fingerprint() == read.identity[layout.ID_FINGERPRINT]
     cell = openpyxl.load_workbook(filled)[layout.SHEET_SCORES][read.rows["1.1"].note.ref.split("!")[1]]
     assert cell.data_type == "s"

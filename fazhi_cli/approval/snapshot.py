@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from fazhi_cli.domain.approval import canonical_json, content_hash
+from fazhi_cli.domain.placeholders import campaign_values, fill_rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.rubric_io import parse_rubric_text
@@ -91,7 +92,7 @@ def thaw(text: str) -> Scoreboard:
     try:
         content = json.loads(text)
         campaign = parse_campaign(content["settings"]["text"], Path(SETTINGS_SOURCE))
-        rubric = parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE)
+        rubric = fill_rubric(parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE), campaign_values(campaign))
         units = [Unit(**unit) for unit in content["roster"]]
         frozen = content["results"]
         with Store.in_memory() as store:

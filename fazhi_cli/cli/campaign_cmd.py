@@ -8,13 +8,16 @@ import typer
 from rich.markup import escape
 
 from fazhi_cli import api
-from fazhi_cli.cli.output import console
+from fazhi_cli.cli.output import console, messages
 
 
 def init(
     folder: Path = typer.Argument(..., help="新工作区的文件夹(不存在时自动创建)。"),
     units: Path = typer.Option(None, "--units", help="单位名单(.xlsx 或 .csv);默认用示例名单。"),
-    rubric: Path = typer.Option(None, "--rubric", help="评分细则 YAML;默认用内置的 2017 年昭化区细则。"),
+    rubric: Path = typer.Option(
+        None, "--rubric",
+        help="评分细则:Excel 工作簿(.xlsx,可用 fazhi rubric export 导出后修改)或 YAML;默认用内置的 2017 年昭化区细则。",
+    ),
     year: int = typer.Option(None, "--year", help="考核年度;默认取评分细则的年度。"),
     force: bool = typer.Option(
         False, "--force",
@@ -30,7 +33,7 @@ def init(
 
       fazhi init 2017考核
 
-      fazhi init 2018考核 --units 名单.xlsx --rubric rubric-2018.yaml --year 2018
+      fazhi init 2026考核 --units 名单.xlsx --rubric 细则-2026.xlsx --year 2026
     """
     result = api.init(folder, units, rubric, year, force)
     campaign = result.campaign
@@ -49,4 +52,6 @@ def init(
         f"区级部门 {by_type['department']} 个,乡镇(街道) {by_type['township']} 个;"
         f"评分细则 {escape(result.rubric.id)} {escape(result.rubric.version)}"
     )
+    for warning in result.warnings:
+        messages.print(f"[yellow]提醒:[/] {escape(api.printable(warning))}", soft_wrap=True)
     console.print(f"  下一步:cd {escape(str(folder))} 后运行 fazhi generate 生成自评表。")

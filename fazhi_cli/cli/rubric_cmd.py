@@ -69,30 +69,48 @@ def show(
 
 
 @app.command("check")
-def check(file: Path = typer.Argument(..., help="要检查的评分细则 YAML 文件。")) -> None:
-    """检查评分细则文件:分值是否相加一致、编号是否重复、规则类型是否已知。
+def check(
+    file: Path = typer.Argument(..., help="要检查的评分细则:Excel 工作簿(.xlsx)或 YAML 文件。"),
+    units: Path = typer.Option(None, "--units", help="单位名单(.xlsx 或 .csv):检查工作任务写的单位是否都在名单中。"),
+    year: int = typer.Option(None, "--year", help="考核年度:检查细则是否为该年度制定、文字中是否写死了其他年份。"),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """检查评分细则文件:分值是否相加一致、编号是否重复、规则类型和占位符是否认识。
 
-    有问题时逐条列出并以退出码 2 结束。
+    工作簿中的问题按工作表和单元格逐条列出,以退出码 2 结束。细则本身无误但与考核不相符的地方
+    (为其他年度制定、写死了年份、工作任务的单位不是名单中的单位)列为提醒。
+    在考核工作区内运行时,按该工作区的年度和单位名单检查。
 
     示例:
 
-      fazhi rubric check rubric-2018.yaml
+      fazhi rubric check 细则-2026.xlsx
+
+      fazhi rubric check 细则-2026.xlsx --year 2026 --units 名单.xlsx
     """
     rubric = api.rubric_check(file)
     counts = ",".join(f"{rubric.for_type(t).label} {len(rubric.for_type(t).items)} 项" for t in rubric.types)
     console.print(f"[green]✓[/] {safe(str(file))}: 评分细则 {safe(rubric.id)} 一致无误({counts})")
+    for warning in api.rubric_warnings(rubric, year, units, workspace):
+        note(f"[yellow]提醒:[/] {safe(warning)}")
 
 
 @app.command("export")
 def export(
-    file: Path = typer.Argument(..., help="写出的 YAML 文件名。"),
+    file: Path = typer.Argument(..., help="写出的文件名:.xlsx 为 Excel 工作簿(供修改),.yaml 为 YAML。"),
     force: bool = typer.Option(False, "--force", help="覆盖已存在的文件。"),
+    workspace: Path = WorkspaceOption,
 ) -> None:
-    """导出内置的评分细则,作为下一年度评分细则的起点。
+    """导出评分细则,作为下一年度评分细则的起点。
+
+    在考核工作区内导出该工作区的细则,否则导出内置的 2017 年昭化区细则。导出为 .xlsx 时,
+    每类单位一张表,另有特别加分扣分、工作任务、目标责任书各表,可直接在 Excel 或 WPS 中修改。
 
     示例:
 
-      fazhi rubric export rubric-2018.yaml
+      fazhi rubric export 细则-2026.xlsx
+
+      fazhi rubric export rubric-2026.yaml
     """
-    api.rubric_export(file, force)
-    console.print(f"[green]✓[/] 已导出内置评分细则到 {safe(str(file))};修改后可用 fazhi rubric check 检查。")
+    api.rubric_export(file, force, workspace)
+    shown = safe(str(file))
+    console.print(f"[green]✓[/] 已导出评分细则到 {shown};修改后可用 fazhi rubric check {shown} 检查。")

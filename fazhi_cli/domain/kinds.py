@@ -61,6 +61,7 @@ class RuleKind(ABC):
     """What one kind of deduction rule means. Subclasses set the class attributes and the methods."""
 
     name: str  # as the rubric file spells it
+    label: str  # as the rubric workbook and messages call it: 是否, 次数, 按月
     answer: str  # ANSWER_YES_NO or ANSWER_WHOLE
     missing_meaning: str  # how a missing answer counts, as a finding says it
     invalid_code: str  # the finding code of an unreadable answer
@@ -116,6 +117,7 @@ class FlagKind(RuleKind):
     """是/否: did the situation occur; 是 deducts the fixed `points` once."""
 
     name = "flag"
+    label = "是否"
     answer = ANSWER_YES_NO
     missing_meaning = "按“否”计"
     invalid_code = "flag_invalid"
@@ -157,6 +159,7 @@ class CountKind(RuleKind):
     """A whole number ≥ 0 of occurrences; each deducts `per`."""
 
     name = "count"
+    label = "次数"
     answer = ANSWER_WHOLE
     missing_meaning = "按 0 计"
     invalid_code = "count_invalid"
@@ -195,6 +198,7 @@ class MonthlyKind(RuleKind):
     missing piece. A month above quota does not make up for another; a month with no answer counts as none."""
 
     name = "monthly"
+    label = "按月"
     answer = ANSWER_WHOLE
     missing_meaning = "按当月未报送计算扣分"
     invalid_code = CountKind.invalid_code
@@ -206,7 +210,7 @@ class MonthlyKind(RuleKind):
     def read_fields(self, number: NumberReader, problem: ProblemSink) -> dict[str, Any]:
         quota = number("quota")
         if quota != quota.to_integral_value():
-            problem(f"每月条数“quota”应为整数,实为 {quota}")
+            problem(f"“每月要求”应为整数,实为 {quota}")
         return {"per": number("per"), "quota": int(quota)}
 
     def parse(self, raw: object) -> int:

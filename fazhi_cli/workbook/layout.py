@@ -46,7 +46,7 @@ REQUIRED_SCORE_COLUMNS = (COL_ID, COL_MAX, COL_FACT, COL_SCORE, COL_NOTE)
 HEADER_SEARCH_ROWS = 15
 
 # 工作任务 columns
-TASK_COLUMNS = ("序号", "任务类别", "工作任务", "任务内容", "责任单位", "完成情况", "说明")
+TASK_COLUMNS = ("序号", "任务类别", "工作任务", "任务内容", "牵头单位", "参与单位", "本单位角色", "完成情况", "说明")
 TASK_STATUS_COLUMN = "完成情况"
 TASK_NOTE_COLUMN = "说明"
 TASK_STATUSES = checks.TASK_STATUSES  # defined once, with the check that reads them

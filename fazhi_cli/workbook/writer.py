@@ -196,7 +196,8 @@ def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Uni
         ("4. 绿色的“规则扣分”和“得分上限”根据所填情况自动计算;“自评得分”不能超过“得分上限”,"
          "超过时单元格变红。", None),
         ("5. 有失分的项目,请在“扣分说明”中写明原因;申报特别加分的,请在“佐证材料”中列明证明材料名称。", None),
-        ("6. 在“工作任务”表中填写本单位牵头或参与的年度工作任务完成情况(已完成 / 推进中 / 未启动)及说明。", None),
+        ("6. 在“工作任务”表中填写本单位牵头或参与的年度工作任务完成情况(已完成 / 推进中 / 未启动)及说明;"
+         "“本单位角色”列标明本单位是牵头单位还是参与单位。", None),
         ("二、怎么失分", BOLD),
         ("规则扣分按评分标准计算,扣完为止,不出现负分;“酌情扣分”由区政府法制办在集中考核时核定。", None),
         ("特别加分取最高一项(省级 5 分、市级 3 分,不累加);特别扣分按每起 2 分、引起不良后果每起 5 分计算。", None),
@@ -373,18 +374,19 @@ def _input(cell, validation: DataValidation | None = None) -> None:
 
 def _write_tasks(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
     validations = _Validations(sheet)
-    widths = (6, 20, 24, 60, 24, 10, 30)
+    widths = (6, 20, 24, 60, 18, 24, 8, 10, 30)
     _sheet_heading(sheet, f"{campaign.year}年度法治政府建设工作任务完成情况 — {unit.name}", layout.TASK_COLUMNS, widths)
     for offset, task in enumerate(rubric.tasks_for(unit.name, unit.type)):
         line = 4 + offset
-        values = (str(task.number), f"{task.section}、{task.section_title}", task.title, task.text,
-                  task.responsible_text)
+        category = f"{task.section}、{task.section_title}" if task.section else task.section_title
+        values = (str(task.number), category, task.title, task.text, "、".join(task.lead), "、".join(task.partners),
+                  task.role(unit.name, unit.type))
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(line, index)
             write_text(cell, value)
             cell.alignment = WRAP
             cell.border = BORDER
-        status, note = sheet.cell(line, 6), sheet.cell(line, 7)
+        status, note = sheet.cell(line, 8), sheet.cell(line, 9)
         for cell in (status, note):
             cell.border = BORDER
             cell.alignment = WRAP
