@@ -16,7 +16,17 @@ _ADDRESS_SEPARATORS = re.compile(r"[\s,;,;、]+")
 
 def unit_addresses(email: str) -> frozenset[str]:
     """A roster's 电子邮箱 text as addresses in lower case (several may be separated by , ; 、 or spaces)."""
-    return frozenset(part.lower() for part in _ADDRESS_SEPARATORS.split(email or "") if "@" in part)
+    return frozenset(address.lower() for address in address_list(email))
+
+
+def address_list(email: str) -> tuple[str, ...]:
+    """A roster's 电子邮箱 text as its addresses, in the order written, each once (the parts holding an @)."""
+    return tuple(dict.fromkeys(part for part in _ADDRESS_SEPARATORS.split(email or "") if "@" in part))
+
+
+def address_parts(email: str) -> tuple[str, ...]:
+    """Every part of a roster's 电子邮箱 text (separated by , ; 、 or spaces), with or without an @."""
+    return tuple(part for part in _ADDRESS_SEPARATORS.split(email or "") if part)
 
 
 def named_units(text: str, names: Iterable[str]) -> list[str]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from fazhi_cli.domain.evidence import address_parts
 from fazhi_cli.domain.numbers import normalise_text
 from fazhi_cli.domain.text import file_name_problem, has_unprintable, printable
 
@@ -22,6 +23,12 @@ TYPE_BY_LABEL = {
 LABEL_BY_TYPE = {"department": "区级部门", "township": "乡镇(街道)"}
 MAX_NAME_LENGTH = 60
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def email_problem(email: str) -> str | None:
+    """The first part of a 电子邮箱 cell that is not an e-mail address (several addresses may be separated by
+    , ; 、 or spaces), or None when every part is one."""
+    return next((part for part in address_parts(email) if not _EMAIL.match(part)), None)
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,10 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
             problems.append(f"{where}: “{name}”的单位类型“{label}”无法识别(应为 区级部门 或 乡镇(街道))")
             continue
         email = normalise_text(row.get("电子邮箱") or "")
-        if email and not _EMAIL.match(email):
-            problems.append(f"{where}: “{name}”的电子邮箱“{email}”格式不正确")
+        bad = email_problem(email) if email else None
+        if bad is not None:
+            shown = email if bad == email else f"{email}”中的“{bad}"
+            problems.append(f"{where}: “{name}”的电子邮箱“{shown}”格式不正确")
             continue
         units.append(
             Unit(

@@ -67,6 +67,13 @@ class _Walk:
 _REPARSE_LINK_TAGS = (0xA000000C, 0xA0000003)  # IO_REPARSE_TAG_SYMLINK, IO_REPARSE_TAG_MOUNT_POINT (junction)
 
 
+def collect_message(data: bytes, name: str, origin: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Incoming]:
+    """One e-mail's bytes (fetched from a mail server), unpacked as `collect` unpacks an .eml file: the message
+    (a group of its own), then its attachments and the archives in them."""
+    ctx = Context(origin, None, None, f"eml:{hashlib.sha256(data).hexdigest()}", 0)
+    yield from expand(data, name, ctx, Budget.for_input(limits), kind="eml")
+
+
 def _collect_named(path: Path, walk: _Walk) -> Iterator[Incoming]:
     """A path named on the command line (a symbolic link is followed): a folder, a file, or a problem."""
     name = path.name or str(path)
