@@ -108,10 +108,13 @@ class SmtpSession:
                     client.starttls(context=self.context)
                     client.ehlo()
             if settings.user:
-                client.login(settings.user, self.password or "")
+                _login(client, settings.user, self.password or "")
         except NETWORK_ERRORS as exc:
             _quietly_close(client)
             raise MailError(network_problem(exc, host, port), SETTINGS_HINT) from None
+        except UnicodeEncodeError:
+            _quietly_close(client)
+            raise MailError(NON_ASCII, SETTINGS_HINT) from None
         self.client = client
 
     def send(self, sender: str, recipients: tuple[str, ...], data: bytes) -> dict[str, str]:
@@ -137,6 +140,20 @@ class SmtpSession:
                 self.client.quit()
             _quietly_close(self.client)
             self.client = None
+
+
+NON_ASCII = "邮箱登录名或密码含有中文等非 ASCII 字符,邮件服务器的登录方式不支持"
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in with AUTH PLAIN when the server offers it (one attempt: a wrong password is then the server's 535,
+    not a disconnection after trying every mechanism), else as smtplib chooses."""
+    client.ehlo_or_helo_if_needed()
+    if "PLAIN" in client.esmtp_features.get("auth", "").upper().split():
+        client.user, client.password = user, password
+        client.auth("PLAIN", client.auth_plain)
+    else:
+        client.login(user, password)
 
 
 def _quietly_close(client: smtplib.SMTP | None) -> None:

@@ -13,7 +13,7 @@ import ssl
 from dataclasses import dataclass
 
 from fazhi_cli.domain.mail import NONE, SSL, STARTTLS, MailSettings
-from fazhi_cli.mail.connect import SETTINGS_HINT, MailError, network_problem
+from fazhi_cli.mail.connect import NON_ASCII, SETTINGS_HINT, MailError, network_problem
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HEADER_FIELDS = "FROM SUBJECT MESSAGE-ID CONTENT-TYPE DATE"
@@ -115,6 +115,9 @@ class ImapSession:
         except IMAP_ERRORS as exc:
             self.close()
             raise self._problem(exc) from None
+        except UnicodeEncodeError:
+            self.close()
+            raise MailError(NON_ASCII, SETTINGS_HINT) from None
         except MailError:
             self.close()
             raise
