@@ -174,10 +174,11 @@ class SmtpServer:
 def mail_settings(workspace: Path, **settings) -> None:
     """Write a [mail] table into the workspace's fazhi.toml (a clerk's edit)."""
     path = workspace / "fazhi.toml"
+    text = path.read_text("utf-8").split("\n[mail]\n")[0]  # a table written by an earlier call is replaced
     lines = ["[mail]"]
     for key, value in settings.items():
         lines.append(f"{key} = {value}" if isinstance(value, int) else f'{key} = "{value}"')
-    path.write_text(path.read_text("utf-8") + "\n" + "\n".join(lines) + "\n", "utf-8")
+    path.write_text(text + "\n" + "\n".join(lines) + "\n", "utf-8")
 
 
 # ------------------------------------------------------------------------------------------------ IMAP
@@ -188,7 +189,8 @@ class Dovecot:
     throwaway certificate, one user (`user`, PASSWORD) whose maildir is in a folder of the test's."""
 
     def __init__(self, folder: Path, certs: Certificates, user: str = "fazhiban") -> None:
-        self.binary = external_tool("dovecot")
+        installed = Path("/usr/sbin/dovecot")  # not on a normal user's PATH
+        self.binary = str(installed) if installed.is_file() else external_tool("dovecot")
         self.user = user
         self.port, self.ssl_port = free_port(), free_port()
         # dovecot's processes run as an unprivileged user when started by root: the folder must be reachable.

@@ -111,8 +111,22 @@ def _collect_folder(
     except OSError as exc:
         yield _path_problem(path, _unreadable(path, exc))
         return
+    if _is_maildir(children):
+        # A Maildir (a mailbox exported or copied from a mail server): its messages are the files in cur/ and
+        # new/; tmp/ holds deliveries not finished, the other files are the mail server's own indexes and lists.
+        children = [child for child in children if child.name in MAILDIR_MESSAGES]
     for child in children:
         yield from _collect_entry(child, resolved / child.name, walk, ancestors | {key})
+
+
+MAILDIR_MESSAGES = ("cur", "new")
+
+
+def _is_maildir(children: list[Path]) -> bool:
+    """True for a Maildir folder: it holds the folders cur/, new/ and tmp/."""
+    names = {child.name for child in children}
+    return {"cur", "new", "tmp"} <= names and all(child.is_dir() for child in children
+                                                   if child.name in ("cur", "new", "tmp"))
 
 
 def _collect_entry(
