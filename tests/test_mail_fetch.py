@@ -127,7 +127,7 @@ def test_fetch_takes_each_reply_once_at_the_servers_time_and_changes_nothing_on_
         assert server.flags() == flags_before and not any(b"\\Seen" in f for f in flags_before + server.flags())
         again = cli("fetch", "-w", root)
         assert again.code == 0, again.err
-        assert "新邮件 0 封" in again.out and "307 封邮件以前已经查看过" in again.out
+        assert "以来没有需要收取的新邮件" in again.out and "307 封邮件以前已经查看过" in again.out
         with sqlite3.connect(root / "fazhi.db") as db:
             assert db.execute("SELECT COUNT(*) FROM mail_fetched").fetchone()[0] == 307
             assert {row[0] for row in db.execute("SELECT original_name FROM files")} == names

@@ -146,7 +146,10 @@ def print_fetch(report: FetchReport) -> None:
         result = f"[{FETCH_STYLES.get(m.outcome, '')}]{FETCH_LABELS.get(m.outcome, m.outcome)}[/]"
         detail = m.note or ("、".join(m.units) if m.units else "")
         table.add_row(when, sender, safe(m.subject), result, safe(detail))
-    console.print(table)
+    if shown:
+        console.print(table)
+    else:
+        console.print(f"邮箱 {safe(report.folder)}:{report.since.isoformat()} 以来没有需要收取的新邮件。")
     unrelated = report.count("unrelated")
     if unrelated:
         console.print(f"另有 {unrelated} 封与考核无关的邮件(没有附件或不是单位发来的表格),已跳过。")

@@ -136,7 +136,7 @@ def fetch_replies(workspace: Workspace, since: dt.date | None = None, ask_passwo
                                   for looked in passed])
     finally:
         session.close()
-    report.messages.sort(key=lambda m: m.uid)
+    report.messages.sort(key=lambda m: (m.received_at.isoformat() if m.received_at else "", m.uid))
     return report
 
 

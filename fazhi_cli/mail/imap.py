@@ -81,6 +81,8 @@ class ImapSession:
         settings = self.settings
         if isinstance(exc, imaplib.IMAP4.error) and not isinstance(exc, imaplib.IMAP4.abort):
             text = str(exc)
+            if text[:2] in ("b'", 'b"'):  # imaplib hands on the server's reply as a bytes repr
+                text = text[2:-1]
             if "AUTHENTICATIONFAILED" in text.upper() or "LOGIN" in text.upper():
                 return MailError(f"邮件服务器 {settings.imap_host}:{settings.imap_port} 拒绝登录:用户名或密码错误"
                                  f"({text[:200]})", SETTINGS_HINT)
