@@ -138,6 +138,8 @@ def test_fetch_takes_each_reply_once_at_the_servers_time_and_changes_nothing_on_
     assert status["区发改局"]["replied_at"] == "2017-12-06T09:15:00+08:00"
     assert status["区发改局"]["replied_by"] == "unit03@example.invalid"
     assert status["元坝镇"]["replied_by"] == "unit31@example.invalid"
+    assert status["区司法局"]["replied_at"] is None  # its form came from 区环保局's address: held, not its reply
+    assert status["区环保局"]["replied_by"] == "unit23@example.invalid"
 
 
 def test_fetch_since_a_date_and_plain_imap_on_loopback(campaign, cli, monkeypatch):

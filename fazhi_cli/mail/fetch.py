@@ -16,7 +16,8 @@ import email.policy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from fazhi_cli.batch import FileOutcome, IngestReport, to_store_time
+from fazhi_cli.batch import DUPLICATE as FILE_DUPLICATE
+from fazhi_cli.batch import MATERIAL, SUPERSEDED, TAKEN, FileOutcome, IngestReport, to_store_time
 from fazhi_cli.clock import CHINA, office_now, parse_moment
 from fazhi_cli.domain.evidence import unit_addresses
 from fazhi_cli.domain.text import printable
@@ -32,6 +33,7 @@ INGESTED, NO_ATTACHMENT, UNRELATED, TOO_LARGE, DUPLICATE = "ingested", "no_attac
     "duplicate"
 FETCH_LABELS = {INGESTED: "已收取", NO_ATTACHMENT: "无附件", UNRELATED: "与考核无关", TOO_LARGE: "邮件过大",
                 DUPLICATE: "已收取过"}  # fmt: skip
+CREDITED = (TAKEN, SUPERSEDED, FILE_DUPLICATE, MATERIAL)  # a file that counts as the unit's reply (a held one does not)
 # Attachments that make a message from an unknown address worth taking: workbooks, archives, e-mails.
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".zip", ".rar", ".7z", ".eml", ".mbox")
 
@@ -119,7 +121,7 @@ def fetch_replies(workspace: Workspace, since: dt.date | None = None, ask_passwo
 
             def done(message: ReceivedMessage, outcomes: list[FileOutcome]) -> None:
                 looked, message_id = message.tag  # type: ignore[misc]
-                units_taken = tuple(dict.fromkeys(o.unit for o in outcomes if o.unit))
+                units_taken = tuple(dict.fromkeys(o.unit for o in outcomes if o.unit and o.outcome in CREDITED))
                 looked = FetchedMessage(looked.uid, looked.received_at, looked.sender, looked.subject, INGESTED,
                                         looked.note, looked.unit, units_taken)
                 record(looked, message_id)
