@@ -26,9 +26,12 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 def email_problem(email: str) -> str | None:
-    """The first part of a 电子邮箱 cell that is not an e-mail address (several addresses may be separated by
-    , ; 、 or spaces), or None when every part is one."""
-    return next((part for part in address_parts(email) if not _EMAIL.match(part)), None)
+    """What in a 电子邮箱 cell is not an e-mail address: the cell when it holds one address at most, else the first
+    of its addresses (separated by , ; 、 or spaces) that is not one; None when all are addresses."""
+    parts = address_parts(email)
+    if sum("@" in part for part in parts) <= 1:  # one address (or none): the cell as a whole must be it
+        return None if _EMAIL.match(email.strip()) else email
+    return next((part for part in parts if not _EMAIL.match(part)), None)
 
 
 @dataclass(frozen=True)
