@@ -75,6 +75,19 @@ from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.ingest import ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.ledger import write_ledger
+from fazhi_cli.mail import (
+    FETCH_LABELS,
+    MAIL_OUTCOME_LABELS,
+    FetchedMessage,
+    FetchReport,
+    MailOutcome,
+    MailReport,
+    MailStatus,
+    fetch_replies,
+    mail_status,
+    remind_units,
+    send_workbooks,
+)
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.roster_io import load_roster
@@ -94,6 +107,7 @@ __all__ = [
     "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
     "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
     "dismiss", "approve", "reopen", "log", "demo", "version", "config_show", "config_set",
+    "send", "remind", "fetch",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
     "json_ready",
@@ -102,9 +116,11 @@ __all__ = [
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
+    "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",
+    "MAIL_OUTCOME_LABELS", "FETCH_LABELS",
 ]  # fmt: skip
 
 InitResult = CreatedWorkspace  # what `fazhi init` made: the workspace, its rubric, roster and campaign
@@ -454,7 +470,7 @@ def status(workspace: Path | None = None, today: dt.date | None = None) -> Statu
     """
     found = Workspace.find(workspace)
     report = campaign_status(found, today)
-    return replace(report, state=verified_state(found))
+    return replace(report, state=verified_state(found), mail=tuple(mail_status(found)))
 
 
 def status_json(report: StatusReport) -> dict[str, Any]:
@@ -491,6 +507,12 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "missing": [
             {"unit": s.unit.name, "contact": s.unit.contact, "phone": s.unit.phone, "email": s.unit.email}
             for s in report.missing
+        ],
+        "mail": [
+            {"unit": m.unit, "sent_at": m.sent_at or None, "send_failed": m.send_failed or None,
+             "reminded_at": m.reminded_at or None, "reminders": m.reminders, "replied_at": m.replied_at or None,
+             "replied_by": m.replied_by or None}
+            for m in report.mail
         ],
     })
 
@@ -740,6 +762,85 @@ def feedback_letters(workspace: Path | None = None, units: list[str] | None = No
     found = Workspace.find(workspace)
     with found.lock():
         return write_letters(found, units or (), ranks, pdf)
+
+
+# ---------------------------------------------------------------------------------------------- mail
+
+
+def send(
+    workspace: Path | None = None,
+    units: list[str] | None = None,
+    unit_type: str | None = None,
+    dry_run: bool = False,
+    resend: bool = False,
+    ask_password: Callable[[], str] | None = None,
+    on_message: Callable[[MailOutcome, int], None] | None = None,
+) -> MailReport:
+    """Mail each unit its blank workbook from outbox/ (`fazhi send`), holding the lock: one message per unit to
+    the roster's address(es), from the office mailbox of fazhi.toml `[mail]`, the password from
+    FAZHI_MAIL_PASSWORD or `ask_password()`. Each message is recorded once the server accepted it; a unit
+    already sent to is skipped unless `resend`; a unit the server refuses is in the report (`report.failed`),
+    the rest go on. `dry_run` writes the messages into outbox/mail/ as .eml files and sends and records nothing.
+    A server that cannot be used (unreachable, wrong password, certificate not verified) is a `MailError`.
+
+    Example::
+
+        report = api.send(Path("2017考核"), units=["区发改局"], dry_run=True)
+        [(o.unit, o.outcome, o.path) for o in report.outcomes]
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return send_workbooks(found, units, unit_type, dry_run, resend, ask_password, on_message)
+
+
+def remind(
+    workspace: Path | None = None,
+    units: list[str] | None = None,
+    dry_run: bool = False,
+    resend: bool = False,
+    ask_password: Callable[[], str] | None = None,
+    on_message: Callable[[MailOutcome, int], None] | None = None,
+) -> MailReport:
+    """Remind by mail (`fazhi remind`), holding the lock: the units that have not returned get their blank
+    workbook again; those whose current submission has errors get the annotated return (as `validate
+    --annotate` writes it) with the problems listed in the body. The same reminder is sent once a day unless
+    `resend`; otherwise as `send`.
+
+    Example::
+
+        report = api.remind(Path("2017考核"), dry_run=True)
+        [(o.unit, o.subject) for o in report.outcomes]
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return remind_units(found, units, dry_run, resend, ask_password, on_message)
+
+
+def fetch(
+    workspace: Path | None = None,
+    since: str | None = None,
+    ask_password: Callable[[], str] | None = None,
+    on_message: Callable[[FetchedMessage], None] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> FetchReport:
+    """Take the replies from the office mailbox by IMAP (`fazhi fetch`), holding the lock: the messages since
+    the campaign started (the first `send`, else 1 January), or since `since` (YYYY-MM-DD), read-only, each
+    once; their attachments are ingested as `ingest` takes .eml files, received at the server's arrival time.
+
+    Example::
+
+        report = api.fetch(Path("2017考核"), since="2017-11-20")
+        [(m.received_at, m.sender, m.outcome) for m in report.messages], report.ingest.files
+    """
+    found = Workspace.find(workspace)
+    day = None
+    if since is not None:
+        try:
+            day = dt.date.fromisoformat(since.strip())
+        except ValueError:
+            raise UsageError(f"--since 的日期“{since[:40]}”无效", "请写成 2017-11-20 这样的日期(年-月-日)。") from None
+    with found.lock():
+        return fetch_replies(found, day, ask_password, on_message, on_file)
 
 
 # ---------------------------------------------------------------------------------------------- demo

@@ -37,6 +37,7 @@ from fazhi_cli.generate import GenerateResult, write_workbooks
 from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.ledger import write_ledger
+from fazhi_cli.mail import MailReport, send_workbooks
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scoring import Scoreboard, compute_scores
@@ -433,6 +434,7 @@ class DemoRun:
     letters: LetterFiles
     seconds: float
     ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
+    mailed: MailReport = field(default_factory=lambda: MailReport("send", True))  # `fazhi send --dry-run`
 
 
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
@@ -455,6 +457,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
         on_step(STEPS[1])
         with simulated_now(_on_calendar(year, 11, 20, 9)):
             generated = write_workbooks(workspace)
+            mailed = send_workbooks(workspace, dry_run=True)  # the messages written as .eml files, none sent
         on_step(STEPS[2])
         returns = fill_demo_returns(workspace, workspace.inbox)
         on_step(STEPS[3])
@@ -483,4 +486,4 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
             notice, letters = write_documents(workspace, board=approval.board)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
-                   dismissed, approval, reports, notice, letters, elapsed, ledger)
+                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed)

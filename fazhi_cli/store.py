@@ -153,7 +153,44 @@ CREATE TABLE snapshots (
 )
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL)
+# mail: every message `fazhi send` and `fazhi remind` handed to the office's SMTP server (recorded only once the
+# server accepted it, or with the error when it did not), and every message `fazhi fetch` examined on the IMAP
+# server (by folder, UIDVALIDITY and UID, and by Message-ID), so that each is taken once.
+SCHEMA_MAIL = """
+CREATE TABLE mail_sent (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    basis TEXT NOT NULL DEFAULT '',
+    message_id TEXT NOT NULL,
+    recipients TEXT NOT NULL DEFAULT '[]',
+    subject TEXT NOT NULL DEFAULT '',
+    attachment TEXT NOT NULL DEFAULT '',
+    attachment_sha256 TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE mail_fetched (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    message_id TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL DEFAULT '',
+    sender TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    units TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (folder, uidvalidity, uid)
+);
+CREATE INDEX mail_fetched_message_id ON mail_fetched (message_id)
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
+                               SCHEMA_MAIL)
 
 # The store rows approved results are rebuilt from (`Store.snapshot_rows`), table → which rows: `:used` is the JSON
 # list of the submission ids the results used. A table scoring reads (the ledger …) must be listed here, or the
@@ -314,6 +351,42 @@ class LedgerRow:
     cell: str | None
     problem: str | None = None
     file_name: str = ""  # the ledger file it came from (as the store returns it)
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """A message handed to the SMTP server: `outcome` is `sent` (the server accepted it) or `failed` (`error`)."""
+
+    time: str
+    kind: str  # send, remind
+    unit: str
+    message_id: str
+    recipients: tuple[str, ...]
+    subject: str = ""
+    attachment: str = ""
+    attachment_sha256: str = ""
+    outcome: str = "sent"
+    error: str = ""
+    basis: str = ""  # what a reminder was about (missing, or the submission's SHA-256 with errors) and its day
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class FetchedMail:
+    """A message examined on the IMAP server, once: taken (`ingested`) or passed over (with the `note`)."""
+
+    time: str
+    folder: str
+    uidvalidity: int
+    uid: int
+    message_id: str = ""
+    received_at: str = ""  # the server's INTERNALDATE
+    sender: str = ""
+    subject: str = ""
+    outcome: str = "ingested"
+    note: str = ""
+    units: tuple[str, ...] = ()  # the units whose files it brought
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -723,3 +796,54 @@ class Store:
         """Every snapshot, oldest first (a reopened campaign keeps its earlier ones)."""
         return [StoredSnapshot(row["id"], row["decision_id"], row["sha256"], row["content"])
                 for row in self.db.execute("SELECT * FROM snapshots ORDER BY id")]
+
+    def record_sent(self, mail: SentMail) -> int:
+        """Record one message handed to the SMTP server, in its own transaction; returns its id."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO mail_sent (time, kind, unit, basis, message_id, recipients, subject, attachment, "
+                "attachment_sha256, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (mail.time, mail.kind, mail.unit, mail.basis, mail.message_id,
+                 json.dumps(list(mail.recipients), ensure_ascii=False), mail.subject, mail.attachment,
+                 mail.attachment_sha256, mail.outcome, mail.error),
+            )
+            return int(cursor.lastrowid)
+
+    def sent_mail(self, kind: str | None = None) -> list[SentMail]:
+        """Every message recorded (of one kind), oldest first."""
+        where, args = ("WHERE kind = ?", (kind,)) if kind else ("", ())
+        return [
+            SentMail(row["time"], row["kind"], row["unit"], row["message_id"], tuple(json.loads(row["recipients"])),
+                     row["subject"], row["attachment"], row["attachment_sha256"], row["outcome"], row["error"],
+                     row["basis"], row["id"])
+            for row in self.db.execute(f"SELECT * FROM mail_sent {where} ORDER BY id", args)
+        ]
+
+    def record_fetched(self, mails: Iterable[FetchedMail]) -> None:
+        """Record messages examined on the IMAP server, in one transaction (one already recorded is left as it is)."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO mail_fetched (time, folder, uidvalidity, uid, message_id, received_at, sender, "
+                "subject, outcome, note, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(m.time, m.folder, m.uidvalidity, m.uid, m.message_id, m.received_at, m.sender, m.subject, m.outcome,
+                  m.note, json.dumps(list(m.units), ensure_ascii=False)) for m in mails],
+            )
+
+    def fetched_uids(self, folder: str, uidvalidity: int) -> set[int]:
+        """The UIDs of a folder (in this UIDVALIDITY) already examined."""
+        return {row[0] for row in self.db.execute(
+            "SELECT uid FROM mail_fetched WHERE folder = ? AND uidvalidity = ?", (folder, uidvalidity))}
+
+    def fetched_message_ids(self) -> set[str]:
+        """The Message-IDs of the messages already taken (blank ones left out)."""
+        return {row[0] for row in self.db.execute(
+            "SELECT message_id FROM mail_fetched WHERE message_id != '' AND outcome = 'ingested'")}
+
+    def fetched_mail(self) -> list[FetchedMail]:
+        """Every message examined on the IMAP server, oldest first."""
+        return [
+            FetchedMail(row["time"], row["folder"], row["uidvalidity"], row["uid"], row["message_id"],
+                        row["received_at"], row["sender"], row["subject"], row["outcome"], row["note"],
+                        tuple(json.loads(row["units"])), row["id"])
+            for row in self.db.execute("SELECT * FROM mail_fetched ORDER BY id")
+        ]

@@ -40,6 +40,7 @@ from fazhi_cli.domain.campaign import (
 )
 from fazhi_cli.domain.dates import NotADate, parse_date
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
+from fazhi_cli.domain.mail import MailSettings, mail_settings_from
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.placeholders import campaign_values, fill_rubric
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
@@ -141,6 +142,11 @@ class Workspace:
     def ledger(self) -> Path:
         """Where `fazhi ledger` writes the office's ledger workbook."""
         return self.root / "ledger"
+
+    @property
+    def mail_outbox(self) -> Path:
+        """Where `fazhi send --dry-run` and `fazhi remind --dry-run` write the messages they would send (.eml)."""
+        return self.outbox / "mail"
 
     @property
     def previous(self) -> Path:
@@ -393,7 +399,19 @@ def parse_campaign(text: str, path: Path) -> Campaign:
         grades=_grades(data.get("grades", []), path),
         limits=limits,
         documents=_documents(_table(data, "documents", path), year, path),
+        mail=_mail(data, path),
     )
+
+
+def _mail(data: Mapping[str, object], path: _Source) -> MailSettings:
+    """`[mail]`: the office mailbox (interface.md, Mail settings); absent, mail is not configured."""
+    try:
+        return mail_settings_from(_table(data, "mail", path))
+    except ValueError as exc:
+        raise WorkspaceError(f"{path} 中的设置有误:{exc}", f"请按 {MAIL_FORM} 修改 fazhi.toml 的 [mail]。") from None
+
+
+MAIL_FORM = "README 的“邮件设置”一节"
 
 
 def _documents(table: Mapping[str, object], year: int, path: _Source) -> DocumentSettings:
@@ -574,6 +592,23 @@ def _toml_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+MAIL_TOML = (
+    "# 法制办邮箱(可选,fazhi send / remind / fetch 使用):去掉行首的“# ”并填写。密码不写在这里:",
+    "# 运行时从环境变量 FAZHI_MAIL_PASSWORD 读取,或在命令中输入。security 为 ssl、starttls 或 none(仅限本机)。",
+    "# [mail]",
+    '# from = "fazhiban@example.gov.cn"',
+    '# smtp_host = "smtp.example.gov.cn"',
+    "# smtp_port = 465",
+    '# smtp_security = "ssl"',
+    '# imap_host = "imap.example.gov.cn"',
+    "# imap_port = 993",
+    '# imap_security = "ssl"',
+    '# user = "fazhiban@example.gov.cn"',
+    '# imap_folder = "INBOX"',
+    "# send_interval = 1  # 两封邮件之间的间隔(秒),避免被邮件服务器限流",
+)
+
+
 def limits_toml(limits: Limits) -> list[str]:
     """The `[limits]` part of fazhi.toml: the changed limits, then every limit and its default as a comment."""
     defaults = Limits()
@@ -648,6 +683,8 @@ def campaign_toml(campaign: Campaign) -> str:
         "[files]",
         f"rubric = {_toml_string(campaign.rubric_file)}",
         f"units = {_toml_string(campaign.units_file)}",
+        "",
+        *MAIL_TOML,
         "",
         *limits_toml(campaign.limits),
         "",

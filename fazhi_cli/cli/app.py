@@ -15,6 +15,7 @@ from fazhi_cli.cli import (
     files_cmd,
     generate_cmd,
     ledger_cmd,
+    mail_cmd,
     results_cmd,
     returns_cmd,
     rubric_cmd,
@@ -69,6 +70,9 @@ app.command("reopen")(decisions_cmd.reopen)
 app.command("log")(decisions_cmd.log)
 app.command("notice")(results_cmd.notice)
 app.command("feedback-letters")(results_cmd.feedback_letters)
+app.command("send")(mail_cmd.send)
+app.command("remind")(mail_cmd.remind)
+app.command("fetch")(mail_cmd.fetch)
 app.command("demo")(demo_cmd.demo)
 
 

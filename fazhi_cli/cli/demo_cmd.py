@@ -23,6 +23,10 @@ def print_demo(run: api.DemoRun) -> None:
     console.print(f"工作区:{safe(str(run.workspace.root))}(示例单位名单 55 个,内置 2017 年昭化区评分细则)")
     _step(2)
     console.print(f"已生成 {len(run.generated.written)} 份自评表,在 {safe(str(run.generated.folder))}")
+    written = [o for o in run.mailed.outcomes if o.path is not None]
+    if written:
+        console.print(f"fazhi send --dry-run:已写出 {len(written)} 封下发邮件(未发送),在 "
+                      f"{safe(str(written[0].path.parent))};配置 fazhi.toml 的 \\[mail] 后用 fazhi send 发出")
     _step(3)
     console.print(f"收件箱中有 {run.returns.files} 个文件/邮件/压缩包(含邮件、压缩包、一份损坏文件、一次重新报送):"
                   f"{safe(str(run.returns.folder))}")

@@ -205,7 +205,26 @@ def print_status(report: StatusReport) -> None:
         console.print(f"[bold yellow]待确认[/](编号 {held.file_id}){safe(held.file or '')}:{safe(held.message)}")
     for unit_type in report.weights_missing:
         console.print(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
+    if report.mail:
+        console.print(mail_status_table(report))
     colour = "bold green" if report.state.approved else "bold yellow"
     console.print(f"结果:[{colour}]{safe(report.state.headline)}[/]")
     if report.state.approved:
         console.print("此后收到的文件照常存档,但不改变审定结果;如需变更,先 fazhi reopen --reason …。")
+
+
+def mail_status_table(report: StatusReport) -> Table:
+    """Each unit's mail: workbook sent, reminders, the last reply (when the mailbox received it, from whom)."""
+    table = Table(title="邮件:下发、催报和回复", title_justify="left")
+    for column in ("单位", "自评表发送", "催报", "回复(到达邮箱时间)", "回复地址"):
+        table.add_column(column, overflow="fold")
+    for m in report.mail:
+        sent = _short(m.sent_at) or (f"[bold red]失败[/] {safe(m.send_failed)}" if m.send_failed else "[dim]未发送[/]")
+        reminded = f"{_short(m.reminded_at)}(共 {m.reminders} 次)" if m.reminders else ""
+        table.add_row(safe(m.unit), sent, reminded, _short(m.replied_at), safe(m.replied_by))
+    return table
+
+
+def _short(moment: str) -> str:
+    """A stored time (ISO 8601, China time) as 2017-12-05 10:00."""
+    return moment[:16].replace("T", " ") if moment else ""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fazhi_cli.domain.limits import Limits
+from fazhi_cli.domain.mail import MailSettings
 
 DEFAULT_RUBRIC_FILE = "rubric.yaml"
 DEFAULT_RECIPIENT = "各乡镇人民政府,拣银岩街道办事处,区级各部门"  # the seed's 主送机关
@@ -69,6 +70,7 @@ class Campaign:
     grades: tuple[GradeBand, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
+    mail: MailSettings = field(default_factory=MailSettings)  # the office mailbox ([mail]); not configured by default
 
     @property
     def issuer(self) -> str:

@@ -32,6 +32,15 @@ _ADDRESS_SEPARATORS = re.compile(r"[\s,;,;、]+")
 _SPACES = re.compile(r"\s+")
 
 
+def email_problem(email: str) -> str | None:
+    """What in a 电子邮箱 cell is not an e-mail address: the cell when it holds one address at most, else the first
+    of its addresses (separated by , ; 、 or spaces) that is not one; None when all are addresses."""
+    parts = split_addresses(email)
+    if sum("@" in part for part in parts) <= 1:  # one address (or none): the cell as a whole must be it
+        return None if _EMAIL.match(email.strip()) else email
+    return next((part for part in parts if not _EMAIL.match(part)), None)
+
+
 @dataclass(frozen=True)
 class Unit:
     """One assessed unit (区级部门 or 乡镇(街道))."""
@@ -81,6 +90,11 @@ def is_email(text: str) -> bool:
 def split_addresses(text: str) -> list[str]:
     """The e-mail addresses in a roster's 电子邮箱 cell: several may be separated by , ; 、 or spaces."""
     return [part for part in _ADDRESS_SEPARATORS.split(normalise_text(text or "")) if part]
+
+
+def address_list(text: str) -> tuple[str, ...]:
+    """A roster's 电子邮箱 cell as its addresses, in the order written, each once (the parts holding an @)."""
+    return tuple(dict.fromkeys(part for part in split_addresses(text) if "@" in part))
 
 
 def find_header(lines: Sequence[Sequence[str]]) -> int:
@@ -138,11 +152,13 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
             label = row.get("单位类型") or ""
             problems.append(f"{where}: “{name}”的单位类型“{label}”无法识别(应为 区级部门 或 乡镇(街道))")
             continue
-        addresses = split_addresses(row.get("电子邮箱") or "")
-        if any(not _EMAIL.match(address) for address in addresses):
-            problems.append(f"{where}: “{name}”的电子邮箱“{normalise_text(row.get('电子邮箱') or '')}”格式不正确")
+        email = normalise_text(row.get("电子邮箱") or "")
+        bad = email_problem(email) if email else None
+        if bad is not None:
+            shown = email if bad == email else f"{email}”中的“{bad}"
+            problems.append(f"{where}: “{name}”的电子邮箱“{shown}”格式不正确")
             continue
-        email = ", ".join(addresses)
+        email = ", ".join(split_addresses(email))  # several addresses kept in one written form
         units.append(
             Unit(
                 name=name,

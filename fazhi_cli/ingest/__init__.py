@@ -21,12 +21,12 @@ from fazhi_cli.batch import (
     to_store_time,
 )
 from fazhi_cli.ingest.archive import ARCHIVE_SUFFIX, archive_bytes, archive_file
-from fazhi_cli.ingest.dispatch import MATERIAL_KINDS, WORKBOOK_KINDS, ingest_paths
+from fazhi_cli.ingest.dispatch import MATERIAL_KINDS, WORKBOOK_KINDS, ReceivedMessage, ingest_messages, ingest_paths
 from fazhi_cli.ingest.workbooks import content_changes, stored_values, structure_changes, time_warnings
 
 __all__ = [
     "ARCHIVE_SUFFIX", "DUPLICATE", "HELD", "MATERIAL", "MATERIAL_KINDS", "OUTCOME_LABELS", "REFUSED", "REVIEW",
-    "SKIPPED", "SUPERSEDED", "TAKEN", "UNPACKED", "WORKBOOK_KINDS", "FileOutcome", "IngestReport", "archive_bytes",
-    "archive_file", "content_changes", "hold", "ingest_paths", "refuse", "stored_values", "structure_changes",
-    "time_warnings", "to_store_time",
+    "SKIPPED", "SUPERSEDED", "TAKEN", "UNPACKED", "WORKBOOK_KINDS", "FileOutcome", "IngestReport", "ReceivedMessage",
+    "archive_bytes", "archive_file", "content_changes", "hold", "ingest_messages", "ingest_paths", "refuse",
+    "stored_values", "structure_changes", "time_warnings", "to_store_time",
 ]

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fazhi_cli import intake
@@ -151,6 +153,48 @@ def ingest_paths(
     Each file counts as received when fazhi takes it, by the office's `clock`; the sender's claimed times
     are recorded and shown, never used to order versions.
     """
+    with _batch(workspace, clock) as batch:
+        for group in _groups(intake.collect(paths, batch.campaign.limits, workspace.own_paths())):
+            _process_group(batch, group, on_file or (lambda _: None))
+    return batch.report
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """An e-mail fetched from the office's mail server: its bytes, how it is named and where it came from, and
+    when the server received it (its INTERNALDATE: the time every file in it counts as received)."""
+
+    data: bytes = field(repr=False)
+    name: str
+    origin: str
+    received_at: dt.datetime
+    tag: object = None  # the caller's own record of the message (handed back with it to `on_message`)
+
+
+def ingest_messages(
+    workspace: Workspace,
+    messages: Iterable[ReceivedMessage],
+    on_message: Callable[[ReceivedMessage, list[FileOutcome]], None] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Take e-mails fetched from a server exactly as `ingest_paths` takes .eml files, each received at the
+    server's time; `on_message(message, outcomes)` is told what became of each message's files once they are
+    recorded. The messages may be a generator (each is fetched as the batch reaches it)."""
+    with _batch(workspace, office_now) as batch:
+        for message in messages:
+            batch.clock = lambda moment=message.received_at: moment
+            start = len(batch.report.files)
+            items = intake.collect_message(message.data, message.name, message.origin, batch.campaign.limits)
+            for group in _groups(items):
+                _process_group(batch, group, on_file or (lambda _: None))
+            if on_message is not None:
+                on_message(message, batch.report.files[start:])
+    return batch.report
+
+
+@contextmanager
+def _batch(workspace: Workspace, clock: Callable[[], dt.datetime]) -> Iterator[Batch]:
+    """One ingest run over the store: the batch to process groups in, then the superseded versions marked."""
     campaign = workspace.campaign()
     rubric = workspace.rubric()
     units = {u.name: u for u in workspace.units()}
@@ -158,11 +202,9 @@ def ingest_paths(
     with Store.open(workspace.store_path) as store:
         store.sync_units(units.values())
         batch = Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
-                       workspace.secret(), clock)
-        for group in _groups(intake.collect(paths, campaign.limits, workspace.own_paths())):
-            _process_group(batch, group, on_file or (lambda _: None))
+                      workspace.secret(), clock)
+        yield batch
         _mark_superseded(batch)
         state = current_state(store)
         if state.approved and report.files:
             report.notice = state.frozen_notice
-    return report

@@ -25,8 +25,9 @@ The parts, each importing only those listed before it:
 Other modules use the package: the names below.
 """
 
-from fazhi_cli.intake.folders import collect
+from fazhi_cli.intake.folders import collect, collect_message
 from fazhi_cli.intake.incoming import DEFAULT_LIMITS, MAX_NESTING, Incoming
+from fazhi_cli.intake.mail import MessageSummary, summarise_message
 from fazhi_cli.intake.sniffing import (
     _KIND_REFUSALS as _KIND_REFUSALS,  # not public: tests check that the codes of refusal_for_kind are in the table
 )
@@ -39,8 +40,11 @@ __all__ = [
     "KINDS",
     "MAX_NESTING",
     "Incoming",
+    "MessageSummary",
     "collect",
+    "collect_message",
     "refusal_for_kind",
     "sniff",
+    "summarise_message",
     "xlsx_problem",
 ]

@@ -67,6 +67,13 @@ class _Walk:
 _REPARSE_LINK_TAGS = (0xA000000C, 0xA0000003)  # IO_REPARSE_TAG_SYMLINK, IO_REPARSE_TAG_MOUNT_POINT (junction)
 
 
+def collect_message(data: bytes, name: str, origin: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Incoming]:
+    """One e-mail's bytes (fetched from a mail server), unpacked as `collect` unpacks an .eml file: the message
+    (a group of its own), then its attachments and the archives in them."""
+    ctx = Context(origin, None, None, f"eml:{hashlib.sha256(data).hexdigest()}", 0)
+    yield from expand(data, name, ctx, Budget.for_input(limits), kind="eml")
+
+
 def _collect_named(path: Path, walk: _Walk) -> Iterator[Incoming]:
     """A path named on the command line (a symbolic link is followed): a folder, a file, or a problem."""
     name = path.name or str(path)
@@ -104,8 +111,22 @@ def _collect_folder(
     except OSError as exc:
         yield _path_problem(path, _unreadable(path, exc))
         return
+    if _is_maildir(children):
+        # A Maildir (a mailbox exported or copied from a mail server): its messages are the files in cur/ and
+        # new/; tmp/ holds deliveries not finished, the other files are the mail server's own indexes and lists.
+        children = [child for child in children if child.name in MAILDIR_MESSAGES]
     for child in children:
         yield from _collect_entry(child, resolved / child.name, walk, ancestors | {key})
+
+
+MAILDIR_MESSAGES = ("cur", "new")
+
+
+def _is_maildir(children: list[Path]) -> bool:
+    """True for a Maildir folder: it holds the folders cur/, new/ and tmp/."""
+    names = {child.name for child in children}
+    return {"cur", "new", "tmp"} <= names and all(child.is_dir() for child in children
+                                                   if child.name in ("cur", "new", "tmp"))
 
 
 def _collect_entry(

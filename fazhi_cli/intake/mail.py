@@ -76,6 +76,42 @@ def expand_mail(data: bytes, name: str, kind: str, ctx: Context, budget: Budget,
             yield from expand(attachment.data, attachment.name, member_ctx, budget)
 
 
+@dataclass(frozen=True)
+class MessageSummary:
+    """What a message says of itself before anything in it is taken: who sent it, its subject and Message-ID, and
+    the names of its attachments (none decoded); `many` when it has too many parts to list."""
+
+    sender: str | None
+    subject: str
+    message_id: str
+    attachment_names: tuple[str, ...]
+    many: bool = False
+
+
+def summarise_message(data: bytes, max_attachments: int) -> MessageSummary:
+    """The sender, subject, Message-ID and attachment names of a message (an unreadable one has none of them)."""
+    if data.count(b"\n--") > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
+        message = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
+                                           policy=email.policy.default)
+        return MessageSummary(_sender(message), _subject(message), _message_id(message), (), many=True)
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        names = tuple(display_name(_attachment_name(part) or f"附件{number}")
+                      for number, part in enumerate(_attachment_parts(message), start=1))
+    except _MAIL_ERRORS:
+        return MessageSummary(None, "", "", ())
+    return MessageSummary(_sender(message), _subject(message), _message_id(message), names,
+                          many=len(names) > max_attachments)
+
+
+def _message_id(message: Message) -> str:
+    """The Message-ID header (angle brackets kept), or ''."""
+    try:
+        return printable(" ".join(str(message.get("Message-ID") or "").split()))[:300]
+    except (*_MAIL_ERRORS, IndexError):
+        return ""
+
+
 def expand_mbox(data: bytes, name: str, kind: str, ctx: Context, budget: Budget, expand: Expand) -> Iterator[Incoming]:
     """A mailbox file: itself, then every message as an e-mail (with its attachments), or refused as a whole.
 

@@ -58,6 +58,14 @@ def environment(override: Path | None = None) -> Environment:
     return env
 
 
+def text_environment(override: Path | None = None) -> Environment:
+    """Like `environment`, for plain text (e-mail subjects and bodies): nothing is HTML-escaped, since nothing
+    is HTML; unit-supplied text is made printable by the caller before it goes in."""
+    env = environment(override)
+    env.autoescape = False
+    return env
+
+
 def load_template(env: Environment, name: str) -> Template:
     """The template `name`; a workspace's customised template that does not parse is a `FazhiError`
     naming the file and the line."""

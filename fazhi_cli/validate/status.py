@@ -47,6 +47,7 @@ class StatusReport:
     held: tuple[Finding, ...] = ()  # the files held for the office's decision (待确认), each naming its units
     weights_missing: tuple[str, ...] = ()  # unit types without a conversion weight in fazhi.toml
     state: ResultsState = ResultsState()  # which results are in force (初步结果 / 审定结果)
+    mail: tuple = ()  # each unit's mail (`mail.MailStatus`: sent, reminded, replied), filled in above this layer
 
     @property
     def days_left(self) -> int:
