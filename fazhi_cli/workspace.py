@@ -164,8 +164,10 @@ class Workspace:
         return read_campaign(self.config_path)
 
     def rubric(self, campaign: Campaign | None = None) -> Rubric:
-        """The workspace's own copy of the rubric (pass `campaign` when already read, to skip re-reading it)."""
-        return load_rubric_file(self.root / (campaign or self.campaign()).rubric_file)
+        """The workspace's own copy of the rubric, its monthly rules assessing the campaign's months (pass `campaign`
+        when already read, to skip re-reading it)."""
+        campaign = campaign or self.campaign()
+        return load_rubric_file(self.root / campaign.rubric_file).with_months(campaign.assessed_months)
 
     def settings_text(self) -> str:
         """The text of fazhi.toml, as a snapshot of approved results keeps it."""
@@ -180,8 +182,13 @@ class Workspace:
             raise WorkspaceError(f"无法读取评分细则 {path}: {exc}", "请检查文件是否存在、是否为 UTF-8 编码。") from None
 
     def units(self, campaign: Campaign | None = None) -> list[Unit]:
-        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows); pass `campaign`
-        when already read, to skip re-reading it."""
+        """The assessed units of the workspace's roster: those not marked 是否考核 = 否 (the assessing office);
+        pass `campaign` when already read, to skip re-reading it."""
+        return [unit for unit in self.roster(campaign) if unit.assessed]
+
+    def roster(self, campaign: Campaign | None = None) -> list[Unit]:
+        """Every unit of the workspace's own copy of the roster, assessed or not (at most `[limits] roster_rows`
+        rows)."""
         campaign = campaign or self.campaign()
         return load_roster(self.root / campaign.units_file, campaign.limits)
 

@@ -91,7 +91,7 @@ def thaw(text: str) -> Scoreboard:
     try:
         content = json.loads(text)
         campaign = parse_campaign(content["settings"]["text"], Path(SETTINGS_SOURCE))
-        rubric = parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE)
+        rubric = parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE).with_months(campaign.assessed_months)
         units = [Unit(**unit) for unit in content["roster"]]
         frozen = content["results"]
         with Store.in_memory() as store:
