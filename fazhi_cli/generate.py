@@ -66,6 +66,10 @@ def write_workbooks(
     """
     campaign = workspace.campaign()
     rubric = workspace.rubric(campaign)
+    not_assessed = [u.name for u in workspace.roster(campaign) if not u.assessed and u.name in (names or ())]
+    if not_assessed:
+        raise UsageError(f"这些单位在名单中标为不参加考核,不生成自评表:{'、'.join(not_assessed)}",
+                         "如要考核,请把单位名单中该单位的“是否考核”改为“是”。")
     units = select_units(workspace.units(campaign), names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
     secret = workspace.secret()
