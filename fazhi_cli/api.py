@@ -256,7 +256,7 @@ def rubric_warnings(
                 raise
         else:
             campaign = found.campaign()
-            year, names = campaign.year, [unit.name for unit in found.units(campaign)]
+            year, names = campaign.year, [unit.name for unit in found.roster(campaign)]
     return check_rubric_fit(rubric, year, names)
 
 

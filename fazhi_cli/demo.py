@@ -345,6 +345,8 @@ def office_ledger(workspace: Workspace, folder: Path, validation: ValidationRepo
     item, rule = rubric.for_type(counted.unit.type).ledger_rules(INFO)[0]
     _, columns, rows = _ledger_rows(info_sheet)
     for month, fact_id in enumerate(rule.fact_ids(), start=1):
+        if fact_id not in rule.counted_fact_ids():
+            continue  # a month not assessed: the office keeps no count of it for the assessment
         declared = int(counted.interpreted.facts.get(fact_id, rule.quota))
         info_sheet.cell(rows[counted.unit.name], columns[f"{month}月"]).value = declared - 1 if month == 3 else declared
     _, columns, rows = _ledger_rows(case_sheet)

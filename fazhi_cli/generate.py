@@ -10,7 +10,7 @@ from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import generate_warnings
 from fazhi_cli.domain.rubric import UNIT_TYPES
 from fazhi_cli.domain.rubric_warnings import rubric_warnings
-from fazhi_cli.domain.units import TYPE_WORDS, Unit, roster_spelling, unit_type_from_label
+from fazhi_cli.domain.units import TYPE_WORDS, Unit, name_key, roster_spelling, unit_type_from_label
 from fazhi_cli.errors import UsageError
 from fazhi_cli.workbook.writer import write_self_assessment
 from fazhi_cli.workspace import Workspace, workbook_file_name
@@ -69,6 +69,12 @@ def write_workbooks(
     """
     campaign = workspace.campaign()
     rubric = workspace.rubric(campaign)
+    everyone = workspace.roster(campaign)
+    typed = {name_key(name) for name in names or ()}
+    not_assessed = [u.name for u in everyone if not u.assessed and name_key(u.name) in typed]
+    if not_assessed:
+        raise UsageError(f"这些单位在名单中标为不参加考核,不生成自评表:{'、'.join(not_assessed)}",
+                         "如要考核,请把单位名单中该单位的“是否考核”改为“是”。")
     roster = workspace.units(campaign)
     units = select_units(roster, names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
@@ -83,6 +89,6 @@ def write_workbooks(
             written.append(target)
         if on_progress is not None:
             on_progress(unit, len(units))
-    warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in roster])
+    warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in everyone])
     warnings += generate_warnings(campaign, office_now().date())
     return GenerateResult(written, kept, workspace.outbox, tuple(warnings))

@@ -164,9 +164,11 @@ class Workspace:
 
     def rubric(self, campaign: Campaign | None = None) -> Rubric:
         """The workspace's own copy of the rubric, its placeholders ({年度}, {案例截止日期} …) filled from the
-        settings (pass `campaign` when already read, to skip re-reading it)."""
+        settings and its monthly rules assessing the campaign's months (pass `campaign` when already read, to skip
+        re-reading it)."""
         campaign = campaign or self.campaign()
-        return fill_rubric(load_rubric_file(self.root / campaign.rubric_file), campaign_values(campaign))
+        rubric = fill_rubric(load_rubric_file(self.root / campaign.rubric_file), campaign_values(campaign))
+        return rubric.with_months(campaign.assessed_months)
 
     def rubric_as_written(self, campaign: Campaign | None = None) -> Rubric:
         """The workspace's rubric with its placeholders as written (to check it, or to export it for next year)."""
@@ -185,8 +187,13 @@ class Workspace:
             raise WorkspaceError(f"无法读取评分细则 {path}: {exc}", "请检查文件是否存在、是否为 UTF-8 编码。") from None
 
     def units(self, campaign: Campaign | None = None) -> list[Unit]:
-        """The workspace's own copy of the roster (at most `[limits] roster_rows` rows); pass `campaign`
-        when already read, to skip re-reading it."""
+        """The assessed units of the workspace's roster: those not marked 是否考核 = 否 (the assessing office);
+        pass `campaign` when already read, to skip re-reading it."""
+        return [unit for unit in self.roster(campaign) if unit.assessed]
+
+    def roster(self, campaign: Campaign | None = None) -> list[Unit]:
+        """Every unit of the workspace's own copy of the roster, assessed or not (at most `[limits] roster_rows`
+        rows)."""
         campaign = campaign or self.campaign()
         return load_roster(self.root / campaign.units_file, campaign.limits)
 

@@ -14,7 +14,9 @@ import openpyxl
 from openpyxl.styles import Font
 
 HERE = Path(__file__).parent
-COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
+COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱", "是否考核")
+# The assessing office is on the roster (it leads tasks) but does not assess itself.
+NOT_ASSESSED = ("区政府法制办",)
 
 DEPARTMENTS = (
     # named in the seed's 责任单位
@@ -34,15 +36,15 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋�
 GIVEN = "明华强军平芳敏静丽伟磊洋勇艳杰娟涛超霞刚桂英秀兰"
 
 
-def roster_rows() -> list[tuple[str, str, str, str, str]]:
-    """The sample units: name, type, contact, phone, e-mail."""
+def roster_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """The sample units: name, type, contact, phone, e-mail, 是否考核."""
     rows = []
     units = [(n, "区级部门") for n in DEPARTMENTS] + [(n, "乡镇(街道)") for n in TOWNSHIPS]
     for index, (name, label) in enumerate(units, start=1):
         contact = SURNAMES[index % len(SURNAMES)] + GIVEN[(index * 7) % len(GIVEN)]
         phone = f"0839-87{index:05d}"
         email = f"unit{index:02d}@example.invalid"
-        rows.append((name, label, contact, phone, email))
+        rows.append((name, label, contact, phone, email, "否" if name in NOT_ASSESSED else "是"))
     return rows
 
 
@@ -56,7 +58,7 @@ def main() -> None:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
-    for column, width in zip("ABCDE", (18, 14, 10, 16, 26), strict=True):
+    for column, width in zip("ABCDEF", (18, 14, 10, 16, 26, 10), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     workbook.save(HERE / "units.xlsx")

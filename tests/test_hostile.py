@@ -286,8 +286,8 @@ def test_a_hidden_duplicate_row_is_an_error_naming_both_cells(cli, ws, tmp_path)
     book = openpyxl.load_workbook(filled)
     sheet = book[layout.SHEET_SCORES]
     sheet.protection.sheet = False
-    header = next(r for r in range(1, 15) if sheet.cell(r, 1).value == "编号")
-    real = next(r for r in range(header, 80) if sheet.cell(r, 1).value == "1.1")
+    header = next(r for r in range(1, 15) if sheet.cell(r, 2).value == "编号")
+    real = next(r for r in range(header, 80) if sheet.cell(r, 2).value == "1.1")
     sheet.insert_rows(header + 1)
     for column in range(1, 12):
         sheet.cell(header + 1, column).value = sheet.cell(real + 1, column).value
@@ -299,9 +299,9 @@ def test_a_hidden_duplicate_row_is_an_error_naming_both_cells(cli, ws, tmp_path)
     found = cli("validate", "--json", "-w", ws).json()["findings"]
     duplicate = next(f for f in found if f["code"] == "duplicate_id")
     assert duplicate["severity"] == "error" and duplicate["ref"] == "1.1"
-    assert f"自评表!A{header + 1}" in duplicate["message"] and f"自评表!A{real + 1}" in duplicate["message"]
+    assert f"自评表!B{header + 1}" in duplicate["message"] and f"自评表!B{real + 1}" in duplicate["message"]
     hidden = next(f for f in found if f["code"] == "hidden_input")
-    assert hidden["severity"] == "warning" and hidden["cell"] == f"自评表!A{header + 1}"
+    assert hidden["severity"] == "warning" and hidden["cell"] == f"自评表!B{header + 1}"
     score = next(u for u in cli("score", "--json", "-w", ws).json()["units"] if u["unit"] == DEPT)
     assert score["errors"] >= 1  # provisional until corrected
 

@@ -47,6 +47,7 @@ TOWN = "元坝镇"
 MIB = 1024 * 1024
 SCORE_SHEET = "自评表"
 SCORE_PART = "xl/worksheets/sheet2.xml"  # where openpyxl writes the 自评表 (the second sheet)
+FORM_ANSWERS = {"负责人": "王主任", "填报人": "李明", "联系电话": "0839-8700003", "填报日期": "2017-12-05"}
 
 
 # --- builders ---------------------------------------------------------------------------------------------------
@@ -104,6 +105,7 @@ def clean_answers(unit: str) -> Answers:
     answers.facts.update({"P1": 0, "P2": 0})
     for task in RUBRIC.tasks_for(unit, unit_type(unit)):
         answers.tasks[task.number] = ("已完成", "按期完成")
+    answers.form.update(FORM_ANSWERS)
     return answers
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import random
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -180,11 +181,23 @@ def test_kind_wording_attributes():
 # --- the workbook -----------------------------------------------------------------------------------------------
 
 
-def test_workbook_rows_ask_each_kind_as_before():
-    assert FLAG.rows(FLAG_RULE) == [
+def test_workbook_rows_name_the_assessed_months_and_the_offices_reading():
+    rule = TOWN.item("2.2").rules[0]
+    rows = MONTHLY.rows(replace(rule, months=tuple(range(1, 12))))
+    assert rows[0].standard == ("考核 1—11 月,每月每少报送 1 条扣 0.2 分"
+                                "(计分口径:按月分别计算,多报的月份不抵补其他月份)")
+    assert [row.content for row in rows[11:]] == ["11 月报送条数", "12 月报送条数(不纳入本年度考核)"]
+    assert MONTHLY.rows(rule)[0].standard.startswith("考核全年 12 个月,")
+
+
+def test_first_layout_rows_ask_each_kind_as_format_1_did():
+    assert MONTHLY.first_layout_rows(MONTHLY_RULE)[0].standard == (
+        "每月每少报送 1 条扣 0.2 分;按月分别计算,多报的月份不抵补其他月份")
+    assert FLAG.first_layout_rows(FLAG_RULE) == [
         RuleRow("rule", "4.1d", "扣分情形", "是否存在:发现实体或程序不规范", "填“是”扣 3 分,填“否”不扣分")]
-    assert COUNT.rows(COUNT_RULE) == [RuleRow("rule", "4.1a", "扣分情形", "发生次数:未持证上岗", "填次数,每次扣 1 分")]
-    monthly = MONTHLY.rows(MONTHLY_RULE)
+    assert COUNT.first_layout_rows(COUNT_RULE) == [
+        RuleRow("rule", "4.1a", "扣分情形", "发生次数:未持证上岗", "填次数,每次扣 1 分")]
+    monthly = MONTHLY.first_layout_rows(MONTHLY_RULE)
     assert monthly[0] == RuleRow("rule_group", "3.2a", "扣分情形", "每月报送法治政府建设信息条数(每月应报送 2 条以上)",
                                  "每月每少报送 1 条扣 0.2 分;按月分别计算,多报的月份不抵补其他月份")
     assert monthly[1:] == [RuleRow("rule_fact", f"3.2a.{m:02d}", "", f"{m} 月报送条数", "") for m in range(1, 13)]
@@ -222,7 +235,7 @@ def test_json_fields_per_kind():
     assert rule_as_dict(FLAG_RULE) == {"id": "4.1d", "kind": "flag", "text": "发现实体或程序不规范", "points": D(3)}
     assert rule_as_dict(COUNT_RULE) == {"id": "4.1a", "kind": "count", "text": "未持证上岗", "per": D(1)}
     monthly = rule_as_dict(MONTHLY_RULE)
-    assert list(monthly) == ["id", "kind", "text", "per", "quota", "facts", "ledger"]
+    assert list(monthly) == ["id", "kind", "text", "per", "quota", "facts", "months", "ledger"]
     assert monthly["ledger"] == "info"  # the office's 信息报送 record gives its facts
     assert (monthly["per"], monthly["quota"], monthly["facts"]) == (D("0.2"), 2, MONTHS)
 
@@ -375,3 +388,20 @@ def test_no_module_but_the_registry_switches_on_a_kind_name():
         if lines:
             found[str(path.relative_to(PACKAGE))] = lines
     assert found == {}
+
+
+def test_a_month_not_assessed_neither_deducts_nor_is_asked():
+    """Returns are due on December 10: a blank December is no shortfall, no warning, and no lower ceiling."""
+    item = TOWN.item("2.2")
+    rubric = builtin_rubric().with_months(tuple(range(1, 12)))
+    town = rubric.for_type("township")
+    rule = town.item("2.2").rules[0]
+    facts = {f"2.2a.{m:02d}": 2 for m in range(1, 12)}
+    assert rule.counted_fact_ids() == [f"2.2a.{m:02d}" for m in range(1, 12)] and len(rule.fact_ids()) == 12
+    assert MONTHLY.deduction(rule, facts) == 0 and scoring.item_ceiling(town.item("2.2"), facts) == item.max
+    assert MONTHLY.deduction(item.rules[0], facts) == D("0.4")  # all twelve months asked: December short by 2
+    values = {(fact_id, "fact"): Value(2, f"自评表!F{n}") for n, fact_id in enumerate(facts, start=10)}
+    values[("2.2", "score")] = Value(10, "自评表!I9")
+    out = interpret("元坝镇", town, rubric, values)
+    assert [f for f in out.findings if f.ref and f.ref.startswith("2.2")] == []
+    assert "2.2a.12" not in out.facts

@@ -18,7 +18,7 @@ from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workbook.reader import read_workbook
 
-RUBRIC = builtin_rubric()
+RUBRIC = builtin_rubric().with_months(tuple(range(1, 12)))  # the 2017 campaign: returns due in December
 
 
 def outbox_file(workspace: Path, unit: str) -> Path:
@@ -39,9 +39,10 @@ def expected_ids(maxima: dict, rules: dict, monthly: str) -> set[str]:
 
 
 def test_generate_writes_one_workbook_per_unit_with_every_id(cli, generated):
-    units = load_roster(sample_roster_path())
+    units = [unit for unit in load_roster(sample_roster_path()) if unit.assessed]
     files = sorted((generated / "outbox").glob("*.xlsx"))
-    assert len(files) == len(units) == 55
+    assert len(files) == len(units) == 54
+    assert not outbox_file(generated, "区政府法制办").exists()  # the assessing office does not assess itself
     for unit_name, maxima, rules, monthly in [("区发改局", DEPARTMENT, DEPARTMENT_RULES, "3.2a"),
                                               ("拣银岩街道", TOWNSHIP, TOWNSHIP_RULES, "2.2a")]:
         read = read_workbook(outbox_file(generated, unit_name))
@@ -98,9 +99,10 @@ def test_sheets_validation_protection_and_print_setup(generated):
     assert sheet.protection.sheet and not sheet.protection.formatColumns and not sheet.protection.formatRows
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.page_setup.fitToWidth == 1 and sheet.print_title_rows == "$4:$4"
-    assert sheet.freeze_panes == "B5"
+    assert sheet.freeze_panes == "C5"
     header = [c.value for c in sheet[4]]
-    rows = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
+    assert header == list(layout.SCORE_COLUMNS)
+    rows = {sheet.cell(r, header.index(layout.COL_ID) + 1).value: r for r in range(5, sheet.max_row + 1)}
     score_col = header.index(layout.COL_SCORE) + 1
     fact_col = header.index(layout.COL_FACT) + 1
     ceiling_col = header.index(layout.COL_CEILING) + 1
@@ -158,7 +160,7 @@ def test_reader_finds_rows_after_an_inserted_row_and_sees_a_changed_maximum(gene
     sheet.protection.sheet = False
     sheet.insert_rows(2)
     for row in range(6, sheet.max_row + 1):
-        if sheet.cell(row, 1).value == "2.1":
+        if sheet.cell(row, 2).value == "2.1":
             sheet.cell(row, 5).value = 6
     book.save(tmp_path / "changed.xlsx")
     read = read_workbook(tmp_path / "changed.xlsx")
@@ -206,5 +208,5 @@ def test_blank_workbook_through_libreoffice_shows_the_blank_ceilings(generated, 
     sheet = openpyxl.load_workbook(saved, data_only=True)[layout.SHEET_SCORES]
     for item_id, ceiling in ceilings.items():
         assert Decimal(str(round(sheet[read.rows[item_id].score.ref.split("!")[1]].offset(0, -1).value, 2))) == ceiling
-    assert ceilings["2.2"] == Decimal("5.2")  # no month filled counts as none sent: 10 − 24 × 0.2
+    assert ceilings["2.2"] == Decimal("5.6")  # no month filled counts as none sent: 10 − 22 × 0.2 (January–November)
     assert total == 0

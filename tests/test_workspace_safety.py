@@ -41,7 +41,7 @@ def count(db_path: Path, sql: str) -> int:
 def filled_returns(cli, workspace: Path, folder: Path, how_many: int) -> list[Path]:
     """Real returned workbooks of the roster's first units: generated, then filled in as units would."""
     rubric = builtin_rubric()
-    units = load_roster(workspace / "units.xlsx")[:how_many]
+    units = [unit for unit in load_roster(workspace / "units.xlsx") if unit.assessed][:how_many]
     names = [arg for unit in units for arg in ("--unit", unit.name)]
     assert cli("generate", *names, cwd=workspace).code == 0
     folder.mkdir(exist_ok=True)

@@ -92,7 +92,8 @@ def thaw(text: str) -> Scoreboard:
     try:
         content = json.loads(text)
         campaign = parse_campaign(content["settings"]["text"], Path(SETTINGS_SOURCE))
-        rubric = fill_rubric(parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE), campaign_values(campaign))
+        rubric = fill_rubric(parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE),
+                             campaign_values(campaign)).with_months(campaign.assessed_months)
         units = [Unit(**unit) for unit in content["roster"]]
         frozen = content["results"]
         with Store.in_memory() as store:

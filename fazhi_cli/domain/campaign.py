@@ -87,6 +87,15 @@ class Campaign:
         """The identity workbooks carry: year and title."""
         return f"{self.year}:{self.title}"
 
+    @property
+    def assessed_months(self) -> tuple[int, ...]:
+        """The months of the year whose monthly counts are assessed: those over before the deadline's month
+        (1—11 for a December deadline: December is not over when the returns are due); all twelve when the
+        deadline falls in a later year."""
+        if self.deadline.year > self.year:
+            return tuple(range(1, 13))
+        return tuple(range(1, self.deadline.month))
+
     def weight(self, unit_type: str) -> Decimal | None:
         """The conversion weight (折算权重) of a unit type; None when fazhi.toml does not set it."""
         return self.weights.get(unit_type)

@@ -140,7 +140,7 @@ def interpret(unit: str, type_rubric: UnitTypeRubric, rubric: Rubric, values: Va
     out = Interpreted()
     for item in type_rubric.items:
         for rule in item.rules:
-            for fact_id in rule.fact_ids():
+            for fact_id in rule.counted_fact_ids():  # a month not assessed is not read at all
                 _read_fact(unit, rule, fact_id, values.get((fact_id, "fact")), out)
         _read_score(unit, item, values.get((item.id, "score")), out)
     for rule in rubric.special.rules:
@@ -269,6 +269,22 @@ def check_tasks(unit: str, task_numbers: list[int], values: Values) -> Iterator[
             unit, cell, f"工作任务第 {numbers} 项未填写完成情况。请在“工作任务”表中选择已完成、推进中或未启动。"))
 
 
+FORM_REF = "form"  # the ID under which the 填报单位(盖章)… block's values are kept (field: the label)
+FORM_FIELDS = ("填报单位(盖章)", "负责人", "填报人", "联系电话", "填报日期")
+
+
+def check_form_fields(unit: str, values: Values) -> Iterator[Finding]:
+    """The 填报单位(盖章), 负责人, 填报人, 联系电话 and 填报日期 left empty: one warning naming them (a return of the
+    first layout, which had no such block, is not warned about)."""
+    empty = [(label, values[(FORM_REF, label)].cell) for label in FORM_FIELDS
+             if (FORM_REF, label) in values and is_blank(values[(FORM_REF, label)].raw)]
+    if empty:
+        cell = empty[0][1]
+        names = "、".join(label for label, _ in empty)
+        yield Finding(unit, WARNING, "form_field_missing", None, cell, _message(
+            unit, cell, f"自评表末尾的{names}未填写。请补填,以便法制办联系核实。"))
+
+
 def validate_submission(
     unit: str,
     type_rubric: UnitTypeRubric,
@@ -289,6 +305,7 @@ def validate_submission(
         *check_bonus_evidence(unit, rubric, values, out),
         *check_deadline(unit, received_at, deadline),
         *check_tasks(unit, task_numbers, values),
+        *check_form_fields(unit, values),
     ]
     findings.sort(key=lambda f: 0 if f.severity == ERROR else 1)
     return out, findings

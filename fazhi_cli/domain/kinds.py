@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 Facts = Mapping[str, "bool | int"]
 ZERO = Decimal(0)
 MONTHS = 12
+ALL_MONTHS = tuple(range(1, MONTHS + 1))
 
 # How the workbook checks an answer cell (the writer holds one Excel data validation for each).
 ANSWER_YES_NO = "yes_no"  # a list: 是 or 否
@@ -71,6 +72,10 @@ class RuleKind(ABC):
         """The IDs of the facts a unit reports for this rule (by default one: the rule's own ID)."""
         return [rule.id]
 
+    def counted_fact_ids(self, rule: Rule) -> list[str]:
+        """The facts that count this campaign (a monthly rule: the assessed months only); by default all."""
+        return self.fact_ids(rule)
+
     @abstractmethod
     def read_fields(self, number: NumberReader, problem: ProblemSink) -> dict[str, Any]:
         """The rule's kind-specific fields (points, per, quota) read from the rubric file."""
@@ -86,6 +91,11 @@ class RuleKind(ABC):
     @abstractmethod
     def rows(self, rule: Rule) -> list[RuleRow]:
         """The 自评表 rows that ask for the rule's facts, in order."""
+
+    def first_layout_rows(self, rule: Rule) -> list[RuleRow]:
+        """The rows as the first 自评表 layout (format 1) wrote them, so that returns of it are checked against
+        their own texts; by default what `rows` writes now."""
+        return self.rows(rule)
 
     @abstractmethod
     def excel_deduction(self, rule: Rule, cell: str) -> str:
@@ -194,8 +204,10 @@ class CountKind(RuleKind):
 
 
 class MonthlyKind(RuleKind):
-    """Twelve monthly counts (`<rule>.01` … `<rule>.12`); each month short of `quota` deducts `per` for each
-    missing piece. A month above quota does not make up for another; a month with no answer counts as none."""
+    """Twelve monthly counts (`<rule>.01` … `<rule>.12`); each assessed month (`rule.months`: the campaign's,
+    the months over by the deadline) short of `quota` deducts `per` for each missing piece. A month above
+    quota does not make up for another (the office's reading); an assessed month with no answer counts as none;
+    a month not assessed counts for nothing."""
 
     name = "monthly"
     label = "按月"
@@ -206,6 +218,9 @@ class MonthlyKind(RuleKind):
 
     def fact_ids(self, rule: Rule) -> list[str]:
         return [f"{rule.id}.{m:02d}" for m in range(1, MONTHS + 1)]
+
+    def counted_fact_ids(self, rule: Rule) -> list[str]:
+        return [f"{rule.id}.{m:02d}" for m in rule.months]
 
     def read_fields(self, number: NumberReader, problem: ProblemSink) -> dict[str, Any]:
         quota = number("quota")
@@ -218,17 +233,25 @@ class MonthlyKind(RuleKind):
 
     def shortfall(self, rule: Rule, facts: Facts) -> list[tuple[str, int]]:
         """Each month's fact ID with the pieces missing below the quota (0 when the quota is met)."""
-        return [(month, max(0, rule.quota - int(facts.get(month) or 0))) for month in self.fact_ids(rule)]
+        return [(month, max(0, rule.quota - int(facts.get(month) or 0))) for month in self.counted_fact_ids(rule)]
 
     def deduction(self, rule: Rule, facts: Facts) -> Decimal:
         return rule.per * sum(missing for _, missing in self.shortfall(rule, facts))
 
     def rows(self, rule: Rule) -> list[RuleRow]:
         label = RuleRow(ROW_GROUP, rule.id, "扣分情形", f"每月报送法治政府建设信息条数(每月应报送 {rule.quota} 条以上)",
-                        f"每月每少报送 1 条扣 {rule.per} 分;按月分别计算,多报的月份不抵补其他月份")
-        months = [RuleRow(ROW_FACT, fact_id, "", f"{month} 月报送条数", "")
+                        f"考核{months_text(rule.months)},每月每少报送 1 条扣 {rule.per} 分"
+                        "(计分口径:按月分别计算,多报的月份不抵补其他月份)")
+        months = [RuleRow(ROW_FACT, fact_id, "", f"{month} 月报送条数" if month in rule.months
+                          else f"{month} 月报送条数(不纳入本年度考核)", "")
                   for month, fact_id in enumerate(self.fact_ids(rule), start=1)]
         return [label, *months]
+
+    def first_layout_rows(self, rule: Rule) -> list[RuleRow]:
+        label = RuleRow(ROW_GROUP, rule.id, "扣分情形", f"每月报送法治政府建设信息条数(每月应报送 {rule.quota} 条以上)",
+                        f"每月每少报送 1 条扣 {rule.per} 分;按月分别计算,多报的月份不抵补其他月份")
+        return [label, *(RuleRow(ROW_FACT, fact_id, "", f"{month} 月报送条数", "")
+                         for month, fact_id in enumerate(self.fact_ids(rule), start=1))]
 
     def excel_deduction(self, rule: Rule, cell: str) -> str:
         return f"ROUND({excel_number(rule.per)}*MAX(0,{rule.quota}-N({cell})),2)"
@@ -244,13 +267,25 @@ class MonthlyKind(RuleKind):
         return None, short
 
     def json_fields(self, rule: Rule) -> dict[str, Any]:
-        return {"per": rule.per, "quota": rule.quota, "facts": self.fact_ids(rule)}
+        return {"per": rule.per, "quota": rule.quota, "facts": self.fact_ids(rule), "months": list(rule.months)}
 
     def summary(self, rule: Rule) -> str:
-        return f"按月填报条数,每月少于 {rule.quota} 条的每少 1 条扣 {rule.per} 分({MONTHS} 行)"
+        assessed = "" if tuple(rule.months) == ALL_MONTHS else f",考核{months_text(rule.months)}"
+        return f"按月填报条数,每月少于 {rule.quota} 条的每少 1 条扣 {rule.per} 分({MONTHS} 行{assessed})"
 
     def demo_answers(self, rule: Rule, rng: random.Random) -> dict[str, object]:
-        return {month: rng.choices([3, 2, 1, 0], weights=[30, 60, 8, 2])[0] for month in self.fact_ids(rule)}
+        return {month: rng.choices([3, 2, 1, 0], weights=[30, 60, 8, 2])[0] for month in self.counted_fact_ids(rule)}
+
+
+def months_text(months: tuple[int, ...]) -> str:
+    """The assessed months in words: 1—11 月, 全年 12 个月, or the months listed."""
+    if tuple(months) == ALL_MONTHS:
+        return "全年 12 个月"
+    if not months:
+        return "月份:无"
+    if list(months) == list(range(months[0], months[-1] + 1)) and len(months) > 2:
+        return f" {months[0]}—{months[-1]} 月"
+    return " " + "、".join(f"{m}月" for m in months)
 
 
 FLAG = FlagKind()

@@ -247,7 +247,10 @@ def _info(unit: str, item_id: str, rule: Rule, ledger: Ledger, own: Facts, cells
     if INFO not in ledger.covered or not rows:
         return
     months = dict(rows[-1].months)
+    counted = set(rule.counted_fact_ids())
     for number, fact_id in enumerate(rule.fact_ids(), start=1):
+        if fact_id not in counted:
+            continue  # a month not assessed this campaign
         if number in months:
             office = months[number]
         elif dates.month_over(number):

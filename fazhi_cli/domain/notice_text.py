@@ -353,15 +353,7 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
 
 
 def _reasons(report: UnitReport) -> dict[str, str]:
-    reasons = {}
-    for line in report.lost_items:
-        parts = [d.text for d in line.deductions]
-        if line.changed:
-            parts.append(line.reason)
-        if line.note:
-            parts.append(f"单位扣分说明:{line.note}")
-        reasons[line.id] = ";".join(parts) or "按评分标准酌情扣分"
-    return reasons
+    return {line.id: ";".join(line.why) for line in report.lost_items}
 
 
 def _lost_lines(report: UnitReport) -> tuple[LostLine, ...]:

@@ -85,6 +85,22 @@ class ItemLine:
         """An office value that differs from what the unit claimed (shaded in the detail sheet)."""
         return self.office is not None and self.changed
 
+    @property
+    def why(self) -> tuple[str, ...]:
+        """Why this unit lost points on the item, from its own facts and the office's decisions: what each rule
+        deducted (with the facts), the office's reason for a value of its own or the cap, the unit's own
+        扣分说明; never the rule's text for a penalty that did not apply. Empty when nothing was lost."""
+        if self.lost <= 0:
+            return ()
+        parts = [d.text for d in self.deductions]
+        if self.changed:
+            parts.append(self.reason)
+        if self.note:
+            parts.append(f"单位扣分说明:{self.note}")
+        if not parts:
+            parts.append(f"本单位自评扣 {self.lost} 分,未填写扣分说明")
+        return tuple(parts)
+
 
 @dataclass(frozen=True)
 class Difference:

@@ -10,11 +10,11 @@ problem then starts with that cell.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from fazhi_cli.domain.kinds import COUNT, FLAG, KINDS, kind_of
+from fazhi_cli.domain.kinds import ALL_MONTHS, COUNT, FLAG, KINDS, kind_of
 from fazhi_cli.domain.placeholders import placeholder_list, unknown_placeholders
 
 UNIT_TYPES = ("department", "township")
@@ -48,10 +48,15 @@ class Rule:
     per: Decimal = Decimal(0)
     quota: int = 0
     ledger: str = ""  # the office's record (LEDGER_RULE_KINDS) whose entries give this rule's facts, or ""
+    months: tuple[int, ...] = ALL_MONTHS  # a monthly rule: the months assessed (the campaign's, `with_months`)
 
     def fact_ids(self) -> list[str]:
         """The IDs of the facts a unit reports for this rule: its own ID, or twelve for a monthly rule."""
         return kind_of(self).fact_ids(self)
+
+    def counted_fact_ids(self) -> list[str]:
+        """The facts that count: all of `fact_ids`, except a monthly rule's months not assessed."""
+        return kind_of(self).counted_fact_ids(self)
 
     def month_ids(self) -> list[str]:
         """The fact IDs other than the rule's own: a monthly rule's `3.2a.01` … `3.2a.12`; empty for a rule
@@ -227,6 +232,17 @@ class Rubric:
     def max_total(self, unit_type: str) -> Decimal:
         """The highest total a unit of this type can reach (items plus the largest bonus)."""
         return self.types[unit_type].total + self.special.max_bonus
+
+    def with_months(self, months: tuple[int, ...]) -> Rubric:
+        """This rubric with its monthly rules assessing `months` only (the campaign's `assessed_months`)."""
+        def item(i: Item) -> Item:  # only a monthly rule reads `months`
+            return replace(i, rules=tuple(replace(r, months=tuple(months)) for r in i.rules))
+
+        types = {
+            name: replace(t, sections=tuple(replace(s, items=tuple(item(i) for i in s.items)) for s in t.sections))
+            for name, t in self.types.items()
+        }
+        return replace(self, types=types)
 
 
 class RubricProblems(Exception):

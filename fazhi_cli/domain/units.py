@@ -11,6 +11,8 @@ from fazhi_cli.domain.numbers import normalise_text
 from fazhi_cli.domain.text import file_name_problem, has_unprintable, printable
 
 ROSTER_COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
+ASSESSED_COLUMN = "是否考核"  # optional: 否 for a unit on the roster that is not assessed (the assessing office)
+ASSESSED_ANSWERS = {"是": True, "": True, "否": False, "不考核": False, "不参加考核": False}
 TYPE_BY_LABEL = {
     "department": "department",
     "区级部门": "department",
@@ -50,6 +52,7 @@ class Unit:
     contact: str = ""
     phone: str = ""
     email: str = ""
+    assessed: bool = True  # False: on the roster (it may lead tasks) but sent no form, never missing, not ranked
 
     @property
     def type_label(self) -> str:
@@ -113,8 +116,9 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
     Every problem is collected and raised together as `RosterProblems`, each naming the row: missing
     columns, empty or duplicate names, names that cannot be part of a file name on Windows (control
     characters, `:*?"<>|/\\`, reserved names such as CON or COM1, a leading or trailing dot), unknown types,
-    malformed e-mail addresses. Surrounding spaces are trimmed; names are kept otherwise as written
-    (text such as `[bold]` is a literal part of a name, escaped wherever it is printed).
+    malformed e-mail addresses, a 是否考核 other than 是/否 (blank: 是). Surrounding spaces are trimmed; names
+    are kept otherwise as written (text such as `[bold]` is a literal part of a name, escaped wherever it is
+    printed).
     """
     problems: list[str] = []
     missing = [col for col in ROSTER_COLUMNS[:2] if col not in set(header)]
@@ -159,6 +163,11 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
             problems.append(f"{where}: “{name}”的电子邮箱“{shown}”格式不正确")
             continue
         email = ", ".join(split_addresses(email))  # several addresses kept in one written form
+        assessed = ASSESSED_ANSWERS.get(normalise_text(row.get(ASSESSED_COLUMN) or "").replace(" ", ""))
+        if assessed is None:
+            shown = row.get(ASSESSED_COLUMN)
+            problems.append(f"{where}: “{name}”的{ASSESSED_COLUMN}“{shown}”无法识别(应为 是 或 否)")
+            continue
         units.append(
             Unit(
                 name=name,
@@ -166,10 +175,11 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
                 contact=normalise_text(row.get("联系人") or ""),
                 phone=normalise_text(row.get("联系电话") or ""),
                 email=email,
+                assessed=assessed,
             )
         )
     if problems:
         raise RosterProblems(problems)
-    if not units:
-        raise RosterProblems(["名单中没有任何单位"])
+    if not any(unit.assessed for unit in units):
+        raise RosterProblems(["名单中没有任何参加考核的单位"] if units else ["名单中没有任何单位"])
     return units

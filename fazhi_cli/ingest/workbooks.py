@@ -20,33 +20,27 @@ from fazhi_cli.ledger import take_ledger
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import ReadWorkbook, UnreadableWorkbook, as_text, points_text, read_workbook
+from fazhi_cli.workbook.reader import Cell, ReadWorkbook, UnreadableWorkbook, points_text, read_workbook
 
 
-def content_changes(expected: list[layout.Row], read: ReadWorkbook) -> list[ContentChange]:
-    """Where the returned workbook's fixed content differs from the master rubric's rows."""
-    if read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.fixed_rows():
-        found_ids = set(read.rows)
-        if all(row.id in found_ids for row in expected if row.role in layout.FIXED_ROLES):
-            return []
+def content_changes(expected: dict[str, tuple[str, str, str, str]], read: ReadWorkbook) -> list[ContentChange]:
+    """Where the returned workbook's fixed content differs from what the product wrote (`layout.expected_texts`
+    for the workbook's format version: ID → its three text columns and 分值)."""
+    untouched = read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.fixed_rows()
+    if untouched and all(ident in read.rows for ident in expected):
+        return []
+    titles = (*layout.TEXT_COLUMNS[read.format_version], layout.COL_MAX)
     changes = []
-    for row in expected:
-        if row.role not in layout.FIXED_ROLES:
-            continue
-        got = read.rows.get(row.id)
+    for ident, wanted_texts in expected.items():
+        got = read.rows.get(ident)
         if got is None:
-            changes.append(ContentChange(row.id, "missing", None, "", ""))
+            changes.append(ContentChange(ident, "missing", None, "", ""))
             continue
-        max_text = "" if row.max is None else layout.format_points(row.max)
-        pairs = (
-            (layout.COL_MAX, got.max, max_text, points_text(got.max.raw)),
-            (layout.COL_NAME, got.name, row.name, as_text(got.name.raw)),
-            (layout.COL_CONTENT, got.content, row.content, as_text(got.content.raw)),
-            (layout.COL_STANDARD, got.standard, row.standard, as_text(got.standard.raw)),
-        )
-        for what, cell, wanted, found in pairs:
+        found_cells = (*(got.texts.get(title, Cell(None, "")) for title in titles[:3]), got.max)
+        found_texts = (*(got.text(title) for title in titles[:3]), points_text(got.max.raw))
+        for what, cell, wanted, found in zip(titles, found_cells, wanted_texts, found_texts, strict=True):
             if found != wanted:
-                changes.append(ContentChange(row.id, what, cell.ref or None, found[:60], wanted[:60]))
+                changes.append(ContentChange(ident, what, cell.ref or None, found[:60], wanted[:60]))
     return changes
 
 
@@ -58,6 +52,8 @@ def stored_values(read: ReadWorkbook) -> Iterator[StoredValue]:
     for number, task in read.tasks.items():
         yield StoredValue(f"task:{number}", "status", task.status.raw, task.status.ref or None)
         yield StoredValue(f"task:{number}", "note", task.note.raw, task.note.ref or None)
+    for label, cell in read.form.items():
+        yield StoredValue(layout.FORM_REF, label, cell.raw, cell.ref or None)
 
 
 def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> FileOutcome:
@@ -113,12 +109,14 @@ def submission_content(
 ) -> tuple[list[dict], list[StoredValue], str | None]:
     """What is recorded of a unit's workbook: the changes to its fixed content, the values filled in, and the
     sealed generation time."""
-    expected = layout.score_rows(batch.rubric.for_type(unit.type), batch.rubric)
+    type_rubric = batch.rubric.for_type(unit.type)
+    rows = layout.score_rows(type_rubric, batch.rubric)
+    expected = layout.expected_texts(rows, read.format_version, type_rubric, batch.rubric)
     changes = [vars(change) for change in (*content_changes(expected, read), *structure_changes(read))]
     return changes, list(stored_values(read)), read.identity.get(layout.ID_GENERATED)
 
 
-CONTENT_COLUMNS = (layout.COL_MAX, layout.COL_NAME, layout.COL_CONTENT, layout.COL_STANDARD)
+CONTENT_COLUMNS = (layout.COL_MAX, *layout.ALL_TEXT_COLUMNS)
 
 
 def structure_changes(read: ReadWorkbook) -> list[ContentChange]:

@@ -141,8 +141,8 @@ def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False) -> dict
          "office_reason": line.reason if line.office_changed else "", "ledger": list(line.ledger)}
         for line in report.items
     ]
-    improve = [{"id": line.id, "name": line.name, "lost": line.lost, "content": line.content,
-                "standard": line.standard} for line in report.improve]
+    improve = [{"id": line.id, "name": line.name, "lost": line.lost, "why": list(line.why),
+                "ledger": list(line.ledger)} for line in report.improve]
     return {
         "campaign": board.campaign,
         "state": _state_context(board),

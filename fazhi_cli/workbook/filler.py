@@ -24,6 +24,7 @@ class Answers:
     notes: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     tasks: dict[int, tuple[str, str]] = field(default_factory=dict)
+    form: dict[str, object] = field(default_factory=dict)  # the 填报单位(盖章)… block, by label
 
 
 def _header(sheet, required: tuple[str, ...]) -> tuple[int, dict[str, int]]:
@@ -47,6 +48,10 @@ def fill_workbook(source: Path, target: Path, answers: Answers) -> None:
     sheet = workbook[layout.SHEET_SCORES]
     header_line, columns = _header(sheet, layout.REQUIRED_SCORE_COLUMNS)
     for line in range(header_line + 1, sheet.max_row + 1):
+        for column in range(1, sheet.max_column):
+            label = sheet.cell(line, column).value
+            if isinstance(label, str) and label in answers.form:
+                _put(sheet, line, column + 1, answers.form[label])
         ident = sheet.cell(line, columns[layout.COL_ID]).value
         if not isinstance(ident, str):
             continue

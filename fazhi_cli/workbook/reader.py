@@ -53,14 +53,17 @@ class ScoreRow:
 
     id: str
     line: int
-    name: Cell
-    content: Cell
-    standard: Cell
+    texts: dict[str, Cell]  # the fixed text columns found (考核事项, 考核项目, 考核内容, 评分标准) by title
     max: Cell
     fact: Cell
     score: Cell
     note: Cell
     evidence: Cell
+
+    def text(self, title: str) -> str:
+        """The stripped text of a fixed text column ("" when the column is not there)."""
+        cell = self.texts.get(title)
+        return "" if cell is None else as_text(cell.raw)
 
 
 @dataclass
@@ -84,6 +87,7 @@ class ReadWorkbook:
     hidden_rows: list[tuple[str, int]] = field(default_factory=list)  # (ID, line) of hidden rows in the input area
     hidden_columns: list[str] = field(default_factory=list)  # titles of hidden input columns
     input_columns: dict[str, int] = field(default_factory=dict)  # title → 1-based column of the 自评表
+    form: dict[str, Cell] = field(default_factory=dict)  # the 填报单位(盖章)… block: label → its input cell
 
     def is_blank(self) -> bool:
         """True when the unit filled in nothing at all: every fact, score, note, evidence and task cell empty."""
@@ -91,13 +95,16 @@ class ReadWorkbook:
         cells += [c for task in self.tasks.values() for c in (task.status, task.note)]
         return all(c.raw is None or (isinstance(c.raw, str) and not c.raw.strip()) for c in cells)
 
+    @property
+    def format_version(self) -> str:
+        """The layout the workbook was written with (`layout.TEXT_COLUMNS`)."""
+        return layout.format_version(self.identity)
+
     def fixed_rows(self) -> list[tuple[str, str, str, str, str]]:
-        """(ID, 考核项目, 考核内容, 评分标准, 分值) of every ID row, normalised as the writer wrote them."""
-        return [
-            (row.id, as_text(row.name.raw), as_text(row.content.raw), as_text(row.standard.raw),
-             points_text(row.max.raw))
-            for row in self.rows.values()
-        ]
+        """(ID, the format's three text columns, 分值) of every ID row, normalised as the writer wrote them."""
+        titles = layout.TEXT_COLUMNS[self.format_version]
+        return [(row.id, *(row.text(title) for title in titles), points_text(row.max.raw))
+                for row in self.rows.values()]
 
     def fingerprint(self) -> str:
         """The fingerprint of the fixed content as found in this file."""
@@ -217,6 +224,7 @@ def _read_scores(sheet, result: ReadWorkbook) -> None:
     id_column = columns[layout.COL_ID]
     result.input_columns = {title: columns[title] + 1 for title in INPUT_COLUMNS if title in columns}
     for offset, values in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        _read_form_fields(values, offset, result)
         ident = _id_text(values[id_column] if id_column < len(values) else None)
         if not ident or not (ident[0].isdigit() or ident[0] in "BP"):
             continue
@@ -228,15 +236,27 @@ def _read_scores(sheet, result: ReadWorkbook) -> None:
         result.rows[ident] = ScoreRow(
             id=ident,
             line=offset,
-            name=cell(values, layout.COL_NAME, offset),
-            content=cell(values, layout.COL_CONTENT, offset),
-            standard=cell(values, layout.COL_STANDARD, offset),
+            texts={title: cell(values, title, offset) for title in layout.ALL_TEXT_COLUMNS if title in columns},
             max=cell(values, layout.COL_MAX, offset),
             fact=cell(values, layout.COL_FACT, offset),
             score=cell(values, layout.COL_SCORE, offset),
             note=cell(values, layout.COL_NOTE, offset),
             evidence=cell(values, layout.COL_EVIDENCE, offset),
         )
+
+
+_FORM_LABELS = {normalise_text(label): label for label in layout.FORM_FIELDS}
+
+
+def _read_form_fields(values: tuple, line: int, result: ReadWorkbook) -> None:
+    """The 填报单位(盖章)… block: a label cell (a trailing colon allowed) and, right of it, the unit's entry."""
+    for column, value in enumerate(values[:-1]):
+        if not isinstance(value, str):
+            continue
+        label = _FORM_LABELS.get(normalise_text(value).rstrip(": "))
+        if label is not None and label not in result.form:
+            ref = f"{layout.SHEET_SCORES}!{get_column_letter(column + 2)}{line}"
+            result.form[label] = Cell(_plain(values[column + 1]), ref)
 
 
 def _read_tasks(sheet, result: ReadWorkbook) -> None:

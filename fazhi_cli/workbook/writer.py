@@ -17,17 +17,28 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, seal
-from fazhi_cli.domain.kinds import ANSWER_WHOLE, ANSWER_YES_NO, ROW_FACT, ROW_GROUP, ROW_RULE, kind_of
+from fazhi_cli.domain.kinds import (
+    ANSWER_WHOLE,
+    ANSWER_YES_NO,
+    MONTHLY,
+    ROW_FACT,
+    ROW_GROUP,
+    ROW_RULE,
+    kind_of,
+    months_text,
+)
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.files import atomic_write
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.layout import Row
+from fazhi_cli.workbook.pages import Block, page_height, plan_breaks, print_scale
 from fazhi_cli.workbook.style import (
     ALERT_FILL,
     BOLD,
@@ -52,12 +63,17 @@ HEADER_ROW = 4
 FIRST_DATA_ROW = HEADER_ROW + 1
 COLUMN_OF = {title: index for index, title in enumerate(layout.SCORE_COLUMNS, start=1)}
 WIDTHS = {
-    layout.COL_ID: 8, layout.COL_NAME: 14, layout.COL_CONTENT: 46, layout.COL_STANDARD: 34, layout.COL_MAX: 6,
+    layout.COL_MATTER: 12, layout.COL_ID: 8, layout.COL_CONTENT: 30, layout.COL_STANDARD: 50, layout.COL_MAX: 6,
     layout.COL_FACT: 8, layout.COL_DEDUCTION: 8, layout.COL_CEILING: 8, layout.COL_SCORE: 9, layout.COL_NOTE: 26,
     layout.COL_EVIDENCE: 22,
 }
+TEXT_WIDTHS = (layout.COL_CONTENT, layout.COL_STANDARD)  # the columns whose wrapped text sets a row's height
 
 GUIDE_WIDTH = 80
+TITLE_HEIGHT = 24
+LINE_HEIGHT = 18
+FORM_HEIGHT = 24
+SIDE_MARGIN, TOP_MARGIN = 0.4, 0.5  # inches, as style.print_setup sets them
 
 
 def col(title: str) -> str:
@@ -94,6 +110,7 @@ class _Validations:
         validation.prompt = prompt
         validation.errorTitle = "输入有误"
         validation.error = error
+        validation.errorStyle = "stop"  # Excel and WPS refuse the entry (not just warn): no "7分" in a number cell
         validation.showInputMessage = True
         validation.showErrorMessage = True
         self.sheet.add_data_validation(validation)
@@ -183,31 +200,39 @@ def _write_identity(sheet: Worksheet, values: dict[str, str]) -> None:
 
 
 def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
+    type_rubric = rubric.for_type(unit.type)
     deadline = f"{campaign.deadline.year}年{campaign.deadline.month}月{campaign.deadline.day}日"
     case_deadline = f"{campaign.case_deadline.month}月{campaign.case_deadline.day}日"
+    monthly = [rule for item in type_rubric.items for rule in item.rules if rule.kind == MONTHLY.name]
     lines = [
         (f"{campaign.title}自评表 填报说明", TITLE_FONT),
-        (f"填报单位:{unit.name}({unit.type_label})    评分细则:{rubric.title}", BOLD),
+        (f"填报单位:{unit.name}    单位类型:{unit.type_label}", BOLD),
+        (f"评分细则:{rubric.title}({' '.join(p for p in (type_rubric.attachment, type_rubric.label) if p)})", None),
         ("一、填报什么", BOLD),
-        ("1. 在“自评表”中,对照每项考核内容和评分标准,如实填写黄色单元格;灰色和绿色单元格不能修改。", None),
-        ("2. 扣分情形行的“填报值”:是/否 从下拉列表选择;次数填写整数,没有发生填 0。", None),
-        ("3. 法治政府建设信息按月填写报送条数(12 行),每月应报送 2 条以上,每少 1 条扣相应分值;"
-         "多报的月份不抵补其他月份。", None),
+        ("1. 在“自评表”中,对照评分细则原文(考核事项、考核内容、评分标准),如实填写黄色单元格;"
+         "其余单元格不能修改。", None),
+        ("2. 扣分情形行的“填报值”:是/否 从下拉列表选择;次数填写整数,没有发生填 0。分数和次数只能填数字"
+         "(如 8 或 8.5,不要加“分”“次”等字),否则表格会拒绝输入。", None),
+        *_monthly_lines(monthly),
         ("4. 绿色的“规则扣分”和“得分上限”根据所填情况自动计算;“自评得分”不能超过“得分上限”,"
          "超过时单元格变红。", None),
         ("5. 有失分的项目,请在“扣分说明”中写明原因;申报特别加分的,请在“佐证材料”中列明证明材料名称。", None),
         ("6. 在“工作任务”表中填写本单位牵头或参与的年度工作任务完成情况(已完成 / 推进中 / 未启动)及说明;"
          "“本单位角色”列标明本单位是牵头单位还是参与单位。", None),
-        ("二、怎么失分", BOLD),
-        ("规则扣分按评分标准计算,扣完为止,不出现负分;“酌情扣分”由区政府法制办在集中考核时核定。", None),
-        ("特别加分取最高一项(省级 5 分、市级 3 分,不累加);特别扣分按每起 2 分、引起不良后果每起 5 分计算。", None),
+        ("7. 在“自评表”末尾填写填报单位(盖章)、负责人、填报人、联系电话和填报日期;报送纸质件的,请加盖单位公章。", None),
+        (f"二、计分口径(评分细则未写明之处,{campaign.office}按以下口径计分)", BOLD),
+        ("1. 每项按评分标准扣分,扣完为止,不出现负分;“酌情扣分”在集中考核时核定。", None),
+        ("2. 特别加分多项不累加,取最高一项;特别扣分按评分标准逐起计算。", None),
+        *([("3. 法治政府建设信息按月分别计算,多报的月份不抵补其他月份;法制办台账有记录的月份按台账计。", None)]
+          if monthly else []),
         ("三、何时、报给谁", BOLD),
-        (f"请于 {deadline} 前,将本表(请保持 .xlsx 格式,不要增删工作表或行)连同年度法治政府建设工作总结和佐证材料"
+        (f"请于 {deadline} 前,将本表(请保持 .xlsx 格式)连同年度法治政府建设工作总结和佐证材料"
          f"报送至{campaign.office}。", None),
         (f"行政执法指导案例请于 {case_deadline} 前报送。", None),
         (f"联系人:{campaign.contact}    电话:{campaign.phone}    电子邮箱:{campaign.email}", None),
         ("四、注意", BOLD),
-        ("本表已设保护,只能填写黄色单元格;请勿增删工作表或修改编号、分值和考核内容,否则将被退回。", None),
+        ("本表已设保护,只能填写黄色单元格。请勿增删工作表或行,也不要改动编号、分值和评分细则的文字:"
+         "改动过的表仍会收取,但一律按原评分细则计分,改动之处列为错误,需重新报送未改动的表。", None),
         ("可用 Microsoft Excel、WPS 表格或 LibreOffice 填写;文件名可以修改,系统根据表内信息识别单位。", None),
     ]
     sheet.column_dimensions["A"].width = GUIDE_WIDTH
@@ -222,6 +247,20 @@ def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Uni
     protect(sheet)
 
 
+def _monthly_lines(monthly: list) -> list[tuple[str, Font | None]]:
+    """What the guide says about monthly counts: which months are assessed and why the others are not."""
+    if not monthly:
+        return [("3. 没有按月填报的项目。", None)]
+    rule = monthly[0]
+    months = set(rule.months)
+    skipped = [m for m in range(1, 13) if m not in months]
+    text = (f"3. 法治政府建设信息按月填写报送条数(12 行),每月应报送 {rule.quota} 条以上;"
+            f"本年度考核{months_text(rule.months)}")
+    if skipped:
+        text += f",{'、'.join(f'{m}月' for m in skipped)}在报送截止时尚未结束,不纳入本年度考核,不必填写"
+    return [(text + "。", None)]
+
+
 def _write_scores(sheet: Worksheet, campaign: Campaign, unit: Unit, rows: list[Row]) -> None:
     validations = _Validations(sheet)
     last_col = get_column_letter(len(layout.SCORE_COLUMNS))
@@ -229,11 +268,15 @@ def _write_scores(sheet: Worksheet, campaign: Campaign, unit: Unit, rows: list[R
     write_text(sheet["A1"], f"{campaign.title}自评表")
     sheet["A1"].font = TITLE_FONT
     sheet["A1"].alignment = CENTER
+    sheet.row_dimensions[1].height = TITLE_HEIGHT
     sheet.merge_cells(f"A2:{col(layout.COL_DEDUCTION)}2")
-    write_text(sheet["A2"], f"单位:{unit.name}({unit.type_label})    报送截止:{campaign.deadline.isoformat()}")
+    deadline = campaign.deadline
+    write_text(sheet["A2"], f"填报单位:{unit.name}    单位类型:{unit.type_label}    "
+                            f"报送截止:{deadline.year}年{deadline.month}月{deadline.day}日")
     sheet["A2"].font = BOLD
     sheet.merge_cells(f"A3:{last_col}3")
-    write_text(sheet["A3"], "黄色单元格为填报项;绿色单元格自动计算。编号、分值和考核内容请勿修改。")
+    write_text(sheet["A3"], "黄色单元格为填报项;绿色单元格自动计算。"
+                            "考核事项、考核内容、评分标准和分值为评分细则原文,请勿修改。")
     for title, index in COLUMN_OF.items():
         cell = sheet.cell(HEADER_ROW, index, title)
         cell.font = BOLD
@@ -241,16 +284,75 @@ def _write_scores(sheet: Worksheet, campaign: Campaign, unit: Unit, rows: list[R
         cell.alignment = CENTER
         cell.border = BORDER
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[title]
+    for line in (2, 3, HEADER_ROW):
+        sheet.row_dimensions[line].height = LINE_HEIGHT
     row_of = {id(row): FIRST_DATA_ROW + offset for offset, row in enumerate(rows)}
-    widths = {COLUMN_OF[t]: WIDTHS[t] for t in (layout.COL_NAME, layout.COL_CONTENT, layout.COL_STANDARD)}
+    widths = {COLUMN_OF[t]: WIDTHS[t] for t in TEXT_WIDTHS}
     for row in rows:
         _write_score_row(sheet, row, row_of[id(row)], rows, row_of, validations)
         fit_row_height(sheet, row_of[id(row)], widths)
+    _merge_matters(sheet, rows, row_of)
     total_row = row_of[id(rows[-1])]
     _write_total_summary(sheet, total_row)
-    sheet.freeze_panes = f"B{FIRST_DATA_ROW}"
+    sheet.row_dimensions[total_row + 1].height = LINE_HEIGHT
+    last_line = _write_form_fields(sheet, unit, total_row + 2)
+    sheet.freeze_panes = f"C{FIRST_DATA_ROW}"
     print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    _break_pages(sheet, rows, row_of, last_line)
     protect(sheet)
+
+
+def _merge_matters(sheet: Worksheet, rows: list[Row], row_of: dict[int, int]) -> None:
+    """考核事项 spans its section's rows, as in the document's table (its text on the section's first row)."""
+    matter = COLUMN_OF[layout.COL_MATTER]
+    starts = [row_of[id(row)] for row in rows if row.role in ("section", "special")]
+    ends = [line - 1 for line in starts[1:]] + [row_of[id(rows[-1])] - 1]
+    for first, last in zip(starts, ends, strict=True):
+        sheet.cell(first, matter).alignment = Alignment(vertical="top", wrap_text=True)
+        if last > first:
+            sheet.merge_cells(start_row=first, start_column=matter, end_row=last, end_column=matter)
+
+
+def _write_form_fields(sheet: Worksheet, unit: Unit, first: int) -> int:
+    """The block every 自评表 carries (填报单位(盖章), 负责人, 填报人, 联系电话, 填报日期): each label with the unit's
+    entry in the cell to its right, found by the label on return. Returns the block's last line."""
+    label_columns = (COLUMN_OF[layout.COL_CONTENT], COLUMN_OF[layout.COL_NOTE])
+    line = first
+    for index, label in enumerate(layout.FORM_FIELDS):
+        line = first + index // 2
+        title = sheet.cell(line, label_columns[index % 2])
+        write_text(title, label)
+        title.font = BOLD
+        title.alignment = Alignment(horizontal="right", vertical="center")
+        entry = sheet.cell(line, label_columns[index % 2] + 1)
+        entry.border = BORDER
+        entry.alignment = WRAP
+        _input(entry)
+        if label == layout.FORM_UNIT:
+            write_text(entry, unit.name)
+        sheet.row_dimensions[line].height = FORM_HEIGHT
+    return line
+
+
+def _break_pages(sheet: Worksheet, rows: list[Row], row_of: dict[int, int], last_line: int) -> None:
+    """Manual page breaks between sections where possible (see `pages`), so that no printed page holds only a
+    few rows: blocks are a section with its first item, each further item with its rule rows, and the specials
+    with the total and the signature block."""
+    starts: list[tuple[int, bool]] = []
+    for index, row in enumerate(rows):
+        if row.role in ("section", "special"):
+            starts.append((row_of[id(row)], True))
+        elif row.role == "item" and rows[index - 1].role != "section":
+            starts.append((row_of[id(row)], False))
+    ends = [first - 1 for first, _ in starts[1:]] + [last_line]
+    height = {line: sheet.row_dimensions[line].height or LINE_HEIGHT for line in range(1, last_line + 1)}
+    blocks = [Block(first, sum(height[n] for n in range(first, end + 1)), opens)
+              for (first, opens), end in zip(starts, ends, strict=True)]
+    scale = print_scale([WIDTHS[t] for t in layout.SCORE_COLUMNS], landscape=True, side_margins=SIDE_MARGIN)
+    capacity = page_height(landscape=True, top_bottom_margins=TOP_MARGIN, scale=scale, repeated=height[HEADER_ROW])
+    above = sum(height[n] for n in range(1, HEADER_ROW))
+    for line in plan_breaks(blocks, capacity, capacity - above):
+        sheet.row_breaks.append(Break(id=line))
 
 
 def _write_total_summary(sheet: Worksheet, total_row: int) -> None:
@@ -290,8 +392,9 @@ def _write_score_row(
     for cell in c.values():
         cell.border = BORDER
         cell.alignment = WRAP
-    write_text(c[layout.COL_ID], row.id)
-    write_text(c[layout.COL_NAME], row.name)
+    write_text(c[layout.COL_MATTER], row.matter)
+    if row.role not in ("section", "special"):
+        write_text(c[layout.COL_ID], row.id)
     write_text(c[layout.COL_CONTENT], row.content)
     write_text(c[layout.COL_STANDARD], row.standard)
     c[layout.COL_ID].alignment = CENTER
@@ -313,7 +416,7 @@ def _write_score_row(
             ceiling.value = "=" + "+".join(f"{h}{n}" for n in items)
             score.value = "=ROUND(" + "+".join(_capped(n) for n in items) + ",2)"
     elif row.role == "item":
-        c[layout.COL_NAME].font = BOLD
+        c[layout.COL_CONTENT].font = BOLD
         rule_lines = _cells_of(rows, row_of, (ROW_RULE, ROW_GROUP), row.id)
         deduction.value = "=ROUND(" + "+".join(f"{g}{n}" for n in rule_lines) + ",2)" if rule_lines else 0
         ceiling.value = f"=MAX(0,{col(layout.COL_MAX)}{line}-{g}{line})"
@@ -325,6 +428,10 @@ def _write_score_row(
         sheet.conditional_formatting.add(
             f"{i}{line}", FormulaRule(formula=[f"AND(ISNUMBER({i}{line}),{i}{line}>{h}{line})"], fill=ALERT_FILL)
         )
+    elif row.role == ROW_FACT and row.id not in row.rule.counted_fact_ids():
+        deduction.value = 0  # a month not assessed this campaign: nothing to fill, nothing deducted
+        for cell in c.values():
+            cell.font = Font(color="808080")
     elif row.role in (ROW_RULE, ROW_FACT, "bonus", "penalty"):
         kind = kind_of(row.rule)
         _input(fact, validations.answer(kind.answer))
