@@ -134,17 +134,22 @@ def _with_mistakes(unit: Unit, rubric: Rubric, answers: Answers) -> Answers:
         answers.scores[type_rubric.items[1].id] = "八分"
     if unit.name == NO_NOTE:
         first = type_rubric.items[0]
-        answers.scores[first.id] = float(first.max) - 1
+        answers.scores[first.id] = _one_point_lost(first, answers)
         answers.notes.pop(first.id, None)
     if unit.name == SCRIPT_NOTE:
         first = type_rubric.items[0]
-        answers.scores[first.id] = float(first.max) - 1
+        answers.scores[first.id] = _one_point_lost(first, answers)
         answers.notes[first.id] = "<script>alert('x')</script>会议记录缺失"
     if unit.name == FORMULA_NOTE:
         first = type_rubric.items[0]
-        answers.scores[first.id] = float(first.max) - 1
+        answers.scores[first.id] = _one_point_lost(first, answers)
         answers.notes[first.id] = "=1+1 制度文件待补充"
     return answers
+
+
+def _one_point_lost(item, answers: Answers) -> float:
+    """A score one point under what the unit's own facts allow on `item` (a lost point, never above the ceiling)."""
+    return float(max(scoring.item_ceiling(item, _facts(answers)) - 1, 0))
 
 
 def _set_time(path: Path, moment: dt.datetime) -> None:

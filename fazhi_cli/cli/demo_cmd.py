@@ -20,7 +20,8 @@ def _step(number: int) -> None:
 def print_demo(run: api.DemoRun) -> None:
     """Each step's result, in order."""
     _step(1)
-    console.print(f"工作区:{safe(str(run.workspace.root))}(示例单位名单 55 个,内置 2017 年昭化区评分细则)")
+    console.print(f"工作区:{safe(str(run.workspace.root))}"
+                  "(示例单位名单 55 个,其中考核 54 个,内置 2017 年昭化区评分细则)")
     _step(2)
     console.print(f"已生成 {len(run.generated.written)} 份自评表,在 {safe(str(run.generated.folder))}")
     written = [o for o in run.mailed.outcomes if o.path is not None]
