@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fazhi_cli"
@@ -58,3 +59,19 @@ def test_the_readme_says_how_to_run_fazhi_on_linux_and_windows():
     for step in ("make install", "py -m venv .venv", r".venv\Scripts\pip install .", r".venv\Scripts\fazhi",
                  "py -m fazhi_cli", "source .venv/bin/activate"):
         assert step in readme, step
+
+
+def test_building_the_package_prints_no_setuptools_warning_and_ships_every_template(tmp_path):
+    """`pip install .` builds this wheel: setuptools must have nothing to warn about (a package directory left out
+    of `packages`, a deprecated licence form), and every template and data file must be inside it."""
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+                           capture_output=True, text=True, timeout=300)
+    output = built.stdout + built.stderr
+    assert built.returncode == 0, output
+    assert "warning" not in output.lower() and "deprecat" not in output.lower(), output
+    [wheel] = tmp_path.glob("fazhi-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = [path.relative_to(ROOT / "templates").as_posix() for path in (ROOT / "templates").rglob("*")
+               if path.is_file() and path.suffix in (".j2", ".css", ".docx")]
+    assert shipped and all(f"fazhi_cli/templates/{name}" in names for name in shipped)
+    assert "fazhi_cli/data/zhaohua-2017.yaml" in names
