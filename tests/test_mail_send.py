@@ -196,15 +196,16 @@ def test_a_malformed_roster_address_is_named_at_init(cli, tmp_path):
 
 
 def test_a_send_killed_half_way_and_run_again_sends_every_unit_exactly_once(generated, tmp_path):
-    """A real `fazhi send` process, killed while the server holds its 21st message; the rerun sends the rest."""
-    assert subprocess.run([sys.executable, "-m", "fazhi_cli", "generate", "-w", str(generated)],
+    """A real `fazhi send` process, killed while the server holds its 21st message; the rerun sends the rest.
+    The processes run outside the source tree (cwd=tmp_path), so that they import the installed package."""
+    assert subprocess.run([sys.executable, "-m", "fazhi_cli", "generate", "-w", str(generated)], cwd=tmp_path,
                           capture_output=True, timeout=300).returncode == 0
     with SmtpServer(None) as server:
         configure(generated, server)
         server.sink.hold_after = 20
         env = {**os.environ, "FAZHI_NOW": "2017-12-05T10:00:00+08:00"}
         command = [sys.executable, "-m", "fazhi_cli", "send", "-w", str(generated)]
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         assert server.sink.holding.wait(120), process.stderr.read() if process.poll() is not None else "no 21st"
         process.send_signal(signal.SIGKILL)
         process.wait(10)
@@ -212,7 +213,7 @@ def test_a_send_killed_half_way_and_run_again_sends_every_unit_exactly_once(gene
         server.sink.hold_after = None
         server.sink.release.set()
         time.sleep(0.1)
-        rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        rerun = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
         assert rerun.returncode == 0, rerun.stderr
         assert "此前已发送,跳过 20" in rerun.stdout
     recipients = [r.recipients[0] for r in server.sink.received]
