@@ -59,8 +59,11 @@ def files(
     console.print(table)
 
 
+FileIdArgument = typer.Argument(..., help="文件编号(fazhi files 列出)。")
+
+
 def accept(
-    file_id: int = typer.Argument(..., help="文件编号(fazhi files 列出)。"),
+    file_id: int = FileIdArgument,
     reason: str = ReasonOption,
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -76,7 +79,7 @@ def accept(
 
 
 def reject(
-    file_id: int = typer.Argument(..., help="文件编号(fazhi files 列出)。"),
+    file_id: int = FileIdArgument,
     reason: str = ReasonOption,
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -90,7 +93,7 @@ def reject(
 
 
 def dismiss(
-    file_id: int = typer.Argument(..., help="文件编号(fazhi files 列出)。"),
+    file_id: int = FileIdArgument,
     reason: str = ReasonOption,
     workspace: Path = WorkspaceOption,
 ) -> None:
