@@ -272,7 +272,6 @@ def _cases(unit: str, item_id: str, rule: Rule, ledger: Ledger, own: Facts, cell
         return
     receipts = [e for e in ledger.of(CASES, unit) if isinstance(e, CaseReceipt)]
     in_time = [r for r in receipts if r.received_on <= dates.case_deadline]
-    due = _short(dates.case_deadline)
     if in_time:
         office = False
         pieces = sum(r.count or 0 for r in in_time)
@@ -287,15 +286,8 @@ def _cases(unit: str, item_id: str, rule: Rule, ledger: Ledger, own: Facts, cell
             effect.add(item_id, line + (f"(理由:{reasons})" if reasons else ""), points)
         else:
             effect.add(item_id, f"{rule.id} 行政执法指导案例:{received},符合要求")
-    elif receipts or dates.today > dates.case_deadline:
-        office = True
-        late = f"({_short(receipts[0].received_on)} 才收到)" if receipts else ""
-        effect.add(item_id, f"{rule.id} 行政执法指导案例:台账记录截至 {due} 未收到{late}")
     else:
-        office = False
-        text = f"{rule.id} 行政执法指导案例 {due} 前报送,台账尚无记录,尚未到期,暂不扣分"
-        effect.findings.append(Finding(unit, WARNING, "ledger_not_due", rule.id, None, f"【{unit}】{text}。"))
-        effect.add(item_id, text)
+        office = _missing(unit, item_id, rule, "行政执法指导案例", receipts, dates.case_deadline, dates.today, effect)
     _flag_fact(unit, item_id, rule, office, own, cells, effect)
 
 
@@ -305,20 +297,27 @@ def _summary(unit: str, item_id: str, rule: Rule, ledger: Ledger, own: Facts, ce
         return
     receipts = [e for e in ledger.of(SUMMARY, unit) if isinstance(e, SummaryReceipt)]
     in_time = [r for r in receipts if r.received_on <= dates.deadline]
-    due = _short(dates.deadline)
     if in_time:
         office = False
         effect.add(item_id, f"{rule.id} 工作总结:台账记录 {_short(in_time[0].received_on)} 收到")
-    elif receipts or dates.today > dates.deadline:
-        office = True
-        late = f"({_short(receipts[0].received_on)} 才收到)" if receipts else ""
-        effect.add(item_id, f"{rule.id} 工作总结:台账记录截至 {due} 未收到{late}")
     else:
-        office = False
-        text = f"{rule.id} 工作总结 {due} 前报送,台账尚无记录,尚未到期,暂不扣分"
-        effect.findings.append(Finding(unit, WARNING, "ledger_not_due", rule.id, None, f"【{unit}】{text}。"))
-        effect.add(item_id, text)
+        office = _missing(unit, item_id, rule, "工作总结", receipts, dates.deadline, dates.today, effect)
     _flag_fact(unit, item_id, rule, office, own, cells, effect)
+
+
+def _missing(unit: str, item_id: str, rule: Rule, record: str, receipts: list, deadline: dt.date, today: dt.date,
+             effect: LedgerEffect) -> bool:
+    """Nothing received in time: 未报送 (True) once late receipts exist or the due date has passed; before it, no
+    deduction yet (False) with a `ledger_not_due` warning."""
+    due = _short(deadline)
+    if receipts or today > deadline:
+        late = f"({_short(receipts[0].received_on)} 才收到)" if receipts else ""
+        effect.add(item_id, f"{rule.id} {record}:台账记录截至 {due} 未收到{late}")
+        return True
+    text = f"{rule.id} {record} {due} 前报送,台账尚无记录,尚未到期,暂不扣分"
+    effect.findings.append(Finding(unit, WARNING, "ledger_not_due", rule.id, None, f"【{unit}】{text}。"))
+    effect.add(item_id, text)
+    return False
 
 
 def _flag_fact(unit: str, item_id: str, rule: Rule, office: bool, own: Facts, cells: Mapping[str, str | None],
