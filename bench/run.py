@@ -90,8 +90,10 @@ def make_workspace(root: Path, count: int) -> Path:
     write_roster(small, 3)
     api.init(folder, units=small)  # a roster this long is over the default limit: raise it, then re-init
     config = folder / "fazhi.toml"
-    config.write_text(config.read_text("utf-8") + f"\n[limits]\nroster_rows = {count + 10}\n", "utf-8")
+    limits = f"\n[limits]\nroster_rows = {count + 10}\n"
+    config.write_text(config.read_text("utf-8") + limits, "utf-8")
     api.init(folder, units=roster, force=True)
+    config.write_text(config.read_text("utf-8") + limits, "utf-8")  # re-init writes the default limits again
     return folder
 
 
