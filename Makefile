@@ -52,8 +52,11 @@ lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/ruff check fazhi_cli tests sample_data $(wildcard bench)
 
+# The stage benchmark of issue 14 (bench/run.py --help): BENCH_UNITS=10000 for the large run; writes bench/results.json.
+BENCH_UNITS ?= 1000
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet ".[bench]"
+	$(BIN)/python bench/run.py --units $(BENCH_UNITS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info fazhi-demo mutants

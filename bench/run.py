@@ -1,103 +1,364 @@
-"""`make bench`: fazhi's per-file costs as ratios against baselines measured in the same run.
+"""`make bench`: every stage of a synthetic city-scale campaign, timed through the library the CLI runs.
 
-Absolute times depend on the machine; the ratios say how much work fazhi adds over the library floor.
-Baselines: an openpyxl workbook of four small sheets written from scratch, and a bare openpyxl
-read-only load of the same returned file.
+    python bench/run.py                 # 1,000 units
+    python bench/run.py --units 10000   # the large run (raises [limits] roster_rows to fit)
+    python bench/run.py --units 55      # a district, quickly
+
+A roster of N units of both types, a workspace on the built-in rubric, then each stage in its own process
+(`fazhi_cli.api`: generate, ingest, validate, score, report, notice, feedback letters without PDF), so the
+peak memory of one stage is not inherited by the next. Between generate and ingest the units' returns are
+filled (not timed): realistic answers, plus a corrupt file, a score above its ceiling and a form sent under
+another unit's name. The floor is python-calamine alone reading every sheet of the same returned files.
+Prints a table and the ratios of the targets of issue 14, and writes bench/results.json (one entry per N,
+so a 1,000 and a 10,000 run together show how time grows).
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import pstats
 import random
-import statistics
+import resource
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import openpyxl
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results.json"
+STAGES = ("generate", "ingest", "validate", "score", "report", "notice", "letters")
+FLOOR = "floor"
+LABELS = {
+    "generate": "generate (blank workbooks)",
+    "ingest": "ingest (returns)",
+    "validate": "validate",
+    "score": "score",
+    "report": "report (workbook, pages)",
+    "notice": "notice (docx, no PDF)",
+    "letters": "feedback letters (docx, no PDF)",
+    FLOOR: "floor: python-calamine read",
+}
+TARGET_SECONDS_PER_1000 = {"generate": 5.0, "score+report": 5.0}
+TARGET_FLOOR_RATIO = 3.0
+TARGET_PEAK_MB = 1024.0
+SEED = 20171205
+NOW = "2017-12-05T10:00:00+08:00"  # FAZHI_NOW of every stage: the returns come in before the deadline
+FORM = {"填报人": "李明", "联系电话": "0839-8700003", "填报日期": "2017-12-05"}
 
-from fazhi_cli.demo import demo_answers
-from fazhi_cli.ingest import ingest_paths
-from fazhi_cli.reports import write_reports
-from fazhi_cli.scoring import compute_scores
-from fazhi_cli.workbook.filler import fill_workbook
-from fazhi_cli.workbook.reader import read_workbook
-from fazhi_cli.workbook.writer import write_self_assessment
-from fazhi_cli.workspace import create_workspace
 
-ROUNDS = 5
+# ------------------------------------------------------------------------------------------- the roster
 
 
-def per_call_ms(action: Callable[[int], None], count: int) -> float:
-    """The median over ROUNDS of the mean time per call, in milliseconds."""
-    samples = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        for index in range(count):
-            action(index)
-        samples.append((time.perf_counter() - start) * 1000 / count)
-    return statistics.median(samples)
+def unit_names(count: int) -> list[tuple[str, str]]:
+    """`count` distinct (name, type) pairs, two departments for each town; no name contains another."""
+    width = len(str(count))
+    named = []
+    for index in range(1, count + 1):
+        if index % 3 == 0:
+            named.append((f"第{index:0{width}d}街道办事处", "乡镇(街道)"))
+        else:
+            named.append((f"市第{index:0{width}d}局", "区级部门"))
+    return named
+
+
+def write_roster(path: Path, count: int) -> None:
+    """A roster CSV of `count` assessed units, both types, each with its own address."""
+    lines = ["单位名称,单位类型,联系人,联系电话,电子邮箱,是否考核"]
+    for index, (name, kind) in enumerate(unit_names(count), start=1):
+        lines.append(f"{name},{kind},联系人{index},0839-{index:07d},unit{index}@example.invalid,是")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def make_workspace(root: Path, count: int) -> Path:
+    """An initialised campaign of `count` units in root/ws (its roster limit raised to fit when needed)."""
+    from fazhi_cli import api
+
+    roster = root / "units.csv"
+    write_roster(roster, count)
+    folder = root / "ws"
+    if count <= 2000:
+        api.init(folder, units=roster)
+        return folder
+    small = root / "small.csv"
+    write_roster(small, 3)
+    api.init(folder, units=small)  # a roster this long is over the default limit: raise it, then re-init
+    config = folder / "fazhi.toml"
+    limits = f"\n[limits]\nroster_rows = {count + 10}\n"
+    config.write_text(config.read_text("utf-8") + limits, "utf-8")
+    api.init(folder, units=roster, force=True)
+    config.write_text(config.read_text("utf-8") + limits, "utf-8")  # re-init writes the default limits again
+    return folder
+
+
+# ------------------------------------------------------------------------------------------ the returns
+
+
+_LOADED: dict[str, object] = {}
+
+
+def _load(folder: str) -> None:
+    """Load the campaign's rubric and units once per pool worker."""
+    from fazhi_cli.workspace import Workspace
+
+    workspace = Workspace.find(Path(folder))
+    campaign = workspace.campaign()
+    _LOADED["rubric"] = workspace.rubric(campaign)
+    _LOADED["units"] = {unit.name: unit for unit in workspace.units(campaign)}
+
+
+def _fill_one(job: tuple[str, str, int, str, bool]) -> None:
+    """Fill one unit's blank workbook with realistic answers (in a pool worker)."""
+    from fazhi_cli.demo import demo_answers
+    from fazhi_cli.domain import kinds
+    from fazhi_cli.workbook.filler import fill_workbook
+
+    name, blank, seed, target, above_ceiling = job
+    rubric, unit = _LOADED["rubric"], _LOADED["units"][name]
+    answers = demo_answers(rubric, unit, random.Random(seed))
+    answers.form = dict(FORM, 负责人=f"负责人{seed % 997}")
+    if above_ceiling:  # a score above the ceiling its own facts allow
+        items = rubric.for_type(unit.type).items
+        ruled = next(i for i in items if i.rules and kinds.kind_of(i.rules[0]) is kinds.COUNT)
+        answers.facts[ruled.rules[0].id] = 2
+        answers.scores[ruled.id] = float(ruled.max)
+    fill_workbook(Path(blank), Path(target), answers)
+
+
+def fill_returns(folder: Path, inbox: Path, workers: int) -> int:
+    """The units' returned files in `inbox`, filled in a process pool; returns how many files there are.
+
+    Bad returns: the first unit's file is corrupt (cut short); the second unit's form comes under the third
+    unit's name (an identity conflict; the third returns its own as well); every thousandth unit (from the
+    fourth) scores an item above its ceiling.
+    """
+    from fazhi_cli.workspace import Workspace
+
+    workspace = Workspace.find(folder)
+    units = workspace.units(workspace.campaign())
+    blank = {path.stem.split("_", 1)[1]: path for path in workspace.outbox.glob("*.xlsx")}
+    inbox.mkdir(parents=True, exist_ok=True)
+    jobs = [(unit.name, str(blank[unit.name]), SEED + index, str(inbox / f"{unit.name}自评表.xlsx"),
+             index % 1000 == 3) for index, unit in enumerate(units) if index != 0]
+    jobs.append((units[1].name, str(blank[units[1].name]), SEED - 1, str(inbox / f"{units[2].name}自评表(补报).xlsx"),
+                 False))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_load, initargs=(str(folder),)) as pool:
+        list(pool.map(_fill_one, jobs, chunksize=16))
+    corrupt = inbox / f"{units[0].name}自评表.xlsx"
+    corrupt.write_bytes(blank[units[0].name].read_bytes()[:4000])
+    return len(jobs) + 1
+
+
+# ------------------------------------------------------------------------------------------- the stages
+
+
+def run_stage(stage: str, folder: Path, inbox: Path, profile: Path | None = None) -> dict[str, float]:
+    """Run one stage in this process; its seconds (the call alone) and this process's peak memory.
+
+    With `profile`, the call runs under cProfile and its statistics go to profile/<stage>.prof.
+    """
+    from fazhi_cli import api
+
+    def floor() -> None:
+        from python_calamine import CalamineWorkbook
+
+        for path in sorted(inbox.glob("*.xlsx")):
+            try:
+                book = CalamineWorkbook.from_path(str(path))
+                for name in book.sheet_names:
+                    book.get_sheet_by_name(name).to_python()
+            except Exception:  # noqa: BLE001 - the corrupt return fails here as it does in ingest
+                continue
+
+    actions = {
+        "generate": lambda: api.generate(folder, force=True),
+        "ingest": lambda: api.ingest([inbox], folder),
+        "validate": lambda: api.validate(folder),
+        "score": lambda: api.score(folder),
+        "report": lambda: api.report(folder),
+        "notice": lambda: api.notice(folder, pdf=False),
+        "letters": lambda: api.feedback_letters(folder, pdf=False),
+        FLOOR: floor,
+    }
+    profiler = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.runcall(actions[stage])
+    else:
+        actions[stage]()
+    seconds = time.perf_counter() - start
+    if profiler:
+        profile.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(profile / f"{stage}.prof")
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return {"seconds": seconds, "peak_mb": peak_kib / 1024}
+
+
+def measure(stage: str, folder: Path, inbox: Path, count: int, profile: Path | None = None) -> dict[str, float]:
+    """One stage in a fresh process: its seconds, units/s, peak memory and the whole process's seconds."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--stage", stage,
+               "--workspace", str(folder), "--inbox", str(inbox)]
+    if profile:
+        command += ["--profile-dir", str(profile)]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"stage {stage} failed:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = wall
+    result["units_per_second"] = count / result["seconds"] if result["seconds"] else 0.0
+    return {key: round(value, 3) for key, value in result.items()}
+
+
+# ---------------------------------------------------------------------------------------- the summary
+
+
+def ratios(stages: dict[str, dict[str, float]], count: int) -> dict[str, float]:
+    """The figures the targets of issue 14 are about (each target: a ratio of at most 1 holds)."""
+    per_1000 = 1000 / count
+    floor = stages[FLOOR]["seconds"] or 1e-9
+    ingest_validate = stages["ingest"]["seconds"] + stages["validate"]["seconds"]
+    generate = stages["generate"]["seconds"] * per_1000
+    score_report = (stages["score"]["seconds"] + stages["report"]["seconds"]) * per_1000
+    peak = max(stage["peak_mb"] for name, stage in stages.items() if name != FLOOR)
+    return {
+        "ingest_validate_over_floor": round(ingest_validate / floor, 2),
+        "ingest_validate_over_floor_target": TARGET_FLOOR_RATIO,
+        "generate_seconds_per_1000": round(generate, 2),
+        "generate_over_target": round(generate / TARGET_SECONDS_PER_1000["generate"], 2),
+        "score_report_seconds_per_1000": round(score_report, 2),
+        "score_report_over_target": round(score_report / TARGET_SECONDS_PER_1000["score+report"], 2),
+        "peak_mb": round(peak, 1),
+        "peak_over_1gb": round(peak / TARGET_PEAK_MB, 2),
+    }
+
+
+def linearity(runs: dict[str, dict], count: int) -> dict[str, float]:
+    """Seconds per unit of each stage at `count` over the same at 1,000 units (1.0: linear), when both exist."""
+    if count == 1000 or "1000" not in runs:
+        return {}
+    base, here = runs["1000"]["stages"], runs[str(count)]["stages"]
+    return {stage: round((here[stage]["seconds"] / count) / (base[stage]["seconds"] / 1000), 2)
+            for stage in here if stage in base and base[stage]["seconds"]}
+
+
+def machine() -> dict[str, object]:
+    """What the figures ran on."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+
+def show(count: int, files: int, stages: dict[str, dict[str, float]], figures: dict[str, float],
+         linear: dict[str, float]) -> None:
+    """The table and the ratios, on the terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"fazhi bench: {count} units, {files} returned files, {os.cpu_count()} CPUs")
+    for column in ("stage", "seconds", "units/s", "peak MB", "process s"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for name, stage in stages.items():
+        table.add_row(LABELS[name], f"{stage['seconds']:.2f}", f"{stage['units_per_second']:.0f}",
+                      f"{stage['peak_mb']:.0f}", f"{stage['process_seconds']:.2f}")
+    console = Console()
+    console.print(table)
+    console.print(f"(ingest + validate) / floor: {figures['ingest_validate_over_floor']:.1f}× "
+                  f"(target ≤ {TARGET_FLOOR_RATIO:.0f}×)")
+    console.print(f"generate per 1,000 units: {figures['generate_seconds_per_1000']:.2f} s "
+                  f"(target < 5 s: {figures['generate_over_target']:.2f}× the target)")
+    console.print(f"score + report per 1,000 units: {figures['score_report_seconds_per_1000']:.2f} s "
+                  f"(target < 5 s: {figures['score_report_over_target']:.2f}× the target)")
+    console.print(f"peak memory of any stage: {figures['peak_mb']:.0f} MB "
+                  f"({figures['peak_over_1gb']:.2f}× 1 GB; the target is for 10,000 units)")
+    if linear:
+        console.print("seconds per unit over those at 1,000 units (1.00 = linear): "
+                      + ", ".join(f"{name} {value:.2f}" for name, value in linear.items()))
+
+
+def save(path: Path, count: int, files: int, stages: dict, figures: dict) -> dict[str, float]:
+    """Write this run into `path` beside the runs of other sizes kept there; returns the linearity figures."""
+    try:
+        runs = json.loads(path.read_text("utf-8")).get("runs", {})
+    except (OSError, ValueError):
+        runs = {}
+    runs[str(count)] = {"machine": machine(), "units": count, "files": files, "stages": stages, "ratios": figures}
+    linear = linearity(runs, count)
+    runs[str(count)]["linearity_vs_1000"] = linear
+    path.write_text(json.dumps({"latest": count, "runs": runs}, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return linear
+
+
+def show_profiles(folder: Path, stages: list[str], top: int = 12) -> None:
+    """The `top` entries by cumulative time of each profiled stage."""
+    for stage in stages:
+        print(f"\n--- cProfile of {stage} (top {top} by cumulative time) ---")
+        pstats.Stats(str(folder / f"{stage}.prof")).strip_dirs().sort_stats("cumulative").print_stats(top)
+
+
+def bench(count: int, results: Path, workers: int, keep: Path | None, profiled: list[str]) -> None:
+    """Build the campaign, measure every stage and the floor, print and save the figures.
+
+    The stages in `profiled` run under cProfile (their seconds then include its overhead) and their top
+    entries are printed after the table.
+    """
+    with tempfile.TemporaryDirectory(prefix="fazhi-bench-") as temporary:
+        root = keep or Path(temporary)
+        root.mkdir(parents=True, exist_ok=True)
+        print(f"building a campaign of {count} units in {root} …", flush=True)
+        os.environ["FAZHI_NOW"] = NOW
+        folder = make_workspace(root, count)
+        inbox = root / "inbox"
+        profiles = root / "profiles"
+        stages: dict[str, dict[str, float]] = {}
+
+        def profile(stage: str) -> Path | None:
+            return profiles if stage in profiled else None
+
+        stages["generate"] = measure("generate", folder, inbox, count, profile("generate"))
+        print(f"generate {stages['generate']['seconds']:.1f} s; filling the returns …", flush=True)
+        files = fill_returns(folder, inbox, workers)
+        for stage in (*STAGES[1:], FLOOR):
+            stages[stage] = measure(stage, folder, inbox, files if stage == FLOOR else count, profile(stage))
+            print(f"{stage} {stages[stage]['seconds']:.1f} s", flush=True)
+        if profiled:
+            show_profiles(profiles, profiled)
+    figures = ratios(stages, count)
+    linear = save(results, count, files, stages, figures)
+    show(count, files, stages, figures, linear)
+    print(f"written: {results}")
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        made = create_workspace(root / "ws")
-        workspace, rubric, units = made.workspace, made.rubric, made.units
-        campaign = workspace.campaign()
-        out = root / "out"
-        out.mkdir()
-
-        def baseline_write(index: int) -> None:
-            book = openpyxl.Workbook()
-            for name in ("a", "b", "c"):
-                sheet = book.create_sheet(name)
-                for row in range(60):
-                    sheet.append([f"{row}", "text", row])
-            book.save(out / f"baseline-{index}.xlsx")
-
-        def generate(index: int) -> None:
-            unit = units[index % len(units)]
-            write_self_assessment(out / f"unit-{index}.xlsx", campaign, rubric, unit, workspace.secret())
-
-        def baseline_read(index: int) -> None:
-            book = openpyxl.load_workbook(out / f"unit-{index}.xlsx", read_only=True)
-            for sheet in book.worksheets:
-                for _ in sheet.iter_rows(values_only=True):
-                    pass
-            book.close()
-
-        def read(index: int) -> None:
-            read_workbook(out / f"unit-{index}.xlsx")
-
-        count = len(units)
-        write_base = per_call_ms(baseline_write, count)
-        write_ms = per_call_ms(generate, count)
-        read_base = per_call_ms(baseline_read, count)
-        read_ms = per_call_ms(read, count)
-        inbox = root / "inbox"
-        inbox.mkdir()
-        rng = random.Random(1)
-        for index, unit in enumerate(units):
-            fill_workbook(out / f"unit-{index}.xlsx", inbox / f"{index}.xlsx", demo_answers(rubric, unit, rng))
-        start = time.perf_counter()
-        ingest_paths(workspace, [inbox])
-        ingest_ms = (time.perf_counter() - start) * 1000 / count
-        start = time.perf_counter()
-        compute_scores(workspace)
-        score_ms = (time.perf_counter() - start) * 1000
-        start = time.perf_counter()
-        write_reports(workspace)
-        report_ms = (time.perf_counter() - start) * 1000
-    print(f"units: {count}, rounds: {ROUNDS} (median of per-file means)")
-    print(f"{'operation':<40}{'ms/file':>10}{'ratio':>10}")
-    print(f"{'baseline: openpyxl write 4 sheets':<40}{write_base:>10.1f}{1:>10.2f}")
-    print(f"{'fazhi generate (write_self_assessment)':<40}{write_ms:>10.1f}{write_ms / write_base:>10.2f}")
-    print(f"{'baseline: openpyxl read-only load':<40}{read_base:>10.1f}{1:>10.2f}")
-    print(f"{'fazhi read_workbook':<40}{read_ms:>10.1f}{read_ms / read_base:>10.2f}")
-    print(f"{'fazhi ingest (archive, read, record)':<40}{ingest_ms:>10.1f}{ingest_ms / read_base:>10.2f}")
-    print(f"whole roster generate: {write_ms * count / 1000:.2f} s; ingest: {ingest_ms * count / 1000:.2f} s; "
-          f"score: {score_ms / 1000:.2f} s; report: {report_ms / 1000:.2f} s")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=1000, help="units on the synthetic roster (default 1000)")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the figures (JSON)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes filling the returns")
+    parser.add_argument("--keep", type=Path, help="build the campaign in this folder and keep it")
+    parser.add_argument("--profile", default="", metavar="STAGES",
+                        help="stages to run under cProfile, e.g. generate,ingest (their times include it)")
+    parser.add_argument("--profile-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=(*STAGES, FLOOR), help=argparse.SUPPRESS)
+    parser.add_argument("--workspace", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--inbox", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        print(json.dumps(run_stage(args.stage, args.workspace, args.inbox, args.profile_dir)))
+        return
+    if args.units < 3:
+        parser.error("--units: at least 3")
+    profiled = [stage for stage in args.profile.split(",") if stage]
+    unknown = set(profiled) - {*STAGES, FLOOR}
+    if unknown:
+        parser.error(f"--profile: no stage {', '.join(sorted(unknown))}")
+    bench(args.units, args.results, args.workers, args.keep, profiled)
 
 
 if __name__ == "__main__":
