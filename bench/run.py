@@ -92,8 +92,7 @@ def make_workspace(root: Path, count: int) -> Path:
     config = folder / "fazhi.toml"
     limits = f"\n[limits]\nroster_rows = {count + 10}\n"
     config.write_text(config.read_text("utf-8") + limits, "utf-8")
-    api.init(folder, units=roster, force=True)
-    config.write_text(config.read_text("utf-8") + limits, "utf-8")  # re-init writes the default limits again
+    api.init(folder, units=roster, force=True)  # re-init keeps the raised limits
     return folder
 
 

@@ -797,7 +797,8 @@ def create_workspace(
 
     Roster and rubric are checked before anything is written, and the writing holds the workspace lock.
     An existing workspace is only overwritten with `force`: for the same campaign (same year; its title
-    is kept) its store, archive and key are kept and the settings rewritten; for another campaign the old
+    is kept) its store, archive and key are kept and the settings rewritten (keeping `[limits]`, which the
+    roster was just read under); for another campaign the old
     store, key and folders are first moved to previous/<old year>-<time>/ (with copies of the settings,
     rubric and roster), so the new campaign starts empty and nothing of the old one is lost.
     """
@@ -826,7 +827,7 @@ def create_workspace(
     check_year(campaign_year)
     warnings = tuple(rubric_warnings(rubric, campaign_year, [u.name for u in units]))
     roster_copy = "units" + roster_source.suffix.lower()
-    campaign = default_campaign(campaign_year, roster_copy)
+    campaign = replace(default_campaign(campaign_year, roster_copy), limits=old_limits)
     if old is not None and old[0] == campaign_year:
         campaign = replace(campaign, title=old[1])  # the identity outstanding workbooks carry
     roster_bytes = roster_source.read_bytes()

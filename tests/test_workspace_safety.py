@@ -259,6 +259,18 @@ def test_fazhi_toml_lists_every_limit_and_reads_a_changed_one(workspace, cli):
     assert_clean_error(result, 2, "超过 3 行", "roster_rows")
 
 
+def test_init_force_keeps_the_raised_limits_the_roster_was_read_under(workspace, cli, tmp_path):
+    roster = tmp_path / "long.csv"
+    lines = ["单位名称,单位类型"] + [f"市第{index:04d}局,区级部门" for index in range(1, 2101)]
+    roster.write_text("\n".join(lines) + "\n", "utf-8")
+    text = (workspace / "fazhi.toml").read_text("utf-8")
+    (workspace / "fazhi.toml").write_text(text + "\n[limits]\nroster_rows = 3000\n", "utf-8")
+    result = cli("init", str(workspace), "--units", str(roster), "--force")
+    assert result.code == 0, result.err
+    assert read_campaign(workspace / "fazhi.toml").limits.roster_rows == 3000
+    assert len(cli("status", "--json", cwd=workspace).json()["units"]) == 2100
+
+
 def read_campaign_from_text(text: str):
     import tempfile
 
