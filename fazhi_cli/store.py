@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -634,8 +635,10 @@ class Store:
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
         """The raw values read from one submission."""
-        return [
-            StoredValue(row["ref"], row["field"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"])
+        return [  # IDs, fields and cells are the same few hundred strings in every unit's submission: shared
+            StoredValue(sys.intern(row["ref"]), sys.intern(row["field"]),
+                        None if row["raw"] is None else json.loads(row["raw"]),
+                        None if row["cell"] is None else sys.intern(row["cell"]))
             for row in self.db.execute(
                 "SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,)
             )
