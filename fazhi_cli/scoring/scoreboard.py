@@ -77,9 +77,10 @@ class Scoreboard:
             rows.append(row)
         return pd.DataFrame(rows)
 
-    def checked(self, unit: str) -> CheckedUnit:
-        """One returned unit's validation (its findings, values and the office's review)."""
-        return self._checked_by_unit[unit]
+    def checked(self, unit: str) -> CheckedUnit | None:
+        """One returned unit's validation (its findings, values and the office's review); None if it returned
+        nothing."""
+        return self._checked_by_unit.get(unit)
 
     @cached_property
     def _checked_by_unit(self) -> dict[str, CheckedUnit]:
