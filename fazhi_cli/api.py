@@ -846,18 +846,20 @@ def fetch(
 # ---------------------------------------------------------------------------------------------- demo
 
 
-def demo(folder: Path = Path("fazhi-demo"), on_step: Callable[[str], None] | None = None) -> DemoRun:
+def demo(folder: Path = Path("fazhi-demo"), on_step: Callable[[str], None] | None = None,
+         pdf: bool = False) -> DemoRun:
     """The whole year-end run on the sample data in `folder` (`fazhi demo`), which it (re)creates.
 
     Only a folder that `demo` made (or an empty or missing one) is used. `on_step(name)` is told each
-    step's name (one of DEMO_STEPS) as it starts.
+    step's name (one of DEMO_STEPS) as it starts. The official documents are Word files; `pdf` adds their
+    PDFs (LibreOffice, some fifteen seconds more).
 
     Example::
 
         run = api.demo(Path("/tmp/演示"))
         run.reports.summary_workbook, run.seconds
     """
-    return run_demo(folder, on_step or (lambda _: None))
+    return run_demo(folder, on_step or (lambda _: None), make_pdf=pdf)
 
 
 def version() -> str:

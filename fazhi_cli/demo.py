@@ -454,8 +454,9 @@ def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
     return dt.datetime(year, month, day, hour, 0, tzinfo=CHINA)
 
 
-def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> DemoRun:
-    """The whole year-end job on the sample data, step by step (`on_step` is told each step's name)."""
+def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_pdf: bool = False) -> DemoRun:
+    """The whole year-end job on the sample data, step by step (`on_step` is told each step's name); the
+    documents' PDFs only with `make_pdf` (LibreOffice takes longer than the rest of the demo together)."""
     started = time.perf_counter()
     on_step(STEPS[0])
     workspace = create_demo_workspace(root)
@@ -490,7 +491,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None) -> Dem
             on_step(STEPS[8])
             reports = write_reports(workspace)
             on_step(STEPS[9])
-            notice, letters = write_documents(workspace, board=approval.board)
+            notice, letters = write_documents(workspace, make_pdf=make_pdf, board=approval.board)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
                    dismissed, approval, reports, notice, letters, elapsed, ledger, mailed)

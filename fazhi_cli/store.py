@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -301,6 +302,23 @@ def _stored_file(row: sqlite3.Row | None) -> StoredFile | None:
 def _stored_submission(row: sqlite3.Row) -> StoredSubmission:
     values = {name: row[name] for name in StoredSubmission.__dataclass_fields__ if name != "changes"}
     return StoredSubmission(changes=json.loads(row["changes"]), **values)
+
+
+_SCALARS: dict[str, object] = {}  # decoded JSON text → its value, for texts, numbers and booleans
+_SCALARS_KEPT = 65536
+
+
+def _decoded(raw: str | None) -> object:
+    """A value's JSON decoded; the same few answers (是, 否, 0, full marks) recur in every unit, so a scalar is
+    decoded once and shared (immutable; a list or an object is decoded afresh every time)."""
+    if raw is None:
+        return None
+    value = _SCALARS.get(raw, _SCALARS)
+    if value is _SCALARS:
+        value = json.loads(raw)
+        if isinstance(value, str | int | float | bool) and len(_SCALARS) < _SCALARS_KEPT:
+            _SCALARS[raw] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -634,8 +652,9 @@ class Store:
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
         """The raw values read from one submission."""
-        return [
-            StoredValue(row["ref"], row["field"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"])
+        return [  # IDs, fields and cells are the same few hundred strings in every unit's submission: shared
+            StoredValue(sys.intern(row["ref"]), sys.intern(row["field"]), _decoded(row["raw"]),
+                        None if row["cell"] is None else sys.intern(row["cell"]))
             for row in self.db.execute(
                 "SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,)
             )

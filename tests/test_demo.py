@@ -58,9 +58,13 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert score["state"] == "approved" and score["approval"]["by"] == APPROVED_BY
     assert score["approval"]["date"] == APPROVED_ON and score["approval"]["doc_no"] == APPROVAL_DOC
     assert "名次" in (reports / "feedback" / f"{RESUBMITS}.html").read_text("utf-8")  # approved: ranks shown
-    again = cli("demo", folder)  # a demo folder is recreated, not refused
+    letters = sorted((reports / "反馈函").glob("*.docx"))  # the official documents, as Word files only
+    assert (reports / "2017年度法治政府建设考核结果通报.docx").is_file() and len(letters) == len(returned)
+    assert not list(reports.rglob("*.pdf")) and "fazhi demo --pdf" in result.out
+    assert "fazhi notice -w" in " ".join(result.out.split())
+    again = cli("demo", folder, "--pdf")  # a demo folder is recreated, not refused
     assert again.code == 0
-    # the official documents: the 通报 and one 反馈函 per returned unit, each with its PDF (LibreOffice: CI has it)
+    # --pdf: the 通报 and one 反馈函 per returned unit, each with its PDF (LibreOffice: CI has it)
     external_tool("soffice")
     letters = sorted((reports / "反馈函").glob("*.docx"))
     assert (reports / "2017年度法治政府建设考核结果通报.pdf").is_file() and len(letters) == len(returned)

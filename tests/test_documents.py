@@ -346,3 +346,67 @@ def test_pdfs_hold_the_ranking_in_order_with_cjk_fonts_embedded(cli, scored):
     assert letters.code == 0, letters.err
     assert len(list((scored / "reports" / "反馈函").glob("*.pdf"))) == 4
     assert not list((scored / "reports").rglob(".pdf-*"))  # the staging folder is gone
+
+
+# ------------------------------------------------------------------------------------ filling many at once
+
+
+def _fresh_docxtpl(template: Path, context, target: Path, title: str) -> None:
+    """What `fill` did before it compiled each template once: a new DocxTemplate and Jinja2 environment per document."""
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment, StrictUndefined
+
+    from fazhi_cli.documents.render import drop_blank_columns, plain
+
+    document = DocxTemplate(str(template))
+    document.render(plain(context), jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+    drop_blank_columns(document.docx)
+    document.docx.core_properties.title = title
+    document.save(str(target))
+
+
+def _letter_jobs(board, folder: Path, copies: int = 1) -> list:
+    from fazhi_cli.documents.official import LETTER_TEMPLATE, document_date
+    from fazhi_cli.documents.render import FillJob
+    from fazhi_cli.domain.notice_text import compose_letter
+
+    template = template_path(LETTER_TEMPLATE, None)
+    jobs = []
+    for copy in range(copies):
+        for name, report in board.model.units.items():
+            letter = compose_letter(report, board.campaign, board.state, copy % 2 == 0, document_date(board.state))
+            jobs.append(FillJob(template, letter, folder / f"{copy}-{name}.docx", letter.title))
+    return jobs
+
+
+def test_documents_filled_from_a_compiled_template_are_what_a_fresh_docxtpl_writes(scored, tmp_path):
+    board = approved_board(scored)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    jobs = _letter_jobs(board, ours, copies=2)  # the second round reuses the compiled template
+    notice = compose_notice(board.model, board.rubric, board.campaign, APPROVED, "1", dt.date(2018, 1, 2))
+    jobs.append(jobs[0]._replace(template=template_path("notice.docx", None), context=notice,
+                                 target=ours / "notice.docx", title=notice.title))
+    for job in jobs:
+        fill(job.template, job.context, job.target, job.title)
+        _fresh_docxtpl(job.template, job.context, theirs / job.target.name, job.title)
+    for job in jobs:
+        assert _parts(job.target.read_bytes()) == _parts((theirs / job.target.name).read_bytes()), job.target.name
+
+
+def test_letters_filled_on_every_core_are_the_letters_filled_one_by_one(scored, tmp_path, monkeypatch):
+    from fazhi_cli.documents.render import fill_all
+    from fazhi_cli.parallel import PARALLEL_FROM
+
+    board = approved_board(scored)
+    made = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("FAZHI_WORKERS", workers)
+        folder = tmp_path / workers
+        folder.mkdir()
+        jobs = _letter_jobs(board, folder, copies=PARALLEL_FROM // len(board.model.units) + 2)
+        assert len(jobs) > PARALLEL_FROM
+        assert fill_all(jobs) == [job.target for job in jobs]
+        made[workers] = [_parts(job.target.read_bytes()) for job in jobs]
+    assert made["1"] == made["2"]

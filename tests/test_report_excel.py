@@ -295,3 +295,25 @@ def test_a_type_with_no_returns_still_gets_its_sheets(workspace, tmp_path):
     assert book[ranking_sheet_name("department")]._charts == []
     assert book[ranking_sheet_name("department")]["A4"].value == "暂无已报送的单位。"
     assert len(_table(book[SHEET_MISSING], 3)) == len(board.units)
+
+
+def _xml_parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist() if name != "docProps/core.xml"}  # its time
+
+
+def test_remembered_style_assignments_write_the_workbook_plain_assignments_write(summary, tmp_path, monkeypatch):
+    """`restyle` copies the style ids an assignment gave before; assigning every style afresh (what openpyxl does,
+    and what the writer did before) gives the same workbook, byte for byte, styles and cells alike."""
+    from fazhi_cli.reports import excel
+
+    board, remembered = summary
+    monkeypatch.setattr(excel, "restyle", setattr)
+    plain = tmp_path / "plain.xlsx"
+    write_summary_workbook(board, plain)
+    assert _xml_parts(remembered) == _xml_parts(plain)
+    book = openpyxl.load_workbook(remembered)
+    assert any(c.fill.fgColor.rgb == "00E2EFDA" for row in book[detail_sheet_name("department")].iter_rows()
+               for c in row)  # the office's value is shaded: the fixture exercises the styles

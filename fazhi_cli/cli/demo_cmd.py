@@ -17,8 +17,8 @@ def _step(number: int) -> None:
     console.print(Rule(f"[bold]{number}. {api.DEMO_STEPS[number - 1]}[/]", align="left"))
 
 
-def print_demo(run: api.DemoRun) -> None:
-    """Each step's result, in order."""
+def print_demo(run: api.DemoRun, pdf: bool = False) -> None:
+    """Each step's result, in order (`pdf`: the documents' PDFs were asked for)."""
     _step(1)
     console.print(f"工作区:{safe(str(run.workspace.root))}"
                   "(示例单位名单 55 个,其中考核 54 个,内置 2017 年昭化区评分细则)")
@@ -77,23 +77,32 @@ def print_demo(run: api.DemoRun) -> None:
         console.print(f"PDF:{safe(str(notice.pdf))}")
     console.print(f"反馈函:{len(letters.documents)} 份,在 {safe(str(letters.folder))}"
                   + (f"(另有 PDF {len(letters.pdfs)} 份)" if letters.pdfs else ""))
-    for text in dict.fromkeys((notice.pdf_note, letters.pdf_note)):
-        if text:
-            console.print(f"[yellow]{safe(text)}[/]")
+    if pdf:
+        for text in dict.fromkeys((notice.pdf_note, letters.pdf_note)):
+            if text:
+                console.print(f"[yellow]{safe(text)}[/]")
+    else:
+        folder = safe(str(run.workspace.root))
+        console.print(f"演示只生成 Word 文档。需要 PDF(装有 LibreOffice)时运行 fazhi demo --pdf,或 "
+                      f"fazhi notice -w {folder} 和 fazhi feedback-letters -w {folder}")
     console.print(f"[green]演示完成[/],用时 {run.seconds:.1f} 秒。报告在 {safe(str(run.workspace.reports))}")
 
 
-def demo(folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区文件夹(默认 fazhi-demo)。")) -> None:
+def demo(
+    folder: Path = typer.Argument(Path("fazhi-demo"), help="演示工作区文件夹(默认 fazhi-demo)。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成通报和反馈函的 PDF(多用十几秒)。"),
+) -> None:
     """用示例数据演示年终考核全流程:建立工作区、生成自评表、模拟各单位报回、收取、校验、复核、计分、审定、出报告和公文。
 
-    演示文件夹由本命令建立;再次运行时会清空重建(只清空本命令建立的演示文件夹)。
+    演示文件夹由本命令建立;再次运行时会清空重建(只清空本命令建立的演示文件夹)。公文只生成 Word 文档,
+    加 --pdf 时同时生成 PDF。
 
     示例:
 
       fazhi demo
 
-      fazhi demo /tmp/演示
+      fazhi demo /tmp/演示 --pdf
     """
     with messages.status("演示进行中") as status:
-        run = api.demo(folder, on_step=lambda name: status.update(f"演示进行中:{name}"))
-    print_demo(run)
+        run = api.demo(folder, on_step=lambda name: status.update(f"演示进行中:{name}"), pdf=pdf)
+    print_demo(run, pdf)

@@ -15,7 +15,7 @@ from pathlib import Path
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.clock import office_now
 from fazhi_cli.documents import pdf
-from fazhi_cli.documents.render import fill, template_path
+from fazhi_cli.documents.render import FillJob, fill, fill_all, template_path
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.notice_text import Letter, Notice, compose_letter, compose_notice
 from fazhi_cli.domain.units import roster_spelling
@@ -27,6 +27,7 @@ from fazhi_cli.workspace import Workspace, letter_file_name, notice_file_name
 NOTICE_TEMPLATE = "notice.docx"
 LETTER_TEMPLATE = "feedback-letter.docx"
 LETTERS_FOLDER = "反馈函"
+LETTER_BATCH = 512  # letters composed, then filled (on every core), at a time
 
 
 @dataclass(frozen=True)
@@ -104,16 +105,15 @@ def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool =
         folder.mkdir(parents=True, exist_ok=True)
     template = template_path(LETTER_TEMPLATE, workspace.templates_override)
     date = document_date(state)
-    written, not_returned = [], []
-    for name in chosen:
-        report = board.model.units.get(name)
-        if report is None:
-            not_returned.append(name)
-            continue
-        letter: Letter = compose_letter(report, board.campaign, state, show_rank, date)
-        target = folder / letter_file_name(board.campaign.year, name)
-        fill(template, letter, target, letter.title)
-        written.append(target)
+    returned = [name for name in chosen if name in board.model.units]
+    not_returned = [name for name in chosen if name not in board.model.units]
+    written: list[Path] = []
+    for start in range(0, len(returned), LETTER_BATCH):  # composed a batch at a time: memory stays bounded
+        jobs = []
+        for name in returned[start:start + LETTER_BATCH]:
+            letter: Letter = compose_letter(board.model.units[name], board.campaign, state, show_rank, date)
+            jobs.append(FillJob(template, letter, folder / letter_file_name(board.campaign.year, name), letter.title))
+        written += fill_all(jobs)
     copies = _pdfs(written, make_pdf)
     return LetterFiles(folder, written, copies.files, copies.note, state, not_returned)
 

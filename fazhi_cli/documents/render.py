@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from lxml.etree import XMLSyntaxError
 
 from fazhi_cli.domain.text import printable
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.files import atomic_write
+from fazhi_cli.parallel import map_ordered
 from fazhi_cli.reports.render import TEMPLATE_HINT, shipped_templates
 
 
@@ -51,8 +54,52 @@ def _is_shipped(template: Path) -> bool:
     return template.resolve().is_relative_to(shipped_templates().resolve())
 
 
+class DocumentEnvironment(Environment):
+    """docxtpl's Jinja2 environment, compiling each distinct part source once: every document filled from
+    one template has the same patched XML, so the second and later documents reuse the compiled template
+    (compiling is a third of docxtpl's time per document; the output is the same)."""
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True)
+        self._compiled: dict[str, Template] = {}
+
+    def remembered(self) -> int:
+        """How many compiled part sources this environment holds."""
+        return len(self._compiled)
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja2's signature
+        """The compiled template of `source`, compiled the first time it is seen."""
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) >= REMEMBERED_SOURCES:
+                self._compiled.clear()  # a long-lived process filling many different templates
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+REMEMBERED_SOURCES = 64
+FILL_CHUNK = 16  # documents a worker takes at a time
+_SHARED = DocumentEnvironment()  # keyed by the source itself, so an edited template is simply another source
+
+
+@lru_cache(maxsize=REMEMBERED_SOURCES)
+def _patched(source: str) -> str:
+    return DocxTemplate.patch_xml(None, source)  # patch_xml only rewrites the text: it uses nothing of self
+
+
+class _Template(DocxTemplate):
+    """A DocxTemplate that cleans each part's XML for Jinja2 once per distinct part (as `DocumentEnvironment`
+    compiles it once)."""
+
+    def patch_xml(self, src_xml):
+        """docxtpl's patch_xml, remembered."""
+        return _patched(src_xml)
+
+
 def _load(template: Path) -> DocxTemplate:
-    document = DocxTemplate(str(template))
+    document = _Template(str(template))
     try:
         document.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError):
@@ -61,12 +108,14 @@ def _load(template: Path) -> DocxTemplate:
     return document
 
 
-def fill(template: Path, context: object, target: Path, title: str) -> None:
+def fill(template: Path, context: object, target: Path, title: str,
+         environment: DocumentEnvironment | None = None) -> None:
     """Render `template` with `context` (dataclasses welcome) and write the document to `target` atomically;
-    `title` becomes the document's title property. A customised template that fails is a `FazhiError`
+    `title` becomes the document's title property. Documents share one `environment` (by default this
+    process's), which compiles each template once. A customised template that fails is a `FazhiError`
     naming it; a shipped template failing is a bug."""
     document = _load(template)
-    environment = Environment(undefined=StrictUndefined, autoescape=True)
+    environment = environment or _SHARED
     try:
         document.render(plain(context), jinja_env=environment, autoescape=True)
     except (TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
@@ -76,6 +125,29 @@ def fill(template: Path, context: object, target: Path, title: str) -> None:
     drop_blank_columns(document.docx)
     document.docx.core_properties.title = printable(title)
     atomic_write(target, lambda part: document.save(str(part)))
+
+
+class FillJob(NamedTuple):
+    """One document to fill (`fill`'s arguments), as a worker process receives it."""
+
+    template: Path
+    context: object
+    target: Path
+    title: str
+
+
+def fill_job(job: FillJob) -> Path:
+    """`fill` one job; its target."""
+    fill(job.template, job.context, job.target, job.title)
+    return job.target
+
+
+def fill_all(jobs: list[FillJob]) -> list[Path]:
+    """Fill every job, on every core when there are many, the first one in this process (a customised template
+    that fails is then reported here, as `fill` reports it); the targets in the order of `jobs`."""
+    if not jobs:
+        return []
+    return [fill_job(jobs[0]), *map_ordered(fill_job, jobs[1:], chunksize=FILL_CHUNK)]
 
 
 def drop_blank_columns(document: DocumentObject) -> None:

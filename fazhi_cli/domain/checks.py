@@ -46,7 +46,7 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a campaign holds some 550 values per unit
 class Value:
     """A raw value as the unit left it, and its cell (`自评表!I14`) or None."""
 

@@ -452,9 +452,10 @@ def build_results_model(
     summaries = tuple(_type_summary(rubric, unit_type, results) for unit_type in rubric.types)
     returned = [u for u in units if by_name[u.name].status != MISSING]
     reports = {}
+    units_by_name = {u.name: u for u in reversed(units)}  # the first of a name, as before
     for summary in summaries:
         for result in summary.ranked:
-            unit = next(u for u in units if u.name == result.unit)
+            unit = units_by_name[result.unit]
             reports[unit.name] = _unit_report(rubric, unit, result, summary, facts.get(unit.name, {}),
                                               notes.get(unit.name, {}), tasks.get(unit.name, {}))
     scored = [r for r in results if r.status != MISSING]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from fazhi_cli.domain.kinds import ALL_MONTHS, COUNT, FLAG, KINDS, kind_of
@@ -144,6 +145,7 @@ class SpecialRules:
         return max((r.points for r in self.bonus), default=Decimal(0))
 
 
+@lru_cache(maxsize=8192)  # asked for every unit against every task's names
 def same_name(name: str) -> str:
     """A unit name as compared (full- and half-width forms alike: （） and () are the same)."""
     return unicodedata.normalize("NFKC", name).strip()

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -65,6 +67,8 @@ ALERT_FONT = Font(color="C00000")
 NOTE_FONT = Font(color="595959")
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 MIDDLE = Alignment(vertical="center")
+LEFT_MIDDLE = Alignment(horizontal="left", vertical="center")
+SMALL_FONT = Font(size=9)
 
 COMPARE_COLUMNS = (
     ("单位", 16), ("类型", 11), ("编号", 8), ("考核项目", 24), ("分值", 7), ("自评得分", 9), ("得分上限", 9),
@@ -73,6 +77,36 @@ COMPARE_COLUMNS = (
 MISSING_COLUMNS = (("单位", 20), ("类型", 12), ("联系人", 12), ("联系电话", 16), ("电子邮箱", 28))
 
 
+
+
+class _Restyler:
+    """The style ids an assignment gives, remembered for one workbook."""
+
+    def __init__(self) -> None:
+        self.after: dict[tuple, StyleArray] = {}
+        self.kept: list[object] = []  # the values keyed by id: alive, so no other object takes their id
+
+
+_RESTYLERS: WeakKeyDictionary[Workbook, _Restyler] = WeakKeyDictionary()
+
+
+def restyle(cell, attribute: str, value: object) -> None:
+    """`setattr(cell, attribute, value)` for a style (font, fill, alignment, border, number_format), remembered:
+    openpyxl hashes the style object on every assignment (most of this workbook's writing time), while the same
+    assignment to a cell styled the same way always gives the same style ids, which are copied instead."""
+    book = cell.parent.parent
+    restyler = _RESTYLERS.get(book)
+    if restyler is None:
+        restyler = _RESTYLERS[book] = _Restyler()
+    current = cell._style  # None: a new cell, not styled yet
+    key = (None if current is None else tuple(current), attribute, id(value))
+    styled = restyler.after.get(key)
+    if styled is None:
+        setattr(cell, attribute, value)
+        restyler.after[key] = StyleArray(cell._style)
+        restyler.kept.append(value)
+    else:
+        cell._style = StyleArray(styled)
 
 
 def ranking_sheet_name(unit_type: str) -> str:
@@ -91,7 +125,7 @@ def write_number(cell, value: Decimal | int | None) -> None:
         cell.value = None
     else:
         cell.value = float(cents(Decimal(value)))
-    cell.number_format = SCORE_FORMAT
+    restyle(cell, "number_format", SCORE_FORMAT)
 
 
 def section_header(section: Section) -> str:
@@ -128,30 +162,30 @@ def _title(sheet: Worksheet, board: Scoreboard, title: str, subtitle: str, width
     last = get_column_letter(max(width, 1))
     sheet.merge_cells(f"A1:{last}1")
     write_text(sheet["A1"], title)
-    sheet["A1"].font = TITLE_FONT
-    sheet["A1"].alignment = CENTER
+    restyle(sheet["A1"], "font", TITLE_FONT)
+    restyle(sheet["A1"], "alignment", CENTER)
     sheet.row_dimensions[1].height = 28
     sheet.merge_cells(f"A2:{last}2")
     write_text(sheet["A2"], subtitle)
-    sheet["A2"].font = NOTE_FONT
-    sheet["A2"].alignment = Alignment(horizontal="left", vertical="center")
+    restyle(sheet["A2"], "font", NOTE_FONT)
+    restyle(sheet["A2"], "alignment", LEFT_MIDDLE)
 
 
 def _header(sheet: Worksheet, line: int, columns: list[tuple[str, float]]) -> None:
     for index, (title, width) in enumerate(columns, start=1):
         cell = sheet.cell(line, index)
         write_text(cell, title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+        restyle(cell, "font", BOLD)
+        restyle(cell, "fill", HEADER_FILL)
+        restyle(cell, "alignment", CENTER)
+        restyle(cell, "border", BORDER)
         sheet.column_dimensions[get_column_letter(index)].width = width
     fit_row_height(sheet, line, {i: w for i, (_, w) in enumerate(columns, start=1)})
 
 
 def _box(sheet: Worksheet, line: int, columns: int) -> None:
     for index in range(1, columns + 1):
-        sheet.cell(line, index).border = BORDER
+        restyle(sheet.cell(line, index), "border", BORDER)
 
 
 def _name_width(results: list[UnitResult], minimum: int = 14) -> int:
@@ -184,24 +218,24 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     line = RANK_HEADER_ROW
     for result in results:
         line += 1
-        sheet.cell(line, 1, result.rank).alignment = CENTER
+        restyle(sheet.cell(line, 1, result.rank), "alignment", CENTER)
         write_text(sheet.cell(line, 2), result.unit)
         values = [result.subtotals.get(s.id) for s in type_rubric.sections]
         values += [result.bonus, result.penalty, result.total, result.converted]
         for index, value in enumerate(values, start=3):
             write_number(sheet.cell(line, index), value)
         total_cell = sheet.cell(line, 3 + len(type_rubric.sections) + 2)
-        total_cell.font = BOLD
+        restyle(total_cell, "font", BOLD)
         column = 3 + len(values)
         if graded:
             write_text(sheet.cell(line, column), result.grade or "")
-            sheet.cell(line, column).alignment = CENTER
+            restyle(sheet.cell(line, column), "alignment", CENTER)
             column += 1
         write_text(sheet.cell(line, column), BASIS_LABELS.get(result.basis or "", ""))
-        sheet.cell(line, column).alignment = CENTER
+        restyle(sheet.cell(line, column), "alignment", CENTER)
         remark = sheet.cell(line, column + 1)
         write_text(remark, board.model.units[result.unit].remark)
-        remark.font = ALERT_FONT
+        restyle(remark, "font", ALERT_FONT)
         _box(sheet, line, len(columns))
     if not results:
         write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
@@ -261,10 +295,10 @@ def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     for index, text in enumerate(names, start=1):
         cell = sheet.cell(DETAIL_NAME_ROW, index)
         write_text(cell, text)
-        cell.font = Font(size=9)
-        cell.fill = HEADER_FILL
-        cell.alignment = CENTER
-        cell.border = BORDER
+        restyle(cell, "font", SMALL_FONT)
+        restyle(cell, "fill", HEADER_FILL)
+        restyle(cell, "alignment", CENTER)
+        restyle(cell, "border", BORDER)
     for index in (1, 2):
         sheet.merge_cells(start_row=DETAIL_ID_ROW, start_column=index, end_row=DETAIL_NAME_ROW, end_column=index)
     fit_row_height(sheet, DETAIL_NAME_ROW, {i: w for i, (_, w) in enumerate(columns, start=1)}, line_height=12)
@@ -278,11 +312,11 @@ def _write_detail(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
             cell = sheet.cell(line, index)
             write_number(cell, item_line.score)
             if item_line.office_changed:
-                cell.fill = OFFICE_FILL
+                restyle(cell, "fill", OFFICE_FILL)
         column = 3 + len(items)
         for offset, value in enumerate((result.bonus, result.penalty, result.total)):
             write_number(sheet.cell(line, column + offset), value)
-        sheet.cell(line, column + 2).font = BOLD
+        restyle(sheet.cell(line, column + 2), "font", BOLD)
         _box(sheet, line, len(columns))
     if not results:
         write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
@@ -304,8 +338,8 @@ def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
                      (row.max, row.claimed, row.ceiling, row.office, row.counted, row.difference), row.reason, row.note)
         if row.is_total:
             for index in range(1, len(columns) + 1):
-                sheet.cell(line, index).fill = TOTAL_FILL
-                sheet.cell(line, index).font = BOLD
+                restyle(sheet.cell(line, index), "fill", TOTAL_FILL)
+                restyle(sheet.cell(line, index), "font", BOLD)
     if line == COMPARE_HEADER_ROW:
         write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
     else:
@@ -317,15 +351,15 @@ def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
 def _compare_row(sheet: Worksheet, line: int, texts: tuple[str, ...], numbers: tuple, reason: str, note: str) -> None:
     for index, text in enumerate(texts, start=1):
         write_text(sheet.cell(line, index), text)
-        sheet.cell(line, index).alignment = WRAP
+        restyle(sheet.cell(line, index), "alignment", WRAP)
     for index, value in enumerate(numbers, start=len(texts) + 1):
         write_number(sheet.cell(line, index), value)
-        sheet.cell(line, index).alignment = MIDDLE
+        restyle(sheet.cell(line, index), "alignment", MIDDLE)
     column = len(texts) + len(numbers) + 1
     write_text(sheet.cell(line, column), reason)
     write_text(sheet.cell(line, column + 1), note)
     for index in (column, column + 1):
-        sheet.cell(line, index).alignment = LEFT
+        restyle(sheet.cell(line, index), "alignment", LEFT)
     _box(sheet, line, column + 1)
     widths = {index: width for index, (_, width) in enumerate(COMPARE_COLUMNS, start=1) if index in (4, 11, 12)}
     fit_row_height(sheet, line, widths)

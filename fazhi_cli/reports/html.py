@@ -8,6 +8,7 @@ templates use (which a workspace may override) and draws the charts.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,8 @@ from fazhi_cli.reports.render import environment, load_template, render
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace, feedback_file_name, summary_file_name
 
+PAGE_WRITERS = 4  # threads writing pages: each waits on the disk (fsync), not on Python
+PAGE_WINDOW = 64  # pages rendered ahead of the writers at most
 LOSS_ROWS = 6  # items shown under 失分较多的项目
 PERCENT_SCALE = Decimal(100)  # the loss-rate chart's axis runs to 100%
 
@@ -132,7 +135,7 @@ def shows_ranks(board: Scoreboard, ranks: bool = False) -> bool:
 def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False) -> dict:
     """Everything one unit's feedback page shows (ranks as `shows_ranks` decides)."""
     report = board.model.units[unit.name]
-    checked = next(r for r in board.validation.results if r.unit.name == unit.name)
+    checked = board.checked(unit.name)
     show_others = shows_ranks(board, ranks)
     items = [
         {"id": line.id, "name": line.name, "max": line.max, "claimed": line.claimed, "ceiling": line.ceiling,
@@ -182,12 +185,13 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     write_summary_workbook(board, workbook)
     summary = reports / "summary.html"
     _write_text(summary, render(load_template(env, "summary.html.j2"), summary_context(board)))
-    pages = []
     template = load_template(env, "feedback.html.j2")
-    for unit in board.units:
-        if unit.name not in board.model.units:
-            continue  # returned nothing
-        page = feedback_folder / feedback_file_name(unit.name)
-        _write_text(page, render(template, feedback_context(board, unit, ranks)))
-        pages.append(page)
-    return ReportFiles(workbook, summary, pages, board.state)
+    returned = [(unit, feedback_folder / feedback_file_name(unit.name)) for unit in board.units
+                if unit.name in board.model.units]  # a unit that returned nothing has no page
+    with ThreadPoolExecutor(max_workers=PAGE_WRITERS) as writers:
+        for start in range(0, len(returned), PAGE_WINDOW):
+            pending = [writers.submit(_write_text, page, render(template, feedback_context(board, unit, ranks)))
+                       for unit, page in returned[start:start + PAGE_WINDOW]]
+            for done in pending:
+                done.result()
+    return ReportFiles(workbook, summary, [page for _, page in returned], board.state)

@@ -94,7 +94,7 @@ def _review_heading(sheet, board: Scoreboard, unit_type: str) -> None:
 
 def _problems(board: Scoreboard, unit: str, owners: dict[str, str]) -> dict[str, list[str]]:
     """The unit's validation findings by the row they concern (item ID, BONUS or PENALTY)."""
-    checked = next((r for r in board.validation.results if r.unit.name == unit), None)
+    checked = board.checked(unit)
     found: dict[str, list[str]] = {}
     for finding in checked.findings if checked else ():
         row = owners.get(finding.ref or "")

@@ -22,7 +22,7 @@ from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
-from fazhi_cli.validate.check import ValidationReport, validate_store
+from fazhi_cli.validate.check import CheckedUnit, ValidationReport, validate_store
 from fazhi_cli.workspace import Workspace
 
 
@@ -76,6 +76,15 @@ class Scoreboard:
                 row[f"section:{section_id}"] = subtotal
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def checked(self, unit: str) -> CheckedUnit | None:
+        """One returned unit's validation (its findings, values and the office's review); None if it returned
+        nothing."""
+        return self._checked_by_unit.get(unit)
+
+    @cached_property
+    def _checked_by_unit(self) -> dict[str, CheckedUnit]:
+        return {checked.unit.name: checked for checked in self.validation.results}
 
     @cached_property
     def model(self) -> ResultsModel:

@@ -96,7 +96,14 @@ class ValidationReport:
 
 def load_values(store: Store, submission_id: int) -> dict[tuple[str, str], Value]:
     """A submission's raw values keyed by (ID, field), as the checks take them."""
-    return {(v.ref, v.field): Value(v.raw, v.cell) for v in store.submission_values(submission_id)}
+    values = {}
+    for v in store.submission_values(submission_id):
+        key = (v.ref, v.field)
+        values[_KEYS.setdefault(key, key)] = Value(v.raw, v.cell)
+    return values
+
+
+_KEYS: dict[tuple[str, str], tuple[str, str]] = {}  # one (ID, field) key shared by every unit's values
 
 
 def check_unit(
