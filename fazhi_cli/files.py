@@ -11,8 +11,9 @@ import errno
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from fazhi_cli.errors import FazhiError
 
@@ -72,6 +73,63 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
                 raise problem from None
         raise
     _fsync_folder(target.parent)
+
+
+def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write each `(target, content)` as `atomic_write` does, with one wait on the disk for them all.
+
+    Every `.part` file is written first, then each is flushed and renamed over its target in order, then each
+    folder is flushed once: a batch of small files waits on the disk far less than file by file. When writing
+    one fails, the ones before it are still completed (as file by file), its `.part` is removed and the
+    exception re-raised, an OSError for a full disk or an unwritable folder as a `FazhiError`.
+    """
+    written: list[tuple[Path, Path]] = []  # (.part, target)
+    try:
+        for target, content in files:
+            written.append((target.with_name(target.name + ".part"), target))
+            written[-1][0].write_bytes(content)
+    except BaseException as exc:
+        _drop_half_written(exc)
+        failed = written.pop()
+        _discard([failed])
+        _complete(written)
+        _raise_for_user(exc, failed[1])
+    _complete(written)
+
+
+def _complete(written: list[tuple[Path, Path]]) -> None:
+    """Flush each written `.part` and rename it over its target, then flush their folders (on a failure the
+    remaining `.part` files are removed)."""
+    pending = list(written)
+    target = None
+    try:
+        for temporary, target in pending:  # noqa: B007 - `target` names the file in an error
+            _fsync(temporary)
+        while pending:
+            temporary, target = pending[0]
+            os.replace(temporary, target)
+            pending.pop(0)
+    except BaseException as exc:
+        _drop_half_written(exc)
+        _discard(pending)
+        _raise_for_user(exc, target)
+    for folder in dict.fromkeys(target.parent for _, target in written):
+        _fsync_folder(folder)
+
+
+def _discard(parts: list[tuple[Path, Path]]) -> None:
+    for temporary, _ in parts:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _raise_for_user(error: BaseException, target: Path | None) -> NoReturn:
+    """Re-raise `error`, an OSError for a full disk or an unwritable folder as the user's `FazhiError`."""
+    if isinstance(error, OSError):
+        problem = write_error(error, target)
+        if problem is not None:
+            raise problem from None
+    raise error
 
 
 def _drop_half_written(error: BaseException) -> None:
