@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,16 +84,27 @@ def write_workbooks(
     units = select_units(roster, names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
     factory = WorkbookFactory(campaign, rubric, workspace.secret())
+    targets = [(unit, workspace.outbox / workbook_file_name(campaign.year, unit.name)) for unit in units]
     written, kept = [], []
-    for start in range(0, len(units), BATCH):
-        batch = [(unit, workspace.outbox / workbook_file_name(campaign.year, unit.name))
-                 for unit in units[start:start + BATCH]]
-        fresh = [(unit, target) for unit, target in batch if force or not target.exists()]
-        atomic_write_all([(target, factory.content(unit)) for unit, target in fresh])
+
+    def finish(batch: list[tuple[Unit, Path]], fresh: set[Path], writing: Future) -> None:
+        writing.result()
         for unit, target in batch:
-            (written if (unit, target) in fresh else kept).append(target)
+            (written if target in fresh else kept).append(target)
             if on_progress is not None:
                 on_progress(unit, len(units))
+
+    # one thread writes and flushes a batch while the next one is made: the waits on the disk overlap the work
+    with ThreadPoolExecutor(max_workers=1) as disk:
+        previous = None
+        for start in range(0, len(units), BATCH):
+            batch = targets[start:start + BATCH]
+            files = [(target, factory.content(unit)) for unit, target in batch if force or not target.exists()]
+            if previous is not None:
+                finish(*previous)
+            previous = batch, {target for target, _ in files}, disk.submit(atomic_write_all, files)
+        if previous is not None:
+            finish(*previous)
     warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in everyone])
     warnings += generate_warnings(campaign, office_now().date())
     return GenerateResult(written, kept, workspace.outbox, tuple(warnings))

@@ -19,6 +19,7 @@ from workbook_helpers import libreoffice_convert
 
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
 from fazhi_cli.files import atomic_write_all
+from fazhi_cli.generate import BATCH, write_workbooks
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workbook.reader import read_workbook
@@ -188,3 +189,20 @@ def test_a_batch_written_at_once_ends_with_whole_files_and_no_part(tmp_path):
     assert (tmp_path / "c.bin").read_bytes() == b"c"  # written before the failure: completed, as file by file
     assert not (tmp_path / "d.bin").exists()
     assert list(tmp_path.rglob("*.part")) == []
+
+
+def test_generate_reports_progress_in_order_and_keeps_existing_files_across_batches(workspace):
+    ws = Workspace.find(workspace)
+    units = ws.units(ws.campaign())
+    assert len(units) > BATCH  # more than one batch
+    (workspace / "outbox").mkdir(exist_ok=True)
+    existing = workspace / "outbox" / f"2017年度法治政府建设自评表_{units[BATCH + 1].name}.xlsx"
+    existing.write_bytes(b"the unit's copy")
+    seen = []
+    result = write_workbooks(ws, on_progress=lambda unit, total: seen.append((unit.name, total)))
+    assert seen == [(unit.name, len(units)) for unit in units]
+    assert result.kept == [existing] and existing.read_bytes() == b"the unit's copy"
+    assert [path.name.split("_", 1)[1][:-5] for path in result.written] == [
+        unit.name for unit in units if unit.name != units[BATCH + 1].name]
+    assert all(read_workbook(path).identity[layout.ID_UNIT] == path.stem.split("_", 1)[1] for path in result.written)
+    assert list((workspace / "outbox").glob("*.part")) == []
