@@ -138,12 +138,14 @@ class WorkbookFactory:
     campaign: Campaign
     rubric: Rubric
     secret: bytes
-    _templates: dict[tuple, Template] = field(default_factory=dict)
+    _templates: dict[tuple, Template] = field(default_factory=dict, init=False, repr=False)
+    _rows: dict[str, list[layout.Row]] = field(default_factory=dict, init=False, repr=False)
 
     def content(self, unit: Unit, generated_at: dt.datetime | None = None) -> bytes:
         """The unit's workbook file, sealed with the secret, generated at `generated_at` (the office's time now)."""
-        rows = layout.score_rows(self.rubric.for_type(unit.type), self.rubric)
-        identity = identity_values(self.campaign, self.rubric, unit, rows, self.secret, generated_at)
+        if unit.type not in self._rows:
+            self._rows[unit.type] = layout.score_rows(self.rubric.for_type(unit.type), self.rubric)
+        identity = identity_values(self.campaign, self.rubric, unit, self._rows[unit.type], self.secret, generated_at)
         if not stamps(unit.name):
             return _saved(build_workbook(self.campaign, self.rubric, unit, identity))
         return self._template(unit, identity).stamp(
