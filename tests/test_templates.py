@@ -206,3 +206,14 @@ def test_generate_reports_progress_in_order_and_keeps_existing_files_across_batc
         unit.name for unit in units if unit.name != units[BATCH + 1].name]
     assert all(read_workbook(path).identity[layout.ID_UNIT] == path.stem.split("_", 1)[1] for path in result.written)
     assert list((workspace / "outbox").glob("*.part")) == []
+
+
+def test_a_batch_whose_rename_fails_leaves_no_part_and_whole_files_only(tmp_path):
+    (tmp_path / "in the way.bin").mkdir()  # a folder where a file should go: renaming over it fails
+    (tmp_path / "in the way.bin" / "x").write_bytes(b"")
+    files = [(tmp_path / f"{index}.bin", bytes([index]) * 100) for index in range(20)]
+    with pytest.raises(OSError):
+        atomic_write_all([*files[:10], (tmp_path / "in the way.bin", b"x"), *files[10:]])
+    assert list(tmp_path.rglob("*.part")) == []
+    for path, content in files:
+        assert not path.exists() or path.read_bytes() == content
