@@ -24,7 +24,7 @@ from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.workbook import layout, zipparts
 from fazhi_cli.workbook.style import FORMULA_LEADS, clean_text, display_width
-from fazhi_cli.workbook.writer import build_workbook, identity_values
+from fazhi_cli.workbook.writer import build_workbook, fingerprint, identity_values
 
 # Unicode noncharacters, reserved for a program's internal use: never in a rubric, a roster or a campaign.
 NAME_OPEN, NAME_CLOSE, NAME_FILL = "\ufdd0", "\ufdd1", "\ufdd2"
@@ -139,13 +139,14 @@ class WorkbookFactory:
     rubric: Rubric
     secret: bytes
     _templates: dict[tuple, Template] = field(default_factory=dict, init=False, repr=False)
-    _rows: dict[str, list[layout.Row]] = field(default_factory=dict, init=False, repr=False)
+    _fingerprints: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def content(self, unit: Unit, generated_at: dt.datetime | None = None) -> bytes:
         """The unit's workbook file, sealed with the secret, generated at `generated_at` (the office's time now)."""
-        if unit.type not in self._rows:
-            self._rows[unit.type] = layout.score_rows(self.rubric.for_type(unit.type), self.rubric)
-        identity = identity_values(self.campaign, self.rubric, unit, self._rows[unit.type], self.secret, generated_at)
+        if unit.type not in self._fingerprints:
+            self._fingerprints[unit.type] = fingerprint(self.rubric, unit.type)
+        fixed = self._fingerprints[unit.type]
+        identity = identity_values(self.campaign, self.rubric, unit, fixed, self.secret, generated_at)
         if not stamps(unit.name):
             return _saved(build_workbook(self.campaign, self.rubric, unit, identity))
         return self._template(unit, identity).stamp(

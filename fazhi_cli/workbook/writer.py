@@ -142,8 +142,7 @@ def write_self_assessment(
     Its identity is sealed with the workspace `secret`, so that ingest can tell it from a forgery. This is the
     reference writer; `workbook.templates` writes many units' workbooks as this one would, faster.
     """
-    rows = layout.score_rows(rubric.for_type(unit.type), rubric)
-    identity = identity_values(campaign, rubric, unit, rows, secret, generated_at)
+    identity = identity_values(campaign, rubric, unit, fingerprint(rubric, unit.type), secret, generated_at)
     atomic_write(path, build_workbook(campaign, rubric, unit, identity).save)
 
 
@@ -185,10 +184,16 @@ def _write_lists(sheet: Worksheet) -> None:
     protect(sheet)
 
 
+def fingerprint(rubric: Rubric, unit_type: str) -> str:
+    """The fingerprint of the fixed content of a unit type's 自评表 (see `layout.fixed_content`)."""
+    return layout.fixed_content(layout.expected_fixed_rows(layout.score_rows(rubric.for_type(unit_type), rubric)))
+
+
 def identity_values(
-    campaign: Campaign, rubric: Rubric, unit: Unit, rows: list[Row], secret: bytes, generated_at: dt.datetime | None
+    campaign: Campaign, rubric: Rubric, unit: Unit, fixed: str, secret: bytes, generated_at: dt.datetime | None
 ) -> dict[str, str]:
-    """The identity a unit's workbook carries, sealed by the office's secret."""
+    """The identity a unit's workbook carries (`fixed`: the `fingerprint` of its type), sealed by the office's
+    secret."""
     moment = generated_at or office_now()
     values = {
         layout.ID_FORMAT: layout.FORMAT_NAME,
@@ -199,7 +204,7 @@ def identity_values(
         layout.ID_UNIT_TYPE: unit.type,
         layout.ID_RUBRIC: rubric.id,
         layout.ID_RUBRIC_VERSION: rubric.version,
-        layout.ID_FINGERPRINT: layout.fixed_content(layout.expected_fixed_rows(rows)),
+        layout.ID_FINGERPRINT: fixed,
         layout.ID_GENERATED: moment.replace(microsecond=0).isoformat(),
     }
     values[layout.ID_MAC] = seal(secret, values, SELF_ASSESSMENT_FIELDS)
