@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,8 +13,11 @@ from fazhi_cli.domain.rubric import UNIT_TYPES
 from fazhi_cli.domain.rubric_warnings import rubric_warnings
 from fazhi_cli.domain.units import TYPE_WORDS, Unit, name_key, roster_spelling, unit_type_from_label
 from fazhi_cli.errors import UsageError
-from fazhi_cli.workbook.writer import write_self_assessment
+from fazhi_cli.files import atomic_write_all
+from fazhi_cli.workbook.templates import WorkbookFactory
 from fazhi_cli.workspace import Workspace, workbook_file_name
+
+BATCH = 32  # workbooks written, then flushed to disk together (see files.atomic_write_all)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ def write_workbooks(
 ) -> GenerateResult:
     """Write one self-assessment workbook per chosen unit into outbox/ (existing files kept unless force).
 
-    The caller holds the workspace lock. `on_progress(unit, total)` is called after each unit.
+    The caller holds the workspace lock. `on_progress(unit, total)` is called after each unit, in order, once
+    its file is on disk. Units of the same shape share one template (`workbook.templates`).
     """
     campaign = workspace.campaign()
     rubric = workspace.rubric(campaign)
@@ -78,17 +83,28 @@ def write_workbooks(
     roster = workspace.units(campaign)
     units = select_units(roster, names, unit_type)
     workspace.outbox.mkdir(exist_ok=True)
-    secret = workspace.secret()
+    factory = WorkbookFactory(campaign, rubric, workspace.secret())
+    targets = [(unit, workspace.outbox / workbook_file_name(campaign.year, unit.name)) for unit in units]
     written, kept = [], []
-    for unit in units:
-        target = workspace.outbox / workbook_file_name(campaign.year, unit.name)
-        if target.exists() and not force:
-            kept.append(target)
-        else:
-            write_self_assessment(target, campaign, rubric, unit, secret)
-            written.append(target)
-        if on_progress is not None:
-            on_progress(unit, len(units))
+
+    def finish(batch: list[tuple[Unit, Path]], fresh: set[Path], writing: Future) -> None:
+        writing.result()
+        for unit, target in batch:
+            (written if target in fresh else kept).append(target)
+            if on_progress is not None:
+                on_progress(unit, len(units))
+
+    # one thread writes and flushes a batch while the next one is made: the waits on the disk overlap the work
+    with ThreadPoolExecutor(max_workers=1) as disk:
+        previous = None
+        for start in range(0, len(units), BATCH):
+            batch = targets[start:start + BATCH]
+            files = [(target, factory.content(unit)) for unit, target in batch if force or not target.exists()]
+            if previous is not None:
+                finish(*previous)
+            previous = batch, {target for target, _ in files}, disk.submit(atomic_write_all, files)
+        if previous is not None:
+            finish(*previous)
     warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in everyone])
     warnings += generate_warnings(campaign, office_now().date())
     return GenerateResult(written, kept, workspace.outbox, tuple(warnings))

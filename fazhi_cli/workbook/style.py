@@ -68,7 +68,7 @@ def print_setup(sheet: Worksheet, landscape: bool, title_rows: str | None, one_p
     sheet.oddFooter.center.text = "第 &P 页,共 &N 页"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Approximate width in Excel character units: CJK and full-width characters count double."""
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
@@ -80,5 +80,5 @@ def fit_row_height(sheet: Worksheet, line: int, widths: dict[int, float], line_h
         value = sheet.cell(line, index).value
         if isinstance(value, str) and value and not value.startswith("="):
             usable = max(width - 1.5, 4)
-            lines = max(lines, -(-_display_width(value) // int(usable)))
+            lines = max(lines, -(-display_width(value) // int(usable)))
     sheet.row_dimensions[line].height = lines * line_height + 3

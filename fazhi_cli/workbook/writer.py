@@ -8,6 +8,7 @@ input cells are unlocked; the identity sheet lets ingest recognise the file with
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from fazhi_cli.domain.kinds import (
     kind_of,
     months_text,
 )
-from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.rubric import Rubric, Task
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.files import atomic_write
 from fazhi_cli.workbook import layout
@@ -138,26 +139,39 @@ def write_self_assessment(
 ) -> None:
     """Write the whole workbook for one unit to `path` (written to a temporary name, then renamed).
 
-    Its identity is sealed with the workspace `secret`, so that ingest can tell it from a forgery.
+    Its identity is sealed with the workspace `secret`, so that ingest can tell it from a forgery. This is the
+    reference writer; `workbook.templates` writes many units' workbooks as this one would, faster.
+    """
+    identity = identity_values(campaign, rubric, unit, fingerprint(rubric, unit.type), secret, generated_at)
+    atomic_write(path, build_workbook(campaign, rubric, unit, identity).save)
+
+
+def build_workbook(
+    campaign: Campaign, rubric: Rubric, unit: Unit, identity: dict[str, str], shown_name: str | None = None
+) -> Workbook:
+    """The unit's workbook, carrying `identity` (see `identity_values`).
+
+    `shown_name` is the text written wherever the workbook shows the unit's name (its own name by default); the
+    unit's tasks and their roles are still those of `unit` itself.
     """
     workbook = Workbook()
     guide = workbook.active
     guide.title = layout.SHEET_GUIDE
-    type_rubric = rubric.for_type(unit.type)
-    rows = layout.score_rows(type_rubric, rubric)
+    rows = layout.score_rows(rubric.for_type(unit.type), rubric)
+    tasks = [(task, task.role(unit.name, unit.type)) for task in rubric.tasks_for(unit.name, unit.type)]
+    shown = unit if shown_name is None else replace(unit, name=shown_name)
     scores = workbook.create_sheet(layout.SHEET_SCORES)
-    tasks = workbook.create_sheet(layout.SHEET_TASKS)
+    tasks_sheet = workbook.create_sheet(layout.SHEET_TASKS)
     targets = workbook.create_sheet(layout.SHEET_TARGETS)
     _write_lists(workbook.create_sheet(layout.SHEET_LISTS))
-    _write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), identity_values(campaign, rubric, unit, rows,
-                                                                                secret, generated_at))
-    _write_guide(guide, campaign, rubric, unit)
-    _write_scores(scores, campaign, unit, rows)
-    _write_tasks(tasks, campaign, rubric, unit)
-    _write_targets(targets, campaign, rubric, unit)
+    _write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), identity)
+    _write_guide(guide, campaign, rubric, shown)
+    _write_scores(scores, campaign, shown, rows)
+    _write_tasks(tasks_sheet, campaign, shown, tasks)
+    _write_targets(targets, campaign, rubric, shown)
     workbook.active = 1
     workbook.security = WorkbookProtection(workbookPassword=PROTECTION_PASSWORD, lockStructure=True)
-    atomic_write(path, workbook.save)
+    return workbook
 
 
 def _write_lists(sheet: Worksheet) -> None:
@@ -170,10 +184,16 @@ def _write_lists(sheet: Worksheet) -> None:
     protect(sheet)
 
 
+def fingerprint(rubric: Rubric, unit_type: str) -> str:
+    """The fingerprint of the fixed content of a unit type's 自评表 (see `layout.fixed_content`)."""
+    return layout.fixed_content(layout.expected_fixed_rows(layout.score_rows(rubric.for_type(unit_type), rubric)))
+
+
 def identity_values(
-    campaign: Campaign, rubric: Rubric, unit: Unit, rows: list[Row], secret: bytes, generated_at: dt.datetime | None
+    campaign: Campaign, rubric: Rubric, unit: Unit, fixed: str, secret: bytes, generated_at: dt.datetime | None
 ) -> dict[str, str]:
-    """The identity a unit's workbook carries, sealed by the office's secret."""
+    """The identity a unit's workbook carries (`fixed`: the `fingerprint` of its type), sealed by the office's
+    secret."""
     moment = generated_at or office_now()
     values = {
         layout.ID_FORMAT: layout.FORMAT_NAME,
@@ -184,7 +204,7 @@ def identity_values(
         layout.ID_UNIT_TYPE: unit.type,
         layout.ID_RUBRIC: rubric.id,
         layout.ID_RUBRIC_VERSION: rubric.version,
-        layout.ID_FINGERPRINT: layout.fixed_content(layout.expected_fixed_rows(rows)),
+        layout.ID_FINGERPRINT: fixed,
         layout.ID_GENERATED: moment.replace(microsecond=0).isoformat(),
     }
     values[layout.ID_MAC] = seal(secret, values, SELF_ASSESSMENT_FIELDS)
@@ -479,15 +499,15 @@ def _input(cell, validation: DataValidation | None = None) -> None:
         validation.add(cell)
 
 
-def _write_tasks(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Unit) -> None:
+def _write_tasks(sheet: Worksheet, campaign: Campaign, unit: Unit, tasks: list[tuple[Task, str]]) -> None:
     validations = _Validations(sheet)
     widths = (6, 20, 24, 60, 18, 24, 8, 10, 30)
     _sheet_heading(sheet, f"{campaign.year}年度法治政府建设工作任务完成情况 — {unit.name}", layout.TASK_COLUMNS, widths)
-    for offset, task in enumerate(rubric.tasks_for(unit.name, unit.type)):
+    for offset, (task, role) in enumerate(tasks):
         line = 4 + offset
         category = f"{task.section}、{task.section_title}" if task.section else task.section_title
         values = (str(task.number), category, task.title, task.text, "、".join(task.lead), "、".join(task.partners),
-                  task.role(unit.name, unit.type))
+                  role)
         for index, value in enumerate(values, start=1):
             cell = sheet.cell(line, index)
             write_text(cell, value)
