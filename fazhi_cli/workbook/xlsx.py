@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import IO
 from xml.etree.ElementTree import XML, ParseError
 
-from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.ElementTree import iterparse
 from openpyxl.formula.translate import Translator
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.packaging.custom import CustomPropertyList
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.packaging.workbook import WorkbookPackage
@@ -29,8 +31,10 @@ from openpyxl.reader.excel import _find_workbook_part, _validate_archive
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, SHARED_STRINGS
+from openpyxl.xml.functions import fromstring
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SI, _T, _R, _V, _F, _IS = (f"{_NS}{tag}" for tag in ("si", "t", "r", "v", "f", "is"))
@@ -144,7 +148,8 @@ def _closing(parse: Iterator, stream: IO[bytes]) -> Iterator:
 
 
 def open_package(source) -> Package:
-    """Open a workbook as openpyxl's `load_workbook(read_only=True)` does, raising what it raises."""
+    """Open a workbook as openpyxl's `load_workbook(read_only=True)` does, in its order and raising what it
+    raises (the small parts through openpyxl's own parser and classes)."""
     archive = _validate_archive(source)
     try:
         manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
@@ -152,20 +157,46 @@ def open_package(source) -> Package:
         workbook_part = _find_workbook_part(manifest).PartName[1:]
         package = WorkbookPackage.from_tree(fromstring(archive.read(workbook_part)))
         epoch = CALENDAR_MAC_1904 if package.properties.date1904 else WINDOWS_EPOCH
-        relations = get_dependents(archive, get_rels_path(workbook_part)).to_dict()
-        names = set(archive.namelist())
-        sheets: dict[str, str] = {}
-        for sheet in package.sheets:
-            if not sheet.id:
-                continue
-            relation = relations[sheet.id]
-            if relation.target in names and "chartsheet" not in relation.Type:
-                sheets.setdefault(sheet.name, relation.target)
+        _properties(archive)
         date_styles, timedelta_styles = _date_styles(archive)
+        sheets = _worksheets(archive, workbook_part, package)
     except BaseException:
         archive.close()
         raise
     return Package(archive, sheets, strings, date_styles, timedelta_styles, epoch)
+
+
+def _properties(archive: zipfile.ZipFile) -> None:
+    """The document properties and theme, read (and so checked) as openpyxl reads them; nothing is kept."""
+    names = set(archive.namelist())
+    if ARC_CORE in names:
+        DocumentProperties.from_tree(fromstring(archive.read(ARC_CORE)))
+    if ARC_CUSTOM in names:
+        CustomPropertyList.from_tree(fromstring(archive.read(ARC_CUSTOM)))
+    if ARC_THEME in names:
+        archive.read(ARC_THEME)
+
+
+def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookPackage) -> dict[str, str]:
+    """Worksheet title → zip part, found through the workbook's relationships (chartsheets left out)."""
+    relations = get_dependents(archive, get_rels_path(workbook_part)).to_dict()
+    names = set(archive.namelist())
+    sheets: dict[str, str] = {}
+    for sheet in package.sheets:
+        if not sheet.id:
+            continue
+        relation = relations[sheet.id]
+        if relation.target in names and "chartsheet" not in relation.Type:
+            _sheet_dimension(archive, relation.target)
+            sheets.setdefault(sheet.name, relation.target)
+    return sheets
+
+
+def _sheet_dimension(archive: zipfile.ZipFile, part: str) -> None:
+    """Read the head of a worksheet up to its dimension, as openpyxl does for every worksheet when it opens a
+    workbook: damage there refuses the file as unreadable at once."""
+    with archive.open(part) as stream:
+        WorkSheetParser(stream, []).parse_dimensions()
 
 
 def _shared_strings(archive: zipfile.ZipFile, manifest: Manifest) -> list[str]:
@@ -209,9 +240,7 @@ def _date_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]]:
         source = archive.read(ARC_STYLE)
     except KeyError:
         return set(), set()
-    root = parse_whole(source)
-    if root is None:
-        root = fromstring(source)
+    root = fromstring(source)
     custom = {int(fmt.get("numFmtId")): fmt.get("formatCode")
               for fmt in root.iterfind(f"{_NS}numFmts/{_NS}numFmt")}
     dates, durations = set(), set()
