@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
-from xml.etree.ElementTree import XML, ParseError
+from xml.etree.ElementTree import XML, ParseError, XMLPullParser
 
 from defusedxml.ElementTree import iterparse
 from openpyxl.formula.translate import Translator
@@ -32,6 +32,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_CORE, ARC_CUSTOM, ARC_STYLE, ARC_THEME, SHARED_STRINGS
 from openpyxl.xml.functions import fromstring
@@ -39,6 +40,8 @@ from openpyxl.xml.functions import fromstring
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SI, _T, _R, _V, _F, _IS = (f"{_NS}{tag}" for tag in ("si", "t", "r", "v", "f", "is"))
 _ROW, _CELL, _COL = f"{_NS}row", f"{_NS}c", f"{_NS}col"
+_DIMENSION, _DATA = f"{_NS}dimension", f"{_NS}sheetData"
+_ITERPARSE_BLOCK = 16 * 1024  # what xml.etree's iterparse reads at a time
 _COORDINATES: dict[str, tuple[int, int]] = {}  # "B12" → (12, 2): the same few hundred cells in every return
 WHOLE_PART_BYTES = 16 * 1024 * 1024  # a larger part (only a file that bypassed intake's limits) is streamed
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -194,7 +197,21 @@ def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookP
 
 def _sheet_dimension(archive: zipfile.ZipFile, part: str) -> None:
     """Read the head of a worksheet up to its dimension, as openpyxl does for every worksheet when it opens a
-    workbook: damage there refuses the file as unreadable at once."""
+    workbook: damage there refuses the file as unreadable at once.
+
+    openpyxl's parse reads the part in 16 KiB blocks; the first block alone usually holds the dimension, and is
+    parsed here by the C parser when it cannot declare an entity; otherwise openpyxl's own parse runs."""
+    with archive.open(part) as stream:
+        head = stream.read(_ITERPARSE_BLOCK)
+        if _plainly_safe(head):
+            parser = XMLPullParser(events=("end",))
+            parser.feed(head)
+            for _, element in parser.read_events():
+                if element.tag == _DIMENSION:
+                    SheetDimension.from_tree(element).boundaries  # noqa: B018 - raises as openpyxl's parse does
+                    return
+                if element.tag == _DATA:
+                    return
     with archive.open(part) as stream:
         WorkSheetParser(stream, []).parse_dimensions()
 
