@@ -107,6 +107,28 @@ class ReadWorkbook:
         """The fingerprint of the fixed content as found in this file."""
         return layout.fixed_content(self.fixed_rows())
 
+    def __reduce__(self):
+        # sent back from a worker process as plain tuples: pickling hundreds of Cell objects one by one costs
+        # more than reading the workbook
+        rows = [(r.id, r.line, tuple((t, c.raw, c.ref) for t, c in r.texts.items()),
+                 *((c.raw, c.ref) for c in (r.max, r.fact, r.score, r.note, r.evidence))) for r in self.rows.values()]
+        tasks = [(t.number, t.status.raw, t.status.ref, t.note.raw, t.note.ref) for t in self.tasks.values()]
+        form = [(label, c.raw, c.ref) for label, c in self.form.items()]
+        return _rebuilt, (self.identity, rows, tasks, self.duplicates, self.structure_problems, self.hidden_rows,
+                          self.hidden_columns, self.input_columns, form)
+
+
+def _rebuilt(identity, rows, tasks, duplicates, problems, hidden_rows, hidden_columns, input_columns, form):
+    """A ReadWorkbook from the tuples of its `__reduce__`."""
+    read = ReadWorkbook(identity, {}, {}, duplicates, problems, hidden_rows, hidden_columns, input_columns,
+                        {label: Cell(raw, ref) for label, raw, ref in form})
+    for ident, line, texts, most, fact, score, note, evidence in rows:
+        read.rows[ident] = ScoreRow(ident, line, {title: Cell(raw, ref) for title, raw, ref in texts}, Cell(*most),
+                                    Cell(*fact), Cell(*score), Cell(*note), Cell(*evidence))
+    for number, status, status_ref, note, note_ref in tasks:
+        read.tasks[number] = TaskRow(number, Cell(status, status_ref), Cell(note, note_ref))
+    return read
+
 
 def as_text(raw: object) -> str:
     """A cell's text, stripped ("" for an empty cell)."""
