@@ -9,6 +9,7 @@ commit leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 import sqlite3
@@ -428,6 +429,13 @@ def _insert_submission(db: sqlite3.Connection, record: FileRecord, rubric_id: st
     return submission_id
 
 
+@functools.lru_cache(maxsize=8192)
+def _json_value(raw: str) -> object:
+    """A stored raw value decoded (a cell's str, int, float or bool: immutable, so one decoding is shared);
+    most values repeat from unit to unit ("否", 0, "已完成")."""
+    return json.loads(raw)
+
+
 class Store:
     """A connection to the campaign's store; use `Store.open(path)` as a context manager."""
 
@@ -634,12 +642,11 @@ class Store:
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
         """The raw values read from one submission."""
-        return [
-            StoredValue(row["ref"], row["field"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"])
-            for row in self.db.execute(
-                "SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,)
-            )
-        ]
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples: a thousand units' values are read at once by validate and score
+        cursor.execute("SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,))
+        return [StoredValue(ref, name, None if raw is None else _json_value(raw), cell)
+                for ref, name, raw, cell in cursor]
 
     def refused_files(self) -> list[StoredFile]:
         """Files refused at ingest, one per distinct content, oldest first."""
