@@ -642,11 +642,15 @@ class Store:
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
         """The raw values read from one submission."""
+        return [StoredValue(*row) for row in self.submission_value_rows(submission_id)]
+
+    def submission_value_rows(self, submission_id: int) -> list[tuple[str, str, object, str | None]]:
+        """The raw values read from one submission as (ID, field, raw, cell) tuples: validate and score read a
+        thousand units' values at once."""
         cursor = self.db.cursor()
-        cursor.row_factory = None  # plain tuples: a thousand units' values are read at once by validate and score
+        cursor.row_factory = None
         cursor.execute("SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,))
-        return [StoredValue(ref, name, None if raw is None else _json_value(raw), cell)
-                for ref, name, raw, cell in cursor]
+        return [(ref, name, None if raw is None else _json_value(raw), cell) for ref, name, raw, cell in cursor]
 
     def refused_files(self) -> list[StoredFile]:
         """Files refused at ingest, one per distinct content, oldest first."""

@@ -96,7 +96,7 @@ class ValidationReport:
 
 def load_values(store: Store, submission_id: int) -> dict[tuple[str, str], Value]:
     """A submission's raw values keyed by (ID, field), as the checks take them."""
-    return {(v.ref, v.field): Value(v.raw, v.cell) for v in store.submission_values(submission_id)}
+    return {(ref, name): Value(raw, cell) for ref, name, raw, cell in store.submission_value_rows(submission_id)}
 
 
 def check_unit(
