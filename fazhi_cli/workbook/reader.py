@@ -2,7 +2,8 @@
 
 The header row is found by its column titles, rows by the IDs in 编号, so an inserted row or a save from
 WPS or LibreOffice does not matter. Values cross out of here as plain Python (str, int, float, None)
-with the cell they came from; stored formula results are never read (the product recomputes).
+with the cell they came from; stored formula results are never read (the product recomputes). The sheets
+are read at the zip level (`workbook.xlsx`: what openpyxl's read-only mode gives, several times faster).
 """
 
 from __future__ import annotations
