@@ -91,6 +91,8 @@ class Batch:
     report: IngestReport
     secret: bytes
     clock: Callable[[], dt.datetime] = office_now
+    read_ahead: dict[int, object] = field(default_factory=dict)  # id(item) → its workbook being read by a worker
+
 
     def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,
                unit: str | None = None, message: str | None = None, code: str | None = None,

@@ -652,13 +652,17 @@ class Store:
 
     def submission_values(self, submission_id: int) -> list[StoredValue]:
         """The raw values read from one submission."""
-        return [  # IDs, fields and cells are the same few hundred strings in every unit's submission: shared
-            StoredValue(sys.intern(row["ref"]), sys.intern(row["field"]), _decoded(row["raw"]),
-                        None if row["cell"] is None else sys.intern(row["cell"]))
-            for row in self.db.execute(
-                "SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,)
-            )
-        ]
+        return [StoredValue(*row) for row in self.submission_value_rows(submission_id)]
+
+    def submission_value_rows(self, submission_id: int) -> list[tuple[str, str, object, str | None]]:
+        """The raw values read from one submission as (ID, field, raw, cell) tuples: validate and score read a
+        thousand units' values at once. IDs, fields and cells are the same few hundred strings in every unit's
+        submission, so they are shared."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        cursor.execute("SELECT ref, field, raw, cell FROM submission_values WHERE submission_id = ?", (submission_id,))
+        return [(sys.intern(ref), sys.intern(name), _decoded(raw), None if cell is None else sys.intern(cell))
+                for ref, name, raw, cell in cursor]
 
     def refused_files(self) -> list[StoredFile]:
         """Files refused at ingest, one per distinct content, oldest first."""

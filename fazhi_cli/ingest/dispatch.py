@@ -37,13 +37,13 @@ from fazhi_cli.clock import office_now
 from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.errors import FazhiError
+from fazhi_cli.ingest.ahead import WORKBOOK_KINDS, is_workbook, read_ahead  # noqa: F401 - WORKBOOK_KINDS re-exported
 from fazhi_cli.ingest.archive import keep
 from fazhi_cli.ingest.workbooks import take_workbook
 from fazhi_cli.intake import Incoming
 from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
 
-WORKBOOK_KINDS = ("xlsx", "xlsm")
 MATERIAL_KINDS = ("pdf", "word", "image", "text")
 
 
@@ -64,14 +64,13 @@ def _take_other(batch: Batch, item: Incoming, sha: str, archive_name: str, group
     return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
 
 
-def _is_workbook(item: Incoming) -> bool:
-    return not item.is_container and item.problem is None and item.kind in WORKBOOK_KINDS
+
 
 
 def _process_group(batch: Batch, items: list[Incoming], on_file: Callable[[FileOutcome], None]) -> None:
     """One e-mail, zip or loose file: containers first, then workbooks, then the other files (which are a
     unit's materials only when that unit's workbook came in the same group)."""
-    ordered = sorted(items, key=lambda i: 0 if i.is_container else 1 if _is_workbook(i) else 2)  # stable
+    ordered = sorted(items, key=lambda i: 0 if i.is_container else 1 if is_workbook(i) else 2)  # stable
     group_units: list[str] = []
     for item in ordered:
         if item.skipped is not None:
@@ -79,7 +78,7 @@ def _process_group(batch: Batch, items: list[Incoming], on_file: Callable[[FileO
         else:
             sha, archive_name = keep(batch, item)
             outcome = _guarded(batch, item, sha, archive_name, group_units)
-            if _is_workbook(item) and outcome.unit and outcome.outcome in (TAKEN, DUPLICATE):
+            if is_workbook(item) and outcome.unit and outcome.outcome in (TAKEN, DUPLICATE):
                 group_units.append(outcome.unit)
         batch.report.files.append(outcome)
         on_file(outcome)
@@ -108,7 +107,7 @@ def _decide(batch: Batch, item: Incoming, sha: str, archive_name: str, group_uni
         return refuse(batch, item, sha, archive_name, item.refusal.message, code=item.refusal.code)
     if item.is_container:
         return _container(batch, item, sha, archive_name)
-    if _is_workbook(item):
+    if is_workbook(item):
         return take_workbook(batch, item, sha, archive_name)
     return _take_other(batch, item, sha, archive_name, group_units)
 
@@ -154,7 +153,8 @@ def ingest_paths(
     are recorded and shown, never used to order versions.
     """
     with _batch(workspace, clock) as batch:
-        for group in _groups(intake.collect(paths, batch.campaign.limits, workspace.own_paths())):
+        groups = _groups(intake.collect(paths, batch.campaign.limits, workspace.own_paths()))
+        for group in read_ahead(batch, groups):
             _process_group(batch, group, on_file or (lambda _: None))
     return batch.report
 

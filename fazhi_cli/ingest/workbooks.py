@@ -4,7 +4,6 @@ everything the unit filled in with the changes to its fixed content, in one tran
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 
 from openpyxl.utils import get_column_letter
@@ -14,13 +13,14 @@ from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.ingest.ahead import read_taken
 from fazhi_cli.ingest.identify import foreign_form, identity_problem, sender_conflict, unverified_identity
 from fazhi_cli.intake import Incoming
 from fazhi_cli.ledger import take_ledger
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import Cell, ReadWorkbook, UnreadableWorkbook, points_text, read_workbook
+from fazhi_cli.workbook.reader import Cell, ReadWorkbook, UnreadableWorkbook, points_text
 
 
 def content_changes(expected: dict[str, tuple[str, str, str, str]], read: ReadWorkbook) -> list[ContentChange]:
@@ -60,7 +60,7 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
     """Identify, read and record one returned workbook (or refuse or hold it with the reason)."""
     name = item.original_name
     try:
-        read = read_workbook(io.BytesIO(item.data))
+        read = read_taken(batch, item)
     except UnreadableWorkbook as problem:
         unreadable = refusal("unreadable", name=name, detail=problem)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)

@@ -97,9 +97,9 @@ class ValidationReport:
 def load_values(store: Store, submission_id: int) -> dict[tuple[str, str], Value]:
     """A submission's raw values keyed by (ID, field), as the checks take them."""
     values = {}
-    for v in store.submission_values(submission_id):
-        key = (v.ref, v.field)
-        values[_KEYS.setdefault(key, key)] = Value(v.raw, v.cell)
+    for ref, name, raw, cell in store.submission_value_rows(submission_id):
+        key = (ref, name)
+        values[_KEYS.setdefault(key, key)] = Value(raw, cell)
     return values
 
 

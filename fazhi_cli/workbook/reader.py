@@ -2,25 +2,26 @@
 
 The header row is found by its column titles, rows by the IDs in 编号, so an inserted row or a save from
 WPS or LibreOffice does not matter. Values cross out of here as plain Python (str, int, float, None)
-with the cell they came from; stored formula results are never read (the product recomputes).
+with the cell they came from; stored formula results are never read (the product recomputes). The sheets
+are read at the zip level (`workbook.xlsx`: what openpyxl's read-only mode gives, several times faster).
 """
 
 from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import ParseError
 
-import openpyxl
-from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from fazhi_cli.domain.numbers import NotANumber, normalise_text, parse_decimal
 from fazhi_cli.workbook import layout
+from fazhi_cli.workbook.xlsx import SheetScan, open_package
 
 MAX_ROWS = 600
 # what openpyxl raises for files that are not readable workbooks (FACTS.md, "Bad inputs")
@@ -30,9 +31,6 @@ READ_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, O
 PARSE_ERRORS = (ParseError, TypeError)
 MAX_COLUMNS = 40
 INPUT_COLUMNS = (layout.COL_ID, layout.COL_FACT, layout.COL_SCORE, layout.COL_NOTE, layout.COL_EVIDENCE)
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 class UnreadableWorkbook(Exception):
@@ -110,6 +108,28 @@ class ReadWorkbook:
         """The fingerprint of the fixed content as found in this file."""
         return layout.fixed_content(self.fixed_rows())
 
+    def __reduce__(self):
+        # sent back from a worker process as plain tuples: pickling hundreds of Cell objects one by one costs
+        # more than reading the workbook
+        rows = [(r.id, r.line, tuple((t, c.raw, c.ref) for t, c in r.texts.items()),
+                 *((c.raw, c.ref) for c in (r.max, r.fact, r.score, r.note, r.evidence))) for r in self.rows.values()]
+        tasks = [(t.number, t.status.raw, t.status.ref, t.note.raw, t.note.ref) for t in self.tasks.values()]
+        form = [(label, c.raw, c.ref) for label, c in self.form.items()]
+        return _rebuilt, (self.identity, rows, tasks, self.duplicates, self.structure_problems, self.hidden_rows,
+                          self.hidden_columns, self.input_columns, form)
+
+
+def _rebuilt(identity, rows, tasks, duplicates, problems, hidden_rows, hidden_columns, input_columns, form):
+    """A ReadWorkbook from the tuples of its `__reduce__`."""
+    read = ReadWorkbook(identity, {}, {}, duplicates, problems, hidden_rows, hidden_columns, input_columns,
+                        {label: Cell(raw, ref) for label, raw, ref in form})
+    for ident, line, texts, most, fact, score, note, evidence in rows:
+        read.rows[ident] = ScoreRow(ident, line, {title: Cell(raw, ref) for title, raw, ref in texts}, Cell(*most),
+                                    Cell(*fact), Cell(*score), Cell(*note), Cell(*evidence))
+    for number, status, status_ref, note, note_ref in tasks:
+        read.tasks[number] = TaskRow(number, Cell(status, status_ref), Cell(note, note_ref))
+    return read
+
 
 def as_text(raw: object) -> str:
     """A cell's text, stripped ("" for an empty cell)."""
@@ -145,7 +165,7 @@ def _id_text(value: object) -> str:
 def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
     """Read a returned workbook; raises UnreadableWorkbook when it is not a readable .xlsx at all."""
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=False, keep_vba=False)
+        package = open_package(source)
     except (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏或不是 Excel 工作簿(.xlsx)") from exc
     except PARSE_ERRORS as exc:
@@ -153,9 +173,7 @@ def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
     except ValueError as exc:  # defusedxml refuses entity tricks with a ValueError
         raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
     try:
-        result = _read_open_workbook(workbook)
-        _find_hidden_input(source, result)
-        return result
+        return read_sheets(package.sheetnames, lambda title: package.scan(title, MAX_ROWS, MAX_COLUMNS))
     except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏(部分内容无法解压)") from exc
     except PARSE_ERRORS as exc:
@@ -163,30 +181,29 @@ def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
     except ValueError as exc:
         raise UnreadableWorkbook("文件内容不安全或已损坏,无法读取") from exc
     finally:
-        workbook.close()
+        package.close()
 
 
-def _read_open_workbook(workbook) -> ReadWorkbook:
-    names = set(workbook.sheetnames)
-    identity = _read_identity(workbook[layout.SHEET_IDENTITY]) if layout.SHEET_IDENTITY in names else {}
+def read_sheets(names: list[str], scan: Callable[[str], SheetScan]) -> ReadWorkbook:
+    """Read the identity, 自评表 and 工作任务 sheets from `scan(title)`: each sheet's rows (`MAX_ROWS` at most,
+    each `MAX_COLUMNS` wide) and hidden rows and columns."""
+    identity = _read_identity(scan(layout.SHEET_IDENTITY).rows) if layout.SHEET_IDENTITY in names else {}
     result = ReadWorkbook(identity=identity)
     if layout.SHEET_SCORES not in names:
         result.structure_problems.append(f"找不到工作表“{layout.SHEET_SCORES}”")
         return result
-    _read_scores(workbook[layout.SHEET_SCORES], result)
+    scores = scan(layout.SHEET_SCORES)
+    _read_scores(scores.rows, result)
     if layout.SHEET_TASKS in names:
-        _read_tasks(workbook[layout.SHEET_TASKS], result)
+        _read_tasks(scan(layout.SHEET_TASKS).rows, result)
+    if result.rows and result.input_columns:
+        _find_hidden_input(scores, result)
     return result
 
 
-def _sheet_rows(sheet) -> list[tuple]:
-    sheet.reset_dimensions()  # WPS can record a wrong dimension; read what is really there
-    return list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
-
-
-def _read_identity(sheet) -> dict[str, str]:
+def _read_identity(rows: list[tuple]) -> dict[str, str]:
     identity = {}
-    for row in _sheet_rows(sheet)[:50]:
+    for row in rows[:50]:
         if len(row) >= 2 and isinstance(row[0], str) and row[1] is not None:
             identity[row[0].strip()] = str(row[1]).strip()
     return identity
@@ -202,8 +219,7 @@ def find_header(rows: list[tuple], required: tuple[str, ...]) -> tuple[int, dict
     return None
 
 
-def _read_scores(sheet, result: ReadWorkbook) -> None:
-    rows = _sheet_rows(sheet)
+def _read_scores(rows: list[tuple], result: ReadWorkbook) -> None:
     found = find_header(rows, layout.REQUIRED_SCORE_COLUMNS)
     if found is None:
         result.structure_problems.append(
@@ -259,8 +275,7 @@ def _read_form_fields(values: tuple, line: int, result: ReadWorkbook) -> None:
             result.form[label] = Cell(_plain(values[column + 1]), ref)
 
 
-def _read_tasks(sheet, result: ReadWorkbook) -> None:
-    rows = _sheet_rows(sheet)
+def _read_tasks(rows: list[tuple], result: ReadWorkbook) -> None:
     found = find_header(rows, ("序号", layout.TASK_STATUS_COLUMN))
     if found is None:
         return
@@ -283,45 +298,13 @@ def _read_tasks(sheet, result: ReadWorkbook) -> None:
         result.tasks[number] = TaskRow(number, cell(layout.TASK_STATUS_COLUMN), cell(layout.TASK_NOTE_COLUMN))
 
 
-def _find_hidden_input(source: Path | IO[bytes], result: ReadWorkbook) -> None:
-    """Rows of the 自评表's ID rows and input columns that are hidden (read from the sheet's XML: openpyxl's
-    read-only mode cannot see row and column attributes)."""
-    if not result.rows or not result.input_columns:
-        return
-    if not isinstance(source, Path):
-        source.seek(0)
-    with zipfile.ZipFile(source) as archive:
-        part = _sheet_part(archive, layout.SHEET_SCORES)
-        if part is None:
-            return
-        hidden_lines: set[int] = set()
-        hidden_columns: set[int] = set()
-        with archive.open(part) as stream:
-            for _, element in ElementTree.iterparse(stream, events=("end",)):
-                if element.tag == f"{_MAIN_NS}row":
-                    if element.get("hidden") in ("1", "true") and (element.get("r") or "").isdigit():
-                        hidden_lines.add(int(element.get("r")))
-                    element.clear()
-                elif element.tag == f"{_MAIN_NS}col" and element.get("hidden") in ("1", "true"):
-                    first, last = int(element.get("min", "0")), int(element.get("max", "0"))
-                    hidden_columns.update(c for c in result.input_columns.values() if first <= c <= last)
-    result.hidden_rows = [(row.id, row.line) for row in result.rows.values() if row.line in hidden_lines]
+def _find_hidden_input(scores: SheetScan, result: ReadWorkbook) -> None:
+    """Rows of the 自评表's ID rows and input columns that are hidden (the whole sheet's row and column
+    attributes: a hidden column may be declared after the rows)."""
+    scores.finish()
+    hidden_columns: set[int] = set()
+    for low, high in scores.hidden_spans:
+        first, last = int(low), int(high)
+        hidden_columns.update(c for c in result.input_columns.values() if first <= c <= last)
+    result.hidden_rows = [(row.id, row.line) for row in result.rows.values() if row.line in scores.hidden_lines]
     result.hidden_columns = [title for title, column in result.input_columns.items() if column in hidden_columns]
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The zip part holding the named sheet (from xl/workbook.xml and its relationships), or None."""
-    with archive.open("xl/workbook.xml") as stream:
-        workbook = ElementTree.parse(stream).getroot()
-    relation = next((sheet.get(f"{_REL_NS}id") for sheet in workbook.iter(f"{_MAIN_NS}sheet")
-                     if sheet.get("name") == sheet_name), None)
-    if relation is None or "xl/_rels/workbook.xml.rels" not in archive.namelist():
-        return None
-    with archive.open("xl/_rels/workbook.xml.rels") as stream:
-        relations = ElementTree.parse(stream).getroot()
-    target = next((r.get("Target") for r in relations.iter(f"{_PACKAGE_REL_NS}Relationship")
-                   if r.get("Id") == relation), None)
-    if not target:
-        return None
-    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return part if part in archive.namelist() else None
