@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.domain.campaign import Campaign
+from fazhi_cli.domain.evidence import RosterEvidence, unit_addresses
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.intake import Incoming
@@ -92,6 +93,13 @@ class Batch:
     secret: bytes
     clock: Callable[[], dt.datetime] = office_now
     read_ahead: dict[int, object] = field(default_factory=dict)  # id(item) → its workbook being read by a worker
+    _evidence: RosterEvidence | None = field(default=None, repr=False)
+
+    def roster_evidence(self) -> RosterEvidence:
+        """The roster's names and addresses indexed once for the batch (who else may have sent a file)."""
+        if self._evidence is None:
+            self._evidence = RosterEvidence({name: unit_addresses(u.email) for name, u in self.units.items()})
+        return self._evidence
 
 
     def record(self, item: Incoming, sha: str, archive_name: str, outcome: str, kind: str,

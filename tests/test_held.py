@@ -14,6 +14,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_hostile import edit_identity
 from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
     CHINA,
@@ -27,7 +29,7 @@ from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
 )
 from test_validate import cell_of, unprotected
 
-from fazhi_cli.domain.evidence import identity_conflict, named_units, unit_addresses
+from fazhi_cli.domain.evidence import RosterEvidence, identity_conflict, named_units, unit_addresses
 from fazhi_cli.roster_io import sample_roster_path
 from fazhi_cli.workbook import layout
 
@@ -337,6 +339,36 @@ def test_the_longest_name_wins_and_a_text_naming_both_is_no_evidence():
     assert identity_conflict("区司法局", "c@x.cn", "x.xlsx", (), addresses).other == "区水利局"
     assert identity_conflict("区司法局", None, "x.xlsx", ("区水利局.eml", "区司法局自评表"), addresses) is None
     assert identity_conflict("司法局", None, "区司法局.xlsx", (), addresses).other == "区司法局"
+
+
+def _named_by_scanning_every_name(text: str, names: list[str]) -> list[str]:
+    """The rule as first written: at each position, try every name longest first."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    found, position = [], 0
+    while position < len(text):
+        match = next((n for n in ordered if text.startswith(n, position)), None)
+        if match is None:
+            position += 1
+            continue
+        if match not in found:
+            found.append(match)
+        position += len(match)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(st.text(alphabet="区司法局水利", min_size=1, max_size=5), min_size=1, max_size=12),
+       text=st.text(alphabet="区司法局水利自评表", max_size=30))
+def test_the_name_index_finds_what_scanning_every_name_finds(names, text):
+    assert named_units(text, names) == _named_by_scanning_every_name(text, names)
+
+
+def test_a_large_roster_is_indexed_once_per_batch_and_finds_the_same_unit():
+    units = {f"市第{index:05d}局": unit_addresses(f"u{index}@x.cn") for index in range(10_000)}
+    roster = RosterEvidence(units)
+    assert identity_conflict("市第00001局", "u9999@x.cn", "x.xlsx", (), roster).other == "市第09999局"
+    assert identity_conflict("市第00001局", None, "市第00777局自评表.xlsx", (), roster).other == "市第00777局"
+    assert identity_conflict("市第00001局", None, "x.xlsx", ("市第00002局转市第00001局.zip",), roster) is None
 
 
 def test_accepting_a_file_with_changed_fixed_content_resolves_its_file_level_errors(cli, ws, tmp_path):

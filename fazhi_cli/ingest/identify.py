@@ -4,7 +4,7 @@ and rubric against the roster and the rubric. Returns refusals (or the reason to
 from __future__ import annotations
 
 from fazhi_cli.batch import Batch
-from fazhi_cli.domain.evidence import Conflict, identity_conflict, unit_addresses
+from fazhi_cli.domain.evidence import Conflict, identity_conflict
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
 from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.text import printable
@@ -53,8 +53,7 @@ def identity_problem(batch: Batch, name: str, identity: dict[str, str]) -> Refus
 def sender_conflict(batch: Batch, item: Incoming, unit: str) -> tuple[Conflict, Refusal] | None:
     """When the evidence of who sent a workbook (the From address, the file's name, the names of the e-mail or zip
     it came in) names another roster unit than its identity: that unit and the reason to hold it; else None."""
-    addresses = {name: unit_addresses(u.email) for name, u in batch.units.items()}
-    conflict = identity_conflict(unit, item.sender, item.original_name, item.containers, addresses)
+    conflict = identity_conflict(unit, item.sender, item.original_name, item.containers, batch.roster_evidence())
     if conflict is None:
         return None
     return conflict, refusal("identity_conflict", name=item.original_name, unit=unit, evidence=conflict.evidence)
