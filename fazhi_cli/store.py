@@ -685,6 +685,14 @@ class Store:
             return [_stored_file(row) for row in self.db.execute(sql + " ORDER BY f.id")]
         return [_stored_file(row) for row in self.db.execute(sql + " WHERE m.unit = ? ORDER BY f.id", (unit,))]
 
+    def materials_by_unit(self) -> dict[str, list[StoredFile]]:
+        """Every unit's materials in one query (asked unit by unit, SQLite scans the files for each: quadratic)."""
+        by_unit: dict[str, list[StoredFile]] = {}
+        sql = "SELECT m.unit AS material_unit, f.* FROM materials m JOIN files f ON f.id = m.file_id ORDER BY f.id"
+        for row in self.db.execute(sql):
+            by_unit.setdefault(row["material_unit"], []).append(_stored_file(row))
+        return by_unit
+
     def record_reviews(self, record: FileRecord, rows: Iterable[ReviewEntry]) -> int:
         """Record a review sheet and the office's decisions in it (values and withdrawals) in one transaction."""
         with self.transaction() as db:

@@ -79,9 +79,10 @@ def _uses(rubric: Rubric, unit: Unit, record: str) -> bool:
 def _with_materials(recorded: dict[str, list[Entry]], store: Store, units: list[Unit]) -> dict[str, list[Entry]]:
     """The 工作总结 receipts: those recorded, plus each material whose name holds 总结 not yet listed."""
     out = {unit: list(found) for unit, found in recorded.items()}
+    materials = store.materials_by_unit()
     for unit in units:
         listed = {e.file for e in out.get(unit.name, []) if isinstance(e, SummaryReceipt)}
-        for material in store.materials(unit.name):
+        for material in materials.get(unit.name, ()):
             if SUMMARY_WORD in material.original_name and material.original_name not in listed:
                 received = dt.datetime.fromisoformat(material.received_at).astimezone(CHINA).date()
                 out.setdefault(unit.name, []).append(SummaryReceipt(unit.name, received, material.original_name))

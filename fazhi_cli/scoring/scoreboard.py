@@ -121,6 +121,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
     by_unit = {r.unit.name: r for r in validation.results}
     board = Scoreboard(campaign, rubric, units, [], validation)
     results = []
+    materials = store.materials_by_unit()
     for unit in units:
         checked = by_unit.get(unit.name)
         if checked is None:
@@ -133,7 +134,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.notes[unit.name] = _text_values(checked.values, "note")
         board.evidence[unit.name] = _text_values(checked.values, "evidence")
         board.task_status[unit.name] = _tasks(checked.values)
-        board.materials[unit.name] = [m.original_name for m in store.materials(unit.name)]
+        board.materials[unit.name] = [m.original_name for m in materials.get(unit.name, ())]
     bands = [(band.name, band.minimum) for band in campaign.grades]
     board.results = rank_and_convert(results, campaign.weights, bands)
     return board

@@ -70,13 +70,14 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
         for submission in store.submissions():
             history.setdefault(submission.unit, []).append(submission)
         statuses = []
+        materials_of = store.materials_by_unit()
         for unit in units:
             result = results.get(unit.name)
             versions = tuple(
                 Version(h.received_at, h.original_name, result is not None and h.id == result.submission_id)
                 for h in history.get(unit.name, ())
             )
-            materials = tuple(m.original_name for m in store.materials(unit.name))
+            materials = tuple(m.original_name for m in materials_of.get(unit.name, ()))
             statuses.append(UnitStatus(
                 unit=unit, returned=result is not None, received_at=result.received_at if result else None,
                 versions=versions, errors=result.errors if result else 0, warnings=result.warnings if result else 0,
