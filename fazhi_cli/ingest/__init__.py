@@ -20,8 +20,9 @@ from fazhi_cli.batch import (
     refuse,
     to_store_time,
 )
+from fazhi_cli.ingest.ahead import WORKBOOK_KINDS
 from fazhi_cli.ingest.archive import ARCHIVE_SUFFIX, archive_bytes, archive_file
-from fazhi_cli.ingest.dispatch import MATERIAL_KINDS, WORKBOOK_KINDS, ReceivedMessage, ingest_messages, ingest_paths
+from fazhi_cli.ingest.dispatch import MATERIAL_KINDS, ReceivedMessage, ingest_messages, ingest_paths
 from fazhi_cli.ingest.workbooks import content_changes, stored_values, structure_changes, time_warnings
 
 __all__ = [

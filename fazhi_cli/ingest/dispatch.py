@@ -37,7 +37,7 @@ from fazhi_cli.clock import office_now
 from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.ingest.ahead import WORKBOOK_KINDS, is_workbook, read_ahead  # noqa: F401 - WORKBOOK_KINDS re-exported
+from fazhi_cli.ingest.ahead import is_workbook, read_ahead
 from fazhi_cli.ingest.archive import keep
 from fazhi_cli.ingest.workbooks import take_workbook
 from fazhi_cli.intake import Incoming

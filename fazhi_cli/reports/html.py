@@ -8,7 +8,6 @@ templates use (which a workspace may override) and draws the charts.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,15 +20,14 @@ from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, expla
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.files import atomic_write
+from fazhi_cli.files import atomic_write, atomic_write_all
 from fazhi_cli.reports import charts
 from fazhi_cli.reports.excel import write_summary_workbook
 from fazhi_cli.reports.render import environment, load_template, render
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace, feedback_file_name, summary_file_name
 
-PAGE_WRITERS = 4  # threads writing pages: each waits on the disk (fsync), not on Python
-PAGE_WINDOW = 64  # pages rendered ahead of the writers at most
+PAGE_WINDOW = 64  # pages rendered and written together (bounded memory)
 LOSS_ROWS = 6  # items shown under 失分较多的项目
 PERCENT_SCALE = Decimal(100)  # the loss-rate chart's axis runs to 100%
 
@@ -188,10 +186,7 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     template = load_template(env, "feedback.html.j2")
     returned = [(unit, feedback_folder / feedback_file_name(unit.name)) for unit in board.units
                 if unit.name in board.model.units]  # a unit that returned nothing has no page
-    with ThreadPoolExecutor(max_workers=PAGE_WRITERS) as writers:
-        for start in range(0, len(returned), PAGE_WINDOW):
-            pending = [writers.submit(_write_text, page, render(template, feedback_context(board, unit, ranks)))
-                       for unit, page in returned[start:start + PAGE_WINDOW]]
-            for done in pending:
-                done.result()
+    for start in range(0, len(returned), PAGE_WINDOW):  # one wait on the disk for a window of pages
+        atomic_write_all([(page, render(template, feedback_context(board, unit, ranks)).encode("utf-8"))
+                          for unit, page in returned[start:start + PAGE_WINDOW]])
     return ReportFiles(workbook, summary, [page for _, page in returned], board.state)
