@@ -4,6 +4,7 @@ the settings, tasks with lead and partner units, and warnings when a rubric does
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -56,15 +57,24 @@ def put(sheet, line: int, values: dict) -> None:
         sheet.cell(line, titles[title]).value = value
 
 
+HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,}")
+PROTECTION_HASHES = {"password", "hashValue", "saltValue"}
+
+
 def xml_text(path: Path) -> str:
-    """Every text and attribute value in a workbook's XML parts (character references decoded)."""
+    """Every text and attribute value in a workbook's XML parts (character references decoded).
+
+    Hex digests (the seal, sheet-protection hashes) are left out: they differ per workspace and now and
+    then contain any four digits, which is not a year.
+    """
     found = []
     with zipfile.ZipFile(path) as archive:
         for part in archive.namelist():
             if part.startswith("xl/") and part.endswith(".xml"):
                 for element in ElementTree.fromstring(archive.read(part)).iter():
-                    found += [element.text or "", *element.attrib.values()]
-    return "\n".join(found)
+                    found.append(element.text or "")
+                    found += [value for name, value in element.attrib.items() if name not in PROTECTION_HASHES]
+    return "\n".join(value for value in found if not HEX_DIGEST.fullmatch(value))
 
 
 def rubric_problems(cli, path: Path) -> list[str]:
