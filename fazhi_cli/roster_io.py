@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from importlib import resources
@@ -28,13 +29,24 @@ def sample_roster_path() -> Path:
 def load_roster(path: Path, limits: Limits | None = None) -> list[Unit]:
     """Read and check a roster (.xlsx or .csv); `RosterInvalid` names the file and every bad row.
 
-    A roster with more filled rows than `limits.roster_rows` is refused (never silently cut).
+    A roster with more filled rows than `limits.roster_rows` is refused (never silently cut). A roster read
+    before in this process is not read again while its file is the same one, unchanged (a demo or a test
+    run reads the same roster dozens of times; an .xlsx costs tens of milliseconds).
     """
     limit = (limits or Limits()).roster_rows
     if not path.is_file():
         raise RosterInvalid(f"找不到单位名单 {path}", "请检查文件路径。")
-    if path.stat().st_size > MAX_ROSTER_BYTES:
+    status = path.stat()
+    if status.st_size > MAX_ROSTER_BYTES:
         raise RosterInvalid(f"单位名单 {path} 过大(超过 5 MB)", "请检查是否选错了文件。")
+    version = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+    return list(_load_unchanged(path, version, limit))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_unchanged(path: Path, version: tuple[int, ...], limit: int) -> tuple[Unit, ...]:
+    """The roster at `path` as it is in `version` (device, inode, size and times: a rewrite changes them)."""
+    del version  # part of the cache key only
     suffix = path.suffix.lower()
     if suffix == ".csv":
         header, rows = _read_csv(path)
@@ -49,7 +61,7 @@ def load_roster(path: Path, limits: Limits | None = None) -> list[Unit]:
             "请检查是否选错了文件;如名单确实更长,可在工作区 fazhi.toml 的 [limits] 中调大 roster_rows。",
         )
     try:
-        return build_roster(header, rows)
+        return tuple(build_roster(header, rows))
     except RosterProblems as problems:
         raise RosterInvalid(
             f"单位名单 {path.name} 有 {len(problems.problems)} 处问题",

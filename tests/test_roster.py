@@ -129,3 +129,23 @@ def test_a_roster_over_the_row_limit_is_refused_not_cut(tmp_path):
     write_csv(csv_path, names[:2000])
     csv_path.write_text(csv_path.read_text("utf-8") + ",,,,\n" * 50, "utf-8")  # blank rows do not count
     assert len(load_roster(csv_path)) == 2000
+
+
+def test_a_roster_read_again_after_it_changed_is_the_new_one(tmp_path):
+    """Rosters are remembered within a process; a rewrite of the same size in the same instant is still seen."""
+    path = tmp_path / "名单.csv"
+    path.write_text("单位名称,单位类型\n区甲局,区级部门\n区乙局,区级部门\n", "utf-8")
+    first = load_roster(path)
+    first.append(first[0])  # a caller changing its list does not change what is remembered
+    assert [u.name for u in load_roster(path)] == ["区甲局", "区乙局"]
+    path.write_text("单位名称,单位类型\n区丙局,区级部门\n区乙局,区级部门\n", "utf-8")  # same size
+    assert [u.name for u in load_roster(path)] == ["区丙局", "区乙局"]
+    replaced = tmp_path / "新名单.csv"
+    replaced.write_text("单位名称,单位类型\n区丁局,区级部门\n", "utf-8")
+    replaced.replace(path)
+    assert [u.name for u in load_roster(path)] == ["区丁局"]
+    path.write_text("单位名称,单位类型\n区丁局,区级部门\n区丁局,区级部门\n", "utf-8")
+    with pytest.raises(RosterInvalid):
+        load_roster(path)
+    with pytest.raises(RosterInvalid):  # a refusal is not remembered as a roster either
+        load_roster(path)

@@ -13,18 +13,16 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
 from fazhi_cli.debug import debug_enabled
-from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import ERROR, Finding
 from fazhi_cli.files import atomic_write
-from fazhi_cli.validate.check import CheckedUnit, ValidationReport
+from fazhi_cli.parallel import map_ordered
+from fazhi_cli.validate.check import ValidationReport
 from fazhi_cli.workbook import layout
 from fazhi_cli.workspace import Workspace, annotated_name
 
 HIGHLIGHT = PatternFill("solid", fgColor="FF9999")
 WARNING_HIGHLIGHT = PatternFill("solid", fgColor="FFE699")
 AUTHOR = "区政府法制办"
-
-
 
 
 @dataclass
@@ -40,43 +38,63 @@ def annotate(workspace: Workspace, report: ValidationReport) -> Annotated:
     and an Excel comment on each, in returns/. Macros are never kept (saved as plain .xlsx).
 
     Each copy is made in its own guard: a file that openpyxl cannot rewrite is named in `failed` (its findings
-    are still in the report) and the other units' copies are made.
+    are still in the report) and the other units' copies are made. A full or read-only disk stops it. The
+    copies are made on every core from eight units on (each is an openpyxl load and save).
     """
     campaign = workspace.campaign()
     workspace.returns.mkdir(exist_ok=True)
+    jobs = [_Job(result.unit.name, workspace.archive / result.archive_name,
+                 workspace.returns / annotated_name(campaign.year, result.unit.name), tuple(result.findings))
+            for result in report.results if result.findings]
     done = Annotated()
-    for result in report.results:
-        if not result.findings:
-            continue
-        try:
-            done.written.append(_annotate_one(workspace, campaign, result))
-        except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
-                raise
-            done.failed.append((result.unit.name, _annotate_failure()))
-        except Exception:
-            if debug_enabled():
-                raise
-            done.failed.append((result.unit.name, _annotate_failure()))
+    for job, made in zip(jobs, map_ordered(_annotate_guarded, jobs, chunksize=1, parallel_from=8), strict=True):
+        if made:
+            done.written.append(job.target)
+        else:
+            done.failed.append((job.unit, _annotate_failure()))
     return done
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One marked-up copy to make (plain data, so that a worker process can make it)."""
+
+    unit: str
+    source: Path
+    target: Path
+    findings: tuple[Finding, ...]
+
+
+def _annotate_guarded(job: _Job) -> bool:
+    """Make one copy; False when the unit's file cannot be rewritten (a disk that is full, read-only or not
+    ours raises: that is not the unit's fault, and no other copy could be made either)."""
+    try:
+        _annotate_one(job)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+            raise
+        return False
+    except Exception:
+        if debug_enabled():
+            raise
+        return False
+    return True
 
 
 def _annotate_failure() -> str:
     return "其报送的文件无法重新打开标注(文件内部数据异常),请按 fazhi validate 列出的问题直接告知该单位"
 
 
-def _annotate_one(workspace: Workspace, campaign: Campaign, result: CheckedUnit) -> Path:
+def _annotate_one(job: _Job) -> None:
     """One unit's marked-up copy in returns/."""
-    book = openpyxl.load_workbook(workspace.archive / result.archive_name, keep_vba=False)
+    book = openpyxl.load_workbook(job.source, keep_vba=False)
     general = []
-    for finding in result.findings:
+    for finding in job.findings:
         if not _mark_cell(book, finding):
             general.append(finding)
     if general:
         _add_comment(book[layout.SHEET_SCORES]["A1"], "\n".join(f.message for f in general))
-    target = workspace.returns / annotated_name(campaign.year, result.unit.name)
-    atomic_write(target, book.save)
-    return target
+    atomic_write(job.target, book.save)
 
 
 def _mark_cell(book, finding: Finding) -> bool:
