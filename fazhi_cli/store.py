@@ -304,19 +304,22 @@ def _stored_submission(row: sqlite3.Row) -> StoredSubmission:
     return StoredSubmission(changes=json.loads(row["changes"]), **values)
 
 
-_SCALARS: dict[str, object] = {}  # decoded JSON text → its value, for texts, numbers and booleans
+_SCALARS: dict[str, object] = {}  # decoded JSON text → its value, for texts, numbers, booleans and null
 _SCALARS_KEPT = 65536
+# A JSON string with nothing escaped in it (most notes and evidence): its text is what lies between the quotes.
+_PLAIN_STRING = re.compile(r'"[^"\\\x00-\x1f]*"')
 
 
 def _decoded(raw: str | None) -> object:
-    """A value's JSON decoded; the same few answers (是, 否, 0, full marks) recur in every unit, so a scalar is
-    decoded once and shared (immutable; a list or an object is decoded afresh every time)."""
+    """A value's JSON decoded; the same few answers (是, 否, 0, full marks, null for a blank) recur in every unit, so
+    a scalar is decoded once and shared (immutable; a list or an object is decoded afresh every time)."""
     if raw is None:
         return None
     value = _SCALARS.get(raw, _SCALARS)
     if value is _SCALARS:
-        value = json.loads(raw)
-        if isinstance(value, str | int | float | bool) and len(_SCALARS) < _SCALARS_KEPT:
+        plain = _PLAIN_STRING.fullmatch(raw)
+        value = raw[1:-1] if plain else json.loads(raw)
+        if isinstance(value, str | int | float | bool | None) and len(_SCALARS) < _SCALARS_KEPT:
             _SCALARS[raw] = value
     return value
 
