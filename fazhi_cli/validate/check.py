@@ -98,12 +98,20 @@ def load_values(store: Store, submission_id: int) -> dict[tuple[str, str], Value
     """A submission's raw values keyed by (ID, field), as the checks take them."""
     values = {}
     for ref, name, raw, cell in store.submission_value_rows(submission_id):
+        if raw is None:  # most cells are blank: the same blank cell in every unit is one key and one value
+            blank = _BLANKS.get((ref, name, cell))
+            if blank is None:
+                key = (ref, name)
+                blank = _BLANKS[(ref, name, cell)] = (_KEYS.setdefault(key, key), Value(None, cell))
+            values[blank[0]] = blank[1]
+            continue
         key = (ref, name)
         values[_KEYS.setdefault(key, key)] = Value(raw, cell)
     return values
 
 
 _KEYS: dict[tuple[str, str], tuple[str, str]] = {}  # one (ID, field) key shared by every unit's values
+_BLANKS: dict[tuple[str, str, str | None], tuple[tuple[str, str], Value]] = {}  # (ID, field, cell) → key, blank
 
 
 def check_unit(
