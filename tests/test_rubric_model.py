@@ -254,3 +254,27 @@ def test_rubrics_without_structure_are_refused():
         "区级部门细则:缺少“名称”",
         "评分细则:缺少乡镇(街道)细则",
     ]
+
+
+def _role_by_scanning(task, unit_name: str, unit_type: str) -> str:
+    """What `Task.role` answered before it remembered its names as compared: every name scanned on each call."""
+    from fazhi_cli.domain.rubric import same_name, type_of_group
+
+    def named(names: tuple[str, ...]) -> bool:
+        name = same_name(unit_name)
+        return any(same_name(n) == name or (unit_type and type_of_group(n) == unit_type) for n in names)
+
+    return "牵头" if named(task.lead) else "参与" if named(task.responsible) else ""
+
+
+def test_task_roles_are_what_scanning_every_name_gives():
+    from fazhi_cli.roster_io import load_roster, sample_roster_path
+
+    rubric = builtin_rubric()
+    roster = load_roster(sample_roster_path())
+    names = [(u.name, u.type) for u in roster] + [("区政府办 ", "department"), ("元坝镇（街道）", "township"),
+                                                  ("各乡镇(街道)", "township"), ("区级各部门", ""), ("无名单位", "")]
+    answers = [(task.role(name, kind), task.applies_to(name, kind)) for task in rubric.tasks for name, kind in names]
+    assert answers == [(_role_by_scanning(task, name, kind), bool(_role_by_scanning(task, name, kind)))
+                       for task in rubric.tasks for name, kind in names]
+    assert {role for role, _ in answers} == {"牵头", "参与", ""}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from fazhi_cli.domain.kinds import ALL_MONTHS, COUNT, FLAG, KINDS, kind_of
@@ -185,18 +185,31 @@ class Task:
 
     def role(self, unit_name: str, unit_type: str = "") -> str:
         """牵头 when the unit leads the task, 参与 when it takes part, "" when it is not named."""
-        if _names(self.lead, unit_name, unit_type):
+        name = same_name(unit_name)
+        lead, responsible = self._named
+        if _named(lead, name, unit_type):
             return LEAD
-        return PARTNER if _names(self.responsible, unit_name, unit_type) else ""
+        return PARTNER if _named(responsible, name, unit_type) else ""
+
+    @cached_property
+    def _named(self) -> tuple[tuple[frozenset[str], frozenset[str]], tuple[frozenset[str], frozenset[str]]]:
+        """The lead and the responsible as compared: (names, unit types named as every unit of a type), worked
+        out once; every unit is asked against every task."""
+        return _as_compared(self.lead), _as_compared(self.responsible)
 
     def applies_to(self, unit_name: str, unit_type: str = "") -> bool:
         """Whether the unit is named, or is of a type the task names every unit of (区级相关部门 names none)."""
         return bool(self.role(unit_name, unit_type))
 
 
-def _names(names: tuple[str, ...], unit_name: str, unit_type: str) -> bool:
-    name = same_name(unit_name)
-    return any(same_name(n) == name or (unit_type and type_of_group(n) == unit_type) for n in names)
+def _as_compared(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(same_name(n) for n in names), frozenset(filter(None, map(type_of_group, names)))
+
+
+def _named(named: tuple[frozenset[str], frozenset[str]], name: str, unit_type: str) -> bool:
+    """Whether `name` (as compared) is among the names, or `unit_type` among the types named as a whole."""
+    names, types = named
+    return name in names or bool(unit_type) and unit_type in types
 
 
 @dataclass(frozen=True)
