@@ -118,3 +118,31 @@ def test_pages_render_in_headless_chromium(reported, tmp_path):
             check=True, capture_output=True, timeout=120, text=True,
         ).stdout
         assert "<script" not in dom and "法治政府建设考核" in dom
+
+
+def test_pages_are_written_window_by_window_and_none_after_a_window_that_failed(tmp_path):
+    """Pages are rendered while the window before is written; a window that cannot be written stops the rest."""
+    from fazhi_cli.domain.units import Unit
+    from fazhi_cli.reports.html import PAGE_WINDOW, _write_pages
+
+    pages = [(Unit(f"单位{index}", "department"), tmp_path / f"{index}.html") for index in range(3 * PAGE_WINDOW)]
+    rendered: list[str] = []
+
+    def text(unit: Unit) -> str:
+        rendered.append(unit.name)
+        return f"<p>{unit.name}</p>"
+
+    _write_pages(pages[:PAGE_WINDOW + 1], text)
+    assert [path.read_text("utf-8") for _, path in pages[:PAGE_WINDOW + 1]] == [
+        f"<p>{unit.name}</p>" for unit, _ in pages[:PAGE_WINDOW + 1]]
+    for _, path in pages[:PAGE_WINDOW + 1]:
+        path.unlink()
+    blocked = pages[PAGE_WINDOW + 5][1]
+    blocked.mkdir()  # a folder where the page should go: its window cannot be written
+    (blocked / "x").write_bytes(b"")
+    rendered.clear()
+    with pytest.raises(OSError):
+        _write_pages(pages, text)
+    assert all(path.read_text("utf-8") == f"<p>{unit.name}</p>" for unit, path in pages[:PAGE_WINDOW])
+    assert not any(path.exists() for _, path in pages[2 * PAGE_WINDOW:])  # rendered maybe, never written
+    assert len(rendered) <= 3 * PAGE_WINDOW and list(tmp_path.rglob("*.part")) == []

@@ -8,6 +8,8 @@ templates use (which a workspace may override) and draws the charts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -186,7 +188,20 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     template = load_template(env, "feedback.html.j2")
     returned = [(unit, feedback_folder / feedback_file_name(unit.name)) for unit in board.units
                 if unit.name in board.model.units]  # a unit that returned nothing has no page
-    for start in range(0, len(returned), PAGE_WINDOW):  # one wait on the disk for a window of pages
-        atomic_write_all([(page, render(template, feedback_context(board, unit, ranks)).encode("utf-8"))
-                          for unit, page in returned[start:start + PAGE_WINDOW]])
+    _write_pages(returned, lambda unit: render(template, feedback_context(board, unit, ranks)))
     return ReportFiles(workbook, summary, [page for _, page in returned], board.state)
+
+
+def _write_pages(pages: list[tuple[Unit, Path]], page_text: Callable[[Unit], str]) -> None:
+    """Render and write each unit's page a window at a time (one wait on the disk for a window), in order: a
+    thread writes one window while the next is rendered, so the disk's waits overlap the rendering. A failure
+    stops the writing (nothing is written after a window that failed) and is raised."""
+    with ThreadPoolExecutor(1) as writer:
+        pending: Future | None = None
+        for start in range(0, len(pages), PAGE_WINDOW):
+            files = [(page, page_text(unit).encode("utf-8")) for unit, page in pages[start:start + PAGE_WINDOW]]
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(atomic_write_all, files)
+        if pending is not None:
+            pending.result()
