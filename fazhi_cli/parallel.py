@@ -7,6 +7,7 @@ module-level function, plain data.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -40,3 +41,38 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], chunk
         return [function(item) for item in items]
     with ProcessPoolExecutor(max_workers=min(count, len(items))) as pool:
         return list(pool.map(function, items, chunksize=chunksize))
+
+
+class Beside:
+    """Work running in a forked copy of this process (see `start_beside`)."""
+
+    def __init__(self, process) -> None:
+        self._process = process
+
+    def succeeded(self) -> bool:
+        """Wait for the work to end; True when it ended without an exception."""
+        self._process.join()
+        return self._process.exitcode == 0
+
+
+def start_beside(work: Callable[[], object]) -> Beside | None:
+    """Start `work()` in a forked copy of this process, so that it runs on another core beside what this process
+    does next (nothing is pickled: the copy has all this process's data as it is now). None when it cannot
+    (one worker, or no fork on this system): the caller then does the work itself.
+
+    The copy says nothing: an exception ends it with a failure, never a traceback; a caller whose work failed
+    does it again in its own process, where the error is raised and reported as it always was.
+    """
+    if workers() == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    process = multiprocessing.get_context("fork").Process(target=_run_silently, args=(work,))
+    process.start()
+    return Beside(process)
+
+
+def _run_silently(work: Callable[[], object]) -> None:
+    try:
+        work()
+    except BaseException:
+        os._exit(1)  # not multiprocessing's exit: that would print the traceback
+    os._exit(0)

@@ -146,3 +146,47 @@ def test_pages_are_written_window_by_window_and_none_after_a_window_that_failed(
     assert all(path.read_text("utf-8") == f"<p>{unit.name}</p>" for unit, path in pages[:PAGE_WINDOW])
     assert not any(path.exists() for _, path in pages[2 * PAGE_WINDOW:])  # rendered maybe, never written
     assert len(rendered) <= 3 * PAGE_WINDOW and list(tmp_path.rglob("*.part")) == []
+
+
+def _nine_departments_returned(cli, workspace, tmp_path) -> None:
+    """Nine returned departments: enough pages for the summary workbook to be written by a forked copy."""
+    assert cli("generate", cwd=workspace).code == 0
+    departments = sorted(path.name.split("_", 1)[1][:-5] for path in (workspace / "outbox").glob("*局.xlsx"))
+    cases = {unit: full_marks("department") for unit in departments[:8]}
+    cases[departments[8]] = department_case()
+    returned(cli, workspace, tmp_path, cases)
+
+
+def _cells(path: Path) -> dict[str, list[list]]:
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book.worksheets}
+
+
+def test_the_summary_workbook_written_beside_the_pages_is_the_one_written_alone(cli, workspace, tmp_path,
+                                                                                 monkeypatch):
+    _nine_departments_returned(cli, workspace, tmp_path)
+    workbook = workspace / "reports" / "2017年度法治政府建设考核结果汇总.xlsx"
+    made = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("FAZHI_WORKERS", workers)
+        result = cli("report", cwd=workspace)
+        assert result.code == 0, result.err
+        made[workers] = _cells(workbook)
+        workbook.unlink()
+    assert made["2"] == made["1"]
+    assert sum(len(rows) for rows in made["2"].values()) > 9
+
+
+def test_a_summary_workbook_that_cannot_be_written_beside_the_pages_fails_here_as_it_does_alone(
+        cli, workspace, tmp_path, monkeypatch):
+    """The forked copy's failure is not lost: the workbook is tried again in the process itself, whose error is
+    the one the clerk sees (here the error of a folder standing where the workbook goes)."""
+    _nine_departments_returned(cli, workspace, tmp_path)
+    blocked = workspace / "reports" / "2017年度法治政府建设考核结果汇总.xlsx"
+    blocked.mkdir(parents=True)
+    for workers in ("2", "1"):
+        monkeypatch.setenv("FAZHI_WORKERS", workers)
+        with pytest.raises(IsADirectoryError, match="汇总"):
+            cli("report", cwd=workspace)
+        assert blocked.is_dir() and not list(blocked.iterdir())
+        assert not list((workspace / "reports").rglob("*.part"))

@@ -23,6 +23,7 @@ from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.files import atomic_write, atomic_write_all
+from fazhi_cli.parallel import start_beside
 from fazhi_cli.reports import charts
 from fazhi_cli.reports.excel import write_summary_workbook
 from fazhi_cli.reports.render import environment, load_template, render
@@ -30,6 +31,7 @@ from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace, feedback_file_name, summary_file_name
 
 PAGE_WINDOW = 64  # pages rendered and written together (bounded memory)
+BESIDE_FROM = 8  # from this many pages, the summary workbook is written by a forked copy beside them
 LOSS_ROWS = 6  # items shown under 失分较多的项目
 PERCENT_SCALE = Decimal(100)  # the loss-rate chart's axis runs to 100%
 
@@ -182,13 +184,18 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     feedback_folder.mkdir(parents=True, exist_ok=True)
     env = environment(workspace.templates_override)
     workbook = reports / summary_file_name(board.campaign.year)
-    write_summary_workbook(board, workbook)
     summary = reports / "summary.html"
-    _write_text(summary, render(load_template(env, "summary.html.j2"), summary_context(board)))
-    template = load_template(env, "feedback.html.j2")
     returned = [(unit, feedback_folder / feedback_file_name(unit.name)) for unit in board.units
                 if unit.name in board.model.units]  # a unit that returned nothing has no page
-    _write_pages(returned, lambda unit: render(template, feedback_context(board, unit, ranks)))
+    beside = start_beside(lambda: write_summary_workbook(board, workbook)) if len(returned) >= BESIDE_FROM else None
+    try:
+        _write_text(summary, render(load_template(env, "summary.html.j2"), summary_context(board)))
+        template = load_template(env, "feedback.html.j2")
+        _write_pages(returned, lambda unit: render(template, feedback_context(board, unit, ranks)))
+    finally:
+        made_beside = beside is not None and beside.succeeded()  # never left running past this call
+    if not made_beside:
+        write_summary_workbook(board, workbook)  # here, its failure is raised with its message
     return ReportFiles(workbook, summary, [page for _, page in returned], board.state)
 
 
