@@ -85,6 +85,7 @@ def write_workbooks(
     workspace.outbox.mkdir(exist_ok=True)
     factory = WorkbookFactory(campaign, rubric, workspace.secret())
     targets = [(unit, workspace.outbox / workbook_file_name(campaign.year, unit.name)) for unit in units]
+    factory.prepare([unit for unit, target in targets if force or not target.exists()])
     written, kept = [], []
 
     def finish(batch: list[tuple[Unit, Path]], fresh: set[Path], writing: Future) -> None:

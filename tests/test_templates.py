@@ -217,3 +217,23 @@ def test_a_batch_whose_rename_fails_leaves_no_part_and_whole_files_only(tmp_path
     assert list(tmp_path.rglob("*.part")) == []
     for path, content in files:
         assert not path.exists() or path.read_bytes() == content
+
+
+def test_templates_made_ahead_on_every_core_stamp_the_workbooks_made_one_by_one(campaign, monkeypatch):
+    from fazhi_cli.workbook.templates import TEMPLATES_IN_PARALLEL
+
+    _, campaign, rubric, units = campaign
+    township = next(u for u in units if u.type == "township")
+    with_tasks = max(units, key=lambda u: len(rubric.tasks_for(u.name, u.type)))
+    widths = [replace(township, name="镇" + "甲" * k + "乡") for k in range(TEMPLATES_IN_PARALLEL)]
+    shapes = {shape(rubric, u): u for u in [*widths, with_tasks]}
+    assert len(shapes) >= TEMPLATES_IN_PARALLEL
+    chosen = [*shapes.values(), replace(township, name="=危险局")]  # the last one no template carries
+    monkeypatch.setenv("FAZHI_WORKERS", "2")
+    ahead = WorkbookFactory(campaign, rubric, SECRET)
+    ahead.prepare(chosen)
+    assert len(ahead._templates) == len(chosen) - 1
+    monkeypatch.setenv("FAZHI_WORKERS", "1")
+    lazy = WorkbookFactory(campaign, rubric, SECRET)
+    for unit in chosen:
+        assert parts(ahead.content(unit, MOMENT)) == parts(lazy.content(unit, MOMENT)), unit.name

@@ -14,6 +14,7 @@ from openpyxl.utils.cell import coordinate_from_string
 
 from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.checks import ERROR, Finding
+from fazhi_cli.errors import FazhiError
 from fazhi_cli.files import atomic_write
 from fazhi_cli.parallel import map_ordered
 from fazhi_cli.validate.check import ValidationReport
@@ -70,6 +71,8 @@ def _annotate_guarded(job: _Job) -> bool:
     ours raises: that is not the unit's fault, and no other copy could be made either)."""
     try:
         _annotate_one(job)
+    except FazhiError:
+        raise  # atomic_write's full or read-only disk, already worded for the user
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
             raise

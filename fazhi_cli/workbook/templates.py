@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.parallel import map_ordered
 from fazhi_cli.workbook import layout, zipparts
 from fazhi_cli.workbook.style import FORMULA_LEADS, clean_text, display_width
 from fazhi_cli.workbook.writer import build_workbook, fingerprint, identity_values
@@ -143,27 +144,52 @@ class WorkbookFactory:
 
     def content(self, unit: Unit, generated_at: dt.datetime | None = None) -> bytes:
         """The unit's workbook file, sealed with the secret, generated at `generated_at` (the office's time now)."""
-        if unit.type not in self._fingerprints:
-            self._fingerprints[unit.type] = fingerprint(self.rubric, unit.type)
-        fixed = self._fingerprints[unit.type]
-        identity = identity_values(self.campaign, self.rubric, unit, fixed, self.secret, generated_at)
+        identity = self._identity(unit, generated_at)
         if not stamps(unit.name):
             return _saved(build_workbook(self.campaign, self.rubric, unit, identity))
         return self._template(unit, identity).stamp(
             {NAME: unit.name, TIME: identity[layout.ID_GENERATED], SEAL: identity[layout.ID_MAC]}
         )
 
+    def prepare(self, units: list[Unit]) -> None:
+        """Make the templates of these units' shapes ahead, on every core when there are a handful (each is a
+        workbook written by openpyxl); `content` then only stamps."""
+        wanted: dict[tuple, Unit] = {}
+        for unit in units:
+            key = shape(self.rubric, unit)
+            if stamps(unit.name) and key not in self._templates:
+                wanted.setdefault(key, unit)
+        if not wanted or len(self._templates) + len(wanted) > MAX_TEMPLATES:
+            return  # made one by one as `content` needs them
+        jobs = [(self.campaign, self.rubric, unit, self._identity(unit, None)) for unit in wanted.values()]
+        made = map_ordered(_made, jobs, chunksize=1, parallel_from=TEMPLATES_IN_PARALLEL)
+        self._templates.update(zip(wanted, made, strict=True))
+
+    def _identity(self, unit: Unit, generated_at: dt.datetime | None) -> dict[str, str]:
+        if unit.type not in self._fingerprints:
+            self._fingerprints[unit.type] = fingerprint(self.rubric, unit.type)
+        return identity_values(self.campaign, self.rubric, unit, self._fingerprints[unit.type], self.secret,
+                               generated_at)
+
     def _template(self, unit: Unit, identity: dict[str, str]) -> Template:
         key = shape(self.rubric, unit)
         if key not in self._templates:
             if len(self._templates) >= MAX_TEMPLATES:
                 del self._templates[next(iter(self._templates))]
-            tokens = {NAME: name_token(display_width(unit.name)), TIME: TIME_TOKEN, SEAL: SEAL_TOKEN}
-            marked = {**identity, layout.ID_UNIT: tokens[NAME], layout.ID_GENERATED: TIME_TOKEN,
-                      layout.ID_MAC: SEAL_TOKEN}
-            book = build_workbook(self.campaign, self.rubric, unit, marked, shown_name=tokens[NAME])
-            self._templates[key] = Template.from_workbook(_saved(book), tokens)
+            self._templates[key] = _made((self.campaign, self.rubric, unit, identity))
         return self._templates[key]
+
+
+TEMPLATES_IN_PARALLEL = 8  # a template is an openpyxl workbook written (~70 ms): a pool pays from a handful
+
+
+def _made(job: tuple[Campaign, Rubric, Unit, dict[str, str]]) -> Template:
+    """The template of `unit`'s shape, from its identity (its name, time and seal replaced by tokens)."""
+    campaign, rubric, unit, identity = job
+    tokens = {NAME: name_token(display_width(unit.name)), TIME: TIME_TOKEN, SEAL: SEAL_TOKEN}
+    marked = {**identity, layout.ID_UNIT: tokens[NAME], layout.ID_GENERATED: TIME_TOKEN, layout.ID_MAC: SEAL_TOKEN}
+    book = build_workbook(campaign, rubric, unit, marked, shown_name=tokens[NAME])
+    return Template.from_workbook(_saved(book), tokens)
 
 
 def _saved(book) -> bytes:
