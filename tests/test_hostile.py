@@ -278,34 +278,6 @@ def test_annotate_goes_on_when_one_returned_file_cannot_be_rewritten(cli, ws, tm
     assert sorted(p.name for p in (ws / "returns").iterdir()) == ["2017年度法治政府建设自评表_元坝镇_修改意见.xlsx"]
 
 
-def test_annotate_on_every_core_goes_on_when_one_returned_file_cannot_be_rewritten(cli, ws, tmp_path, monkeypatch):
-    """Nine copies are due, so they are made by the process pool: the broken file fails alone, in order."""
-    monkeypatch.setenv("FAZHI_WORKERS", "2")
-    assert cli("generate", "-w", ws).code == 0
-    departments = sorted(path.name.split("_", 1)[1][:-5] for path in (ws / "outbox").glob("*局.xlsx"))
-    others = [unit for unit in departments if unit != DEPT][:8]
-    broken_answers = clean_answers(DEPT)
-    broken_answers.scores["1.1"] = "八分"
-    files = [tmp_path / "in" / f"{DEPT}.xlsx"]
-    files[0].parent.mkdir()
-    files[0].write_bytes(dangling_hyperlink(fill(ws, tmp_path / "a.xlsx", DEPT, broken_answers).read_bytes()))
-    for unit in others:
-        answers = clean_answers(unit)
-        answers.scores["1.1"] = "九分"
-        files.append(fill(ws, tmp_path / "in" / f"{unit}.xlsx", unit, answers))
-    assert cli("ingest", tmp_path / "in", "-w", ws).code == 0
-    annotated = cli("validate", "--annotate", "-w", ws)
-    assert annotated.code == 1 and "Traceback" not in annotated.err
-    assert f"未能生成{DEPT}的退回修改表" in annotated.err
-    written = sorted(p.name for p in (ws / "returns").iterdir())
-    assert written == sorted(f"2017年度法治政府建设自评表_{unit}_修改意见.xlsx" for unit in others)
-    for unit in others:
-        book = openpyxl.load_workbook(ws / "returns" / f"2017年度法治政府建设自评表_{unit}_修改意见.xlsx")
-        comments = [cell.comment.text for row in book[layout.SHEET_SCORES].iter_rows() for cell in row
-                    if cell.comment is not None]
-        assert any("九分" in text for text in comments), unit
-
-
 # --- 6. silent wrong results ---------------------------------------------------------------------------------------
 
 
