@@ -29,29 +29,30 @@ def sample_roster_path() -> Path:
 def load_roster(path: Path, limits: Limits | None = None) -> list[Unit]:
     """Read and check a roster (.xlsx or .csv); `RosterInvalid` names the file and every bad row.
 
-    A roster with more filled rows than `limits.roster_rows` is refused (never silently cut). A roster read
-    before in this process is not read again while its file is the same one, unchanged (a demo or a test
-    run reads the same roster dozens of times; an .xlsx costs tens of milliseconds).
+    A roster with more filled rows than `limits.roster_rows` is refused (never silently cut). The same bytes
+    are parsed once per process (a demo reads the same roster dozens of times; parsing an .xlsx costs tens of
+    milliseconds, reading its bytes almost nothing).
     """
     limit = (limits or Limits()).roster_rows
     if not path.is_file():
         raise RosterInvalid(f"找不到单位名单 {path}", "请检查文件路径。")
-    status = path.stat()
-    if status.st_size > MAX_ROSTER_BYTES:
+    if path.stat().st_size > MAX_ROSTER_BYTES:
         raise RosterInvalid(f"单位名单 {path} 过大(超过 5 MB)", "请检查是否选错了文件。")
-    version = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-    return list(_load_unchanged(path, version, limit))
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise RosterInvalid(f"无法读取单位名单 {path}", "请检查文件是否存在、是否有读取权限。") from None
+    return list(_load_content(path, data, limit))
 
 
-@functools.lru_cache(maxsize=16)
-def _load_unchanged(path: Path, version: tuple[int, ...], limit: int) -> tuple[Unit, ...]:
-    """The roster at `path` as it is in `version` (device, inode, size and times: a rewrite changes them)."""
-    del version  # part of the cache key only
+@functools.lru_cache(maxsize=4)
+def _load_content(path: Path, data: bytes, limit: int) -> tuple[Unit, ...]:
+    """The roster `path` holding `data` (its bytes are part of the key: a file changed in any way is read anew)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        header, rows = _read_csv(path)
+        header, rows = _read_csv(path, data)
     elif suffix == ".xlsx":
-        header, rows = _read_xlsx(path, limit)
+        header, rows = _read_xlsx(path, data, limit)
     else:
         raise RosterInvalid(f"单位名单 {path} 的格式不受支持", "请使用 .xlsx 或 .csv 文件。")
     filled = [row for row in rows if any((v or "").strip() for v in row[1].values() if isinstance(v, str))]
@@ -70,8 +71,7 @@ def _load_unchanged(path: Path, version: tuple[int, ...], limit: int) -> tuple[U
         ) from None
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    raw = path.read_bytes()
+def _read_csv(path: Path, raw: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -87,9 +87,9 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return _header_and_rows(lines)
 
 
-def _read_xlsx(path: Path, limit: int) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _read_xlsx(path: Path, data: bytes, limit: int) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise RosterInvalid(f"单位名单 {path.name} 不是有效的 Excel 文件", "请用 Excel 另存为 .xlsx 后重试。") from None
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import openpyxl
 import pytest
 
@@ -132,13 +134,15 @@ def test_a_roster_over_the_row_limit_is_refused_not_cut(tmp_path):
 
 
 def test_a_roster_read_again_after_it_changed_is_the_new_one(tmp_path):
-    """Rosters are remembered within a process; a rewrite of the same size in the same instant is still seen."""
+    """Rosters are remembered within a process; a rewrite of the same size with the same file times is still seen."""
     path = tmp_path / "名单.csv"
     path.write_text("单位名称,单位类型\n区甲局,区级部门\n区乙局,区级部门\n", "utf-8")
+    before = path.stat()
     first = load_roster(path)
     first.append(first[0])  # a caller changing its list does not change what is remembered
     assert [u.name for u in load_roster(path)] == ["区甲局", "区乙局"]
     path.write_text("单位名称,单位类型\n区丙局,区级部门\n区乙局,区级部门\n", "utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same times
     assert [u.name for u in load_roster(path)] == ["区丙局", "区乙局"]
     replaced = tmp_path / "新名单.csv"
     replaced.write_text("单位名称,单位类型\n区丁局,区级部门\n", "utf-8")
