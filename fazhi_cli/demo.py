@@ -8,6 +8,7 @@ rejected by the clerk with the reason). The rest is the product's own commands, 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import io
@@ -43,7 +44,8 @@ from fazhi_cli.parallel import map_ordered
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scoring import Scoreboard, compute_scores
-from fazhi_cli.validate import Annotated, CheckedUnit, ValidationReport, annotate, validate_workspace
+from fazhi_cli.validate import Annotated, CheckedUnit, ValidationReport, validate_workspace
+from fazhi_cli.validate.annotate import start_annotating
 from fazhi_cli.validate.status import StatusReport, campaign_status
 from fazhi_cli.workbook.filler import Answers, fill_cells
 from fazhi_cli.workspace import Workspace, create_workspace, ledger_file_name
@@ -465,6 +467,20 @@ def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
     return dt.datetime(year, month, day, hour, 0, tzinfo=CHINA)
 
 
+def _office_goes_on(workspace: Workspace, year: int, validation: ValidationReport,
+                    on_step: Callable[[str], None]) -> tuple[list[Settled], StatusReport, IngestReport, IngestReport]:
+    """After validation: the held files settled and the status taken, then the 集中考核 (the office's ledger and
+    review sheets filled and taken back, after the guiding cases were due)."""
+    with simulated_now(_on_calendar(year, 12, 13, 9)):
+        settled = settle_held_files(workspace, validation)
+        status = campaign_status(workspace)
+    on_step(STEPS[5])
+    with simulated_now(_on_calendar(year, 12, 21, 10)):
+        ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
+        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
+    return settled, status, ledger, reviewed
+
+
 def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_pdf: bool = False) -> DemoRun:
     """The whole year-end job on the sample data, step by step (`on_step` is told each step's name); the
     documents' PDFs only with `make_pdf` (LibreOffice takes longer than the rest of the demo together)."""
@@ -484,13 +500,14 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
         on_step(STEPS[4])
         with simulated_now(_on_calendar(year, 12, 13, 9)):
             validation = validate_workspace(workspace)
-            annotated = annotate(workspace, validation)
-            settled = settle_held_files(workspace, validation)
-            status = campaign_status(workspace)
-        on_step(STEPS[5])
-        with simulated_now(_on_calendar(year, 12, 21, 10)):  # the 集中考核, after the guiding cases were due
-            ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
-            reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
+            annotating = start_annotating(workspace, validation)  # made by the pool while the office goes on
+        try:
+            settled, status, ledger, reviewed = _office_goes_on(workspace, year, validation, on_step)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                annotating()  # the pool is never left running
+            raise
+        annotated = annotating()
         on_step(STEPS[6])
         with simulated_now(_on_calendar(year, 12, 22, 9)):
             board = compute_scores(workspace)

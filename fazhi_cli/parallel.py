@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -35,12 +35,40 @@ def map_ordered(function: Callable[[Item], Result], items: Sequence[Item], chunk
     """`[function(item) for item in items]`, spread over `workers()` processes when there are at least
     `parallel_from` items (fewer for heavy items: a pool starts in a fraction of a second); the results are in
     the order of `items` either way."""
+    return start_ordered(function, items, chunksize, parallel_from).results()
+
+
+class Ordered:
+    """`map_ordered`'s results, still being made by a pool (see `start_ordered`)."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None, made: Iterator) -> None:
+        self._pool = pool
+        self._made = made
+
+    def results(self) -> list:
+        """Wait for every result, in the order of the items; the first exception raised is raised here. The pool
+        is shut down either way."""
+        try:
+            return list(self._made)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+
+
+def start_ordered(function: Callable[[Item], Result], items: Sequence[Item], chunksize: int = 8,
+                  parallel_from: int = PARALLEL_FROM) -> Ordered:
+    """`map_ordered`, returning as soon as the work is handed to the pool, so that this process can do something
+    else meanwhile; `results()` waits for it. Below `parallel_from` items the work is done here and now."""
     items = list(items)
     count = workers()
     if count == 1 or len(items) < max(parallel_from, 2):
-        return [function(item) for item in items]
-    with ProcessPoolExecutor(max_workers=min(count, len(items))) as pool:
-        return list(pool.map(function, items, chunksize=chunksize))
+        return Ordered(None, iter([function(item) for item in items]))
+    pool = ProcessPoolExecutor(max_workers=min(count, len(items)))
+    try:
+        return Ordered(pool, pool.map(function, items, chunksize=chunksize))
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
 
 
 class Beside:

@@ -4,6 +4,7 @@ commented, in returns/."""
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.checks import ERROR, Finding
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.files import atomic_write
-from fazhi_cli.parallel import map_ordered
+from fazhi_cli.parallel import start_ordered
 from fazhi_cli.validate.check import ValidationReport
 from fazhi_cli.workbook import layout
 from fazhi_cli.workspace import Workspace, annotated_name
@@ -42,18 +43,29 @@ def annotate(workspace: Workspace, report: ValidationReport) -> Annotated:
     are still in the report) and the other units' copies are made. A full or read-only disk stops it. The
     copies are made on every core from eight units on (each is an openpyxl load and save).
     """
+    return start_annotating(workspace, report)()
+
+
+def start_annotating(workspace: Workspace, report: ValidationReport) -> Callable[[], Annotated]:
+    """`annotate`, handed to the pool: returns at once with a function that waits for the copies and says what
+    became of them (it raises what `annotate` raises). The caller must call it, even when it fails meanwhile."""
     campaign = workspace.campaign()
     workspace.returns.mkdir(exist_ok=True)
     jobs = [_Job(result.unit.name, workspace.archive / result.archive_name,
                  workspace.returns / annotated_name(campaign.year, result.unit.name), tuple(result.findings))
             for result in report.results if result.findings]
-    done = Annotated()
-    for job, made in zip(jobs, map_ordered(_annotate_guarded, jobs, chunksize=1, parallel_from=8), strict=True):
-        if made:
-            done.written.append(job.target)
-        else:
-            done.failed.append((job.unit, _annotate_failure()))
-    return done
+    making = start_ordered(_annotate_guarded, jobs, chunksize=1, parallel_from=8)
+
+    def finish() -> Annotated:
+        done = Annotated()
+        for job, made in zip(jobs, making.results(), strict=True):
+            if made:
+                done.written.append(job.target)
+            else:
+                done.failed.append((job.unit, _annotate_failure()))
+        return done
+
+    return finish
 
 
 @dataclass(frozen=True)
