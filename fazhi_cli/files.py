@@ -96,14 +96,15 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
     except BaseException as exc:
         _drop_half_written(exc)
         _discard([current] if current else [])
-        _complete(written)
+        complete_parts(written)
         _raise_for_user(exc, current[1] if current else None)
-    _complete(written)
+    complete_parts(written)
 
 
-def _complete(written: list[tuple[Path, Path]]) -> None:
-    """Flush each written `.part` and rename it over its target, then flush their folders (on a failure the
-    remaining `.part` files are removed).
+def complete_parts(written: list[tuple[Path, Path]]) -> None:
+    """Flush each written `(part, target)` and rename the `.part` over its target, then flush their folders (on a
+    failure the remaining `.part` files are removed, and an OSError for a full disk or an unwritable folder is
+    raised as the user's `FazhiError`).
 
     A few threads flush and rename at once: the disk commits waits that come together in one go.
     """

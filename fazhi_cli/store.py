@@ -504,7 +504,15 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One unit of work: all of it is saved, or (on any exception or kill) none of it."""
+        """One unit of work: all of it is saved, or (on any exception or kill) none of it.
+
+        Inside a transaction already open (a chunk of an ingest batch: `begin` … `commit`), it is a savepoint:
+        on an exception its own writes are undone and the chunk's earlier ones kept, as if committed apart.
+        """
+        if self.db.in_transaction:
+            with self._savepoint() as db:
+                yield db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -520,6 +528,37 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     self.db.execute("ROLLBACK")
             raise
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("SAVEPOINT unit_of_work")
+        try:
+            yield self.db
+        except BaseException:
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK TO unit_of_work")
+                    self.db.execute("RELEASE unit_of_work")
+            raise
+        self.db.execute("RELEASE unit_of_work")
+
+    def begin(self) -> None:
+        """Open a transaction that the following units of work join (as savepoints) until `commit`."""
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """Save the transaction opened by `begin` (rolled back if that fails)."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        """Undo the transaction opened by `begin`, if SQLite has not already."""
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
     def schema_version(self) -> int:
         """The store's schema version (0 for a new file)."""
