@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from fazhi_cli.domain.submissions import FileDecision, current_submissions, decisions_in_force
@@ -441,9 +442,19 @@ def _insert_submission(db: sqlite3.Connection, record: FileRecord, rubric_id: st
     submission_id = int(cursor.lastrowid)
     db.executemany(
         "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
-        [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell) for v in values],
+        [(submission_id, v.ref, v.field, raw_json(v.raw), v.cell) for v in values],
     )
     return submission_id
+
+
+_PLAIN_JSON = {type(None): lambda _: "null", str: encode_basestring, int: int.__repr__}
+
+
+def raw_json(raw: object) -> str:
+    """A cell value as JSON text, exactly as `json.dumps(raw, ensure_ascii=False)` writes it: the plain types a
+    workbook holds (empty, text, whole numbers) encoded directly, a hundred thousand at a time; others by json."""
+    plain = _PLAIN_JSON.get(type(raw))
+    return plain(raw) if plain is not None else json.dumps(raw, ensure_ascii=False)
 
 
 class Store:

@@ -1,21 +1,29 @@
 """Ingest commits a chunk of files at a time and leaves the workbooks' zip check to its read-ahead workers:
 a unit of work that fails inside a chunk is undone alone (a savepoint), what was decided before an exception
-is kept as when every file was committed apart, and the check done later is the check `collect` does."""
+is kept as when every file was committed apart, the check done later is the check `collect` does, and the
+values' JSON written directly is what `json.dumps` writes."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import sqlite3
 import zipfile
 from contextlib import closing
 from pathlib import Path
 
 import pytest
+from workbook_helpers import varied_answers
 
 from fazhi_cli import api
+from fazhi_cli.ingest import stored_values
 from fazhi_cli.intake import DEFAULT_LIMITS, check_workbook, collect
-from fazhi_cli.store import FileRecord, Store
+from fazhi_cli.roster_io import load_roster
+from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.store import FileRecord, Store, raw_json
+from fazhi_cli.workbook.filler import fill_workbook
+from fazhi_cli.workbook.reader import read_workbook
 
 
 def _record(sha: str) -> FileRecord:
@@ -114,3 +122,18 @@ def test_the_check_left_to_the_caller_is_the_check_collect_does(cli, workspace, 
         codes = {item.problem_code for item in checked_early}
         assert {"truncated", "missing_parts", None} <= codes, codes
         assert len(codes) >= 4, codes  # the DTD and the UTF-16 part refused too (cells: every workbook)
+
+
+def test_the_values_json_is_what_json_dumps_writes(cli, workspace, tmp_path):
+    assert cli("generate", cwd=workspace).code == 0
+    rubric = builtin_rubric()
+    unit = next(u for u in load_roster(workspace / "units.xlsx") if u.assessed)
+    filled = tmp_path / "filled.xlsx"
+    source = workspace / "outbox" / f"2017年度法治政府建设自评表_{unit.name}.xlsx"
+    fill_workbook(source, filled, varied_answers(rubric, unit.type, 3))
+    raws = [value.raw for value in stored_values(read_workbook(filled))]
+    assert {type(raw) for raw in raws} >= {type(None), str, int}, raws[:20]
+    odd = [True, False, 0, -7, 10**40, 0.1, 1e300, float("nan"), float("-inf"), "", "引号\"反斜杠\\\n\t\x00\u2028",
+           "\ud800", [1, "二"], {"键": None}]
+    for raw in [*raws, *odd]:
+        assert raw_json(raw) == json.dumps(raw, ensure_ascii=False), raw
