@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.domain.campaign import Campaign
@@ -93,6 +94,7 @@ class Batch:
     secret: bytes
     clock: Callable[[], dt.datetime] = office_now
     read_ahead: dict[int, object] = field(default_factory=dict)  # id(item) → its workbook being read by a worker
+    unflushed: dict[str, Path] = field(default_factory=dict)  # archive name → its `.part`, until the chunk commits
     _evidence: RosterEvidence | None = field(default=None, repr=False)
 
     def roster_evidence(self) -> RosterEvidence:
@@ -106,7 +108,8 @@ class Batch:
                unit: str | None = None, message: str | None = None, code: str | None = None,
                other_unit: str | None = None) -> FileRecord:
         """The file's record: received by the office's clock now; the sender's claimed times kept apart."""
-        size = (self.workspace.archive / archive_name).stat().st_size  # the bytes kept, also for a too-large file
+        kept = self.unflushed.get(archive_name) or self.workspace.archive / archive_name
+        size = kept.stat().st_size  # the bytes kept, also for a too-large file
         now = to_store_time(self.clock())
         return FileRecord(
             sha256=sha, size=size, archive_name=archive_name, original_name=item.original_name,

@@ -96,27 +96,28 @@ def atomic_write_all(files: Sequence[tuple[Path, bytes]]) -> None:
     except BaseException as exc:
         _drop_half_written(exc)
         _discard([current] if current else [])
-        _complete(written)
+        complete_parts(written)
         _raise_for_user(exc, current[1] if current else None)
-    _complete(written)
+    complete_parts(written)
 
 
-def _complete(written: list[tuple[Path, Path]]) -> None:
-    """Flush each written `.part` and rename it over its target, then flush their folders (on a failure the
-    remaining `.part` files are removed).
+def complete_parts(written: list[tuple[Path, Path]]) -> None:
+    """Flush each written `(part, target)` and rename the `.part` over its target, then flush their folders (on a
+    failure the remaining `.part` files are removed, and an OSError for a full disk or an unwritable folder is
+    raised as the user's `FazhiError`).
 
-    A few threads flush and rename at once: the disk commits waits that come together in one go.
+    A few threads flush and rename at once, and flush the folders at once (the archive spreads a chunk's files
+    over up to 256 folders): the disk commits waits that come together in one go.
     """
-    try:
-        with ThreadPoolExecutor(FLUSHERS) as flushers:
+    with ThreadPoolExecutor(FLUSHERS) as flushers:
+        try:
             list(flushers.map(_fsync, [temporary for temporary, _ in written]))
             list(flushers.map(_rename, written))
-    except BaseException as exc:
-        _drop_half_written(exc)
-        _discard(written)  # the ones renamed have no .part left
-        _raise_for_user(exc, written[0][1].parent)  # the folder: a failed flush does not say which file
-    for folder in dict.fromkeys(target.parent for _, target in written):
-        _fsync_folder(folder)
+        except BaseException as exc:
+            _drop_half_written(exc)
+            _discard(written)  # the ones renamed have no .part left
+            _raise_for_user(exc, written[0][1].parent)  # the folder: a failed flush does not say which file
+        list(flushers.map(_fsync_folder, dict.fromkeys(target.parent for _, target in written)))
 
 
 def _rename(written: tuple[Path, Path]) -> None:

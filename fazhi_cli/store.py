@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from fazhi_cli.domain.submissions import FileDecision, current_submissions, decisions_in_force
@@ -444,9 +445,19 @@ def _insert_submission(db: sqlite3.Connection, record: FileRecord, rubric_id: st
     submission_id = int(cursor.lastrowid)
     db.executemany(
         "INSERT INTO submission_values (submission_id, ref, field, raw, cell) VALUES (?, ?, ?, ?, ?)",
-        [(submission_id, v.ref, v.field, json.dumps(v.raw, ensure_ascii=False), v.cell) for v in values],
+        [(submission_id, v.ref, v.field, raw_json(v.raw), v.cell) for v in values],
     )
     return submission_id
+
+
+_PLAIN_JSON = {type(None): lambda _: "null", str: encode_basestring, int: int.__repr__}
+
+
+def raw_json(raw: object) -> str:
+    """A cell value as JSON text, exactly as `json.dumps(raw, ensure_ascii=False)` writes it: the plain types a
+    workbook holds (empty, text, whole numbers) encoded directly, a hundred thousand at a time; others by json."""
+    plain = _PLAIN_JSON.get(type(raw))
+    return plain(raw) if plain is not None else json.dumps(raw, ensure_ascii=False)
 
 
 class Store:
@@ -507,7 +518,15 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One unit of work: all of it is saved, or (on any exception or kill) none of it."""
+        """One unit of work: all of it is saved, or (on any exception or kill) none of it.
+
+        Inside a transaction already open (a chunk of an ingest batch: `begin` … `commit`), it is a savepoint:
+        on an exception its own writes are undone and the chunk's earlier ones kept, as if committed apart.
+        """
+        if self.db.in_transaction:
+            with self._savepoint() as db:
+                yield db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -523,6 +542,37 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     self.db.execute("ROLLBACK")
             raise
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("SAVEPOINT unit_of_work")
+        try:
+            yield self.db
+        except BaseException:
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK TO unit_of_work")
+                    self.db.execute("RELEASE unit_of_work")
+            raise
+        self.db.execute("RELEASE unit_of_work")
+
+    def begin(self) -> None:
+        """Open a transaction that the following units of work join (as savepoints) until `commit`."""
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        """Save the transaction opened by `begin` (rolled back if that fails)."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        """Undo the transaction opened by `begin`, if SQLite has not already."""
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
     def schema_version(self) -> int:
         """The store's schema version (0 for a new file)."""

@@ -64,3 +64,60 @@ def test_kill_minus_nine_mid_batch_then_rerun(cli, workspace, tmp_path):
     assert count(db_path, "SELECT COUNT(DISTINCT unit) FROM submissions") == len(units)
     assert count(db_path, "SELECT COUNT(*) FROM files") == len(units)  # nothing recorded twice
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()} == originals
+
+
+KILLED_AFTER_FLUSH = """
+import os, signal, sys
+from fazhi_cli.ingest import chunks
+
+flush = chunks.flush_kept
+
+
+def flush_then_die(batch):
+    flushed = list(batch.unflushed)
+    flush(batch)
+    if flushed:  # the chunk's files are durably archived, its rows not yet committed
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+chunks.flush_kept = flush_then_die
+sys.argv = ["fazhi", "ingest", sys.argv[1]]
+from fazhi_cli.cli.app import main
+main()
+"""
+
+
+def test_kill_between_the_archive_flush_and_the_commit_then_rerun(cli, workspace, tmp_path):
+    assert cli("generate", cwd=workspace).code == 0
+    rubric = builtin_rubric()
+    units = [unit for unit in load_roster(workspace / "units.xlsx") if unit.assessed][:6]
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for index, unit in enumerate(units):
+        source = workspace / "outbox" / f"2017年度法治政府建设自评表_{unit.name}.xlsx"
+        fill_workbook(source, batch / f"{index:02d}.xlsx", varied_answers(rubric, unit.type, index))
+    originals = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()}
+
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_FLUSH, str(batch)], cwd=workspace,
+                            capture_output=True, timeout=120, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+
+    db_path = workspace / "fazhi.db"
+    archive = workspace / "archive"
+    kept = sorted(archive.rglob("*.xlsx"))
+    assert kept, "nothing was archived before the kill"
+    assert count(db_path, "SELECT COUNT(*) FROM files") == 0  # killed before the chunk's commit: no row
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for path in kept:  # what was archived is whole, under its own SHA-256, and no half copy is left
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0]
+    assert not [p for p in archive.rglob("*.part") if p.with_suffix("") in kept]
+
+    rerun = cli("ingest", batch, cwd=workspace)
+    assert rerun.code == 0, rerun.err
+    assert count(db_path, "SELECT COUNT(*) FROM submissions") == len(units)
+    assert count(db_path, "SELECT COUNT(*) FROM files") == len(units)  # nothing recorded twice
+    with sqlite3.connect(db_path) as db:
+        for archive_name, sha in db.execute("SELECT archive_name, sha256 FROM files"):
+            assert hashlib.sha256((archive / archive_name).read_bytes()).hexdigest() == sha
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()} == originals

@@ -52,6 +52,15 @@ def inbox(tmp_path_factory) -> tuple[Path, Path]:
             (folder / f"{unit}自评表_{index:02d}.xlsx").write_bytes(variant(data, index))
         (folder / f"{unit}自评表_坏.xlsx").write_bytes(data[: len(data) // 2])
     (folder / "乱码.xlsx").write_bytes(variant(data, 99).replace(b"<sheetData>", b"<sheetData><row r=\"x\"/>", 1))
+    with zipfile.ZipFile(io.BytesIO(data)) as source:  # refused by the zip check (done by the workers when pooled)
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    for name, drop, dtd in (("缺部件.xlsx", "xl/workbook.xml", ""), ("声明.xlsx", "", "xl/worksheets/sheet1.xml")):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for part, body in parts.items():
+                if part != drop:
+                    target.writestr(part, body.replace(b"?>", b"?><!DOCTYPE x>", 1) if part == dtd else body)
+        (folder / name).write_bytes(out.getvalue())
     return workspace, folder
 
 
@@ -80,6 +89,8 @@ def test_a_pool_of_workers_takes_the_files_exactly_as_one_process(inbox, tmp_pat
     assert pooled == serial
     outcomes = {outcome for _, outcome, *_ in serial[0]}
     assert {"taken", "superseded", "refused"} <= outcomes, serial[0][:3]
+    codes = {code for *_, code in serial[0]}
+    assert {"truncated", "missing_parts"} <= codes, codes
 
 
 def test_map_ordered_keeps_the_order_serially_and_in_a_pool(monkeypatch):

@@ -1,8 +1,9 @@
-"""Returned workbooks read ahead in worker processes while the batch takes the earlier files, in order.
+"""Returned workbooks checked and read ahead in worker processes while the batch takes the earlier files, in order.
 
-Reading a workbook is pure (bytes in, `ReadWorkbook` or an exception out), so it can run anywhere and early;
-keeping, deciding and recording stay in the batch's process, file by file in the order given, exactly as
-without workers. A batch with fewer than `PARALLEL_FROM` workbooks (a district's) starts no pool.
+Checking a workbook's zip (`xlsx_problem`) and reading it are pure (bytes in, a refusal, or a `ReadWorkbook` or an
+exception out), so they can run anywhere and early; keeping, deciding and recording stay in the batch's process,
+file by file in the order given, exactly as without workers. A batch with fewer than `PARALLEL_FROM` workbooks
+(a district's) starts no pool: each workbook is checked as its group is reached, and read when taken.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import pickle
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 
 from fazhi_cli.batch import Batch
 from fazhi_cli.debug import debug_enabled
-from fazhi_cli.intake import Incoming
+from fazhi_cli.domain.limits import Limits
+from fazhi_cli.domain.refusals import Refusal
+from fazhi_cli.intake import Incoming, check_workbook, xlsx_problem
 from fazhi_cli.parallel import PARALLEL_FROM, workers
 from fazhi_cli.workbook.reader import ReadWorkbook, read_workbook
 
@@ -35,12 +39,16 @@ def read_return(data: bytes) -> ReadWorkbook | Exception:
         return error
 
 
+def check_and_read(data: bytes, name: str, limits: Limits) -> tuple[Refusal | None, ReadWorkbook | Exception | None]:
+    """A returned workbook checked (in a worker process) and, when nothing is wrong with its zip, read."""
+    refused = xlsx_problem(data, name, limits)
+    return refused, None if refused is not None else read_return(data)
+
+
 def read_taken(batch: Batch, item: Incoming) -> ReadWorkbook:
     """The item's workbook: as read ahead by a worker (its exception raised here), else read now."""
-    future: Future | None = batch.read_ahead.pop(id(item), None)
-    try:
-        result = read_return(item.data) if future is None else future.result()
-    except Exception:  # noqa: BLE001 - the pool itself failed (a worker killed): read it here instead
+    result = batch.read_ahead.pop(id(item), None)
+    if result is None:
         result = read_return(item.data)
     if isinstance(result, Exception):
         raise result
@@ -57,11 +65,11 @@ def _workbooks(group: list[Incoming]) -> list[Incoming]:
 
 
 def read_ahead(batch: Batch, groups: Iterator[list[Incoming]]) -> Iterator[list[Incoming]]:
-    """The groups, in order, their workbooks read by a pool of workers `AHEAD` files before the batch takes
-    them; serial (each read when taken) with one worker, under --debug (for the traceback), or when the whole
-    batch has fewer than `PARALLEL_FROM` workbooks."""
+    """The groups, in order, their workbooks checked and read by a pool of workers `AHEAD` files before the
+    batch takes them; serial (each checked when its group is reached, read when taken) with one worker, under
+    --debug (for the traceback), or when the whole batch has fewer than `PARALLEL_FROM` workbooks."""
     if workers() == 1 or debug_enabled():
-        yield from groups
+        yield from map(_checked_here, groups)
         return
     first: list[list[Incoming]] = []
     count = 0
@@ -71,7 +79,7 @@ def read_ahead(batch: Batch, groups: Iterator[list[Incoming]]) -> Iterator[list[
         if count >= PARALLEL_FROM:
             break
     else:
-        yield from first
+        yield from map(_checked_here, first)
         return
     pool = ProcessPoolExecutor(max_workers=workers())
     try:
@@ -80,22 +88,58 @@ def read_ahead(batch: Batch, groups: Iterator[list[Incoming]]) -> Iterator[list[
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _checked_here(group: list[Incoming]) -> list[Incoming]:
+    return [check_workbook(item) for item in group]
+
+
 def _pipelined(batch: Batch, pool: ProcessPoolExecutor, first: list[list[Incoming]],
                groups: Iterator[list[Incoming]]) -> Iterator[list[Incoming]]:
-    pending: deque[tuple[list[Incoming], int]] = deque()
+    pending: deque[tuple[list[Incoming], dict[int, Future], int]] = deque()
     in_flight = 0
     for group in _chain(first, groups):
-        workbooks = _workbooks(group)
-        for item in workbooks:
-            batch.read_ahead[id(item)] = pool.submit(read_return, item.data)
-        pending.append((group, len(workbooks)))
-        in_flight += len(workbooks)
-        while pending and in_flight - pending[0][1] >= AHEAD:
-            done, submitted = pending.popleft()
+        futures = {id(item): _submit(pool, item) for item in _workbooks(group)}
+        pending.append((group, futures, len(futures)))
+        in_flight += len(futures)
+        while pending and in_flight - pending[0][2] >= AHEAD:
+            done, done_futures, submitted = pending.popleft()
             in_flight -= submitted
-            yield done
+            yield _settled(batch, done, done_futures)
     while pending:
-        yield pending.popleft()[0]
+        done, done_futures, _ = pending.popleft()
+        yield _settled(batch, done, done_futures)
+
+
+def _submit(pool: ProcessPoolExecutor, item: Incoming) -> Future:
+    if item.workbook_check is None:
+        return pool.submit(read_return, item.data)
+    return pool.submit(check_and_read, item.data, *item.workbook_check)
+
+
+def _settled(batch: Batch, group: list[Incoming], futures: dict[int, Future]) -> list[Incoming]:
+    """The group with each workbook's check attached and its reading kept for `read_taken`, as the workers
+    did them (or done here, the same, when the pool itself failed: a worker killed)."""
+    settled = []
+    for item in group:
+        future = futures.get(id(item))
+        if future is None:
+            settled.append(check_workbook(item))
+            continue
+        try:
+            result = future.result()
+        except Exception:  # noqa: BLE001 - the pool itself failed: check (and later read) it here instead
+            settled.append(check_workbook(item))
+            continue
+        refused, read = result if item.workbook_check is not None else (None, result)
+        taken = check_workbook(item, refused) if refused is not None else _unchecked_ok(item)
+        if read is not None:
+            batch.read_ahead[id(taken)] = read
+        settled.append(taken)
+    return settled
+
+
+def _unchecked_ok(item: Incoming) -> Incoming:
+    """An item whose check, done by a worker, found nothing wrong."""
+    return item if item.workbook_check is None else replace(item, workbook_check=None)
 
 
 def _chain(first: list[list[Incoming]], rest: Iterator[list[Incoming]]) -> Iterator[list[Incoming]]:

@@ -1,14 +1,16 @@
 """Keeping every file handed in: byte-for-byte under archive/, named by its SHA-256 (never by a name from
-outside), written to a temporary name, flushed and renamed, before anything else is done with it."""
+outside), written to a temporary name before anything else is done with it, flushed and renamed a chunk of
+files at a time before the chunk's rows are committed."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
 
 from fazhi_cli.batch import Batch
-from fazhi_cli.files import atomic_write
+from fazhi_cli.files import atomic_write, complete_parts, user_write_errors
 from fazhi_cli.intake import Incoming
 
 ARCHIVE_SUFFIX = {
@@ -64,12 +66,38 @@ def archive_file(archive: Path, source: Path, kind: str) -> tuple[str, str]:
 
 
 def keep(batch: Batch, item: Incoming) -> tuple[str, str]:
-    """Keep an incoming file's bytes under archive/ (a too-large one streamed from its path)."""
+    """Keep an incoming file's bytes under archive/ (a too-large one streamed from its path): written to its
+    `.part` now, flushed and renamed with the rest of the chunk before the chunk's rows are committed
+    (`flush_kept`)."""
     if item.source is not None and not item.data:
         try:
             return archive_file(batch.workspace.archive, item.source, item.kind)
         except OSError:
             pass  # gone or unreadable since it was found: nothing more than its (empty) data can be kept
-    return archive_bytes(batch.workspace.archive, item.data, item.kind)
+    sha = hashlib.sha256(item.data).hexdigest()
+    relative = _relative_name(sha, item.kind)
+    target = batch.workspace.archive / relative
+    if relative not in batch.unflushed and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        try:
+            with user_write_errors(target):
+                part.write_bytes(item.data)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+            raise
+        batch.unflushed[relative] = part
+    return sha, relative
+
+
+def flush_kept(batch: Batch) -> None:
+    """Make the chunk's kept files durable: every `.part` flushed (together), renamed over its name, and each
+    folder flushed once. Called before the chunk's rows are committed: a row never names a file not yet there."""
+    archive = batch.workspace.archive
+    written = [(part, archive / relative) for relative, part in batch.unflushed.items()]
+    batch.unflushed.clear()
+    if written:
+        complete_parts(written)
 
 

@@ -39,6 +39,7 @@ from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.ingest.ahead import is_workbook, read_ahead
 from fazhi_cli.ingest.archive import keep
+from fazhi_cli.ingest.chunks import chunked
 from fazhi_cli.ingest.workbooks import take_workbook
 from fazhi_cli.intake import Incoming
 from fazhi_cli.store import Store
@@ -153,9 +154,11 @@ def ingest_paths(
     are recorded and shown, never used to order versions.
     """
     with _batch(workspace, clock) as batch:
-        groups = _groups(intake.collect(paths, batch.campaign.limits, workspace.own_paths()))
-        for group in read_ahead(batch, groups):
-            _process_group(batch, group, on_file or (lambda _: None))
+        groups = _groups(intake.collect(paths, batch.campaign.limits, workspace.own_paths(), check_workbooks=False))
+        with chunked(batch) as chunks:
+            for group in read_ahead(batch, groups):
+                _process_group(batch, group, on_file or (lambda _: None))
+                chunks.due()
     return batch.report
 
 
@@ -185,8 +188,9 @@ def ingest_messages(
             batch.clock = lambda moment=message.received_at: moment
             start = len(batch.report.files)
             items = intake.collect_message(message.data, message.name, message.origin, batch.campaign.limits)
-            for group in _groups(items):
-                _process_group(batch, group, on_file or (lambda _: None))
+            with chunked(batch):  # one message a chunk: its files are recorded before `on_message` is told
+                for group in _groups(items):
+                    _process_group(batch, group, on_file or (lambda _: None))
             if on_message is not None:
                 on_message(message, batch.report.files[start:])
     return batch.report

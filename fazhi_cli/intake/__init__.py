@@ -25,6 +25,7 @@ The parts, each importing only those listed before it:
 Other modules use the package: the names below.
 """
 
+from fazhi_cli.intake.expand import check_workbook
 from fazhi_cli.intake.folders import collect, collect_message
 from fazhi_cli.intake.incoming import DEFAULT_LIMITS, MAX_NESTING, Incoming
 from fazhi_cli.intake.mail import MessageSummary, summarise_message
@@ -41,6 +42,7 @@ __all__ = [
     "MAX_NESTING",
     "Incoming",
     "MessageSummary",
+    "check_workbook",
     "collect",
     "collect_message",
     "refusal_for_kind",

@@ -6,8 +6,9 @@ unpackers, which call it for each member, so neither of them imports this module
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.intake.archives import expand_zip
 from fazhi_cli.intake.incoming import Budget, Context, Incoming, make_incoming, too_large_refusal
 from fazhi_cli.intake.mail import expand_mail, expand_mbox
@@ -31,6 +32,19 @@ def expand(data: bytes, name: str, ctx: Context, budget: Budget, kind: str | Non
         yield from expand_mbox(data, name, kind, ctx, budget, expand)
     elif kind == "empty":
         yield make_incoming(data, name, ctx, kind, refused=refusal("empty", name=shown))
+    elif kind in ("xlsx", "xlsm") and not budget.check_workbooks:
+        yield make_incoming(data, name, ctx, kind, workbook_check=(name, budget.limits))
     else:
         refused = xlsx_problem(data, name, budget.limits) if kind in ("xlsx", "xlsm") else None
         yield make_incoming(data, name, ctx, kind, refused=refused)
+
+
+def check_workbook(item: Incoming, refused: Refusal | None = None) -> Incoming:
+    """An item whose workbook check was left to the caller, with that check done: its refusal (`refused` when
+    the check was already run elsewhere, on the same bytes), exactly as `expand` would have attached it."""
+    if item.workbook_check is None:
+        return item
+    name, limits = item.workbook_check
+    if refused is None:
+        refused = xlsx_problem(item.data, name, limits)
+    return replace(item, refusal=refused, workbook_check=None)

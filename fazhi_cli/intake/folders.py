@@ -23,7 +23,8 @@ from fazhi_cli.intake.sniffing import CONTAINER_KINDS, SNIFF_BYTES, sniff
 
 
 def collect(
-    paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS, skip: Mapping[Path, str] | None = None
+    paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS, skip: Mapping[Path, str] | None = None,
+    check_workbooks: bool = True,
 ) -> Iterator[Incoming]:
     """Expand what the clerk handed in into incoming files, containers before their members.
 
@@ -39,11 +40,14 @@ def collect(
     named on the command line is read wherever it is (a review sheet filled in place comes back that way),
     through a symbolic link too.
 
+    With `check_workbooks=False`, a workbook's zip check (`xlsx_problem`) is left to the caller: the item comes
+    with `workbook_check` set, and `check_workbook` (run wherever the caller likes) attaches its refusal.
+
     Problems never raise: they are the `refusal` of an `Incoming` (a code and a message). A file that is
     missing, unreadable or over `limits.file_bytes` comes with empty `data` (one too large names its path in
     `source`, so that its bytes can still be kept).
     """
-    walk = _Walk(limits, {_resolved(Path(key)): reason for key, reason in (skip or {}).items()})
+    walk = _Walk(limits, {_resolved(Path(key)): reason for key, reason in (skip or {}).items()}, check_workbooks)
     for path in paths:
         yield from _collect_named(Path(path), walk)
 
@@ -54,6 +58,7 @@ class _Walk:
 
     limits: Limits
     skip: Mapping[Path, str]
+    check_workbooks: bool = True
 
     def skip_reason(self, resolved: Path, within: bool = False) -> str | None:
         """Why `resolved` is not read (it is, or with `within` lies under, a path in `skip`), or None."""
@@ -204,7 +209,7 @@ def _collect_file(path: Path, walk: _Walk, explicit: bool) -> Iterator[Incoming]
     kind = sniff(data, shown)
     prefix = kind if kind in CONTAINER_KINDS else "file"
     ctx = Context(origin, None, file_time, f"{prefix}:{hashlib.sha256(data).hexdigest()}", 0, explicit=explicit)
-    yield from expand(data, shown, ctx, Budget.for_input(limits), kind=kind)
+    yield from expand(data, shown, ctx, Budget.for_input(limits, walk.check_workbooks), kind=kind)
 
 
 def _read_regular(path: Path, follow: bool, max_bytes: int) -> tuple[os.stat_result, bytes] | None:

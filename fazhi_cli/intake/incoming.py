@@ -38,6 +38,7 @@ class Incoming:
     skipped: str | None = None  # why it was passed over without being kept (fazhi's own folder, a symlink)
     sender: str | None = None  # the From address of the e-mail it came in (lower case): evidence of who sent it
     containers: tuple[str, ...] = ()  # the names of the e-mails and zips it came in (and an e-mail's subject)
+    workbook_check: tuple[str, Limits] | None = None  # a workbook whose zip is still to be checked: `check_workbook`
 
     @property
     def problem(self) -> str | None:
@@ -78,10 +79,11 @@ class Budget:
     limits: Limits
     bytes_left: int
     members_left: int
+    check_workbooks: bool = True  # False: a workbook's zip check is left to the caller (`Incoming.workbook_check`)
 
     @classmethod
-    def for_input(cls, limits: Limits) -> Budget:
-        return cls(limits, limits.unpacked_bytes, limits.members)
+    def for_input(cls, limits: Limits, check_workbooks: bool = True) -> Budget:
+        return cls(limits, limits.unpacked_bytes, limits.members, check_workbooks)
 
 
 # What unpacks one file's bytes into incoming files (`expand.expand`): handed to the unpackers of containers.
@@ -99,6 +101,7 @@ def make_incoming(
     sent_at: datetime | None = None,
     source: Path | None = None,
     skipped: str | None = None,
+    workbook_check: tuple[str, Limits] | None = None,
 ) -> Incoming:
     """An Incoming placed by its context."""
     return Incoming(
@@ -116,6 +119,7 @@ def make_incoming(
         skipped=skipped,
         sender=ctx.sender,
         containers=ctx.containers,
+        workbook_check=workbook_check,
     )
 
 
