@@ -1,8 +1,9 @@
-"""Per-file work on every core: a process pool whose results come back in the order of the input.
+"""Work on every core: a process pool whose results come back in the order of the input (`map_ordered`, or
+`start_ordered` to do something else meanwhile), and one piece of work in a forked copy (`start_beside`).
 
-Small batches run in this process (a pool costs about a second to start, more than a district's 55 files
-take), and so does everything when `FAZHI_WORKERS=1`. The function and the items must be picklable: a
-module-level function, plain data.
+Small batches run in this process (light items from 64, heavy ones from a handful: a pool's start and the
+items' pickling cost more than a few light items take), and so does everything when `FAZHI_WORKERS=1`. The
+pool's function and items must be picklable: a module-level function, plain data.
 """
 
 from __future__ import annotations
