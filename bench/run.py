@@ -6,8 +6,8 @@
 
 A roster of N units of both types, a workspace on the built-in rubric, then each stage in its own process
 (`fazhi_cli.api`: generate, ingest, validate, score, report, notice, feedback letters without PDF), so the
-peak memory of one stage is not inherited by the next (a stage's pool workers and forked copies are measured too, and
-counted once per core in the peak). Between generate and ingest the units' returns are
+peak memory of one stage is not inherited by the next (a stage's pool workers and forked copies are measured too:
+the whole process tree's proportional set size, sampled every 50 ms). Between generate and ingest the units' returns are
 filled (not timed): realistic answers, plus a corrupt file, a score above its ceiling and a form sent under
 another unit's name. The floor is python-calamine alone reading every sheet of the same returned files.
 Prints a table and the ratios of the targets of issue 14, and writes bench/results.json (one entry per N,
@@ -202,31 +202,64 @@ def run_stage(stage: str, folder: Path, inbox: Path, profile: Path | None = None
 
 
 def measure(stage: str, folder: Path, inbox: Path, count: int, profile: Path | None = None) -> dict[str, float]:
-    """One stage in a fresh process: its seconds, units/s, peak memory and the whole process's seconds."""
+    """One stage in a fresh process: its seconds, units/s, peak memory (its own, and that of the whole process
+    tree sampled as it runs) and the whole process's seconds."""
     command = [sys.executable, str(Path(__file__).resolve()), "--stage", stage,
                "--workspace", str(folder), "--inbox", str(inbox)]
     if profile:
         command += ["--profile-dir", str(profile)]
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"stage {stage} failed:\n{done.stderr}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as output, tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(command, stdout=output, stderr=errors, text=True)
+        tree_peak = 0.0
+        while process.poll() is None:
+            tree_peak = max(tree_peak, tree_memory_mb(process.pid))
+            time.sleep(TREE_SAMPLE_SECONDS)
+        wall = time.perf_counter() - start
+        output.seek(0)
+        errors.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"stage {stage} failed:\n{errors.read()}")
+        result = json.loads(output.read().strip().splitlines()[-1])
+    result["tree_peak_mb"] = max(tree_peak, result["peak_mb"])
     result["process_seconds"] = wall
     result["units_per_second"] = count / result["seconds"] if result["seconds"] else 0.0
     return {key: round(value, 3) for key, value in result.items()}
+
+
+TREE_SAMPLE_SECONDS = 0.05
+
+
+def tree_memory_mb(root: int) -> float:
+    """The memory a process and all its descendants hold now, by proportional set size (a page shared by a
+    forked copy or a pool worker with its parent is counted once, split between them); 0 where /proc lacks it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total_kib, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        pending += children.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kib += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total_kib / 1024
 
 
 # ---------------------------------------------------------------------------------------- the summary
 
 
 def stage_memory(stage: dict[str, float]) -> float:
-    """A bound on a stage's memory at its peak: its own process, plus its largest pool worker or forked copy
-    counted once per core (the workers run at once; pages they share with the stage are counted twice)."""
-    from fazhi_cli.parallel import workers
-
-    return stage["peak_mb"] + workers() * stage.get("workers_peak_mb", 0.0)
+    """A stage's memory at its peak: its whole process tree (pool workers and forked copies included), sampled
+    while it ran, and never less than its own process's peak."""
+    return stage.get("tree_peak_mb", stage["peak_mb"])
 
 
 def ratios(stages: dict[str, dict[str, float]], count: int) -> dict[str, float]:
@@ -272,11 +305,11 @@ def show(count: int, files: int, stages: dict[str, dict[str, float]], figures: d
     from rich.table import Table
 
     table = Table(title=f"fazhi bench: {count} units, {files} returned files, {os.cpu_count()} CPUs")
-    for column in ("stage", "seconds", "units/s", "peak MB", "workers MB", "process s"):
+    for column in ("stage", "seconds", "units/s", "peak MB", "with workers MB", "process s"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for name, stage in stages.items():
         table.add_row(LABELS[name], f"{stage['seconds']:.2f}", f"{stage['units_per_second']:.0f}",
-                      f"{stage['peak_mb']:.0f}", f"{stage.get('workers_peak_mb', 0):.0f}",
+                      f"{stage['peak_mb']:.0f}", f"{stage_memory(stage):.0f}",
                       f"{stage['process_seconds']:.2f}")
     console = Console()
     console.print(table)
