@@ -31,7 +31,8 @@ from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace, feedback_file_name, summary_file_name
 
 PAGE_WINDOW = 64  # pages rendered and written together (bounded memory)
-BESIDE_FROM = 8  # from this many pages, the summary workbook is written by a forked copy beside them
+BESIDE_FROM = 8  # from this many pages, the summary workbook is written by a forked copy beside them,
+BESIDE_UP_TO = 4000  # up to this many: beyond, the copy's workbook and the pages together would pass 1 GB
 LOSS_ROWS = 6  # items shown under 失分较多的项目
 PERCENT_SCALE = Decimal(100)  # the loss-rate chart's axis runs to 100%
 
@@ -187,7 +188,8 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     summary = reports / "summary.html"
     returned = [(unit, feedback_folder / feedback_file_name(unit.name)) for unit in board.units
                 if unit.name in board.model.units]  # a unit that returned nothing has no page
-    beside = start_beside(lambda: write_summary_workbook(board, workbook)) if len(returned) >= BESIDE_FROM else None
+    beside = (start_beside(lambda: write_summary_workbook(board, workbook))
+              if BESIDE_FROM <= len(returned) <= BESIDE_UP_TO else None)
     try:
         _write_text(summary, render(load_template(env, "summary.html.j2"), summary_context(board)))
         template = load_template(env, "feedback.html.j2")
