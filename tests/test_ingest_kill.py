@@ -24,16 +24,22 @@ def count(db_path: Path, sql: str) -> int:
         return db.execute(sql).fetchone()[0]
 
 
-def test_kill_minus_nine_mid_batch_then_rerun(cli, workspace, tmp_path):
+def _filled_batch(cli, workspace, tmp_path, count: int | None = None) -> tuple[Path, dict[str, str]]:
+    """The first `count` assessed units' returns (all when None), filled with varied answers in batch/, and
+    each file's SHA-256 by name (to prove the originals are never changed)."""
     assert cli("generate", cwd=workspace).code == 0
     rubric = builtin_rubric()
-    units = [unit for unit in load_roster(workspace / "units.xlsx") if unit.assessed]
+    units = [unit for unit in load_roster(workspace / "units.xlsx") if unit.assessed][:count]
     batch = tmp_path / "batch"
     batch.mkdir()
     for index, unit in enumerate(units):
         source = workspace / "outbox" / f"2017年度法治政府建设自评表_{unit.name}.xlsx"
         fill_workbook(source, batch / f"{index:02d}.xlsx", varied_answers(rubric, unit.type, index))
-    originals = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()}
+    return batch, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()}
+
+
+def test_kill_minus_nine_mid_batch_then_rerun(cli, workspace, tmp_path):
+    batch, originals = _filled_batch(cli, workspace, tmp_path)
 
     process = subprocess.Popen([sys.executable, "-m", "fazhi_cli", "ingest", str(batch)], cwd=workspace,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -47,7 +53,7 @@ def test_kill_minus_nine_mid_batch_then_rerun(cli, workspace, tmp_path):
 
     db_path = workspace / "fazhi.db"
     taken_before_rerun = count(db_path, "SELECT COUNT(*) FROM submissions")
-    assert taken_before_rerun < len(units), "the batch finished before the kill; the test proved nothing"
+    assert taken_before_rerun < len(originals), "the batch finished before the kill; the test proved nothing"
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         orphans = db.execute(
@@ -60,9 +66,9 @@ def test_kill_minus_nine_mid_batch_then_rerun(cli, workspace, tmp_path):
 
     rerun = cli("ingest", batch, cwd=workspace)
     assert rerun.code == 0, rerun.err
-    assert count(db_path, "SELECT COUNT(*) FROM submissions") == len(units)
-    assert count(db_path, "SELECT COUNT(DISTINCT unit) FROM submissions") == len(units)
-    assert count(db_path, "SELECT COUNT(*) FROM files") == len(units)  # nothing recorded twice
+    assert count(db_path, "SELECT COUNT(*) FROM submissions") == len(originals)
+    assert count(db_path, "SELECT COUNT(DISTINCT unit) FROM submissions") == len(originals)
+    assert count(db_path, "SELECT COUNT(*) FROM files") == len(originals)  # nothing recorded twice
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()} == originals
 
 
@@ -88,15 +94,7 @@ main()
 
 
 def test_kill_between_the_archive_flush_and_the_commit_then_rerun(cli, workspace, tmp_path):
-    assert cli("generate", cwd=workspace).code == 0
-    rubric = builtin_rubric()
-    units = [unit for unit in load_roster(workspace / "units.xlsx") if unit.assessed][:6]
-    batch = tmp_path / "batch"
-    batch.mkdir()
-    for index, unit in enumerate(units):
-        source = workspace / "outbox" / f"2017年度法治政府建设自评表_{unit.name}.xlsx"
-        fill_workbook(source, batch / f"{index:02d}.xlsx", varied_answers(rubric, unit.type, index))
-    originals = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()}
+    batch, originals = _filled_batch(cli, workspace, tmp_path, count=6)
 
     killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_FLUSH, str(batch)], cwd=workspace,
                             capture_output=True, timeout=120, check=False)
@@ -115,8 +113,8 @@ def test_kill_between_the_archive_flush_and_the_commit_then_rerun(cli, workspace
 
     rerun = cli("ingest", batch, cwd=workspace)
     assert rerun.code == 0, rerun.err
-    assert count(db_path, "SELECT COUNT(*) FROM submissions") == len(units)
-    assert count(db_path, "SELECT COUNT(*) FROM files") == len(units)  # nothing recorded twice
+    assert count(db_path, "SELECT COUNT(*) FROM submissions") == len(originals)
+    assert count(db_path, "SELECT COUNT(*) FROM files") == len(originals)  # nothing recorded twice
     with sqlite3.connect(db_path) as db:
         for archive_name, sha in db.execute("SELECT archive_name, sha256 FROM files"):
             assert hashlib.sha256((archive / archive_name).read_bytes()).hexdigest() == sha
