@@ -74,6 +74,7 @@ from fazhi_cli.files import write_error as write_error
 from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.ingest import ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
+from fazhi_cli.integrity import VerifyReport, verify_workspace
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.mail import (
     FETCH_LABELS,
@@ -106,7 +107,7 @@ __all__ = [
     # the commands
     "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
     "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
-    "dismiss", "approve", "reopen", "log", "demo", "version", "config_show", "config_set",
+    "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
@@ -116,7 +117,7 @@ __all__ = [
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
-    "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus",
+    "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",
@@ -708,6 +709,19 @@ def reopen(reason: str, workspace: Path | None = None) -> ResultsState:
     found = Workspace.find(workspace)
     with found.lock():
         return reopen_results(found, reason)
+
+
+def verify(workspace: Path | None = None, on_file: Callable[[int, int], None] | None = None) -> VerifyReport:
+    """Check every archived original against its recorded SHA-256 and every seal on the office's records
+    (`fazhi verify`); nothing is changed. `report.ok` is True when all verify; `report.problems` names each file
+    (its path under archive/) or record that does not. `on_file(done, total)` follows the originals.
+
+    Example::
+
+        checked = api.verify(Path("2017考核"))
+        checked.ok, [p.as_dict() for p in checked.problems]
+    """
+    return verify_workspace(Workspace.find(workspace), on_file)
 
 
 def log(workspace: Path | None = None) -> list[LogEntry]:

@@ -19,6 +19,17 @@ from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring
 from pathlib import Path
 
+from fazhi_cli.domain.approval import ACTION_LABELS, APPROVE
+from fazhi_cli.domain.seals import (
+    CHAIN_LABELS,
+    CHAINS,
+    DECISIONS,
+    REVIEWS,
+    ChainHead,
+    SealedRow,
+    head_seal,
+    seal_rows,
+)
 from fazhi_cli.domain.submissions import FileDecision, current_submissions, decisions_in_force
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, WorkspaceError
@@ -191,8 +202,27 @@ CREATE TABLE mail_fetched (
 CREATE INDEX mail_fetched_message_id ON mail_fetched (message_id)
 """
 
+# seals: each decision and each office value carries the office's seal (domain.seals: an HMAC keyed by the workspace
+# secret over its content and the seal before it), and each chain's head (its count and last seal) is sealed. This
+# step seals what an earlier version recorded, in its own transaction, so no committed store is ever half sealed.
+SCHEMA_SEALS = """
+ALTER TABLE decisions ADD COLUMN seal TEXT;
+ALTER TABLE reviews ADD COLUMN seal TEXT;
+CREATE TABLE seal_heads (
+    chain TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    last TEXT NOT NULL,
+    mac TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
-                               SCHEMA_MAIL)
+                               SCHEMA_MAIL, SCHEMA_SEALS)
+# The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
+SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
+    DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),
+    REVIEWS: ("id", "unit", "ref", "raw", "cell", "reason", "withdrawn", "file_id", "taken_at"),
+}
 
 # The store rows approved results are rebuilt from (`Store.snapshot_rows`), table → which rows: `:used` is the JSON
 # list of the submission ids the results used. A table scoring reads (the ledger …) must be listed here, or the
@@ -460,16 +490,38 @@ def raw_json(raw: object) -> str:
     return plain(raw) if plain is not None else json.dumps(raw, ensure_ascii=False)
 
 
+class SealHeadMissing(WorkspaceError):
+    """A sealed chain's head is gone from the store: nothing more is recorded on it."""
+
+    def __init__(self, chain: str) -> None:
+        label = CHAIN_LABELS.get(chain, chain)
+        super().__init__(f"{label}的印章记录缺失,不能再记录新的决定(数据库在 fazhi 之外被改动过)",
+                         "请运行 fazhi verify 查看详情,并从备份恢复 fazhi.db。")
+
+
+def _row_label(chain: str, row: sqlite3.Row) -> str:
+    """What a sealed record is, for a message: a decision's action and day, an office value's unit and item."""
+    if chain == DECISIONS:
+        day = str(row["time"])[:10]
+        if row["action"] == APPROVE:  # an approval is known by the date it bears
+            with contextlib.suppress(ValueError, TypeError, AttributeError):
+                day = str(json.loads(row["detail"]).get("date", day))[:10]
+        return f"{ACTION_LABELS.get(row['action'], row['action'])} {day}"
+    return f"{row['unit']} {row['ref']}"
+
+
 class Store:
     """A connection to the campaign's store; use `Store.open(path)` as a context manager."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, secret: bytes | None = None) -> None:
         self.db = connection
+        self.secret = secret  # the workspace's key, which seals the office's records (None: nothing is sealed)
 
     @classmethod
     @contextmanager
-    def open(cls, path: Path, create: bool = False) -> Iterator[Store]:
-        """Open (migrating as needed) and close the store.
+    def open(cls, path: Path, create: bool = False, secret: bytes | None = None) -> Iterator[Store]:
+        """Open (migrating as needed) and close the store; with the workspace's `secret`, the office's records
+        are sealed as they are written (see `seal_rows`).
 
         Only `create=True` (used by `fazhi init`) makes a new file: a missing store in an existing
         workspace is a `WorkspaceError` explaining how to recover, never an empty store in its place.
@@ -487,7 +539,7 @@ class Store:
                 f"无法打开数据库 {path}: {exc}", "请检查文件夹权限。"
             ) from None
         connection.row_factory = sqlite3.Row
-        store = cls(connection)
+        store = cls(connection, secret)
         try:
             try:
                 connection.execute("PRAGMA foreign_keys = ON")
@@ -590,6 +642,8 @@ class Store:
                 for statement in MIGRATIONS[step].split(";\n"):
                     if statement.strip():
                         db.execute(statement)
+                if MIGRATIONS[step] is SCHEMA_SEALS:
+                    self._seal_earlier_records(db)
                 db.execute(f"PRAGMA user_version = {step + 1}")
 
     def sync_units(self, units: Iterable[Unit]) -> None:
@@ -750,12 +804,15 @@ class Store:
         """Record a review sheet and the office's decisions in it (values and withdrawals) in one transaction."""
         with self.transaction() as db:
             file_id = _record_file(db, record)
+            first = db.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
             db.executemany(
                 "INSERT INTO reviews (unit, ref, raw, cell, reason, withdrawn, file_id, taken_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(e.unit, e.ref, None if e.withdrawn else json.dumps(e.raw, ensure_ascii=False), e.cell,
                   e.reason or None, int(e.withdrawn), file_id, record.taken_at) for e in rows],
             )
+            added = [row[0] for row in db.execute("SELECT id FROM reviews WHERE id > ? ORDER BY id", (first,))]
+            self._seal_appended(db, REVIEWS, added)
             return file_id
 
     def review_history(self) -> list[ReviewEntry]:
@@ -788,7 +845,9 @@ class Store:
             (decision.time, decision.action, decision.unit, decision.file_id, decision.reason,
              json.dumps(decision.detail, ensure_ascii=False, sort_keys=True)),
         )
-        return int(cursor.lastrowid)
+        decision_id = int(cursor.lastrowid)
+        self._seal_appended(db, DECISIONS, [decision_id])
+        return decision_id
 
     def decisions(self, action: str | None = None) -> list[Decision]:
         """Every recorded decision (of one action), in the order taken."""
@@ -811,6 +870,58 @@ class Store:
                  for r in rows],
             )
             return file_id
+
+    def _seal_appended(self, db: sqlite3.Connection, chain: str, ids: list[int]) -> None:
+        """Seal the records `ids` (just inserted, in order) after the chain's head, and move the head on to them.
+
+        Only these records: a row someone slipped into the table is never sealed by a later write. A chain whose
+        head is gone is not given a new one (that would hide the deletion): `SealHeadMissing`.
+        """
+        if self.secret is None or not ids:
+            return
+        head = self.seal_head(chain)
+        if head is None:
+            raise SealHeadMissing(chain)
+        seals = seal_rows(self.secret, chain, head.last, [self._sealed_fields(db, chain, i) for i in ids])
+        db.executemany(f"UPDATE {chain} SET seal = ? WHERE id = ?", list(zip(seals, ids, strict=True)))
+        self._write_head(db, chain, head.count + len(ids), seals[-1])
+
+    def _seal_earlier_records(self, db: sqlite3.Connection) -> None:
+        """The step that brings seals: every record an earlier version wrote is sealed now, in order, and each
+        chain gets its head (a store opened without the secret gets none: it must hold no records)."""
+        for chain in CHAINS:
+            ids = [row[0] for row in db.execute(f"SELECT id FROM {chain} ORDER BY id")]
+            if self.secret is None:
+                if ids:
+                    raise WorkspaceError("无法为已有的记录加印章:打开数据库时未提供工作区密钥",
+                                         "这是程序的问题,请联系技术人员。")
+                continue
+            seals = seal_rows(self.secret, chain, "", [self._sealed_fields(db, chain, i) for i in ids])
+            db.executemany(f"UPDATE {chain} SET seal = ? WHERE id = ?", list(zip(seals, ids, strict=True)))
+            self._write_head(db, chain, len(ids), seals[-1] if seals else "")
+
+    def _write_head(self, db: sqlite3.Connection, chain: str, count: int, last: str) -> None:
+        assert self.secret is not None
+        db.execute("INSERT OR REPLACE INTO seal_heads (chain, count, last, mac) VALUES (?, ?, ?, ?)",
+                   (chain, count, last, head_seal(self.secret, chain, count, last)))
+
+    @staticmethod
+    def _sealed_fields(db: sqlite3.Connection, chain: str, row_id: int) -> dict[str, object]:
+        columns = SEALED_COLUMNS[chain]
+        row = db.execute(f"SELECT {', '.join(columns)} FROM {chain} WHERE id = ?", (row_id,)).fetchone()
+        return dict(zip(columns, tuple(row), strict=True))
+
+    def seal_head(self, chain: str) -> ChainHead | None:
+        """A chain's sealed head as stored, or None when there is none."""
+        row = self.db.execute("SELECT count, last, mac FROM seal_heads WHERE chain = ?", (chain,)).fetchone()
+        return None if row is None else ChainHead(int(row["count"]), str(row["last"]), str(row["mac"]))
+
+    def sealed_rows(self, chain: str) -> list[SealedRow]:
+        """Every record of a chain as stored, in id order: the content its seal covers and the seal."""
+        columns = SEALED_COLUMNS[chain]
+        rows = self.db.execute(f"SELECT {', '.join(columns)}, seal FROM {chain} ORDER BY id")
+        return [SealedRow(row["id"], {name: row[name] for name in columns}, row["seal"], _row_label(chain, row))
+                for row in rows]
 
     def ledger_in_force(self) -> tuple[set[str], list[LedgerRow]]:
         """The records some returned ledger covered, and the rows in force: for each record, those of the latest

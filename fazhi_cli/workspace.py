@@ -224,6 +224,10 @@ class Workspace:
         finally:
             os.close(descriptor)
 
+    def open_store(self, create: bool = False) -> contextlib.AbstractContextManager[Store]:
+        """The campaign's store, opened with the workspace's secret (which seals the office's records)."""
+        return Store.open(self.store_path, create=create, secret=self.secret())
+
     def secret(self) -> bytes:
         """The workspace's 32-byte random key, made (mode 0600, atomically) the first time it is needed.
 
@@ -846,9 +850,8 @@ def create_workspace(
                 (root / folder).mkdir(exist_ok=True)
             text = campaign_toml(campaign)
             atomic_write(workspace.config_path, lambda part: part.write_text(text, encoding="utf-8"))
-        with Store.open(workspace.store_path, create=True) as store:
+        with workspace.open_store(create=True) as store:
             store.sync_units(units)
-        workspace.secret()
     return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved, warnings)
 
 

@@ -48,3 +48,25 @@ def set_single_weight(workspace: Path, value: str) -> None:
     anchor = "show_rank_in_feedback ="
     assert anchor in text
     path.write_text(text.replace(anchor, f"weight = {value}\n{anchor}", 1), "utf-8")
+
+
+def reseal(workspace: Path) -> None:
+    """Seal every record of the workspace's store again with its own secret, as only the holder of fazhi.secret
+    can: for the tests of what holds even then (a snapshot that does not parse or rebuild)."""
+    import sqlite3
+    from contextlib import closing
+
+    from fazhi_cli.domain.seals import CHAINS, head_seal, seal_rows
+    from fazhi_cli.store import SEALED_COLUMNS
+
+    secret = (workspace / "fazhi.secret").read_bytes()
+    with closing(sqlite3.connect(workspace / "fazhi.db")) as db, db:
+        for chain in CHAINS:
+            columns = SEALED_COLUMNS[chain]
+            rows = db.execute(f"SELECT {', '.join(columns)} FROM {chain} ORDER BY id").fetchall()
+            seals = seal_rows(secret, chain, "", [dict(zip(columns, row, strict=True)) for row in rows])
+            db.executemany(f"UPDATE {chain} SET seal = ? WHERE id = ?",
+                           [(seal, row[0]) for seal, row in zip(seals, rows, strict=True)])
+            last = seals[-1] if seals else ""
+            db.execute("UPDATE seal_heads SET count = ?, last = ?, mac = ? WHERE chain = ?",
+                       (len(rows), last, head_seal(secret, chain, len(rows), last), chain))

@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from helpers import reseal
 from test_scores import edit_review, full_marks, review_sheet_path
 
 from fazhi_cli.cli import output
@@ -313,29 +314,33 @@ def tamper(ws: Path, sql: str, *args) -> None:
         db.execute(sql, args)
 
 
-def refuses_to_use_the_snapshot(cli, ws: Path, message: str) -> None:
-    for command in (("score", "--json"), ("score",), ("report",), ("status",)):
+RESULTS_COMMANDS = (("score", "--json"), ("score",), ("report",), ("status",))
+
+
+def refuses_to_use_the_snapshot(cli, ws: Path, message: str, hint: str = "从备份恢复 fazhi.db",
+                                commands=(*RESULTS_COMMANDS, ("log",))) -> None:
+    for command in commands:
         result = cli(*command, "-w", ws)
         assert result.code == 2, command
-        assert message in result.err and "fazhi reopen --reason" in result.err, (command, result.err)
+        assert message in result.err and hint in result.err, (command, result.err)
         assert "Traceback" not in result.err and result.out == "", command
 
 
-def test_a_hand_edited_snapshot_is_detected_and_not_used(cli, small):
+def test_a_hand_edited_snapshot_is_detected_and_not_used(cli, small, tmp_path):
     all_returned(cli, small)
     assert cli(*APPROVE, "-w", small).code == 0
     assert cli("report", "-w", small).code == 0
+    backup = tmp_path / "fazhi.db.backup"
+    backup.write_bytes((small / "fazhi.db").read_bytes())
     tamper(small, "UPDATE snapshots SET content = replace(content, '\"total\":100', '\"total\":99')")
-    refuses_to_use_the_snapshot(cli, small, "审定结果的快照已被改动")
-    # the way out: reopen (which does not need the snapshot) and approve again, which makes a new one
-    assert cli("reopen", "--reason", "快照被改动,重新审定", "-w", small).code == 0
-    assert cli("score", "--json", "-w", small).json()["state"] == "preliminary"
-    assert cli(*APPROVE, "-w", small).code == 0
-    assert cli("score", "--json", "-w", small).code == 0
-    assert rows(small, "SELECT COUNT(*) FROM snapshots")[0][0] == 2
+    refuses_to_use_the_snapshot(cli, small, "第 1 条决定(审定 2018-01-15)的结果快照已被改动")
+    assert cli("reopen", "--reason", "快照被改动", "-w", small).code == 2  # no decision on unverified records
+    # the way out: the store restored from the backup
+    (small / "fazhi.db").write_bytes(backup.read_bytes())
+    assert cli("score", "--json", "-w", small).json()["state"] == "approved"
 
 
-def test_a_snapshot_whose_hash_was_forged_too_is_caught_when_it_does_not_parse_or_rebuild(cli, small):
+def test_a_snapshot_whose_hash_was_forged_too_is_caught_by_the_seal_and_then_by_the_rebuild(cli, small):
     all_returned(cli, small)
     assert cli(*APPROVE, "-w", small).code == 0
     [(content,)] = rows(small, "SELECT content FROM snapshots")
@@ -345,19 +350,25 @@ def test_a_snapshot_whose_hash_was_forged_too_is_caught_when_it_does_not_parse_o
         tamper(small, "UPDATE snapshots SET content = ?, sha256 = ?", text, sha)
         tamper(small, "UPDATE decisions SET detail = json_set(detail, '$.snapshot', ?) WHERE action = 'approve'", sha)
 
-    forge(content[:-10])  # not JSON any more
-    refuses_to_use_the_snapshot(cli, small, "审定结果的快照(区人民政府 2018-01-15 审定)无法读取")
     frozen = json.loads(content)
     next(u for u in frozen["results"] if u["unit"] == DEPT)["total"] = 1  # results that the inputs do not give
     forge(json.dumps(frozen, ensure_ascii=False))
-    refuses_to_use_the_snapshot(cli, small, f"重算的结果与审定时冻结的结果不一致({DEPT})")
+    refuses_to_use_the_snapshot(cli, small, "法制办决定记录第 1 条(审定 2018-01-15)的印章不符")
+    # even one holding the secret, who seals the forgery again, does not get it used
+    reseal(small)
+    refuses_to_use_the_snapshot(cli, small, f"重算的结果与审定时冻结的结果不一致({DEPT})", "fazhi reopen --reason",
+                                RESULTS_COMMANDS)
+    forge(content[:-10])  # not JSON any more
+    reseal(small)
+    refuses_to_use_the_snapshot(cli, small, "审定结果的快照(区人民政府 2018-01-15 审定)无法读取",
+                                "fazhi reopen --reason", RESULTS_COMMANDS)
 
 
 def test_a_missing_snapshot_is_detected(cli, small):
     all_returned(cli, small)
     assert cli(*APPROVE, "-w", small).code == 0
     tamper(small, "DELETE FROM snapshots")
-    refuses_to_use_the_snapshot(cli, small, "找不到审定时冻结的快照")
+    refuses_to_use_the_snapshot(cli, small, "第 1 条决定(审定 2018-01-15)的结果快照已不在数据库中")
 
 
 def test_the_state_is_the_last_approve_or_reopen_and_dates_are_strict():

@@ -1,5 +1,6 @@
 """`fazhi approve` and `fazhi reopen`: the district government's approval of the results (审定), refused while
-anything is unresolved, freezing a snapshot in the same transaction as its decision; and the return to 初步结果."""
+anything is unresolved or any original or record does not verify (`fazhi verify`), freezing a snapshot in the same
+transaction as its decision; and the return to 初步结果."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.domain.approval import APPROVE, REOPEN, ResultsState, parse_approval_date, state_from
 from fazhi_cli.domain.results import MISSING
 from fazhi_cli.errors import FazhiError, UsageError
+from fazhi_cli.integrity import verify_workspace
+from fazhi_cli.integrity.originals import OriginalProblem
 from fazhi_cli.scoring import Scoreboard, build_scoreboard
-from fazhi_cli.store import Decision, Store
+from fazhi_cli.store import Decision
 from fazhi_cli.workspace import Workspace
 
 BLOCKED_HINT = (
@@ -23,6 +26,9 @@ BLOCKED_HINT = (
     "待确认和被退回的文件:fazhi files 查看,用 fazhi accept / reject / dismiss 处理;"
     "确属未报送的单位:加 --accept-missing,按“未报送”审定。"
 )
+
+
+VERIFY_HINT = "请运行 fazhi verify 查看,从备份恢复被改动或缺失的文件(archive/ 中的原件、fazhi.db)后再审定。"
 
 
 class ApprovalRefused(FazhiError):
@@ -73,6 +79,16 @@ def _already_approved(state: ResultsState) -> ApprovalRefused:
     )
 
 
+def _require_verified(workspace: Workspace) -> None:
+    """`fazhi verify` first: an original changed or gone, or a record whose seal does not verify, refuses the
+    approval (`ApprovalRefused`, each named)."""
+    checked = verify_workspace(workspace)
+    if not checked.ok:
+        problems = [f"{p.path}:{p.message}" if isinstance(p, OriginalProblem) else p.message for p in checked.problems]
+        raise ApprovalRefused(f"有 {len(problems)} 处未通过校验(原件或法制办的记录),不能审定;未作任何改动",
+                              VERIFY_HINT, problems)
+
+
 def approve_results(
     workspace: Workspace, by: str, date: str, doc_no: str | None = None, accept_missing: bool = False,
     clock: Callable[[], dt.datetime] = office_now,
@@ -81,10 +97,11 @@ def approve_results(
     while anything is unresolved or when already approved; else the decision and its snapshot are recorded in
     one transaction. A bad `date` or an empty `by` is a `UsageError`."""
     by, day, doc_no = _checked_arguments(by, date, doc_no)
+    _require_verified(workspace)
     campaign = workspace.campaign()
     rubric = workspace.rubric(campaign)
     inputs = SnapshotInputs(workspace.settings_text(), workspace.rubric_text(campaign), workspace.units(campaign))
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         state = current_state(store)
         if state.approved:
             raise _already_approved(state)
@@ -116,7 +133,7 @@ def reopen_results(workspace: Workspace, reason: str, clock: Callable[[], dt.dat
     reason = (reason or "").strip()
     if not reason:
         raise UsageError("未写明重新打开的理由", '请用 --reason 写明,例如 --reason "区政府要求复核区住建局得分"。')
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         state = current_state(store)
         if not state.approved:
             raise ApprovalRefused("结果尚未审定(目前是初步结果),无需重新打开;未作任何改动",

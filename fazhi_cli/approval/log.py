@@ -7,16 +7,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from fazhi_cli.clock import parse_moment
+from fazhi_cli.domain.approval import ACTION_LABELS, SET, WITHDRAWN
 from fazhi_cli.domain.review_checks import ROW_NAMES
+from fazhi_cli.integrity import require_sealed
 from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
 
-SET = "set"
-WITHDRAWN = "withdrawn"
-ACTION_LABELS = {
-    SET: "核定得分", WITHDRAWN: "撤回核定", "accept": "确认采用", "reject": "不予采用", "dismiss": "不再处理",
-    "approve": "审定", "reopen": "重新打开",
-}  # fmt: skip
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
@@ -45,7 +41,9 @@ class LogEntry:
 
 
 def decision_log(store: Store) -> list[LogEntry]:
-    """Every decision, merged by time (ties: review values first, each source in the order recorded)."""
+    """Every decision, merged by time (ties: review values first, each source in the order recorded); only when
+    every record verifies against its seal (`RecordsUnsealed`, exit 2, otherwise)."""
+    require_sealed(store)
     entries = [
         LogEntry(entry.taken_at, WITHDRAWN if entry.withdrawn else SET, entry.unit,
                  ROW_NAMES.get(entry.ref, entry.ref), entry.reason, None if entry.withdrawn else entry.raw)
@@ -60,5 +58,5 @@ def decision_log(store: Store) -> list[LogEntry]:
 
 def read_decision_log(workspace: Workspace) -> list[LogEntry]:
     """The workspace's decision log."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         return decision_log(store)

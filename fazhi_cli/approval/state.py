@@ -6,6 +6,7 @@ from __future__ import annotations
 from fazhi_cli.approval.snapshot import RebuildDiffers, UnreadableSnapshot, thaw
 from fazhi_cli.domain.approval import ResultsState, content_hash, state_from
 from fazhi_cli.errors import SnapshotInvalid
+from fazhi_cli.integrity import require_sealed
 from fazhi_cli.scoring import Scoreboard, build_scoreboard
 from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
@@ -15,13 +16,15 @@ REAPPROVE_HINT = ("fazhi.db 不应手工修改:请从备份恢复 fazhi.db;或�
 
 
 def current_state(store: Store) -> ResultsState:
-    """The campaign's results state by the decisions recorded (its snapshot not checked: see `frozen_scoreboard`)."""
+    """The campaign's results state by the decisions recorded, once every record verifies against its seal
+    (`RecordsUnsealed`, exit 2, otherwise); the snapshot's content is rebuilt by `frozen_scoreboard`."""
+    require_sealed(store)
     return state_from(store.decisions())
 
 
 def read_state(workspace: Workspace) -> ResultsState:
     """The workspace's results state (its snapshot not checked)."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         return current_state(store)
 
 
@@ -57,7 +60,7 @@ def frozen_scoreboard(store: Store, state: ResultsState) -> Scoreboard:
 
 def results_in_force(workspace: Workspace) -> Scoreboard:
     """The results every report shows: live while preliminary, the approval's frozen results once approved."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         state = current_state(store)
         if state.approved:
             return frozen_scoreboard(store, state)
@@ -69,7 +72,7 @@ def results_in_force(workspace: Workspace) -> Scoreboard:
 
 def verified_state(workspace: Workspace) -> ResultsState:
     """The results state, its snapshot checked when approved (`SnapshotInvalid` as in `frozen_scoreboard`)."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         state = current_state(store)
         if state.approved:
             frozen_scoreboard(store, state)

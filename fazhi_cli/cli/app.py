@@ -14,6 +14,7 @@ from fazhi_cli.cli import (
     demo_cmd,
     files_cmd,
     generate_cmd,
+    integrity_cmd,
     ledger_cmd,
     mail_cmd,
     results_cmd,
@@ -68,6 +69,7 @@ app.command("report")(results_cmd.report)
 app.command("approve")(decisions_cmd.approve)
 app.command("reopen")(decisions_cmd.reopen)
 app.command("log")(decisions_cmd.log)
+app.command("verify")(integrity_cmd.verify)
 app.command("notice")(results_cmd.notice)
 app.command("feedback-letters")(results_cmd.feedback_letters)
 app.command("send")(mail_cmd.send)

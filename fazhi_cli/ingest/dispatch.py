@@ -42,7 +42,6 @@ from fazhi_cli.ingest.archive import keep
 from fazhi_cli.ingest.chunks import chunked
 from fazhi_cli.ingest.workbooks import take_workbook
 from fazhi_cli.intake import Incoming
-from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
 
 MATERIAL_KINDS = ("pdf", "word", "image", "text")
@@ -203,7 +202,7 @@ def _batch(workspace: Workspace, clock: Callable[[], dt.datetime]) -> Iterator[B
     rubric = workspace.rubric()
     units = {u.name: u for u in workspace.units()}
     report = IngestReport()
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         store.sync_units(units.values())
         batch = Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
                       workspace.secret(), clock)

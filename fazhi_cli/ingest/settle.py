@@ -53,7 +53,7 @@ def settle(workspace: Workspace, action: str, file_id: int, reason: str,
     reason = " ".join((reason or "").split())
     if not reason:
         raise UsageError("必须写明理由(--reason)", f"例如:fazhi {action} {file_id} --reason \"已电话核实\"。")
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         listed = {f.id: f for f in received_files(store)}
         received = listed.get(file_id)
         if received is None:

@@ -48,7 +48,7 @@ def write_ledger(workspace: Workspace, folder: Path | None = None) -> Path:
     """Write the ledger workbook (into ledger/ by default); returns the file written."""
     campaign = workspace.campaign()
     rubric, units = workspace.rubric(campaign), workspace.units(campaign)
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         covered, rows = store.ledger_in_force()
         entries: dict[str, dict[str, list[Entry]]] = {}
         for row in rows:

@@ -26,7 +26,7 @@ from fazhi_cli.ingest import ReceivedMessage, ingest_messages
 from fazhi_cli.intake import summarise_message
 from fazhi_cli.mail.connect import SETTINGS_HINT, password_for, ssl_context
 from fazhi_cli.mail.imap import ImapSession, ServerMessage
-from fazhi_cli.store import FetchedMail, Store
+from fazhi_cli.store import FetchedMail
 from fazhi_cli.workspace import Workspace
 
 INGESTED, NO_ATTACHMENT, UNRELATED, TOO_LARGE, DUPLICATE = "ingested", "no_attachment", "unrelated", "too_large", \
@@ -75,7 +75,7 @@ class FetchReport:
 
 def campaign_start(workspace: Workspace) -> dt.date:
     """Where fetching starts by default: the day of the first message `fazhi send` sent, else 1 January."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         sent = [m for m in store.sent_mail() if m.outcome == "sent"]
     first = parse_moment(sent[0].time) if sent else None
     return first.date() if first else dt.date(workspace.campaign().year, 1, 1)
@@ -98,7 +98,7 @@ def fetch_replies(workspace: Workspace, since: dt.date | None = None, ask_passwo
     session = ImapSession(settings, password_for(settings, ask_password), ssl_context(settings, workspace.root))
     session.open()
     try:
-        with Store.open(workspace.store_path) as store:
+        with workspace.open_store() as store:
             seen = store.fetched_uids(settings.imap_folder, session.uidvalidity)
             taken_ids = store.fetched_message_ids()
             found = session.since(start)

@@ -139,7 +139,7 @@ def _workbook_letter(workspace: Workspace, campaign: Campaign, unit: Unit, kind:
 
 def _already_sent(workspace: Workspace, kind: str, by_basis: bool = False) -> set[str]:
     """The units (or unit|basis) the server already accepted a message of this kind for."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         sent = [m for m in store.sent_mail(kind) if m.outcome == SENT]
     return {f"{m.unit}|{m.basis}" if by_basis else m.unit for m in sent}
 
@@ -165,7 +165,7 @@ def _deliver(workspace: Workspace, campaign: Campaign, kind: str, letters: list[
     session = _session(workspace, settings, ask_password) if to_send else None
     first = True
     try:
-        with Store.open(workspace.store_path) as store:
+        with workspace.open_store() as store:
             for item in letters:
                 if not isinstance(item, Letter):
                     tell(item)

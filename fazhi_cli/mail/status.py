@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from fazhi_cli.domain.evidence import unit_addresses
 from fazhi_cli.domain.mail import REMIND, SEND
-from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
 
 
@@ -27,7 +26,7 @@ class MailStatus:
 def mail_status(workspace: Workspace) -> list[MailStatus]:
     """Each roster unit's mail, in roster order (empty when no message was ever sent or fetched)."""
     units = workspace.units()
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         sent = store.sent_mail()
         fetched = store.fetched_mail()
     if not sent and not fetched:

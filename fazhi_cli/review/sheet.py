@@ -22,7 +22,7 @@ from fazhi_cli.domain.results import MISSING, UnitResult
 from fazhi_cli.domain.review_checks import BONUS, PENALTY, item_refs
 from fazhi_cli.files import atomic_write
 from fazhi_cli.scoring import Scoreboard, build_scoreboard
-from fazhi_cli.store import ReviewEntry, Store
+from fazhi_cli.store import ReviewEntry
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.style import HEADER_FILL, INPUT_FILL, print_setup, write_text
 from fazhi_cli.workspace import Workspace, review_file_name
@@ -46,7 +46,7 @@ INPUTS = (COL_SCORE, COL_REASON)
 def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> list[Path]:
     """Write one 复核打分表 per unit type (into review/ by default); returns the files written."""
     rubric, campaign, units = workspace.rubric(), workspace.campaign(), workspace.units()
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         board = build_scoreboard(store, rubric, campaign, units)
         office = store.office_values()
     secret = workspace.secret()

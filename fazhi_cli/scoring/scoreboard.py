@@ -143,7 +143,7 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
 def compute_scores(workspace: Workspace) -> Scoreboard:
     """The scoreboard of a workspace."""
     rubric, campaign, units = workspace.rubric(), workspace.campaign(), workspace.units()
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         return build_scoreboard(store, rubric, campaign, units)
 
 

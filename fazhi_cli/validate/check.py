@@ -222,7 +222,7 @@ def unsettled_files(store: Store, current: dict[str, StoredSubmission]) -> tuple
 def validate_workspace(workspace: Workspace) -> ValidationReport:
     """Validate the workspace's current submissions."""
     rubric, campaign, units = workspace.rubric(), workspace.campaign(), workspace.units()
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         return validate_store(store, rubric, campaign, units)
 
 

@@ -77,7 +77,7 @@ def received_files(store: Store) -> list[ReceivedFile]:
 
 def workspace_files(workspace: Workspace) -> list[ReceivedFile]:
     """Every file the workspace received (`received_files` of its store)."""
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         return received_files(store)
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.checks import Finding
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.store import Store
 from fazhi_cli.validate.check import CheckedUnit, validate_store
 from fazhi_cli.workspace import Workspace
 
@@ -63,7 +62,7 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
     """Every unit's return, history, error and warning counts and materials; and the missing units (the results
     state is the caller's to fill in: it lives above this layer)."""
     campaign, rubric, units = workspace.campaign(), workspace.rubric(), workspace.units()
-    with Store.open(workspace.store_path) as store:
+    with workspace.open_store() as store:
         report = validate_store(store, rubric, campaign, units)
         results: dict[str, CheckedUnit] = {r.unit.name: r for r in report.results}
         history: dict[str, list] = {}
