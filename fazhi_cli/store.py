@@ -377,6 +377,7 @@ class ReviewEntry:
     reason: str = ""
     withdrawn: bool = False
     taken_at: str = ""
+    id: int | None = None  # its row in the store, once recorded
 
 
 @dataclass(frozen=True)
@@ -819,14 +820,21 @@ class Store:
         """Every decision taken from review sheets, in order (withdrawals included)."""
         return [
             ReviewEntry(row["unit"], row["ref"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"],
-                        row["reason"] or "", bool(row["withdrawn"]), row["taken_at"])
+                        row["reason"] or "", bool(row["withdrawn"]), row["taken_at"], row["id"])
             for row in self.db.execute("SELECT * FROM reviews ORDER BY id")
         ]
 
-    def office_values(self) -> dict[str, dict[str, ReviewEntry]]:
-        """The office's values in force per unit and ref: the latest decision, unless it is a withdrawal."""
+    def last_review_id(self) -> int:
+        """The id of the last decision taken from a review sheet (0 when none)."""
+        return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0])
+
+    def office_values(self, upto: int | None = None) -> dict[str, dict[str, ReviewEntry]]:
+        """The office's values in force per unit and ref: the latest decision, unless it is a withdrawal; with
+        `upto`, as they were once the decision of that id was recorded."""
         latest: dict[str, dict[str, ReviewEntry]] = {}
         for entry in self.review_history():
+            if upto is not None and entry.id is not None and entry.id > upto:
+                break
             by_ref = latest.setdefault(entry.unit, {})
             if entry.withdrawn:
                 by_ref.pop(entry.ref, None)

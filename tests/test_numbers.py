@@ -178,4 +178,4 @@ def test_seal_is_the_hmac_of_the_canonical_fields_in_order():
     assert SELF_ASSESSMENT_FIELDS == ("format", "format_version", "campaign", "year", "unit", "unit_type", "rubric",
                                       "rubric_version", "fingerprint", "generated_at")
     assert REVIEW_SHEET_FIELDS == ("format", "campaign", "year", "unit_type", "rubric", "rubric_version",
-                                   "generated_at")
+                                   "generated_at", "reviews_upto")

@@ -250,7 +250,8 @@ def test_a_withdrawn_office_value_restores_the_self_score_and_stays_in_history(c
     assert unit["items"]["1.2"] == 10 and unit["basis"] == "self" and unit["total"] == 100
     history = [dict(r) for r in query(workspace, "SELECT ref, raw, reason, withdrawn FROM reviews ORDER BY id")]
     assert history == [{"ref": "1.2", "raw": "8", "reason": "会议记录不全", "withdrawn": 0},
-                       {"ref": "1.2", "raw": None, "reason": "经复查台账齐全", "withdrawn": 1}]
+                       {"ref": "1.2", "raw": None, "withdrawn": 1,
+                        "reason": f"复核打分表「{sheet.name}」复核打分表!H6 的核定得分被清空:经复查台账齐全"}]
     cli("review-sheet", cwd=workspace)
     assert review_cell(sheet, "卫子镇", "1.2") is None
 

@@ -17,7 +17,10 @@ SELF_ASSESSMENT_FIELDS = (
     "format", "format_version", "campaign", "year", "unit", "unit_type", "rubric", "rubric_version", "fingerprint",
     "generated_at",
 )  # fmt: skip
-REVIEW_SHEET_FIELDS = ("format", "campaign", "year", "unit_type", "rubric", "rubric_version", "generated_at")
+# a review sheet also seals the last office value recorded when it was written: what it showed (see review.take)
+REVIEW_SHEET_FIELDS = ("format", "campaign", "year", "unit_type", "rubric", "rubric_version", "generated_at",
+                       "reviews_upto")
+LEGACY_REVIEW_SHEET_FIELDS = REVIEW_SHEET_FIELDS[:-1]  # sheets written before they sealed it
 LEDGER_FIELDS = ("format", "campaign", "year", "rubric", "rubric_version", "generated_at")
 
 

@@ -153,6 +153,10 @@ TEMPLATES: dict[str, str] = {
         "「{name}」是其他考核的复核打分表,未采用。请用 fazhi review-sheet 生成本次考核的复核打分表后填写。"
     ),
     "review_unreadable": "「{name}」{detail}。请用 fazhi review-sheet 重新生成复核打分表后填写。",
+    "review_duplicate_rows": (
+        "「{name}」中同一单位同一编号有不止一行:{rows}。不知以哪一行为准,整张表未采用。"
+        "请删去重复的行(或用 fazhi review-sheet 重新生成复核打分表后填写),再用 fazhi ingest 收回。"
+    ),
     "review_outdated": (
         "「{name}」是旧版(每个单位一行)的复核打分表,未采用。复核打分表已改为每个单位每个项目一行,只填写核定得分和核定理由:"
         "请用 fazhi review-sheet 重新生成复核打分表,把核定的得分和理由填入新表后再收回。"

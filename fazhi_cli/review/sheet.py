@@ -49,6 +49,7 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
     with workspace.open_store() as store:
         board = build_scoreboard(store, rubric, campaign, units)
         office = store.office_values()
+        upto = store.last_review_id()
     secret = workspace.secret()
     target_folder = folder or workspace.root / "review"
     target_folder.mkdir(exist_ok=True)
@@ -66,7 +67,7 @@ def write_review_sheets(workspace: Workspace, folder: Path | None = None) -> lis
         sheet.protection.autoFilter = False
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{max(sheet.max_row, HEADER_ROW)}"
         print_setup(sheet, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-        _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type, secret)
+        _review_identity(book.create_sheet(layout.SHEET_IDENTITY), board, unit_type, upto, secret)
         target = target_folder / review_file_name(board.campaign.year, unit_type)
         atomic_write(target, book.save)
         written.append(target)
@@ -163,14 +164,16 @@ def _unit_rows(board: Scoreboard, result: UnitResult, type_rubric):
                                  "自评得分": plain_or_none(result.self_penalty), "得分上限": None}
 
 
-def _review_identity(sheet, board: Scoreboard, unit_type: str, secret: bytes) -> None:
+def _review_identity(sheet, board: Scoreboard, unit_type: str, upto: int, secret: bytes) -> None:
     """The review sheet's identity (a very hidden sheet), sealed by the workspace secret, so that ingest
-    recognises it whatever its name and no unit can make one."""
+    recognises it whatever its name and no unit can make one; `upto` (the last office value recorded) tells
+    ingest which office values the sheet showed."""
     values = {
         layout.ID_FORMAT: layout.REVIEW_FORMAT_NAME, layout.ID_CAMPAIGN: board.campaign.campaign_id,
         layout.ID_YEAR: str(board.campaign.year), layout.ID_UNIT_TYPE: unit_type,
         layout.ID_RUBRIC: board.rubric.id, layout.ID_RUBRIC_VERSION: board.rubric.version,
         layout.ID_GENERATED: office_now().replace(microsecond=0).isoformat(),
+        layout.ID_REVIEWS_UPTO: str(upto),
     }
     values[layout.ID_MAC] = seal(secret, values, REVIEW_SHEET_FIELDS)
     for index, (key, value) in enumerate(values.items(), start=1):

@@ -1,8 +1,10 @@
 """Taking a returned 复核打分表 back: only the file the clerk named, sealed by this workspace; what the office
 decided in it (each non-blank 核定得分 with its 核定理由, and each office value it blanked) recorded.
 
-A cell that shows the office value already in force and comes back unchanged records nothing; a blank
-cell where an office value is in force withdraws it (a row of its own: history is never deleted).
+The sheet is read against what it showed when written (its sealed `reviews_upto`): a cell that comes back as it
+was shown records nothing; a blank cell that showed the office value still in force withdraws it (a row of its own,
+its reason naming the sheet and the cell: history is never deleted); a value set after the sheet was written stays.
+A unit and 编号 on two rows refuses the sheet, naming both cells.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
-from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, is_sealed
+from fazhi_cli.clock import parse_moment
+from fazhi_cli.domain.identity import LEGACY_REVIEW_SHEET_FIELDS, REVIEW_SHEET_FIELDS, is_sealed
 from fazhi_cli.domain.numbers import is_blank, normalise_text
 from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.review_checks import ROW_NAMES
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.intake import Incoming
@@ -91,20 +95,59 @@ def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
     return found
 
 
-def decisions(rows: list[ReviewRow], in_force: dict[str, dict[str, ReviewEntry]]) -> list[ReviewEntry]:
-    """What the returned rows change: new or changed office values, and withdrawals of values in force."""
-    latest: dict[tuple[str, str], ReviewRow] = {}
+@dataclass(frozen=True)
+class ReviewChanges:
+    """What a returned review sheet changes (`entries`: office values set, and withdrawals) and the office values
+    it leaves as they are because they were set (or withdrawn) after the sheet was written (`kept`: unit, ref)."""
+
+    entries: list[ReviewEntry]
+    kept: list[tuple[str, str]]
+
+
+def duplicate_rows(rows: list[ReviewRow]) -> list[str]:
+    """Each unit and 编号 given on more than one row, with the cells of those rows (e.g. 区发改局 1.1:H5、H9)."""
+    cells: dict[tuple[str, str], list[str]] = {}
     for row in rows:
-        latest[(row.unit, row.ref)] = row  # a row repeated further down wins
-    out = []
-    for (unit, ref), row in latest.items():
-        current = in_force.get(unit, {}).get(ref)
-        if row.raw is None:
-            if current is not None:
-                out.append(ReviewEntry(unit, ref, None, row.cell, row.reason, withdrawn=True))
-        elif current is None or current.raw != row.raw or current.reason != row.reason:
-            out.append(ReviewEntry(unit, ref, row.raw, row.cell, row.reason))
-    return out
+        cells.setdefault((row.unit, row.ref), []).append(row.cell)
+    return [f"{unit} {ROW_NAMES.get(ref, ref)}({'、'.join(found)})"
+            for (unit, ref), found in cells.items() if len(found) > 1]
+
+
+def decisions(rows: list[ReviewRow], shown: dict[str, dict[str, ReviewEntry]],
+              in_force: dict[str, dict[str, ReviewEntry]], sheet_name: str) -> ReviewChanges:
+    """What the returned rows change, judged against what the sheet `shown` when written (not the values now
+    `in_force`): a value the clerk typed or changed is set; a cell that showed the office value still in force
+    and came back blank withdraws it (the reason names the sheet and the cell); a value set or withdrawn after
+    the sheet was written is kept, whatever its cell holds, unless the clerk typed a new one."""
+    entries, kept = [], []
+    for row in rows:
+        before = shown.get(row.unit, {}).get(row.ref)
+        current = in_force.get(row.unit, {}).get(row.ref)
+        unchanged = (before.raw, before.reason) == (row.raw, row.reason) if before else row.raw is None
+        if unchanged:
+            if (current.id if current else None) != (before.id if before else None):
+                kept.append((row.unit, row.ref))
+        elif row.raw is None:
+            if current is not None and before is not None and current.id == before.id:
+                why = f"复核打分表「{sheet_name}」{row.cell} 的核定得分被清空"
+                why += f":{row.reason}" if row.reason else ""
+                entries.append(ReviewEntry(row.unit, row.ref, None, row.cell, why, withdrawn=True))
+            elif current is not None:
+                kept.append((row.unit, row.ref))
+        elif current is None or (current.raw, current.reason) != (row.raw, row.reason):
+            entries.append(ReviewEntry(row.unit, row.ref, row.raw, row.cell, row.reason))
+    return ReviewChanges(entries, kept)
+
+
+def _shown_upto(identity: dict[str, str], history: list[ReviewEntry]) -> int:
+    """The last office value recorded when the sheet was written: sealed in it, or, for a sheet written before
+    that was sealed, the last one recorded by its (sealed) time of writing."""
+    upto = identity.get(layout.ID_REVIEWS_UPTO, "")
+    if upto.isdigit():
+        return int(upto)
+    written = parse_moment(identity.get(layout.ID_GENERATED))
+    return max((entry.id or 0 for entry in history
+                if written is not None and (parse_moment(entry.taken_at) or written) <= written), default=0)
 
 
 def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, archive_name: str) -> FileOutcome:
@@ -118,7 +161,8 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     if not item.explicit:
         not_named = refusal("review_not_named", name=name, origin=item.origin)
         return refuse(batch, item, sha, archive_name, not_named.message, code=not_named.code)
-    if not is_sealed(batch.secret, identity, REVIEW_SHEET_FIELDS):
+    if not (is_sealed(batch.secret, identity, REVIEW_SHEET_FIELDS)
+            or is_sealed(batch.secret, identity, LEGACY_REVIEW_SHEET_FIELDS)):
         forged = refusal("review_forged", name=name)
         return refuse(batch, item, sha, archive_name, forged.message, code=forged.code)
     if batch.store.file_by_sha_and_outcome(sha, REVIEW) is not None:
@@ -133,15 +177,27 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
         unreadable = refusal("review_unreadable", name=name, detail=problem)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     rows = [replace(r, unit=roster_spelling(r.unit, batch.units) or r.unit) for r in rows]
+    repeated = duplicate_rows(rows)
+    if repeated:
+        twice = refusal("review_duplicate_rows", name=name, rows=";".join(repeated))
+        return refuse(batch, item, sha, archive_name, twice.message, code=twice.code)
     names = list(dict.fromkeys(r.unit for r in rows))
     unknown = [u for u in names if u not in batch.units or batch.units[u].type != unit_type]
     refused_units = set(unknown)
-    changes = decisions([r for r in rows if r.unit not in refused_units], batch.store.office_values())
+    shown = batch.store.office_values(_shown_upto(identity, batch.store.review_history()))
+    changes = decisions([r for r in rows if r.unit not in refused_units], shown, batch.store.office_values(), name)
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)
-    batch.store.record_reviews(record, changes)
-    values = sum(1 for c in changes if not c.withdrawn)
+    batch.store.record_reviews(record, changes.entries)
+    return FileOutcome(name, item.origin, REVIEW, None, _taken_message(unit_type, names, unknown, changes), sha)
+
+
+def _taken_message(unit_type: str, names: list[str], unknown: list[str], changes: ReviewChanges) -> str:
+    values = sum(1 for c in changes.entries if not c.withdrawn)
     message = (f"复核打分表({UNIT_TYPE_LABELS[unit_type]}):{len(names) - len(unknown)} 个单位;"
-               f"记录核定得分 {values} 项,撤销核定 {len(changes) - values} 项")
+               f"记录核定得分 {values} 项,撤销核定 {len(changes.entries) - values} 项")
+    if changes.kept:
+        kept = "、".join(f"{unit} {ROW_NAMES.get(ref, ref)}" for unit, ref in changes.kept)
+        message += f";本表生成后另行核定(或撤销)的 {len(changes.kept)} 项保留现值,未按本表改动:{kept}"
     if unknown:
         message += f";名单中没有或类型不符、未采用:{'、'.join(unknown)}"
-    return FileOutcome(name, item.origin, REVIEW, None, message, sha)
+    return message

@@ -82,6 +82,7 @@ ID_RUBRIC = "rubric"
 ID_RUBRIC_VERSION = "rubric_version"
 ID_FINGERPRINT = "fingerprint"
 ID_GENERATED = "generated_at"
+ID_REVIEWS_UPTO = "reviews_upto"  # a review sheet's: the id of the last office value recorded when it was written
 ID_MAC = "mac"  # the office's seal over the identity (domain.identity), keyed by the workspace secret
 
 
