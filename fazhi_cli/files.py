@@ -18,9 +18,11 @@ from typing import NoReturn
 
 from fazhi_cli.errors import FazhiError
 
-DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+# no room: the disk is full, the user's quota is used up, or the file would pass the size a volume or `ulimit -f` allows
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 WRITE_ERRNOS = DISK_FULL | NOT_WRITABLE
+_LIMIT_REACHED = {errno.EDQUOT: "(已用完磁盘配额)", errno.EFBIG: "(文件超过了磁盘或系统允许的大小)"}
 FLUSHERS = 8  # threads flushing and renaming a batch of files (they wait on the disk, not on the processor)
 
 
@@ -30,8 +32,8 @@ def write_error(error: OSError, target: Path | str | None = None) -> FazhiError 
     named = f" {where}" if where else ""
     if error.errno in DISK_FULL:
         return FazhiError(
-            f"磁盘已满,无法写入{named}",
-            "请清理磁盘空间(或换到空间充足的磁盘)后重试;已写好的文件和数据库都没有改动。",
+            f"磁盘已满,无法写入{named}{_LIMIT_REACHED.get(error.errno, '')}",
+            "请清理磁盘空间(或换到空间充足的磁盘,或请管理员放宽配额和文件大小限制)后重试;已写好的文件和数据库都没有改动。",
         )
     if error.errno in NOT_WRITABLE:
         return FazhiError(

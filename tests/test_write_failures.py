@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -128,6 +129,30 @@ def test_report_on_a_full_disk_keeps_the_previous_summary(cli, small_disk):
     assert_message(result, 1, "磁盘已满")
     assert summary.read_bytes() == before
     assert part_files(root) == []
+
+
+def run_capped(args: list[str], cwd: Path, max_file_bytes: int) -> subprocess.CompletedProcess:
+    """`fazhi ARGS` in a real process whose files may not grow past `max_file_bytes` (RLIMIT_FSIZE, as `ulimit -f`
+    or a size-capped volume): Python ignores SIGXFSZ from its start, so an over-long write fails with EFBIG."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    return subprocess.run([sys.executable, "-m", "fazhi_cli", *args], cwd=cwd, preexec_fn=cap,
+                          capture_output=True, text=True)
+
+
+def test_report_past_the_file_size_limit_is_the_full_disk_message(cli, workspace):
+    assert cli("report", cwd=workspace).code == 0
+    summary = workspace / "reports" / "summary.html"
+    before = summary.read_bytes()
+    assert len(before) > 8192
+    done = run_capped(["report"], workspace, 8192)
+    assert done.returncode == 1, done.stderr
+    assert "磁盘已满" in done.stderr and "summary.html" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert summary.read_bytes() == before
+    assert part_files(workspace) == []
 
 
 def test_the_store_on_a_full_disk_is_a_message_and_stays_intact(cli, small_disk):
