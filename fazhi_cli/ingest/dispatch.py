@@ -204,6 +204,7 @@ def _batch(workspace: Workspace, clock: Callable[[], dt.datetime]) -> Iterator[B
     units = {u.name: u for u in workspace.units()}
     report = IngestReport()
     with Store.open(workspace.store_path) as store:
+        store.check_writable()  # a read-only store is said before any file is archived
         store.sync_units(units.values())
         batch = Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
                       workspace.secret(), clock)
