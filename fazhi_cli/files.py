@@ -16,25 +16,28 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NoReturn
 
-from fazhi_cli.errors import FazhiError
+from fazhi_cli.errors import FazhiError, UsageError
 
-DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+# no room: the disk is full, the user's quota is used up, or the file would pass the size a volume or `ulimit -f` allows
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 WRITE_ERRNOS = DISK_FULL | NOT_WRITABLE
+_LIMIT_REACHED = {errno.EDQUOT: "(已用完磁盘配额)", errno.EFBIG: "(文件超过了磁盘或系统允许的大小)"}
 FLUSHERS = 8  # threads flushing and renaming a batch of files (they wait on the disk, not on the processor)
 
 
 def write_error(error: OSError, target: Path | str | None = None) -> FazhiError | None:
-    """The user's version of an OSError met while writing (disk full, read-only, no permission), else None."""
+    """The user's version of an OSError met while writing, else None: a full disk (or quota, or file size limit) a
+    `FazhiError` (exit 1), a read-only place or no permission a `UsageError` (exit 2: the workspace is unusable)."""
     where = target if target is not None else (error.filename or "")
     named = f" {where}" if where else ""
     if error.errno in DISK_FULL:
         return FazhiError(
-            f"磁盘已满,无法写入{named}",
-            "请清理磁盘空间(或换到空间充足的磁盘)后重试;已写好的文件和数据库都没有改动。",
+            f"磁盘已满,无法写入{named}{_LIMIT_REACHED.get(error.errno, '')}",
+            "请清理磁盘空间(或换到空间充足的磁盘,或请管理员放宽配额和文件大小限制)后重试;已写好的文件和数据库都没有改动。",
         )
-    if error.errno in NOT_WRITABLE:
-        return FazhiError(
+    if error.errno in NOT_WRITABLE:  # an unusable workspace (or target): exit 2, as for wrong usage
+        return UsageError(
             f"工作区只读或没有写入权限,无法写入{named}",
             "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入(未设为只读、有写入权限)后重试。",
         )

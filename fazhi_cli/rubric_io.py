@@ -60,7 +60,8 @@ def _load_workbook(path: Path) -> Rubric:
     try:
         data, problems = read_rubric_workbook(path)
     except RubricWorkbookProblems as unreadable:
-        raise RubricInvalid(f"评分细则工作簿 {path} 无法读取", "请用 fazhi rubric export 细则.xlsx 导出范本,对照修改。",
+        raise RubricInvalid(f"评分细则工作簿 {path} {unreadable.what}",
+                            "请用 fazhi rubric export 细则.xlsx 导出范本,对照修改。",
                             details=unreadable.problems) from None
     try:
         rubric = build_rubric(data)

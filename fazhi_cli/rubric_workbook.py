@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fazhi_cli.domain.kinds import KINDS, kind_of
 from fazhi_cli.domain.placeholders import PLACEHOLDERS
 from fazhi_cli.domain.rubric import AT, LEDGER_LABELS, UNIT_TYPE_LABELS, UNIT_TYPES, Rubric, Rule
+from fazhi_cli.domain.text import printable
 from fazhi_cli.files import atomic_write
 from fazhi_cli.workbook.style import (
     BOLD,
@@ -231,9 +232,10 @@ def _choices(sheet: Worksheet, title: str, columns: tuple[str, ...], choices: li
 class RubricWorkbookProblems(Exception):
     """The workbook could not be turned into rubric data: each problem names its sheet and cell."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], what: str = "无法读取") -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.what = what  # how the message about the file says what is wrong with it
 
 
 def read_rubric_workbook(path: Path) -> tuple[dict[str, Any], list[str]]:
@@ -244,11 +246,22 @@ def read_rubric_workbook(path: Path) -> tuple[dict[str, Any], list[str]]:
             inflated = sum(info.file_size for info in archive.infolist())
         if inflated > 100 * 1024 * 1024:
             raise RubricWorkbookProblems(["文件解压后过大,不是评分细则工作簿"])
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, data_only=False)  # formulas as written: a stored result is never trusted
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError):
         raise RubricWorkbookProblems(["不是有效的 Excel 工作簿(.xlsx)"]) from None
+    formulas = _formula_problems(book)
+    if formulas:
+        raise RubricWorkbookProblems(formulas, f"有 {len(formulas)} 处公式")
     reader = _Reader(book)
     return reader.read(), reader.problems
+
+
+def _formula_problems(book: Workbook) -> list[str]:
+    """One problem for each cell holding a formula: the rubric is read as typed, nothing in it is computed."""
+    return [f"{_place(sheet.title, cell.column - 1, cell.row)}:是公式“{printable(str(cell.value))[:60]}”,"
+            "评分细则不计算公式,请直接填写数值或文字(可复制后“选择性粘贴—数值”)"
+            for sheet in book.worksheets for row in sheet.iter_rows(max_row=min(sheet.max_row, MAX_ROWS))
+            for cell in row if cell.data_type == "f"]
 
 
 class _Reader:

@@ -267,13 +267,16 @@ _SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
      "请等其他 fazhi 命令结束(或关闭正在查看 fazhi.db 的程序)后重试。"),
 )
 
+_UNUSABLE = frozenset({"readonly", "unable to open database"})
+
 
 def sqlite_problem(error: sqlite3.Error, path: Path) -> FazhiError | None:
     """The user's version of an SQLite error that is not a bug (disk full, read-only, locked …), else None."""
     text = str(error).lower()
     for needles, message, hint in _SQLITE_PROBLEMS:
         if any(needle in text for needle in needles):
-            return FazhiError(message.format(path=path), hint)
+            unusable = needles[0] in _UNUSABLE  # a workspace that cannot be written: exit 2
+            return (WorkspaceError if unusable else FazhiError)(message.format(path=path), hint)
     return None
 
 
@@ -626,6 +629,12 @@ class Store:
         if self.db.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
+
+    def check_writable(self) -> None:
+        """Write as a change would (the schema version, unchanged): a read-only fazhi.db or workspace folder is
+        refused now, before a command writes files the store should have recorded."""
+        with self.transaction() as db:
+            db.execute(f"PRAGMA user_version = {self.schema_version()}")
 
     def schema_version(self) -> int:
         """The store's schema version (0 for a new file)."""

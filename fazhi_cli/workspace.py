@@ -844,15 +844,24 @@ def create_workspace(
             if config.exists() and (old is None or f"{old[0]}:{old[1]}" != campaign.campaign_id):
                 copies = (CONFIG_NAME, RUBRIC_NAME, "units.xlsx", "units.csv")
                 previous, moved = _move_aside(workspace, str(old[0]) if old else "unknown", copies)
-            atomic_write(root / roster_copy, lambda part: part.write_bytes(roster_bytes))
-            atomic_write(root / RUBRIC_NAME, lambda part: part.write_text(rubric_text, encoding="utf-8"))
-            for folder in FOLDERS:
-                (root / folder).mkdir(exist_ok=True)
-            text = campaign_toml(campaign)
-            atomic_write(workspace.config_path, lambda part: part.write_text(text, encoding="utf-8"))
-        with workspace.open_store(create=True) as store:
+        # the units are saved only once the files are written, and the files written only once the store takes the
+        # units: a read-only fazhi.db leaves the settings as they were, a failed file leaves the store as it was
+        with workspace.open_store(create=True) as store, store.transaction():
             store.sync_units(units)
+            with user_write_errors():
+                _write_campaign_files(workspace, roster_copy, roster_bytes, rubric_text, campaign_toml(campaign))
     return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved, warnings)
+
+
+
+def _write_campaign_files(workspace: Workspace, roster_copy: str, roster: bytes, rubric: str, settings: str) -> None:
+    """The roster's and rubric's copies, the folders and fazhi.toml of a new (or re-initialised) workspace."""
+    root = workspace.root
+    atomic_write(root / roster_copy, lambda part: part.write_bytes(roster))
+    atomic_write(root / RUBRIC_NAME, lambda part: part.write_text(rubric, encoding="utf-8"))
+    for folder in FOLDERS:
+        (root / folder).mkdir(exist_ok=True)
+    atomic_write(workspace.config_path, lambda part: part.write_text(settings, encoding="utf-8"))
 
 
 # --- the names of the files fazhi writes (unit names made safe for every file system) ---------------------

@@ -300,3 +300,31 @@ def test_a_ledger_row_not_taken_blocks_approval(cli, workspace, tmp_path):
     corrected.save(tmp_path / "台账(改).xlsx")
     assert cli("ingest", tmp_path / "台账(改).xlsx", cwd=workspace).code == 0
     assert cli(*approve, cwd=workspace).code == 0
+
+
+def test_a_formula_in_the_ledger_is_an_error_naming_its_cell_never_a_blank(cli, workspace, tmp_path):
+    """openpyxl and the office's own spreadsheet may store no result (or a stale one) for a formula: a formula is
+    never read as the figure it shows, nor as a blank cell; its row is not taken and the cell is named."""
+    returned(cli, workspace, tmp_path, {"区发改局": full_marks("department"), "区司法局": full_marks("department")})
+    book = openpyxl.load_workbook(make_ledger(cli, workspace))
+    month = put(book, "信息报送", "区发改局", {"1月": "=1+2"})
+    count = put(book, "行政执法指导案例", "区司法局", {"收到日期": "2017-12-15", "件数": "=1", "是否符合要求": "是"})
+    received = put(book, "行政执法指导案例", "区发改局", {"收到日期": "=TODAY()", "件数": 1, "是否符合要求": "是"})
+    deduction = put(book, "实地检查", "区发改局",
+                    {"编号": "6.4", "检查发现": "x", "酌情扣分": "=SUM(1,2)", "理由": "y"})
+    item = put(book, "实地检查", "区司法局", {"编号": '="6.4"', "检查发现": "x", "酌情扣分": 1, "理由": "y"})
+    book.save(tmp_path / "台账.xlsx")
+    result = cli("ingest", tmp_path / "台账.xlsx", cwd=workspace)
+    assert result.code == 1 and "Traceback" not in result.err
+    findings = cli("validate", "--json", cwd=workspace).json()["findings"]
+    bad = {f["cell"]: f["message"] for f in findings if f["code"] == "ledger_invalid"}
+    expected = {f"信息报送!{col(book, '信息报送', '1月')}{month}": "=1+2",
+                f"行政执法指导案例!{col(book, '行政执法指导案例', '件数')}{count}": "=1",
+                f"行政执法指导案例!{col(book, '行政执法指导案例', '收到日期')}{received}": "=TODAY()",
+                f"实地检查!{col(book, '实地检查', '酌情扣分')}{deduction}": "=SUM(1,2)",
+                f"实地检查!{col(book, '实地检查', '编号')}{item}": '="6.4"'}
+    assert set(bad) == set(expected)
+    for cell, formula in expected.items():
+        assert f"是公式“{formula}”,台账不计算公式,该行未采用" in bad[cell] and "请直接填写" in bad[cell], bad[cell]
+    units = by_unit(cli("score", "--json", cwd=workspace).json())
+    assert units["区司法局"]["items"]["6.4"] == 5 and units["区发改局"]["items"]["6.4"] == 5  # no row was taken

@@ -90,12 +90,13 @@ def test_names_that_cannot_be_file_names_are_refused_with_row_and_reason(tmp_pat
     assert details[0] == "第 3 行: 单位名称“区局”不能用作文件名:含有控制字符"
     assert "控制字符" in details[1] and "控制字符" in details[2]
     assert "第 6 行" in details[3] and "“:”" in details[3]
-    assert all("不能用作文件名" in d for d in details)
+    assert all("不能用作文件名" in d for d in details[:16])
     assert details[10] == "第 13 行: 单位名称“CON”不能用作文件名:“CON”是 Windows 保留的设备名"
     assert "“NUL”" in details[11] and "“COM1”" in details[12]
     assert "“LPT9”" in details[13]
     assert details[14].endswith("以空格或句点开头或结尾") and details[15].endswith("以句点开头")
-    assert "控制字符" in details[16]
+    assert details[16] == ("第 19 行: 单位名称“区【U+202E】局”含有看不见的字符 U+202E(文字方向控制符),"
+                           "去掉后与第 4、5 行的“区局”相同,两者在报表、文件名和函件中无法区分")
     assert not any("区：局" in d for d in details)  # a full-width colon is legal in a file name, and kept
     assert all("\x00" not in d and "\x0b" not in d and "\u202e" not in d for d in details)
 
@@ -153,3 +154,15 @@ def test_a_roster_read_again_after_it_changed_is_the_new_one(tmp_path):
         load_roster(path)
     with pytest.raises(RosterInvalid):  # a refusal is not remembered as a roster either
         load_roster(path)
+
+
+def test_init_refuses_a_roster_with_an_invisibly_different_twin_naming_both_rows(cli, tmp_path):
+    path = tmp_path / "units.xlsx"
+    write_roster(path, [["区发改局", "区级部门", "王", "1", ""], ["区司法局", "区级部门", "李", "2", ""],
+                        ["区\u200b发改局", "区级部门", "赵", "3", ""]])
+    result = cli("init", tmp_path / "ws", "--units", path)
+    assert result.code == 2, result.err
+    assert "第 4 行" in result.err and "区【U+200B】发改局" in result.err and "零宽空格" in result.err
+    assert "去掉后与第 2 行的“区发改局”相同" in result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "ws" / "fazhi.toml").exists()

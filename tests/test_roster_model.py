@@ -75,7 +75,7 @@ def test_every_row_problem_is_collected_and_worded():
         "第 6 行: “区财政局”的单位类型“县级部门”无法识别(应为 区级部门 或 乡镇(街道))",
         "第 7 行: “区司法局”的电子邮箱“sfj@zhaohua”格式不正确",
         "第 8 行: 单位名称“a:b”不能用作文件名:含有文件名中不允许的字符“:”",
-        "第 9 行: 单位名称“局”不能用作文件名:含有控制字符",
+        "第 9 行: 单位名称“【U+202E】局”含有看不见的字符 U+202E(文字方向控制符),请删除后重新输入单位名称",
         "第 10 行: 单位名称“.hidden”不能用作文件名:以句点开头",
         "第 11 行: 单位名称“CON”不能用作文件名:“CON”是 Windows 保留的设备名",
         "第 12 行: 单位名称“区局”不能用作文件名:含有控制字符",
@@ -142,3 +142,53 @@ def test_file_name_problem(name, expected):
 ])
 def test_safe_file_component(name, expected):
     assert safe_file_component(name) == expected
+
+
+def test_a_name_differing_from_another_only_by_invisible_characters_is_refused_naming_both_rows():
+    # a zero-width space, a bidi mark, a variation selector: each looks exactly like the row it twins
+    assert problems(ROSTER_COLUMNS, [
+        ("区发改局", "部门"),  # row 2
+        ("区\u200b发改局", "部门"),  # row 3
+        ("区司法局\u200e", "部门"),  # row 4: its twin comes after it
+        ("区司法局", "部门"),  # row 5
+        ("区财政局\ufe0f", "部门"),  # row 6
+        ("区财政局", "部门"),  # row 7
+        ("区\u200d发改局", "部门"),  # row 8: twins row 2 and row 3
+    ]) == [
+        "第 3 行: 单位名称“区【U+200B】发改局”含有看不见的字符 U+200B(零宽空格),"
+        "去掉后与第 2、8 行的“区发改局”相同,两者在报表、文件名和函件中无法区分",
+        "第 4 行: 单位名称“区司法局【U+200E】”含有看不见的字符 U+200E(从左至右标记),"
+        "去掉后与第 5 行的“区司法局”相同,两者在报表、文件名和函件中无法区分",
+        "第 6 行: 单位名称“区财政局【U+FE0F】”含有看不见的字符 U+FE0F(变体选择符),"
+        "去掉后与第 7 行的“区财政局”相同,两者在报表、文件名和函件中无法区分",
+        "第 8 行: 单位名称“区【U+200D】发改局”含有看不见的字符 U+200D(零宽连字),"
+        "去掉后与第 2、3 行的“区发改局”相同,两者在报表、文件名和函件中无法区分",
+    ]
+
+
+@pytest.mark.parametrize(("name", "shown", "what"), [
+    ("区发改局\u200d", "区发改局【U+200D】", "U+200D(零宽连字)"),
+    ("\u2060区发改局", "【U+2060】区发改局", "U+2060(字连接符)"),
+    ("区发\u00ad改局", "区发【U+00AD】改局", "U+00AD(软连字符)"),
+    ("区发改局\U000e0101", "区发改局【U+E0101】", "U+E0101(变体选择符)"),
+    ("区\u3164发改局", "区【U+3164】发改局", "U+3164(朝鲜文填充符)"),
+    ("区发改局\U000e0041", "区发改局【U+E0041】", "U+E0041(标签字符)"),
+    ("区\u202e发改局", "区【U+202E】发改局", "U+202E(文字方向控制符)"),
+    ("区\u034f发改\u0600局", "区【U+034F】发改【U+0600】局", "U+034F(格式字符)、U+0600(格式字符)"),
+])
+def test_a_name_holding_an_invisible_character_is_refused_even_without_a_twin(name, shown, what):
+    assert problems(ROSTER_COLUMNS, [(name, "部门")]) == [
+        f"第 2 行: 单位名称“{shown}”含有看不见的字符 {what},请删除后重新输入单位名称"]
+
+
+def test_visible_spaces_and_a_twin_by_them_are_duplicates_not_invisible():
+    assert build_roster(ROSTER_COLUMNS, rows(("区\u3000发改局", "部门"))) == [Unit("区\u3000发改局", "department")]
+    assert problems(ROSTER_COLUMNS, [("区发改局", "部门"), ("区\u00a0发改局", "部门"), ("区\u2009发改局", "部门")]) == [
+        "第 3 行: 单位名称“区\u00a0发改局”与第 2 行重复", "第 4 行: 单位名称“区\u2009发改局”与第 2 行重复"]
+
+
+def test_a_typed_name_with_an_invisible_character_finds_the_roster_spelling():
+    from fazhi_cli.domain.units import name_key, roster_spelling
+
+    assert name_key("区\u200b发改局\ufe0f") == name_key("区发改局")
+    assert roster_spelling("区发改局\u200d", ["区司法局", "区发改局"]) == "区发改局"

@@ -305,3 +305,17 @@ def test_a_task_names_a_unit_whichever_width_its_parentheses(unit):
                 lead=("区市场监督管理局(区知识产权局)",))
     assert task.role(unit, "department") == "牵头" and task.role("区发改局", "department") == "参与"
     assert task.role("元坝镇", "township") == "" and not task.applies_to("区财政局", "department")
+
+
+def test_a_formula_in_the_rubric_workbook_is_named_as_a_formula_never_read_as_blank(cli, tmp_path):
+    """openpyxl stores no result for a formula (and a spreadsheet may keep a stale one): it is an error at its cell."""
+    path = export(cli, tmp_path / "细则.xlsx")
+    book = openpyxl.load_workbook(path)
+    department = book["区级部门"]
+    put(department, line_of(department, "4.1"), {"分值": "=10+5"})
+    put(department, line_of(department, "1.1"), {"考核内容": '="遵守"&"程序"'})
+    book.save(path)
+    joined = "\n".join(rubric_problems(cli, path))
+    assert "“区级部门”表 F18:是公式“=10+5”,评分细则不计算公式,请直接填写数值或文字" in joined, joined
+    assert "“区级部门”表 C5:是公式“=\"遵守\"&\"程序\"”" in joined, joined
+    assert "实为(空)" not in joined, joined

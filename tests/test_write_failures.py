@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -130,6 +131,30 @@ def test_report_on_a_full_disk_keeps_the_previous_summary(cli, small_disk):
     assert part_files(root) == []
 
 
+def run_capped(args: list[str], cwd: Path, max_file_bytes: int) -> subprocess.CompletedProcess:
+    """`fazhi ARGS` in a real process whose files may not grow past `max_file_bytes` (RLIMIT_FSIZE, as `ulimit -f`
+    or a size-capped volume): Python ignores SIGXFSZ from its start, so an over-long write fails with EFBIG."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    return subprocess.run([sys.executable, "-m", "fazhi_cli", *args], cwd=cwd, preexec_fn=cap,
+                          capture_output=True, text=True)
+
+
+def test_report_past_the_file_size_limit_is_the_full_disk_message(cli, workspace):
+    assert cli("report", cwd=workspace).code == 0
+    summary = workspace / "reports" / "summary.html"
+    before = summary.read_bytes()
+    assert len(before) > 8192
+    done = run_capped(["report"], workspace, 8192)
+    assert done.returncode == 1, done.stderr
+    assert "磁盘已满" in done.stderr and "summary.html" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert summary.read_bytes() == before
+    assert part_files(workspace) == []
+
+
 def test_the_store_on_a_full_disk_is_a_message_and_stays_intact(cli, small_disk):
     root = small_disk / "campaign"
     assert cli("init", root).code == 0
@@ -166,8 +191,8 @@ def test_a_read_only_workspace_still_shows_status_but_refuses_writes_with_a_mess
     for command in (("report",), ("review-sheet",), ("generate", "--force"), ("validate", "--annotate"),
                     ("ingest", str(root / "outbox"))):
         result = cli(*command, cwd=root)
-        assert_message(result, 1, "只读")
-    assert_message(cli("init", root, "--force"), 1, "只读")
+        assert_message(result, 2, "只读")
+    assert_message(cli("init", root, "--force"), 2, "只读")
     with pytest.raises(FazhiError, match="只读"), Store.open(root / "fazhi.db") as store:
         store.sync_units([Unit("区新局", "department")])
 
@@ -176,7 +201,7 @@ def test_rubric_export_into_a_missing_or_read_only_folder(cli, tmp_path, small_d
     assert_message(cli("rubric", "export", tmp_path / "no-such-folder" / "r.yaml"), 2, "不存在")
     assert_message(cli("rubric", "export", tmp_path), 2, "是文件夹")
     remount_read_only(small_disk)
-    assert_message(cli("rubric", "export", small_disk / "r.yaml"), 1, "只读")
+    assert_message(cli("rubric", "export", small_disk / "r.yaml"), 2, "只读")
 
 
 def test_write_error_errnos():

@@ -8,7 +8,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fazhi_cli.domain.numbers import normalise_text
-from fazhi_cli.domain.text import file_name_problem, has_unprintable, printable
+from fazhi_cli.domain.text import (
+    code_point,
+    file_name_problem,
+    has_unprintable,
+    invisible_characters,
+    invisible_label,
+    printable,
+    revealed,
+    without_invisible,
+)
 
 ROSTER_COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
 ASSESSED_COLUMN = "是否考核"  # optional: 否 for a unit on the roster that is not assessed (the assessing office)
@@ -75,8 +84,9 @@ def unit_type_from_label(label: str) -> str | None:
 
 
 def name_key(name: str) -> str:
-    """What two spellings of one unit name share: full-width and half-width alike (NFKC), spaces ignored."""
-    return _SPACES.sub("", normalise_text(name))
+    """What two spellings of one unit name share: full-width and half-width alike (NFKC), spaces and invisible
+    characters (zero-width, bidi marks, variation selectors …) ignored."""
+    return _SPACES.sub("", without_invisible(normalise_text(name)))
 
 
 def roster_spelling(typed: str, names: Iterable[str]) -> str | None:
@@ -114,8 +124,10 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
     """Check a roster's header and rows (row number, column → text) and return its units.
 
     Every problem is collected and raised together as `RosterProblems`, each naming the row: missing
-    columns, empty or duplicate names, names that cannot be part of a file name on Windows (control
-    characters, `:*?"<>|/\\`, reserved names such as CON or COM1, a leading or trailing dot), unknown types,
+    columns, empty or duplicate names, names holding an invisible character (zero-width, a bidi mark, a variation
+    selector: `domain.text.is_invisible`; the rows it would look identical to named), names that cannot be part
+    of a file name on Windows (control characters, `:*?"<>|/\\`, reserved names such as CON or COM1, a leading or
+    trailing dot), unknown types,
     malformed e-mail addresses, a 是否考核 other than 是/否 (blank: 是). Surrounding spaces are trimmed; names
     are kept otherwise as written (text such as `[bold]` is a literal part of a name, escaped wherever it is
     printed).
@@ -126,6 +138,8 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
         raise RosterProblems([f"缺少列:{'、'.join(missing)}(表头应为 {'、'.join(ROSTER_COLUMNS)})"])
     units: list[Unit] = []
     first_row_of: dict[str, int] = {}
+    rows = list(rows)
+    rows_of = _rows_by_key(rows)
     for row_number, row in rows:
         raw_name = row.get("单位名称") or ""
         # kept as the roster spells it (full-width brackets stay full-width); compared by `name_key`
@@ -139,6 +153,11 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
             continue
         if len(name) > MAX_NAME_LENGTH:
             problems.append(f"{where}: 单位名称“{printable(name)[:MAX_NAME_LENGTH]}”过长(最多 {MAX_NAME_LENGTH} 个字)")
+            continue
+        invisible = invisible_characters(name)
+        if invisible:
+            twins = [n for n in rows_of.get(name_key(name), ()) if n != row_number]
+            problems.append(f"{where}: {_invisible_problem(name, invisible, twins)}")
             continue
         problem = "含有控制字符" if has_unprintable(raw_name) else file_name_problem(name)
         if problem is None and name.startswith("."):
@@ -183,3 +202,23 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
     if not any(unit.assessed for unit in units):
         raise RosterProblems(["名单中没有任何参加考核的单位"] if units else ["名单中没有任何单位"])
     return units
+
+
+def _rows_by_key(rows: list[tuple[int, Mapping[str, str]]]) -> dict[str, list[int]]:
+    """The row numbers of each unit name (by `name_key`), to tell a name which other rows look the same."""
+    found: dict[str, list[int]] = {}
+    for row_number, row in rows:
+        key = name_key(unicodedata.normalize("NFC", row.get("单位名称") or ""))
+        if key:
+            found.setdefault(key, []).append(row_number)
+    return found
+
+
+def _invisible_problem(name: str, invisible: list[str], twins: list[int]) -> str:
+    """Why a name holding invisible characters is refused: which ones and where, and the rows it looks the same as."""
+    what = "、".join(f"{code_point(char)}({invisible_label(char)})" for char in invisible)
+    said = f"单位名称“{revealed(name)}”含有看不见的字符 {what}"
+    if not twins:
+        return f"{said},请删除后重新输入单位名称"
+    rows = "、".join(str(n) for n in twins)
+    return f"{said},去掉后与第 {rows} 行的“{printable(without_invisible(name))}”相同,两者在报表、文件名和函件中无法区分"

@@ -203,6 +203,7 @@ def _batch(workspace: Workspace, clock: Callable[[], dt.datetime]) -> Iterator[B
     units = {u.name: u for u in workspace.units()}
     report = IngestReport()
     with workspace.open_store() as store:
+        store.check_writable()  # a read-only store is said before any file is archived
         store.sync_units(units.values())
         batch = Batch(workspace, campaign, rubric, units, store, clock().strftime("%Y%m%dT%H%M%S%f"), report,
                       workspace.secret(), clock)

@@ -3,8 +3,9 @@
 Each sheet found (by name, its header by titles) is the office's current record for what it covers: the
 latest ledger's entries replace the previous ones for that record, and the history stays in the store. A
 bad row (a unit not on the roster, a month that is not a whole number ≥ 0, a negative count, a date that is
-no date, an 酌情扣分 above the item's points, negative or without 理由, an unknown 编号) is not taken: it is a
-problem naming the sheet and cell, and the rest of the ledger is taken.
+no date, an 酌情扣分 above the item's points, negative or without 理由, an unknown 编号, a formula in any cell) is
+not taken: it is a problem naming the sheet and cell, and the rest of the ledger is taken. Formulas are read as
+written, never by a stored result (openpyxl stores none; a spreadsheet may keep a stale one).
 """
 
 from __future__ import annotations
@@ -93,6 +94,14 @@ class _Row:
 
     def cell(self, title: str) -> str:
         return f"{self.sheet}!{get_column_letter(self.titles[title] + 1)}{self.line}"
+
+    def check_no_formula(self) -> None:
+        """RowProblem for the row's first cell holding a formula (the ledger is read as typed; nothing computed)."""
+        for title in self.titles:
+            raw = self.raw(title)
+            if isinstance(raw, str) and len(raw) > 1 and raw.startswith("="):
+                raise RowProblem(self.cell(title), f"“{title}”是公式“{_shown(raw)}”,台账不计算公式,该行未采用"
+                                 "(请直接填写数值或文字,可复制后“选择性粘贴—数值”)")
 
 
 def _shown(raw: object) -> str:
@@ -210,6 +219,7 @@ def _read_row(record: str, row: _Row, rubric: Rubric, units: dict[str, Unit]) ->
     spelled = roster_spelling(name, units) if name else None
     unit = units.get(spelled) if spelled else None
     try:
+        row.check_no_formula()
         if not name:
             raise RowProblem(row.cell(cols.COL_UNIT), "单位名称未填写,该行未采用")
         if unit is None:
@@ -226,7 +236,7 @@ def _read_row(record: str, row: _Row, rubric: Rubric, units: dict[str, Unit]) ->
 def read_ledger(data: bytes, rubric: Rubric, units: dict[str, Unit]) -> ReadLedger:
     """The sheets of a returned ledger, each found by name and its header by titles (never by position)."""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)  # formulas as written
     except READ_ERRORS as exc:
         raise UnreadableWorkbook("台账无法读取") from exc
     out = ReadLedger([], [], [])

@@ -3,7 +3,6 @@ commented, in returns/."""
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.checks import ERROR, Finding
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.files import atomic_write
+from fazhi_cli.files import WRITE_ERRNOS, atomic_write
 from fazhi_cli.parallel import start_ordered
 from fazhi_cli.validate.check import ValidationReport
 from fazhi_cli.workbook import layout
@@ -86,7 +85,7 @@ def _annotate_guarded(job: _Job) -> bool:
     except FazhiError:
         raise  # atomic_write's full or read-only disk, already worded for the user
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT):
+        if exc.errno in WRITE_ERRNOS:
             raise
         return False
     except Exception:
