@@ -276,8 +276,9 @@ def test_no_printed_page_holds_only_a_few_rows(ws, tmp_path):
 def format1_workspace(cli, tmp_path: Path) -> Path:
     """A 2017 workspace holding the secret that sealed the format-1 fixtures."""
     root = tmp_path / "campaign"
+    root.mkdir()
+    shutil.copy(FIXTURES / "fazhi.secret", root / "fazhi.secret")  # in place before init seals the store with it
     assert cli("init", root).code == 0
-    shutil.copy(FIXTURES / "fazhi.secret", root / "fazhi.secret")
     return root
 
 

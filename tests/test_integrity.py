@@ -160,3 +160,9 @@ def test_a_store_of_the_previous_version_is_sealed_when_upgraded(cli, small, tmp
     assert rows(small, "SELECT count FROM seal_heads WHERE chain = 'decisions'") == [(1,)]
     tamper(small, "UPDATE decisions SET reason = '改过'")
     assert cli("log", "-w", small).code == 2
+
+
+def test_a_replaced_secret_is_named_as_the_likely_cause(cli, approved):
+    (approved / "fazhi.secret").write_bytes(bytes(32))
+    result = cli("score", "-w", approved)
+    assert result.code == 2 and "fazhi.secret 可能已被替换或丢失" in result.err
