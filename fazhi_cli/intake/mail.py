@@ -90,14 +90,17 @@ class MessageSummary:
 
 def summarise_message(data: bytes, max_attachments: int) -> MessageSummary:
     """The sender, subject, Message-ID and attachment names of a message (an unreadable one has none of them)."""
-    if data.count(b"\n--") > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
+    allowance = _part_allowance(max_attachments) - data.count(b"\n--")
+    if allowance < 0:
         message = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
                                            policy=email.policy.default)
         return MessageSummary(_sender(message), _subject(message), _message_id(message), (), many=True)
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
         names = tuple(display_name(_attachment_name(part) or f"附件{number}")
-                      for number, part in enumerate(_attachment_parts(message), start=1))
+                      for number, part in enumerate(_attachment_parts(message, allowance), start=1))
+    except _TooManyParts:
+        return MessageSummary(_sender(message), _subject(message), _message_id(message), (), many=True)
     except _MAIL_ERRORS:
         return MessageSummary(None, "", "", ())
     return MessageSummary(_sender(message), _subject(message), _message_id(message), names,
@@ -178,14 +181,19 @@ def _read_mail(data: bytes, max_attachments: int) -> _Mail:
     second per thousand parts).
     """
     boundaries = data.count(b"\n--")
-    if boundaries > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
+    allowance = _part_allowance(max_attachments) - boundaries
+    if allowance < 0:
         return _Mail(None, (), "too_many", boundaries, estimated=True)
     try:
         message = email.message_from_bytes(data, policy=email.policy.default)
         if not any(message.get(header) is not None for header in _MAIL_CORE_HEADERS):
             return _Mail(None, (), "unreadable")
-        parts = list(_attachment_parts(message))
         sender, subject = _sender(message), _subject(message)
+        try:
+            parts = list(_attachment_parts(message, allowance))
+        except _TooManyParts as many:
+            return _Mail(_mail_date(message), (), "too_many", boundaries + many.count, estimated=True,
+                         sender=sender, subject=subject)
         if len(parts) > max_attachments:
             return _Mail(_mail_date(message), (), "too_many", len(parts), sender=sender, subject=subject)
         attachments = tuple(_read_attachment(part, number) for number, part in enumerate(parts, start=1))
@@ -202,20 +210,86 @@ def _read_mail(data: bytes, max_attachments: int) -> _Mail:
 
 _MIME_PARTS_PER_ATTACHMENT = 4  # boundary lines allowed per attachment before a message is refused unparsed
 _MIME_PARTS_SPARE = 50  # and for the body, signature pictures, forwarded messages
+_FORWARDS_DECODED = 3  # forwarded messages in base64 inside forwarded messages in base64, opened this deep
+_TRANSFER_ENCODED = ("base64", "quoted-printable")
 
 
-def _attachment_parts(message: Message) -> Iterator[Message]:
+class _TooManyParts(Exception):
+    """The forwarded messages decoded hold more MIME boundary lines than the message may have (`count` of them)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def _part_allowance(max_attachments: int) -> int:
+    """The MIME boundary lines a message may hold (its own and those of forwarded messages decoded in it)."""
+    return _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE
+
+
+def _attachment_parts(message: Message, allowance: int) -> Iterator[Message]:
     """Leaf parts that are files: attachments, and any part with a file name except images embedded in the body.
 
-    Forwarded messages (message/rfc822) are walked into, so their attachments count as this message's.
+    Forwarded messages (message/rfc822) are walked into, so their attachments count as this message's; one
+    attached in base64 or quoted-printable is decoded and parsed first (`_decoded_forward`), its MIME boundary
+    lines counted against `allowance` (over it: `_TooManyParts`).
     """
-    for part in message.walk():
-        if part.is_multipart():
-            continue
+    left = [allowance]
+    for part in _leaves(message, left, 0):
         disposition = part.get_content_disposition()
         embedded = disposition == "inline" and part.get_content_maintype() == "image" and part.get("Content-ID")
         if disposition == "attachment" or (part.get_filename() and not embedded):
             yield part
+
+
+def _leaves(part: Message, left: list[int], depth: int) -> Iterator[Message]:
+    """The leaf parts of a message in order, an encoded forwarded message replaced by what it holds."""
+    forwarded = _decoded_forward(part, left, depth)
+    if forwarded is not None:
+        yield from _leaves(forwarded, left, depth + 1)
+    elif part.is_multipart():
+        for sub in part.get_payload():
+            yield from _leaves(sub, left, depth)
+    else:
+        yield part
+
+
+def _source_text(inner: Message) -> str:
+    """The encoded text the parser took for a message: the lines it read as headers put back as they came (a
+    space after the colon aside), then the body as it came."""
+    lines = "".join(f"{name}:{value}\n" for name, value in inner.raw_items())
+    separated = lines and not any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in inner.defects)
+    body = inner.get_payload()
+    if not isinstance(body, str):  # its first lines declared it multipart: as the library writes it out again
+        return inner.as_string(policy=email.policy.compat32.clone(max_line_length=0))
+    return lines + ("\n" if separated else "") + body
+
+
+def _decoded_forward(part: Message, left: list[int], depth: int) -> Message | None:
+    """A forwarded message attached in base64 or quoted-printable, decoded and parsed; None for any other part.
+
+    The parser takes a message/rfc822 part's body as a message whatever its transfer encoding, so an encoded one
+    arrives as a message made of pieces of the encoded text (none for base64, whose lines never look like
+    headers); the text is put together again (`_source_text`) and decoded the way the mail library decodes an
+    attachment.
+    """
+    encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if part.get_content_maintype() != "message" or encoding not in _TRANSFER_ENCODED or depth >= _FORWARDS_DECODED:
+        return None
+    payload = part.get_payload()
+    if not isinstance(payload, list) or len(payload) != 1:
+        return None
+    carrier = Message()
+    carrier["Content-Transfer-Encoding"] = encoding
+    carrier.set_payload(_source_text(payload[0]))
+    decoded = carrier.get_payload(decode=True)
+    if not isinstance(decoded, bytes):
+        return None
+    boundaries = decoded.count(b"\n--")
+    left[0] -= boundaries
+    if left[0] < 0:
+        raise _TooManyParts(boundaries)
+    return email.message_from_bytes(decoded, policy=email.policy.default)
 
 
 def _read_attachment(part: Message, number: int) -> _Attachment:
