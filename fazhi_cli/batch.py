@@ -117,7 +117,7 @@ class Batch:
             message=message, batch=self.batch_id, code=code or outcome,
             sent_at=to_store_time(item.sent_at) if item.sent_at else None,
             file_time=to_store_time(item.file_time) if item.file_time else None,
-            sender=item.sender, other_unit=other_unit,
+            sender=", ".join(item.senders) or None, other_unit=other_unit,
         )
 
 
@@ -130,7 +130,8 @@ def refuse(batch: Batch, item: Incoming, sha: str, archive_name: str, message: s
 def hold(batch: Batch, item: Incoming, sha: str, archive_name: str, message: str, unit: str | None,
          code: str = "identity_unverified", other_unit: str | None = None) -> FileOutcome:
     """Record a held file (待确认: kept, not credited until the office decides with `fazhi accept` or `fazhi
-    reject`) once per content: its identity does not verify, or the evidence names `other_unit`."""
+    reject`) once per content: its identity does not verify, the evidence names `other_unit`, or it came from an
+    address off the roster and would replace the unit's return from its own address."""
     return _record_once(batch, item, sha, archive_name, HELD, item.kind, unit, message, code, other_unit)
 
 

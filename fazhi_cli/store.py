@@ -127,8 +127,8 @@ CREATE TABLE decisions (
 )
 """
 
-# held: the evidence of who sent a file (the e-mail's From address), and for a workbook held because the evidence
-# names another roster unit than its identity (identity_conflict), that other unit.
+# held: the evidence of who sent a file (the e-mail's From and Sender addresses, ", " between), and for a workbook
+# held because the evidence names another roster unit than its identity (identity_conflict), that other unit.
 SCHEMA_HELD = """
 ALTER TABLE files ADD COLUMN sender TEXT;
 ALTER TABLE files ADD COLUMN other_unit TEXT
@@ -300,7 +300,7 @@ class FileRecord:
     sent_at: str | None = None  # the e-mail's Date header, as the sender's system wrote it
     file_time: str | None = None  # the file's own time, as the sender's system set it
     id: int | None = None  # the store's id, once recorded
-    sender: str | None = None  # the From address of the e-mail it came in (lower case)
+    sender: str | None = None  # the From and Sender addresses of the e-mail it came in (lower case, ", " between)
     other_unit: str | None = None  # for an identity conflict: the roster unit the evidence names
 
 
@@ -325,6 +325,7 @@ class StoredSubmission:
     sent_at: str | None
     file_time: str | None
     origin: str
+    sender: str | None = None  # the addresses of the e-mail it came in, as the file's record keeps them
 
 
 def _stored_file(row: sqlite3.Row | None) -> StoredFile | None:
@@ -753,7 +754,7 @@ class Store:
         return self._submissions("s.unit = ?", (unit,)) if unit is not None else self._submissions("1", ())
 
     def _submissions(self, where: str, args: tuple) -> list[StoredSubmission]:
-        sql = ("SELECT s.*, f.original_name, f.archive_name, f.sent_at, f.file_time, f.origin "
+        sql = ("SELECT s.*, f.original_name, f.archive_name, f.sent_at, f.file_time, f.origin, f.sender "
                f"FROM submissions s JOIN files f ON f.id = s.file_id WHERE {where} "
                "ORDER BY s.received_at DESC, s.id DESC")
         return [_stored_submission(row) for row in self.db.execute(sql, args)]

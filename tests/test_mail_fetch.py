@@ -193,3 +193,44 @@ def test_ingest_takes_a_maildir_folder_and_skips_the_mail_servers_own_files(camp
         senders = {row[0] for row in db.execute("SELECT sender FROM files WHERE outcome = 'taken'")}
         assert senders == {"unit03@example.invalid", "unit31@example.invalid"}
         assert db.execute("SELECT COUNT(*) FROM files WHERE outcome = 'refused'").fetchone()[0] == 0
+
+
+def test_fetch_holds_a_strangers_copy_of_a_units_return_and_opens_a_forward_attached_in_base64(campaign, cli,
+                                                                                                 monkeypatch):
+    """Issue 20, points 3 and 6, through the server: 区司法局's return from its own address, then a copy of its
+    form from an address off the roster (held, 待确认); 区发改局's return forwarded as a base64 message/rfc822."""
+    root, certs, filled = campaign["root"], campaign["certs"], campaign["filled"]
+    justice = filled["区司法局"].read_bytes()
+    copy = campaign["tmp"] / "copy.xlsx"
+    fill_workbook(root / "outbox" / "2017年度法治政府建设自评表_区司法局.xlsx", copy,
+                  varied_answers(builtin_rubric(), "department", 7))
+    original = EmailMessage()
+    original.set_content("附件")
+    original["From"], original["Subject"] = "unit03@example.invalid", "区发改局自评表"
+    original.add_attachment(filled["区发改局"].read_bytes(), maintype="application", subtype=XLSX.split("/")[1],
+                            filename="区发改局自评表.xlsx")
+    forward = EmailMessage()
+    forward["From"], forward["To"], forward["Subject"] = "区发改局 <unit03@example.invalid>", OFFICE, "转发:自评表"
+    forward["Date"], forward["Message-ID"] = format_datetime(at(6, 9)), "<forward@example.invalid>"
+    forward.set_content("转发自评表,请查收。")
+    forward.add_attachment(bytes(original), maintype="message", subtype="rfc822", cte="base64", filename="自评表.eml")
+    monkeypatch.setenv("FAZHI_MAIL_PASSWORD", PASSWORD)
+    monkeypatch.setenv("FAZHI_NOW", "2017-12-09T09:00:00+08:00")
+    with Dovecot(campaign["tmp"], certs) as server:
+        server.append(mail("区司法局 <unit08@example.invalid>", "区司法局自评表", at(5, 9),
+                           [("区司法局自评表.xlsx", justice)]), at(5, 9, 5))
+        server.append(mail("张三 <someone@qq.example>", "修改意见", at(6, 15), [("修改意见.xlsx", copy.read_bytes())]),
+                      at(6, 15, 5))
+        server.append(bytes(forward), at(6, 9, 5))
+        configure(root, server, certs.ca_file)
+        result = cli("fetch", "-w", root)
+    assert result.code == 1, result.out + result.err
+    with sqlite3.connect(root / "fazhi.db") as db:
+        files = {name: (outcome, code, unit) for name, outcome, code, unit in db.execute(
+            "SELECT original_name, outcome, code, unit FROM files WHERE kind = 'xlsx'")}
+    assert files == {"区司法局自评表.xlsx": ("taken", "taken", "区司法局"),
+                     "修改意见.xlsx": ("held", "sender_off_roster", "区司法局"),
+                     "区发改局自评表.xlsx": ("taken", "taken", "区发改局")}
+    listed = {f["original_name"]: f["state"] for f in cli("files", "--json", "-w", root).json()["files"]}
+    assert listed["修改意见.xlsx"] == "held" and listed["区司法局自评表.xlsx"] == "current"
+    assert "待确认" in cli("status", "-w", root).out

@@ -1,5 +1,6 @@
-"""Evidence of who sent a file, beside the identity a workbook carries: the e-mail's From address and the names of
-the file and of the e-mails and zips it came in. Pure: names and addresses in, the unit they point to out.
+"""Evidence of who sent a file, beside the identity a workbook carries: the e-mail's addresses (every one in From
+and Sender) and the names of the file and of the e-mails and zips it came in. Pure: names and addresses in, the
+unit they point to out.
 
 A unit name inside another (a roster may hold both 司法局 and 区司法局) counts as the longer one where both
 match; a text naming the claimed unit, even beside another, is no evidence against it.
@@ -72,14 +73,29 @@ class RosterEvidence:
         self.names = NameIndex(addresses)
 
 
-def address_owner(claimed: str, sender: str | None, roster: RosterEvidence) -> str | None:
-    """The other unit whose roster address sent the file, when it is not also the claimed unit's, else None."""
-    if not sender:
+def sender_addresses(senders: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Sender addresses in lower case, each once: a tuple of them, or one text (as the store keeps them, separated
+    by commas), or None."""
+    if not senders:
+        return ()
+    found = split_addresses(senders) if isinstance(senders, str) else senders
+    return tuple(dict.fromkeys(address.strip().lower() for address in found if "@" in address))
+
+
+def address_owner(claimed: str, senders: str | Iterable[str] | None, roster: RosterEvidence) -> tuple[str, str] | None:
+    """The other unit whose roster address sent the file, with that address, when no address of the message is the
+    claimed unit's; else None."""
+    addresses = sender_addresses(senders)
+    own = roster.addresses.get(claimed, frozenset())
+    if any(address in own for address in addresses):
         return None
-    sender = sender.lower()
-    if sender in roster.addresses.get(claimed, frozenset()):
-        return None
-    return roster.owners.get(sender)
+    return next(((roster.owners[a], a) for a in addresses if a in roster.owners), None)
+
+
+def from_own_address(unit: str, senders: str | Iterable[str] | None, roster: RosterEvidence) -> bool:
+    """True when one of the message's addresses is on the roster for `unit`."""
+    own = roster.addresses.get(unit, frozenset())
+    return any(address in own for address in sender_addresses(senders))
 
 
 @dataclass(frozen=True)
@@ -90,15 +106,15 @@ class Conflict:
     evidence: str
 
 
-def identity_conflict(claimed: str, sender: str | None, file_name: str, containers: Iterable[str],
+def identity_conflict(claimed: str, senders: str | Iterable[str] | None, file_name: str, containers: Iterable[str],
                       addresses: Mapping[str, frozenset[str]] | RosterEvidence) -> Conflict | None:
     """The first piece of evidence naming another roster unit than `claimed` (the units are the keys of
-    `addresses`, or of a batch's prepared `RosterEvidence`): the From address, then the file's name, then the
-    names of what it came in; else None."""
+    `addresses`, or of a batch's prepared `RosterEvidence`): the sender's addresses, then the file's name, then
+    the names of what it came in; else None."""
     roster = addresses if isinstance(addresses, RosterEvidence) else RosterEvidence(addresses)
-    owner = address_owner(claimed, sender, roster)
+    owner = address_owner(claimed, senders, roster)
     if owner is not None:
-        return Conflict(owner, f"发件地址 {sender} 属于“{owner}”")
+        return Conflict(owner[0], f"发件地址 {owner[1]} 属于“{owner[0]}”")
     other = other_unit_named(claimed, file_name, roster.names)
     if other is not None:
         return Conflict(other, f"文件名指向“{other}”")

@@ -130,6 +130,11 @@ TEMPLATES: dict[str, str] = {
         "「{name}」的身份是“{unit}”的自评表,但{evidence}:暂不计入,待法制办确认。"
         "请与两个单位核实后用 fazhi accept(计入“{unit}”)或 fazhi reject(不予采用)处理(编号见 fazhi files)。"
     ),
+    "sender_off_roster": (
+        "「{name}」是“{unit}”的自评表,但发件地址({sender})不是单位名单中“{unit}”的邮箱,而该单位已从本单位邮箱"
+        "报送了「{current}」:暂不替换,待法制办确认。请与“{unit}”核实后用 fazhi accept 编号 --reason 理由"
+        "(采用本文件)或 fazhi reject 编号 --reason 理由(不予采用)处理(编号见 fazhi files)。"
+    ),
     "rubric_mismatch": (
         "「{name}」使用的评分细则({found})与本次考核({expected})不一致。请使用本次下发的自评表重新填报。"
     ),

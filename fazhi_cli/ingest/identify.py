@@ -3,10 +3,11 @@ and rubric against the roster and the rubric. Returns refusals (or the reason to
 
 from __future__ import annotations
 
-from fazhi_cli.batch import Batch
-from fazhi_cli.domain.evidence import Conflict, identity_conflict
+from fazhi_cli.batch import Batch, to_store_time
+from fazhi_cli.domain.evidence import Conflict, from_own_address, identity_conflict
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
 from fazhi_cli.domain.refusals import Refusal, refusal
+from fazhi_cli.domain.submissions import current_submissions, effective_time
 from fazhi_cli.domain.text import printable
 from fazhi_cli.intake import Incoming
 from fazhi_cli.workbook import layout
@@ -48,12 +49,32 @@ def identity_problem(batch: Batch, name: str, identity: dict[str, str]) -> Refus
     return None
 
 
-
-
 def sender_conflict(batch: Batch, item: Incoming, unit: str) -> tuple[Conflict, Refusal] | None:
-    """When the evidence of who sent a workbook (the From address, the file's name, the names of the e-mail or zip
+    """When the evidence of who sent a workbook (its e-mail's addresses, the file's name, the names of the e-mail or zip
     it came in) names another roster unit than its identity: that unit and the reason to hold it; else None."""
-    conflict = identity_conflict(unit, item.sender, item.original_name, item.containers, batch.roster_evidence())
+    conflict = identity_conflict(unit, item.senders, item.original_name, item.containers, batch.roster_evidence())
     if conflict is None:
         return None
     return conflict, refusal("identity_conflict", name=item.original_name, unit=unit, evidence=conflict.evidence)
+
+
+def off_roster_replacement(batch: Batch, item: Incoming, unit: str) -> Refusal | None:
+    """The reason to hold a workbook mailed from no address on the roster for `unit` that would replace the
+    return the unit sent from its own address (its current submission); else None.
+
+    A file the office hands in itself (not from an e-mail) is trusted; a stranger's copy that comes before any
+    return from the unit's own address, or after the office chose another, is taken as any submission.
+    """
+    roster = batch.roster_evidence()
+    if not item.mailed or from_own_address(unit, item.senders, roster):
+        return None
+    decided = batch.store.file_decisions()
+    current = current_submissions(batch.store.submissions(unit), decided).get(unit)
+    if current is None or not from_own_address(unit, current.sender, roster):
+        return None
+    counts_from = effective_time(current.received_at, decided.get(current.file_id))
+    if counts_from is not None and to_store_time(batch.clock()) < counts_from:
+        return None  # received earlier than the unit's return (mail fetched late): it replaces nothing
+    sender = "、".join(item.senders) or "无法识别"
+    return refusal("sender_off_roster", name=item.original_name, unit=unit, sender=sender,
+                   current=current.original_name)

@@ -14,7 +14,13 @@ from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.ingest.ahead import read_taken
-from fazhi_cli.ingest.identify import foreign_form, identity_problem, sender_conflict, unverified_identity
+from fazhi_cli.ingest.identify import (
+    foreign_form,
+    identity_problem,
+    off_roster_replacement,
+    sender_conflict,
+    unverified_identity,
+)
 from fazhi_cli.intake import Incoming
 from fazhi_cli.ledger import take_ledger
 from fazhi_cli.review.take import take_review_sheet
@@ -91,6 +97,9 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
     if conflict is not None:
         evidence, held = conflict
         return hold(batch, item, sha, archive_name, held.message, unit.name, held.code, evidence.other)
+    stranger = off_roster_replacement(batch, item, unit.name)
+    if stranger is not None:
+        return hold(batch, item, sha, archive_name, stranger.message, unit.name, stranger.code)
     changes, values, generated_at = submission_content(batch, unit, read)
     record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit.name)
     if batch.store.record_submission(record, batch.rubric.id, changes, values, generated_at) is None:

@@ -36,7 +36,8 @@ class Incoming:
     sent_at: datetime | None = None  # the Date header of the e-mail it came in: shown, never used for order
     explicit: bool = False  # a file the clerk named on the command line (not found in a folder or container)
     skipped: str | None = None  # why it was passed over without being kept (fazhi's own folder, a symlink)
-    sender: str | None = None  # the From address of the e-mail it came in (lower case): evidence of who sent it
+    senders: tuple[str, ...] = ()  # the From and Sender addresses of the e-mail it came in (lower case): evidence
+    mailed: bool = False  # it came in an e-mail (with or without a readable address), not handed in as a file
     containers: tuple[str, ...] = ()  # the names of the e-mails and zips it came in (and an e-mail's subject)
     workbook_check: tuple[str, Limits] | None = None  # a workbook whose zip is still to be checked: `check_workbook`
 
@@ -62,14 +63,17 @@ class Context:
     depth: int
     sent_at: datetime | None = None
     explicit: bool = False
-    sender: str | None = None
+    senders: tuple[str, ...] = ()
     containers: tuple[str, ...] = ()
+    mailed: bool = False
 
-    def member(self, origin: str, label: str, sent_at: datetime | None = None, sender: str | None = None,
-               container: tuple[str, ...] = ()) -> Context:
-        """The context of a member one level down: its origin and label, the container's names added."""
+    def member(self, origin: str, label: str, sent_at: datetime | None = None, senders: tuple[str, ...] = (),
+               container: tuple[str, ...] = (), mailed: bool = False) -> Context:
+        """The context of a member one level down: its origin and label, the container's names added; an e-mail's
+        members carry its addresses (`mailed`, even when it has none)."""
         return Context(origin, label, self.file_time, self.group, self.depth + 1, sent_at or self.sent_at,
-                       sender=sender or self.sender, containers=(*self.containers, *container))
+                       senders=senders or self.senders, containers=(*self.containers, *container),
+                       mailed=mailed or self.mailed)
 
 
 @dataclass
@@ -117,7 +121,8 @@ def make_incoming(
         refusal=refused,
         source=source,
         skipped=skipped,
-        sender=ctx.sender,
+        senders=ctx.senders,
+        mailed=ctx.mailed,
         containers=ctx.containers,
         workbook_check=workbook_check,
     )

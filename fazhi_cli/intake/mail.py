@@ -23,7 +23,8 @@ from fazhi_cli.intake.incoming import MAX_NESTING, Budget, Context, Expand, Inco
 from fazhi_cli.intake.names import display_name
 from fazhi_cli.intake.sniffing import MBOX_FROM_LINE, sniff
 
-_MAIL_CORE_HEADERS = ("From", "Date", "Subject", "To", "Message-ID", "Received", "MIME-Version", "Content-Type")
+_MAIL_CORE_HEADERS = frozenset(
+    {"from", "date", "subject", "to", "message-id", "received", "mime-version", "content-type"})
 # What the mail library raises on a damaged input.
 _MAIL_ERRORS = (
     email.errors.MessageError, ValueError, TypeError, LookupError, AttributeError, UnicodeError, RecursionError,
@@ -48,7 +49,7 @@ class _Mail:
     problem: str | None  # "unreadable", "truncated", "too_many" (attachments, none decoded) or None
     attachment_count: int = 0
     estimated: bool = False  # the count is of MIME boundary lines, counted without parsing the message
-    sender: str | None = None  # the From address, lower case
+    senders: tuple[str, ...] = ()  # every address in From and Sender, lower case
     subject: str = ""
 
 
@@ -66,8 +67,8 @@ def expand_mail(data: bytes, name: str, kind: str, ctx: Context, budget: Budget,
     label = ctx.label or f"邮件 {shown}"
     origin = f"{label} 的附件"
     for attachment in mail.attachments:
-        member_ctx = ctx.member(origin, f"{origin} {attachment.name}", mail.sent_at, mail.sender,
-                                (shown, *([mail.subject] if mail.subject else [])))
+        member_ctx = ctx.member(origin, f"{origin} {attachment.name}", mail.sent_at, mail.senders,
+                                (shown, *([mail.subject] if mail.subject else [])), mailed=True)
         if attachment.damaged:
             damaged = refusal("attachment_damaged", name=attachment.name)
             member_kind = sniff(attachment.data, attachment.name)
@@ -78,29 +79,37 @@ def expand_mail(data: bytes, name: str, kind: str, ctx: Context, budget: Budget,
 
 @dataclass(frozen=True)
 class MessageSummary:
-    """What a message says of itself before anything in it is taken: who sent it, its subject and Message-ID, and
-    the names of its attachments (none decoded); `many` when it has too many parts to list."""
+    """What a message says of itself before anything in it is taken: who sent it (every address in From and
+    Sender), its subject and Message-ID, and the names of its attachments (none decoded); `many` when it has too
+    many parts to list."""
 
-    sender: str | None
+    senders: tuple[str, ...]
     subject: str
     message_id: str
     attachment_names: tuple[str, ...]
     many: bool = False
 
+    @property
+    def sender(self) -> str | None:
+        """The first address (From's first, as a mail client shows it), or None."""
+        return self.senders[0] if self.senders else None
+
 
 def summarise_message(data: bytes, max_attachments: int) -> MessageSummary:
     """The sender, subject, Message-ID and attachment names of a message (an unreadable one has none of them)."""
-    if data.count(b"\n--") > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
-        message = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0],
-                                           policy=email.policy.default)
-        return MessageSummary(_sender(message), _subject(message), _message_id(message), (), many=True)
+    allowance = _part_allowance(max_attachments) - data.count(b"\n--")
+    if allowance < 0:
+        message = _parse(data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0])
+        return MessageSummary(_senders(message), _subject(message), _message_id(message), (), many=True)
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
+        message = _parse(data)
         names = tuple(display_name(_attachment_name(part) or f"附件{number}")
-                      for number, part in enumerate(_attachment_parts(message), start=1))
+                      for number, part in enumerate(_attachment_parts(message, allowance), start=1))
+    except _TooManyParts:
+        return MessageSummary(_senders(message), _subject(message), _message_id(message), (), many=True)
     except _MAIL_ERRORS:
-        return MessageSummary(None, "", "", ())
-    return MessageSummary(_sender(message), _subject(message), _message_id(message), names,
+        return MessageSummary((), "", "", ())
+    return MessageSummary(_senders(message), _subject(message), _message_id(message), names,
                           many=len(names) > max_attachments)
 
 
@@ -133,8 +142,8 @@ def expand_mbox(data: bytes, name: str, kind: str, ctx: Context, budget: Budget,
     for number, message in enumerate(messages, start=1):
         origin = f"{label} 中的第 {number} 封邮件"
         group = f"eml:{hashlib.sha256(message).hexdigest()}" if ctx.depth == 0 else ctx.group
-        message_ctx = Context(origin, origin, ctx.file_time, group, ctx.depth, ctx.sent_at, sender=ctx.sender,
-                              containers=ctx.containers)
+        message_ctx = Context(origin, origin, ctx.file_time, group, ctx.depth, ctx.sent_at, senders=ctx.senders,
+                              containers=ctx.containers, mailed=ctx.mailed)
         yield from expand_mail(message, f"{shown} 第 {number} 封邮件", "eml", message_ctx, budget, expand)
 
 
@@ -178,16 +187,21 @@ def _read_mail(data: bytes, max_attachments: int) -> _Mail:
     second per thousand parts).
     """
     boundaries = data.count(b"\n--")
-    if boundaries > _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE:
+    allowance = _part_allowance(max_attachments) - boundaries
+    if allowance < 0:
         return _Mail(None, (), "too_many", boundaries, estimated=True)
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
-        if not any(message.get(header) is not None for header in _MAIL_CORE_HEADERS):
+        message = _parse(data)
+        if not {name.lower() for name in message} & _MAIL_CORE_HEADERS:  # names only: a value may not parse
             return _Mail(None, (), "unreadable")
-        parts = list(_attachment_parts(message))
-        sender, subject = _sender(message), _subject(message)
+        senders, subject = _senders(message), _subject(message)
+        try:
+            parts = list(_attachment_parts(message, allowance))
+        except _TooManyParts as many:
+            return _Mail(_mail_date(message), (), "too_many", boundaries + many.count, estimated=True,
+                         senders=senders, subject=subject)
         if len(parts) > max_attachments:
-            return _Mail(_mail_date(message), (), "too_many", len(parts), sender=sender, subject=subject)
+            return _Mail(_mail_date(message), (), "too_many", len(parts), senders=senders, subject=subject)
         attachments = tuple(_read_attachment(part, number) for number, part in enumerate(parts, start=1))
         truncated = any(
             isinstance(defect, email.errors.CloseBoundaryNotFoundDefect | email.errors.StartBoundaryNotFoundDefect)
@@ -197,25 +211,110 @@ def _read_mail(data: bytes, max_attachments: int) -> _Mail:
     except _MAIL_ERRORS:
         return _Mail(None, (), "unreadable")
     return _Mail(_mail_date(message), attachments, "truncated" if truncated else None, len(parts),
-                 sender=sender, subject=subject)
+                 senders=senders, subject=subject)
 
 
 _MIME_PARTS_PER_ATTACHMENT = 4  # boundary lines allowed per attachment before a message is refused unparsed
 _MIME_PARTS_SPARE = 50  # and for the body, signature pictures, forwarded messages
+_FORWARDS_DECODED = 3  # forwarded messages in base64 inside forwarded messages in base64, opened this deep
+_TRANSFER_ENCODED = ("base64", "quoted-printable")
 
 
-def _attachment_parts(message: Message) -> Iterator[Message]:
+class _TooManyParts(Exception):
+    """The forwarded messages decoded hold more MIME boundary lines than the message may have (`count` of them)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+def _part_allowance(max_attachments: int) -> int:
+    """The MIME boundary lines a message may hold (its own and those of forwarded messages decoded in it)."""
+    return _MIME_PARTS_PER_ATTACHMENT * max_attachments + _MIME_PARTS_SPARE
+
+
+def _parse(data: bytes) -> Message:
+    """A message parsed with `email.policy.default`, its header block repaired first (`_header_repaired`)."""
+    return email.message_from_bytes(_header_repaired(data), policy=email.policy.default)
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _header_repaired(data: bytes) -> bytes:
+    """The message with each bare CR of its header block made a space: illegal there, it is a line break to the
+    parser, which would end a header in the middle of a display name and lose the address and every header after
+    it. The body is left as it is."""
+    ends = [end for end in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if end >= 0]
+    if not ends:
+        return data
+    end = min(ends) + 2  # the separator's start included, so that a CR before it is seen with its LF
+    return _BARE_CR.sub(b" ", data[:end]) + data[end:]
+
+
+def _attachment_parts(message: Message, allowance: int) -> Iterator[Message]:
     """Leaf parts that are files: attachments, and any part with a file name except images embedded in the body.
 
-    Forwarded messages (message/rfc822) are walked into, so their attachments count as this message's.
+    Forwarded messages (message/rfc822) are walked into, so their attachments count as this message's; one
+    attached in base64 or quoted-printable is decoded and parsed first (`_decoded_forward`), its MIME boundary
+    lines counted against `allowance` (over it: `_TooManyParts`).
     """
-    for part in message.walk():
-        if part.is_multipart():
-            continue
+    left = [allowance]
+    for part in _leaves(message, left, 0):
         disposition = part.get_content_disposition()
         embedded = disposition == "inline" and part.get_content_maintype() == "image" and part.get("Content-ID")
         if disposition == "attachment" or (part.get_filename() and not embedded):
             yield part
+
+
+def _leaves(part: Message, left: list[int], depth: int) -> Iterator[Message]:
+    """The leaf parts of a message in order, an encoded forwarded message replaced by what it holds."""
+    forwarded = _decoded_forward(part, left, depth)
+    if forwarded is not None:
+        yield from _leaves(forwarded, left, depth + 1)
+    elif part.is_multipart():
+        for sub in part.get_payload():
+            yield from _leaves(sub, left, depth)
+    else:
+        yield part
+
+
+def _source_text(inner: Message) -> str:
+    """The encoded text the parser took for a message: the lines it read as headers put back as they came (a
+    space after the colon aside), then the body as it came."""
+    lines = "".join(f"{name}:{value}\n" for name, value in inner.raw_items())
+    separated = lines and not any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in inner.defects)
+    body = inner.get_payload()
+    if not isinstance(body, str):  # its first lines declared it multipart: as the library writes it out again
+        return inner.as_string(policy=email.policy.compat32.clone(max_line_length=0))
+    return lines + ("\n" if separated else "") + body
+
+
+def _decoded_forward(part: Message, left: list[int], depth: int) -> Message | None:
+    """A forwarded message attached in base64 or quoted-printable, decoded and parsed; None for any other part.
+
+    The parser takes a message/rfc822 part's body as a message whatever its transfer encoding, so an encoded one
+    arrives as a message made of pieces of the encoded text (none for base64, whose lines never look like
+    headers); the text is put together again (`_source_text`) and decoded the way the mail library decodes an
+    attachment.
+    """
+    encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if part.get_content_maintype() != "message" or encoding not in _TRANSFER_ENCODED or depth >= _FORWARDS_DECODED:
+        return None
+    payload = part.get_payload()
+    if not isinstance(payload, list) or len(payload) != 1:
+        return None
+    carrier = Message()
+    carrier["Content-Transfer-Encoding"] = encoding
+    carrier.set_payload(_source_text(payload[0]))
+    decoded = carrier.get_payload(decode=True)
+    if not isinstance(decoded, bytes):
+        return None
+    boundaries = decoded.count(b"\n--")
+    left[0] -= boundaries
+    if left[0] < 0:
+        raise _TooManyParts(boundaries)
+    return _parse(decoded)
 
 
 def _read_attachment(part: Message, number: int) -> _Attachment:
@@ -268,15 +367,38 @@ def _mail_date(message: Message) -> datetime | None:
     return sent_at if sent_at.tzinfo is not None else sent_at.replace(tzinfo=UTC)
 
 
-def _sender(message: Message) -> str | None:
-    """The From header's address in lower case (evidence of which unit sent the message), or None."""
+_ADDRESS_HEADERS = ("from", "sender")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _senders(message: Message) -> tuple[str, ...]:
+    """Every address in the From and Sender headers (From's first), in lower case, each once: the evidence of who
+    sent the message.
+
+    Read from each header's raw text with its control characters blanked and its encoded words left undecoded:
+    a display name holding control characters, raw or RFC 2047-encoded (which the mail library refuses to make
+    an address of), never hides the address beside it.
+    """
     try:
-        header = message.get("From")
-        addresses = [address for _, address in getaddresses([str(header)])] if header is not None else []
+        raw = [(name.lower(), str(value)) for name, value in message.raw_items()]
     except (*_MAIL_ERRORS, IndexError):
-        return None
-    found = next((a.strip().lower() for a in addresses if "@" in a), None)
-    return printable(found)[:200] if found else None
+        return ()
+    found: list[str] = []
+    for header in _ADDRESS_HEADERS:
+        for name, value in raw:
+            if name == header:
+                found += _addresses(_CONTROLS.sub(" ", value).replace("=?", "= ?"))
+    cleaned = (printable(address.strip().lower())[:200] for address in found if "@" in address)
+    return tuple(dict.fromkeys(address for address in cleaned if address))
+
+
+def _addresses(text: str) -> list[str]:
+    """The addresses an address header's text holds, as the mail library parses it (or, where its parser gives
+    up, as the older one does)."""
+    try:
+        return [address.addr_spec for address in email.policy.default.header_factory("From", text).addresses]
+    except (*_MAIL_ERRORS, IndexError):
+        return [address for _, address in getaddresses([text])]
 
 
 def _subject(message: Message) -> str:

@@ -62,7 +62,7 @@ def sniff(data: bytes, name: str) -> str:
     head = (text or "").lstrip("\ufeff \t\r\n").lower()
     if head.startswith(_HTML_PREFIXES):
         return "html"
-    if suffix == ".eml" and b"\x00" not in data[:SNIFF_BYTES]:
+    if suffix == ".eml" and (b"\x00" not in data[:SNIFF_BYTES] or _nul_only_in_headers(data)):
         return "eml"
     if text is None:
         return "unknown"
@@ -173,6 +173,20 @@ def _is_mbox(data: bytes) -> bool:
     if first_end < 0 or not MBOX_FROM_LINE.match(data[:first_end].rstrip(b"\r")):
         return False
     return _MBOX_HEADER_LINE.match(data, first_end + 1) is not None
+
+
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+
+
+def _nul_only_in_headers(data: bytes) -> bool:
+    """True for an e-mail whose NUL bytes are all in its header block (a display name a mail client wrote raw):
+    its headers, control bytes left out, read as e-mail headers, and nothing after them holds a NUL."""
+    head = data[:SNIFF_BYTES]
+    ends = [end for end in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if end >= 0]
+    if not ends or b"\x00" in head[min(ends):]:
+        return False
+    text = _decode_head(_CONTROL_BYTES.sub(b"", head[:min(ends)]))
+    return text is not None and _looks_like_mail(text)
 
 
 def _looks_like_mail(text: str) -> bool:

@@ -154,7 +154,7 @@ def _first_look(server: ServerMessage, owners: dict[str, str], office: str, take
     own; else INGESTED (to be downloaded and looked at again)."""
     summary = summarise_message(server.header, 1)
     sender = summary.sender or ""
-    unit = owners.get(sender)
+    unit = next((owners[address] for address in summary.senders if address in owners), None)
     received = server.received_at.astimezone(CHINA) if server.received_at else None
     base = {"uid": server.uid, "received_at": received, "sender": sender, "subject": summary.subject,
             "unit": unit}
