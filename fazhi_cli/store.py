@@ -216,8 +216,14 @@ CREATE TABLE seal_heads (
 )
 """
 
+# A message fetched is the same as one taken before only when its Message-ID, its sender and the SHA-256 of its bytes
+# all match: a Message-ID reused by another sender, or with other content, is taken like any new message.
+SCHEMA_MAIL_DIGEST = """
+ALTER TABLE mail_fetched ADD COLUMN content_sha256 TEXT NOT NULL DEFAULT ''
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
-                               SCHEMA_MAIL, SCHEMA_SEALS)
+                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST)
 # The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),
@@ -444,6 +450,7 @@ class FetchedMail:
     note: str = ""
     units: tuple[str, ...] = ()  # the units whose files it brought
     id: int | None = None
+    content_sha256: str = ""  # of the message's bytes, when it was downloaded
 
 
 @dataclass(frozen=True)
@@ -1037,9 +1044,9 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR IGNORE INTO mail_fetched (time, folder, uidvalidity, uid, message_id, received_at, sender, "
-                "subject, outcome, note, units) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "subject, outcome, note, units, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(m.time, m.folder, m.uidvalidity, m.uid, m.message_id, m.received_at, m.sender, m.subject, m.outcome,
-                  m.note, json.dumps(list(m.units), ensure_ascii=False)) for m in mails],
+                  m.note, json.dumps(list(m.units), ensure_ascii=False), m.content_sha256) for m in mails],
             )
 
     def fetched_uids(self, folder: str, uidvalidity: int) -> set[int]:
@@ -1047,16 +1054,21 @@ class Store:
         return {row[0] for row in self.db.execute(
             "SELECT uid FROM mail_fetched WHERE folder = ? AND uidvalidity = ?", (folder, uidvalidity))}
 
-    def fetched_message_ids(self) -> set[str]:
-        """The Message-IDs of the messages already taken (blank ones left out)."""
-        return {row[0] for row in self.db.execute(
-            "SELECT message_id FROM mail_fetched WHERE message_id != '' AND outcome = 'ingested'")}
+    def fetched_digests(self) -> dict[str, set[tuple[str, str]]]:
+        """The messages already taken, Message-ID → {(sender, SHA-256 of its bytes)} (blank Message-IDs left out;
+        the SHA-256 is blank for a message taken before it was recorded)."""
+        taken: dict[str, set[tuple[str, str]]] = {}
+        for message_id, sender, digest in self.db.execute(
+                "SELECT message_id, sender, content_sha256 FROM mail_fetched WHERE message_id != '' "
+                "AND outcome = 'ingested'"):
+            taken.setdefault(message_id, set()).add((sender, digest))
+        return taken
 
     def fetched_mail(self) -> list[FetchedMail]:
         """Every message examined on the IMAP server, oldest first."""
         return [
             FetchedMail(row["time"], row["folder"], row["uidvalidity"], row["uid"], row["message_id"],
                         row["received_at"], row["sender"], row["subject"], row["outcome"], row["note"],
-                        tuple(json.loads(row["units"])), row["id"])
+                        tuple(json.loads(row["units"])), row["id"], row["content_sha256"])
             for row in self.db.execute("SELECT * FROM mail_fetched ORDER BY id")
         ]

@@ -6,6 +6,7 @@ anything but 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -17,6 +18,7 @@ import pwd
 import shutil
 import signal
 import socket
+import socketserver
 import ssl
 import subprocess
 import tempfile
@@ -308,6 +310,25 @@ service stats {{
         finally:
             client.logout()
 
+    def put_in_maildir(self, messages, folder: str = "INBOX") -> int:
+        """Put (raw, arrived) messages straight into the user's maildir, as a delivery agent would (thousands in
+        seconds, where APPEND takes a connection each): dovecot takes a file's time as its arrival (INTERNALDATE)."""
+        info = pwd.getpwnam(self._users()[2])
+        box = self.root / "mail" / self.user
+        if folder != "INBOX":
+            box = box / f".{folder}"
+        for part in (box, box / "cur", box / "new", box / "tmp"):
+            part.mkdir(parents=True, exist_ok=True)
+            os.chown(part, info.pw_uid, info.pw_gid)
+        count = 0
+        for count, (raw, arrived) in enumerate(messages, 1):
+            stamp = arrived.timestamp()
+            path = box / "new" / f"{int(stamp)}.M{count}P{os.getpid()}.fazhi"
+            path.write_bytes(raw)
+            os.chown(path, info.pw_uid, info.pw_gid)
+            os.utime(path, (stamp, stamp))
+        return count
+
     def flags(self) -> list[bytes]:
         """Every message's flags (to show that fetching changed nothing)."""
         client = imaplib.IMAP4(HOST, self.port)
@@ -318,3 +339,118 @@ service stats {{
             return [part for part in data if isinstance(part, bytes)]
         finally:
             client.logout()
+
+
+# ------------------------------------------------------------------------------------------------ a lying IMAP server
+
+
+@dataclass
+class FakeMessage:
+    """A message on the lying server: what it says about it (`size` for RFC822.SIZE, `literal` for the size of the
+    body's literal, None for the truth) and what it sends (the message, then filler up to the literal's size)."""
+
+    uid: int
+    raw: bytes
+    arrived: dt.datetime
+    size: int | None = None
+    literal: int | None = None
+    header_literal: int | None = None
+
+
+class LyingImap:
+    """A small IMAP4rev1 server on loopback, plain text, just enough for fazhi's client (CAPABILITY, LOGIN, EXAMINE,
+    UID SEARCH, UID FETCH, LOGOUT), that may lie about a message's size or send a literal of any size. It counts the
+    literal bytes it managed to hand over (`sent`, by UID) and the connections made (`connections`)."""
+
+    def __init__(self, messages: list[FakeMessage], uidvalidity: int = 7, flood: int = 0) -> None:
+        self.messages = {m.uid: m for m in messages}
+        self.uidvalidity = uidvalidity
+        self.flood = flood  # untagged lines sent before each FETCH's answer (a server that never stops talking)
+        self.sent: dict[int, int] = {}
+        self.connections = 0
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                owner.connections += 1
+                with contextlib.suppress(OSError):
+                    owner._serve(self.rfile, self.wfile)
+
+        self.server = socketserver.ThreadingTCPServer((HOST, 0), Handler, bind_and_activate=True)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LyingImap:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _serve(self, rfile, wfile) -> None:
+        wfile.write(b"* OK [CAPABILITY IMAP4rev1] fake server ready\r\n")
+        while True:
+            line = rfile.readline(65536)
+            if not line:
+                return
+            tag, _, rest = line.rstrip(b"\r\n").partition(b" ")
+            command, _, args = rest.partition(b" ")
+            command = command.upper()
+            if command == b"CAPABILITY":
+                wfile.write(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+            elif command in (b"EXAMINE", b"SELECT"):
+                wfile.write(f"* {len(self.messages)} EXISTS\r\n* OK [UIDVALIDITY {self.uidvalidity}] UIDs valid\r\n"
+                            .encode())
+            elif command == b"UID" and args.upper().startswith(b"SEARCH"):
+                wfile.write(b"* SEARCH " + " ".join(str(uid) for uid in sorted(self.messages)).encode() + b"\r\n")
+            elif command == b"UID" and args.upper().startswith(b"FETCH"):
+                self._fetch(wfile, args.split(b" ", 2)[1].decode(), b"HEADER.FIELDS" in args.upper())
+            elif command == b"LOGOUT":
+                wfile.write(b"* BYE bye\r\n" + tag + b" OK LOGOUT completed\r\n")
+                return
+            wfile.write(tag + b" OK " + command + b" completed\r\n")
+            wfile.flush()
+
+    def _fetch(self, wfile, uids: str, header: bool) -> None:
+        for _ in range(self.flood):
+            wfile.write(b"* 1 EXISTS\r\n")
+        for number, uid in enumerate(sorted(self.messages), 1):
+            if uid not in _uid_set(uids):
+                continue
+            message = self.messages[uid]
+            when = message.arrived.strftime("%d-%b-%Y %H:%M:%S %z")
+            if header:
+                head = message.raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+                size = message.size if message.size is not None else len(message.raw)
+                prefix = f'* {number} FETCH (UID {uid} INTERNALDATE "{when}" RFC822.SIZE {size} BODY[HEADER.FIELDS ' \
+                         f'(FROM SUBJECT MESSAGE-ID CONTENT-TYPE DATE)] '
+                self._literal(wfile, prefix.encode(), head, message.header_literal, None)
+            else:
+                self._literal(wfile, f"* {number} FETCH (UID {uid} BODY[] ".encode(), message.raw, message.literal,
+                              uid)
+
+    def _literal(self, wfile, prefix: bytes, data: bytes, declared: int | None, uid: int | None) -> None:
+        """`prefix {n}` then n bytes: the data, then filler when the server claims more than it has."""
+        size = len(data) if declared is None else declared
+        wfile.write(prefix + f"{{{size}}}\r\n".encode())
+        sent, piece = 0, data[:size]
+        filler = b"x" * 65536
+        while sent < size:
+            chunk = piece if piece else filler[: size - sent]
+            piece = b""
+            wfile.write(chunk)
+            sent += len(chunk)
+            if uid is not None:
+                self.sent[uid] = sent
+        wfile.write(b")\r\n")
+
+
+def _uid_set(text: str) -> set[int]:
+    """The UIDs of an IMAP set such as 1:5,9 (no '*')."""
+    found: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.partition(":")
+        found.update(range(int(first), int(last or first) + 1))
+    return found

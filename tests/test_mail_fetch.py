@@ -18,6 +18,7 @@ from workbook_helpers import varied_answers
 
 from fazhi_cli.demo import _write_zip
 from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.store import MIGRATIONS, SCHEMA_MAIL_DIGEST
 from fazhi_cli.workbook.filler import fill_workbook
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -234,3 +235,52 @@ def test_fetch_holds_a_strangers_copy_of_a_units_return_and_opens_a_forward_atta
     listed = {f["original_name"]: f["state"] for f in cli("files", "--json", "-w", root).json()["files"]}
     assert listed["修改意见.xlsx"] == "held" and listed["区司法局自评表.xlsx"] == "current"
     assert "待确认" in cli("status", "-w", root).out
+
+
+def with_message_id(raw: bytes, message_id: str) -> bytes:
+    """The message with its Message-ID replaced (the same bytes otherwise)."""
+    head, _, body = raw.partition(b"\n\n")
+    lines = [line for line in head.split(b"\n") if not line.lower().startswith(b"message-id:")]
+    return b"\n".join(lines + [f"Message-ID: {message_id}".encode()]) + b"\n\n" + body
+
+
+def test_a_message_id_alone_does_not_make_a_message_taken_before(campaign, cli, monkeypatch):
+    root, certs, filled = campaign["root"], campaign["certs"], campaign["filled"]
+    monkeypatch.setenv("FAZHI_MAIL_PASSWORD", PASSWORD)
+    monkeypatch.setenv("FAZHI_NOW", "2017-12-13T09:00:00+08:00")
+    reused = "<reused@example.invalid>"
+    first = with_message_id(mail("unit03@example.invalid", "区发改局自评表", at(6, 9),
+                                 [("区发改局.xlsx", filled["区发改局"].read_bytes())]), reused)
+    other_sender = with_message_id(mail("unit31@example.invalid", "元坝镇自评表", at(7, 9),
+                                        [("元坝镇.xlsx", filled["元坝镇"].read_bytes())]), reused)
+    other_content = with_message_id(mail("unit03@example.invalid", "区发改局自评表", at(6, 9),
+                                         [("区发改局.xlsx", filled["区发改局"].read_bytes())], body="更正后的说明。"),
+                                    reused)
+    with Dovecot(campaign["tmp"], certs) as server:
+        configure(root, server, certs.ca_file)
+        server.append(first, at(6, 9, 5))
+        server.append(first, at(6, 9, 6))  # the same message twice in one run: taken once
+        assert cli("fetch", "-w", root).code == 0
+        for raw, arrived in ((other_sender, at(7, 9, 5)), (other_content, at(8, 9)), (first, at(9, 9))):
+            server.append(raw, arrived)
+        result = cli("fetch", "-w", root)
+        assert result.code == 0, result.err
+    with sqlite3.connect(root / "fazhi.db") as db:
+        rows = db.execute("SELECT uid, sender, outcome, note, content_sha256 FROM mail_fetched ORDER BY uid").fetchall()
+        units = {row[0] for row in db.execute("SELECT unit FROM submissions")}
+    assert [(uid, outcome) for uid, _, outcome, _, _ in rows] == [
+        (1, "ingested"), (2, "duplicate"), (3, "ingested"), (4, "ingested"), (5, "duplicate")]
+    assert units == {"区发改局", "元坝镇"}  # 元坝镇's reply, under a Message-ID 区发改局 had used, is taken
+    assert "发件人或内容不同" in rows[2][3] and "发件人或内容不同" in rows[3][3]
+    assert rows[0][4] == rows[1][4] == rows[4][4] != rows[3][4] and len(rows[0][4]) == 64
+
+
+def test_a_store_of_the_previous_version_gets_the_content_hash_column(workspace, cli):
+    with sqlite3.connect(workspace / "fazhi.db") as db:
+        db.execute("ALTER TABLE mail_fetched DROP COLUMN content_sha256")
+        db.execute("INSERT INTO mail_fetched (time, folder, uidvalidity, uid, message_id, outcome) "
+                   "VALUES ('t', 'INBOX', 1, 1, '<a@b>', 'ingested')")
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(SCHEMA_MAIL_DIGEST)}")
+    assert cli("status", "-w", workspace).code in (0, 1)
+    with sqlite3.connect(workspace / "fazhi.db") as db:
+        assert db.execute("SELECT message_id, content_sha256 FROM mail_fetched").fetchall() == [("<a@b>", "")]

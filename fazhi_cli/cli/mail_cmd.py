@@ -144,7 +144,7 @@ def print_fetch(report: FetchReport) -> None:
         when = m.received_at.strftime("%Y-%m-%d %H:%M") if m.received_at else ""
         sender = safe(m.sender) + (f"\n[dim]{safe(m.unit)}[/]" if m.unit else "")
         result = f"[{FETCH_STYLES.get(m.outcome, '')}]{FETCH_LABELS.get(m.outcome, m.outcome)}[/]"
-        detail = m.note or ("、".join(m.units) if m.units else "")
+        detail = ";".join(part for part in ("、".join(m.units), m.note) if part)
         table.add_row(when, sender, safe(m.subject), result, safe(detail))
     if shown:
         console.print(table)
@@ -160,6 +160,9 @@ def print_fetch(report: FetchReport) -> None:
     for m in report.messages:
         if m.unit and m.outcome == "no_attachment":
             note(f"[yellow]{safe(m.unit)}[/] 的邮件「{safe(m.subject)}」没有附件:请提醒该单位把自评表作为附件发送。")
+        if m.outcome == "too_large" and (m.unit or not m.sender):
+            who = f"[yellow]{safe(m.unit)}[/] 的邮件「{safe(m.subject)}」" if m.unit else f"第 {m.uid} 号邮件"
+            note(f"{who}未收取:{safe(m.note)}。")
     if report.ingest.count("held"):
         note("[bold yellow]有文件待确认[/]:请与相关单位核实后用 fazhi accept 或 fazhi reject 处理"
              "(fazhi files 列出编号)。")
