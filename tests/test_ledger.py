@@ -328,3 +328,15 @@ def test_a_formula_in_the_ledger_is_an_error_naming_its_cell_never_a_blank(cli, 
         assert f"是公式“{formula}”,台账不计算公式,该行未采用" in bad[cell] and "请直接填写" in bad[cell], bad[cell]
     units = by_unit(cli("score", "--json", cwd=workspace).json())
     assert units["区司法局"]["items"]["6.4"] == 5 and units["区发改局"]["items"]["6.4"] == 5  # no row was taken
+
+
+def test_a_taken_ledger_is_listed_by_files_with_its_own_state(cli, workspace, tmp_path):
+    returned(cli, workspace, tmp_path, {"区发改局": full_marks("department")})
+    book = openpyxl.load_workbook(make_ledger(cli, workspace))
+    put(book, "信息报送", "区发改局", months())
+    book.save(tmp_path / "台账.xlsx")
+    assert cli("ingest", tmp_path / "台账.xlsx", cwd=workspace).code == 0
+    table = cli("files", cwd=workspace)
+    assert table.code == 0 and "Traceback" not in table.err and "法制办台账" in table.out
+    listed = cli("files", "--state", "ledger", "--json", cwd=workspace).json()["files"]
+    assert [(f["original_name"], f["label"]) for f in listed] == [("台账.xlsx", "法制办台账")]

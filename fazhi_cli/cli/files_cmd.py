@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from fazhi_cli import api
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
@@ -14,14 +15,15 @@ from fazhi_cli.cli.output import console, print_json, safe
 
 STATE_STYLES = {"current": "green", "superseded": "cyan", "held": "bold yellow", "accepted": "green",
                 "rejected": "magenta", "refused": "bold red", "dismissed": "dim", "material": "blue",
-                "review": "magenta", "duplicate": "yellow", "unpacked": "dim"}
+                "review": "magenta", "duplicate": "yellow", "unpacked": "dim",
+                "ledger": "magenta"}
 ReasonOption = typer.Option(..., "--reason", help="这一决定的理由(必填,记入决定记录)。")
 
 
 def files(
     as_json: bool = JsonOption,
     state: str = typer.Option(None, "--state", help="只列出此状态的文件:current、superseded、held、accepted、"
-                              "rejected、refused、dismissed、material、review、duplicate、unpacked。"),
+                              "rejected、refused、dismissed、material、review、duplicate、unpacked、ledger。"),
     unit: str = typer.Option(None, "--unit", help="只列出与此单位有关的文件(单位全称)。"),
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -54,8 +56,8 @@ def files(
         name = safe(item.original_name)
         if not item.origin.startswith("文件 "):
             name += f"\n[dim]{safe(item.origin)}[/]"
-        table.add_row(str(item.id), who, f"[{STATE_STYLES.get(item.state, '')}]{label}[/]", safe(item.reason), when,
-                      name)
+        state = Text(label, style=STATE_STYLES.get(item.state, ""))  # a state without a style still prints
+        table.add_row(str(item.id), who, state, safe(item.reason), when, name)
     console.print(table)
 
 

@@ -32,7 +32,7 @@ STATE_OF_ACTION = {ACCEPT: ACCEPTED, REJECT: REJECTED, DISMISS: DISMISSED}
 STATE_LABELS = {
     CURRENT: "当前有效", SUPERSEDED: "已被替代", "held": "待确认", ACCEPTED: "已确认", REJECTED: "不予采用",
     "refused": "退回", DISMISSED: "已撤销", "material": "附件材料", "review": "复核打分表", "duplicate": "重复",
-    "unpacked": "已拆包",
+    "unpacked": "已拆包", "ledger": "法制办台账",
 }  # fmt: skip
 
 
