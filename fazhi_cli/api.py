@@ -50,9 +50,6 @@ from fazhi_cli.approval import (
     results_in_force,
     verified_state,
 )
-from fazhi_cli.batch import OUTCOME_LABELS, FileOutcome, IngestReport
-from fazhi_cli.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
-from fazhi_cli.debug import debug_enabled as debug_enabled
 from fazhi_cli.demo import STEPS as DEMO_STEPS
 from fazhi_cli.demo import DemoRun, run_demo
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
@@ -70,8 +67,10 @@ from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.text import printable as printable
 from fazhi_cli.domain.units import Unit, roster_spelling
 from fazhi_cli.errors import UsageError, WorkspaceError
-from fazhi_cli.files import write_error as write_error
-from fazhi_cli.generate import GenerateResult, selected_types, write_workbooks
+from fazhi_cli.infra.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE
+from fazhi_cli.infra.debug import debug_enabled as debug_enabled
+from fazhi_cli.infra.files import write_error as write_error
+from fazhi_cli.infra.safety import require_defusedxml as require_defusedxml
 from fazhi_cli.ingest import ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.integrity import VerifyReport, verify_workspace
@@ -89,19 +88,20 @@ from fazhi_cli.mail import (
     remind_units,
     send_workbooks,
 )
+from fazhi_cli.receiving.batch import OUTCOME_LABELS, FileOutcome, IngestReport
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
-from fazhi_cli.roster_io import load_roster
-from fazhi_cli.rubric_io import builtin_rubric, export_rubric, load_rubric_file
-from fazhi_cli.safety import require_defusedxml as require_defusedxml
+from fazhi_cli.roster.loading import load_roster
+from fazhi_cli.rubric.loading import builtin_rubric, export_rubric, load_rubric_file
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.scoring import score_json as _score_data
-from fazhi_cli.settings import SettingChange, SettingRow, set_setting, show_settings
 from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
 from fazhi_cli.validate.received import ReceivedFile, workspace_files
 from fazhi_cli.validate.status import StatusReport, UnitStatus, campaign_status
+from fazhi_cli.workbook.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, missing_weight_message
+from fazhi_cli.workspace.config import SettingChange, SettingRow, set_setting, show_settings
 
 __all__ = [
     # the commands

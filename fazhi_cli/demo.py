@@ -26,7 +26,6 @@ from pathlib import Path
 import openpyxl
 
 from fazhi_cli.approval import Approval, approve_results
-from fazhi_cli.clock import CHINA, simulated_now
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_documents
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.kinds import COUNT, kind_of
@@ -35,12 +34,12 @@ from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.submissions import DISMISS, REJECT
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
-from fazhi_cli.generate import GenerateResult, write_workbooks
+from fazhi_cli.infra.clock import CHINA, simulated_now
+from fazhi_cli.infra.parallel import map_ordered
 from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.mail import MailReport, send_workbooks
-from fazhi_cli.parallel import map_ordered
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
 from fazhi_cli.scoring import Scoreboard, compute_scores
@@ -48,6 +47,7 @@ from fazhi_cli.validate import Annotated, CheckedUnit, ValidationReport, validat
 from fazhi_cli.validate.annotate import start_annotating
 from fazhi_cli.validate.status import StatusReport, campaign_status
 from fazhi_cli.workbook.filler import Answers, fill_cells
+from fazhi_cli.workbook.generate import GenerateResult, write_workbooks
 from fazhi_cli.workspace import Workspace, create_workspace, ledger_file_name
 
 DEMO_MARKER = ".fazhi-demo"

@@ -12,7 +12,7 @@ from test_ingest import clean_answers, fill
 from test_write_failures import fill_up, small_disk  # noqa: F401, F811 - small_disk is a fixture
 
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.roster_io import load_roster
+from fazhi_cli.roster.loading import load_roster
 from fazhi_cli.validate import annotate, validate_workspace
 from fazhi_cli.workspace import Workspace
 

@@ -207,7 +207,7 @@ def waiting_for_lock(thread: threading.Thread) -> bool:
     """True when the thread is inside `Workspace.lock`, waiting for the lock to be free."""
     frame = sys._current_frames().get(thread.ident)
     while frame is not None:
-        if frame.f_code.co_name == "lock" and frame.f_code.co_filename.endswith("workspace.py"):
+        if frame.f_code.co_name == "lock" and frame.f_globals.get("__name__", "").startswith("fazhi_cli.workspace"):
             return True
         frame = frame.f_back
     return False

@@ -397,7 +397,7 @@ def test_documents_filled_from_a_compiled_template_are_what_a_fresh_docxtpl_writ
 
 def test_letters_filled_on_every_core_are_the_letters_filled_one_by_one(scored, tmp_path, monkeypatch):
     from fazhi_cli.documents.render import fill_all
-    from fazhi_cli.parallel import PARALLEL_FROM
+    from fazhi_cli.infra.parallel import PARALLEL_FROM
 
     board = approved_board(scored)
     made = {}

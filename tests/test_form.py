@@ -29,7 +29,7 @@ from test_validate import findings, ingest
 from workbook_helpers import libreoffice_convert
 
 from fazhi_cli.domain.kinds import ANSWER_WHOLE, kind_of
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workbook.pages import Block, plan_breaks

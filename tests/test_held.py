@@ -30,7 +30,7 @@ from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
 from test_validate import cell_of, unprotected
 
 from fazhi_cli.domain.evidence import RosterEvidence, identity_conflict, named_units, unit_addresses
-from fazhi_cli.roster_io import sample_roster_path
+from fazhi_cli.roster.loading import sample_roster_path
 from fazhi_cli.workbook import layout
 
 JUSTICE = "区司法局"  # unit08@example.invalid

@@ -34,8 +34,8 @@ from workbook_helpers import libreoffice_convert, product_facts
 
 from fazhi_cli.cli import output
 from fazhi_cli.domain import scoring
-from fazhi_cli.roster_io import load_roster, sample_roster_path
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.roster.loading import load_roster, sample_roster_path
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 
 RUBRIC = builtin_rubric()

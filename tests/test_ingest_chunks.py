@@ -19,8 +19,8 @@ from workbook_helpers import varied_answers
 from fazhi_cli import api
 from fazhi_cli.ingest import stored_values
 from fazhi_cli.intake import DEFAULT_LIMITS, check_workbook, collect
-from fazhi_cli.roster_io import load_roster
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.roster.loading import load_roster
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.store import FileRecord, Store, raw_json
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workbook.reader import read_workbook

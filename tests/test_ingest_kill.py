@@ -14,8 +14,8 @@ from pathlib import Path
 
 from workbook_helpers import varied_answers
 
-from fazhi_cli.roster_io import load_roster
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.roster.loading import load_roster
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook.filler import fill_workbook
 
 

@@ -22,7 +22,7 @@ from fazhi_cli.domain.kinds import COUNT, FLAG, KINDS, MONTHLY, RuleKind, RuleRo
 from fazhi_cli.domain.numbers import NotANumber, parse_count
 from fazhi_cli.domain.rubric import RubricProblems, Rule, build_rubric
 from fazhi_cli.reports import describe_rule
-from fazhi_cli.rubric_io import builtin_rubric, builtin_rubric_text
+from fazhi_cli.rubric.loading import builtin_rubric, builtin_rubric_text
 from fazhi_cli.workbook import layout
 
 D = Decimal

@@ -25,7 +25,7 @@ from fazhi_cli.domain.ledger import (
     ledger_item_score,
     parse_date,
 )
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 
 DEPARTMENT = builtin_rubric().for_type("department")
 EARLY = LedgerDates(2017, dt.date(2017, 12, 10), dt.date(2017, 12, 20), dt.date(2017, 12, 5))

@@ -17,7 +17,7 @@ import pytest
 from mail_servers import PASSWORD, SmtpServer, free_port, mail_settings, make_certificates
 from workbook_helpers import varied_answers
 
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook.filler import fill_workbook
 
 OFFICE = "fazhiban@example.invalid"

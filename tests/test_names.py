@@ -8,7 +8,7 @@ import pytest
 from test_scores import department_case, full_marks
 
 from fazhi_cli.domain.units import name_key, roster_spelling, split_addresses, unit_type_from_label
-from fazhi_cli.roster_io import load_roster
+from fazhi_cli.roster.loading import load_roster
 from fazhi_cli.workbook.filler import fill_workbook
 
 FULL = "区市场监督管理局（区知识产权局）"

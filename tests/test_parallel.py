@@ -1,4 +1,4 @@
-"""`fazhi_cli.parallel`: per-file work on every core, results in the order of the input."""
+"""`fazhi_cli.infra.parallel`: per-file work on every core, results in the order of the input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from fazhi_cli.parallel import MAX_WORKERS, PARALLEL_FROM, map_ordered, start_beside, start_ordered, workers
+from fazhi_cli.infra.parallel import MAX_WORKERS, PARALLEL_FROM, map_ordered, start_beside, start_ordered, workers
 
 
 def _square(number: int) -> int:

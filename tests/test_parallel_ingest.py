@@ -1,5 +1,5 @@
 """Ingest with a pool of workers gives exactly what it gives serially: the same outcome for every file, in the
-same order, and the same store (files, submissions, values); `fazhi_cli.parallel` maps in order either way."""
+same order, and the same store (files, submissions, values); `fazhi_cli.infra.parallel` maps in order either way."""
 
 from __future__ import annotations
 

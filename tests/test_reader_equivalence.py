@@ -28,7 +28,7 @@ from test_ingest import clean_answers, rewrite_part
 from workbook_helpers import libreoffice_convert, varied_answers
 
 from fazhi_cli import api
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workbook.reader import UnreadableWorkbook, read_workbook

@@ -22,7 +22,7 @@ from fazhi_cli.reports.excel import (
     write_number,
     write_summary_workbook,
 )
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.scoring import Scoreboard, compute_scores
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workbook.style import write_text

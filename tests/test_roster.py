@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from fazhi_cli.errors import RosterInvalid
-from fazhi_cli.roster_io import load_roster, sample_roster_path
+from fazhi_cli.roster.loading import load_roster, sample_roster_path
 
 SEED_DEPARTMENTS = ["区政府办", "区委编办", "区发改局", "区食药工商局", "区监察局", "区政府法制办",
                     "区政务中心", "区司法局", "区公安分局", "区政府督办室"]

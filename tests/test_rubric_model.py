@@ -11,7 +11,7 @@ from helpers import seed_text
 
 from fazhi_cli.domain.placeholders import fill_rubric
 from fazhi_cli.domain.rubric import RubricProblems, build_rubric
-from fazhi_cli.rubric_io import builtin_rubric, builtin_rubric_text
+from fazhi_cli.rubric.loading import builtin_rubric, builtin_rubric_text
 
 # The identifiers fixed in shared/spec/rubric-2017.md.
 DEPARTMENT = {
@@ -268,7 +268,7 @@ def _role_by_scanning(task, unit_name: str, unit_type: str) -> str:
 
 
 def test_task_roles_are_what_scanning_every_name_gives():
-    from fazhi_cli.roster_io import load_roster, sample_roster_path
+    from fazhi_cli.roster.loading import load_roster, sample_roster_path
 
     rubric = builtin_rubric()
     roster = load_roster(sample_roster_path())

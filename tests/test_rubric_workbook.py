@@ -16,7 +16,7 @@ import yaml
 
 from fazhi_cli.domain.placeholders import fill, unknown_placeholders
 from fazhi_cli.domain.rubric import build_rubric, rubric_data
-from fazhi_cli.rubric_io import builtin_rubric, load_rubric_file, rubric_yaml
+from fazhi_cli.rubric.loading import builtin_rubric, load_rubric_file, rubric_yaml
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workbook.reader import read_workbook

@@ -10,7 +10,7 @@ import openpyxl.utils
 import pytest
 from helpers import set_weights
 
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 
 RUBRIC = builtin_rubric()

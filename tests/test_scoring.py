@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.numbers import NotANumber, parse_count, parse_decimal, parse_flag
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.rubric.loading import builtin_rubric
 
 RUBRIC = builtin_rubric()
 DEPT = RUBRIC.for_type("department")

@@ -18,10 +18,10 @@ from helpers import external_tool
 from workbook_helpers import libreoffice_convert
 
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
-from fazhi_cli.files import atomic_write_all
-from fazhi_cli.generate import BATCH, write_workbooks
+from fazhi_cli.infra.files import atomic_write_all
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import Answers, fill_workbook
+from fazhi_cli.workbook.generate import BATCH, write_workbooks
 from fazhi_cli.workbook.reader import read_workbook
 from fazhi_cli.workbook.templates import WorkbookFactory, shape, stamps
 from fazhi_cli.workbook.writer import write_self_assessment

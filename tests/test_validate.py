@@ -26,7 +26,7 @@ from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
 )
 
 from fazhi_cli.domain import scoring
-from fazhi_cli.roster_io import load_roster
+from fazhi_cli.roster.loading import load_roster
 from fazhi_cli.validate import validate_workspace
 from fazhi_cli.workspace import Workspace
 

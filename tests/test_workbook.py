@@ -12,8 +12,8 @@ from helpers import external_tool
 from test_rubric_model import DEPARTMENT, DEPARTMENT_RULES, TOWNSHIP, TOWNSHIP_RULES
 from workbook_helpers import libreoffice_convert, product_numbers, varied_answers
 
-from fazhi_cli.roster_io import load_roster, sample_roster_path
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.roster.loading import load_roster, sample_roster_path
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import Answers, fill_workbook
 from fazhi_cli.workbook.reader import read_workbook

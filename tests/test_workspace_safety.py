@@ -24,8 +24,8 @@ from workbook_helpers import varied_answers
 
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
 from fazhi_cli.errors import WorkspaceError
-from fazhi_cli.roster_io import load_roster
-from fazhi_cli.rubric_io import builtin_rubric
+from fazhi_cli.roster.loading import load_roster
+from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.store import FileRecord, Store, StoredValue
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workspace import Workspace, campaign_toml, read_campaign

@@ -21,10 +21,10 @@ import openpyxl
 import pytest
 from helpers import REQUIRE_EXTERNAL
 
-from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.files import atomic_write
+from fazhi_cli.infra.debug import debug_enabled
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.store import Store
 
 
@@ -205,7 +205,7 @@ def test_rubric_export_into_a_missing_or_read_only_folder(cli, tmp_path, small_d
 
 
 def test_write_error_errnos():
-    from fazhi_cli.files import write_error
+    from fazhi_cli.infra.files import write_error
 
     assert "磁盘已满" in write_error(OSError(errno.EDQUOT, "quota"), "x").message
     assert "只读" in write_error(OSError(errno.EACCES, "denied"), "x").message

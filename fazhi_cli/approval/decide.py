@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from fazhi_cli.approval.snapshot import RebuildDiffers, SnapshotInputs, UnreadableSnapshot, freeze, thaw
 from fazhi_cli.approval.state import current_state
-from fazhi_cli.batch import to_store_time
-from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.domain.approval import APPROVE, REOPEN, ResultsState, parse_approval_date, state_from
 from fazhi_cli.domain.results import MISSING
 from fazhi_cli.errors import FazhiError, UsageError
+from fazhi_cli.infra.clock import CHINA, office_now
 from fazhi_cli.integrity import verify_workspace
 from fazhi_cli.integrity.originals import OriginalProblem
+from fazhi_cli.receiving.batch import to_store_time
 from fazhi_cli.scoring import Scoreboard, build_scoreboard
 from fazhi_cli.store import Decision
 from fazhi_cli.workspace import Workspace

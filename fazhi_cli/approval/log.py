@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.approval import ACTION_LABELS, SET, WITHDRAWN
 from fazhi_cli.domain.review_checks import ROW_NAMES
+from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.integrity import require_sealed
 from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace

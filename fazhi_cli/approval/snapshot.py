@@ -21,7 +21,7 @@ from fazhi_cli.domain.approval import canonical_json, content_hash
 from fazhi_cli.domain.placeholders import campaign_values, fill_rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.rubric_io import parse_rubric_text
+from fazhi_cli.rubric.loading import parse_rubric_text
 from fazhi_cli.scoring import Scoreboard, build_scoreboard, score_json
 from fazhi_cli.store import Store
 from fazhi_cli.workspace import parse_campaign

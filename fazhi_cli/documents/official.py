@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from fazhi_cli.approval import results_in_force
-from fazhi_cli.clock import office_now
 from fazhi_cli.documents import pdf
 from fazhi_cli.documents.render import FillJob, fill, fill_all, template_path
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.notice_text import Letter, Notice, compose_letter, compose_notice
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.errors import UsageError
-from fazhi_cli.files import user_write_errors
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.files import user_write_errors
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace, letter_file_name, notice_file_name
 

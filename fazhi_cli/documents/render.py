@@ -24,8 +24,8 @@ from lxml.etree import XMLSyntaxError
 
 from fazhi_cli.domain.text import printable
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.files import atomic_write
-from fazhi_cli.parallel import map_ordered, workers
+from fazhi_cli.infra.files import atomic_write
+from fazhi_cli.infra.parallel import map_ordered, workers
 from fazhi_cli.reports.render import TEMPLATE_HINT, shipped_templates
 
 

@@ -3,7 +3,11 @@ self-assessment (`workbooks`), a review sheet (`fazhi_cli.review.take`), a unit'
 a reason, file by file in its own guard (`dispatch`).
 """
 
-from fazhi_cli.batch import (
+from fazhi_cli.ingest.ahead import WORKBOOK_KINDS
+from fazhi_cli.ingest.archive import ARCHIVE_SUFFIX, archive_bytes, archive_file
+from fazhi_cli.ingest.dispatch import MATERIAL_KINDS, ReceivedMessage, ingest_messages, ingest_paths
+from fazhi_cli.ingest.workbooks import content_changes, stored_values, structure_changes, time_warnings
+from fazhi_cli.receiving.batch import (
     DUPLICATE,
     HELD,
     MATERIAL,
@@ -20,10 +24,6 @@ from fazhi_cli.batch import (
     refuse,
     to_store_time,
 )
-from fazhi_cli.ingest.ahead import WORKBOOK_KINDS
-from fazhi_cli.ingest.archive import ARCHIVE_SUFFIX, archive_bytes, archive_file
-from fazhi_cli.ingest.dispatch import MATERIAL_KINDS, ReceivedMessage, ingest_messages, ingest_paths
-from fazhi_cli.ingest.workbooks import content_changes, stored_values, structure_changes, time_warnings
 
 __all__ = [
     "ARCHIVE_SUFFIX", "DUPLICATE", "HELD", "MATERIAL", "MATERIAL_KINDS", "OUTCOME_LABELS", "REFUSED", "REVIEW",

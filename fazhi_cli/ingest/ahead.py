@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 
-from fazhi_cli.batch import Batch
-from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.refusals import Refusal
+from fazhi_cli.infra.debug import debug_enabled
+from fazhi_cli.infra.parallel import PARALLEL_FROM, workers
 from fazhi_cli.intake import Incoming, check_workbook, xlsx_problem
-from fazhi_cli.parallel import PARALLEL_FROM, workers
+from fazhi_cli.receiving.batch import Batch
 from fazhi_cli.workbook.reader import ReadWorkbook, read_workbook
 
 WORKBOOK_KINDS = ("xlsx", "xlsm")

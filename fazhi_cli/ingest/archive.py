@@ -9,9 +9,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from fazhi_cli.batch import Batch
-from fazhi_cli.files import atomic_write, complete_parts, user_write_errors
+from fazhi_cli.infra.files import atomic_write, complete_parts, user_write_errors
 from fazhi_cli.intake import Incoming
+from fazhi_cli.receiving.batch import Batch
 
 ARCHIVE_SUFFIX = {
     "xlsx": "xlsx", "xlsm": "xlsx.macro", "pdf": "pdf", "word": "doc", "image": "img", "text": "txt", "zip": "zip",

@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fazhi_cli.batch import Batch
 from fazhi_cli.ingest.archive import flush_kept
+from fazhi_cli.receiving.batch import Batch
 
 CHUNK_FILES = 64  # files decided before their rows are committed
 CHUNK_SECONDS = 0.5  # or the time after which a chunk is committed however few files it has

@@ -21,7 +21,16 @@ from pathlib import Path
 
 from fazhi_cli import intake
 from fazhi_cli.approval import current_state
-from fazhi_cli.batch import (
+from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.errors import FazhiError
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.debug import debug_enabled
+from fazhi_cli.ingest.ahead import is_workbook, read_ahead
+from fazhi_cli.ingest.archive import keep
+from fazhi_cli.ingest.chunks import chunked
+from fazhi_cli.ingest.workbooks import take_workbook
+from fazhi_cli.intake import Incoming
+from fazhi_cli.receiving.batch import (
     DUPLICATE,
     MATERIAL,
     SKIPPED,
@@ -33,15 +42,6 @@ from fazhi_cli.batch import (
     IngestReport,
     refuse,
 )
-from fazhi_cli.clock import office_now
-from fazhi_cli.debug import debug_enabled
-from fazhi_cli.domain.refusals import refusal
-from fazhi_cli.errors import FazhiError
-from fazhi_cli.ingest.ahead import is_workbook, read_ahead
-from fazhi_cli.ingest.archive import keep
-from fazhi_cli.ingest.chunks import chunked
-from fazhi_cli.ingest.workbooks import take_workbook
-from fazhi_cli.intake import Incoming
 from fazhi_cli.workspace import Workspace
 
 MATERIAL_KINDS = ("pdf", "word", "image", "text")

@@ -3,13 +3,13 @@ and rubric against the roster and the rubric. Returns refusals (or the reason to
 
 from __future__ import annotations
 
-from fazhi_cli.batch import Batch, to_store_time
 from fazhi_cli.domain.evidence import Conflict, from_own_address, identity_conflict
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, is_sealed
 from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.submissions import current_submissions, effective_time
 from fazhi_cli.domain.text import printable
 from fazhi_cli.intake import Incoming
+from fazhi_cli.receiving.batch import Batch, to_store_time
 from fazhi_cli.workbook import layout
 
 

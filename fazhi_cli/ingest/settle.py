@@ -18,13 +18,13 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fazhi_cli.batch import Batch, IngestReport, to_store_time
-from fazhi_cli.clock import office_now
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.submissions import ACCEPT, DISMISS, REJECT
 from fazhi_cli.errors import UsageError
+from fazhi_cli.infra.clock import office_now
 from fazhi_cli.ingest.identify import foreign_form, identity_problem
 from fazhi_cli.ingest.workbooks import submission_content
+from fazhi_cli.receiving.batch import Batch, IngestReport, to_store_time
 from fazhi_cli.store import Decision, Store, StoredFile, StoredSubmission
 from fazhi_cli.validate.received import ReceivedFile, received_files
 from fazhi_cli.workbook import layout

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 from openpyxl.utils import get_column_letter
 
-from fazhi_cli.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold, refuse
-from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.ingest.ahead import read_taken
 from fazhi_cli.ingest.identify import (
     foreign_form,
@@ -23,6 +22,7 @@ from fazhi_cli.ingest.identify import (
 )
 from fazhi_cli.intake import Incoming
 from fazhi_cli.ledger import take_ledger
+from fazhi_cli.receiving.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold, refuse
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout

@@ -18,7 +18,6 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from fazhi_cli.batch import DUPLICATE, LEDGER, LEDGER_PROBLEMS, Batch, FileOutcome, refuse
 from fazhi_cli.domain.identity import LEDGER_FIELDS, is_sealed
 from fazhi_cli.domain.ledger import (
     CASES,
@@ -45,6 +44,7 @@ from fazhi_cli.domain.units import Unit, roster_spelling
 from fazhi_cli.intake import Incoming
 from fazhi_cli.ledger import layout as cols
 from fazhi_cli.ledger.layout import REQUIRED, SHEETS, SheetLayout
+from fazhi_cli.receiving.batch import DUPLICATE, LEDGER, LEDGER_PROBLEMS, Batch, FileOutcome, refuse
 from fazhi_cli.store import LedgerRow
 from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, UnreadableWorkbook, find_header
 

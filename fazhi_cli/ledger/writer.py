@@ -16,7 +16,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.identity import LEDGER_FIELDS, seal
 from fazhi_cli.domain.ledger import (
@@ -33,7 +32,8 @@ from fazhi_cli.domain.ledger import (
 from fazhi_cli.domain.numbers import plain_or_none
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.files import atomic_write
+from fazhi_cli.infra.clock import CHINA, office_now
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.ledger import layout as ledger_layout
 from fazhi_cli.ledger.layout import HEADER_ROW, SHEETS, SUMMARY_WORD, SheetLayout
 from fazhi_cli.store import Store

@@ -20,17 +20,17 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from fazhi_cli.batch import DUPLICATE as FILE_DUPLICATE
-from fazhi_cli.batch import MATERIAL, SUPERSEDED, TAKEN, FileOutcome, IngestReport, to_store_time
-from fazhi_cli.clock import CHINA, office_now, parse_moment
 from fazhi_cli.domain.evidence import unit_addresses
 from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.text import printable
 from fazhi_cli.errors import UsageError
+from fazhi_cli.infra.clock import CHINA, office_now, parse_moment
 from fazhi_cli.ingest import ReceivedMessage, ingest_messages
 from fazhi_cli.intake import summarise_message
 from fazhi_cli.mail.connect import SETTINGS_HINT, password_for, ssl_context
 from fazhi_cli.mail.imap import HEADER_BYTES, ImapSession, ServerMessage, TooLarge
+from fazhi_cli.receiving.batch import DUPLICATE as FILE_DUPLICATE
+from fazhi_cli.receiving.batch import MATERIAL, SUPERSEDED, TAKEN, FileOutcome, IngestReport, to_store_time
 from fazhi_cli.store import FetchedMail, Store
 from fazhi_cli.workspace import Workspace
 

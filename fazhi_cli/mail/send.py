@@ -13,16 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fazhi_cli.batch import to_store_time
-from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import ERROR
 from fazhi_cli.domain.mail import ERRORS, KIND_LABELS, MISSING, REMIND, SEND, MailSettings
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
-from fazhi_cli.files import atomic_write
-from fazhi_cli.generate import select_units
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.mail.compose import AddressProblem, Composed, Letter, compose
 from fazhi_cli.mail.connect import (
     NETWORK_ERRORS,
@@ -32,8 +30,10 @@ from fazhi_cli.mail.connect import (
     password_for,
     ssl_context,
 )
+from fazhi_cli.receiving.batch import to_store_time
 from fazhi_cli.store import SentMail, Store
 from fazhi_cli.validate import annotate, validate_workspace
+from fazhi_cli.workbook.generate import select_units
 from fazhi_cli.workspace import Workspace, annotated_name, workbook_file_name
 
 SENT, FAILED, ALREADY, WRITTEN, NOT_SENT = "sent", "failed", "already", "written", "not_sent"

@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
-from fazhi_cli.files import atomic_write
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workbook.layout import format_points
 from fazhi_cli.workbook.style import (

@@ -22,8 +22,8 @@ from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, expla
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.files import atomic_write, atomic_write_all
-from fazhi_cli.parallel import start_beside
+from fazhi_cli.infra.files import atomic_write, atomic_write_all
+from fazhi_cli.infra.parallel import start_beside
 from fazhi_cli.reports import charts
 from fazhi_cli.reports.excel import write_summary_workbook
 from fazhi_cli.reports.render import environment, load_template, render

@@ -15,12 +15,12 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from fazhi_cli.clock import office_now
 from fazhi_cli.domain.identity import REVIEW_SHEET_FIELDS, seal
 from fazhi_cli.domain.numbers import plain_or_none
 from fazhi_cli.domain.results import MISSING, UnitResult
 from fazhi_cli.domain.review_checks import BONUS, PENALTY, item_refs
-from fazhi_cli.files import atomic_write
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.scoring import Scoreboard, build_scoreboard
 from fazhi_cli.store import ReviewEntry
 from fazhi_cli.workbook import layout

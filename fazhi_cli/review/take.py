@@ -15,15 +15,15 @@ from dataclasses import dataclass, replace
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from fazhi_cli.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
-from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.identity import LEGACY_REVIEW_SHEET_FIELDS, REVIEW_SHEET_FIELDS, is_sealed
 from fazhi_cli.domain.numbers import is_blank, normalise_text
 from fazhi_cli.domain.refusals import refusal
 from fazhi_cli.domain.review_checks import ROW_NAMES
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.domain.units import roster_spelling
+from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.intake import Incoming
+from fazhi_cli.receiving.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
 from fazhi_cli.review.sheet import (
     COL_ID,
     COL_REASON,

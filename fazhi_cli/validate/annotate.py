@@ -12,11 +12,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import coordinate_from_string
 
-from fazhi_cli.debug import debug_enabled
 from fazhi_cli.domain.checks import ERROR, Finding
 from fazhi_cli.errors import FazhiError
-from fazhi_cli.files import WRITE_ERRNOS, atomic_write
-from fazhi_cli.parallel import start_ordered
+from fazhi_cli.infra.debug import debug_enabled
+from fazhi_cli.infra.files import WRITE_ERRNOS, atomic_write
+from fazhi_cli.infra.parallel import start_ordered
 from fazhi_cli.validate.check import ValidationReport
 from fazhi_cli.workbook import layout
 from fazhi_cli.workspace import Workspace, annotated_name

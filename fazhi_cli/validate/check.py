@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from fazhi_cli.clock import CHINA, office_now, parse_moment
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import (
     ERROR,
@@ -35,6 +34,7 @@ from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_r
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.submissions import ACCEPT, resolve_accepted
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.infra.clock import CHINA, office_now, parse_moment
 from fazhi_cli.store import Store, StoredSubmission
 from fazhi_cli.workspace import Workspace
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fazhi_cli.clock import parse_moment
 from fazhi_cli.domain.submissions import (
     ACCEPT,
     CURRENT,
@@ -15,6 +14,7 @@ from fazhi_cli.domain.submissions import (
     FileDecision,
     file_state,
 )
+from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.store import Store, StoredFile
 from fazhi_cli.workspace import Workspace
 

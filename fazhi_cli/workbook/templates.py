@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.parallel import map_ordered
+from fazhi_cli.infra.parallel import map_ordered
 from fazhi_cli.workbook import layout, zipparts
 from fazhi_cli.workbook.style import FORMULA_LEADS, clean_text, display_width
 from fazhi_cli.workbook.writer import build_workbook, fingerprint, identity_values

@@ -21,7 +21,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.identity import SELF_ASSESSMENT_FIELDS, seal
 from fazhi_cli.domain.kinds import (
@@ -36,7 +35,8 @@ from fazhi_cli.domain.kinds import (
 )
 from fazhi_cli.domain.rubric import Rubric, Task
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.files import atomic_write
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.layout import Row
 from fazhi_cli.workbook.pages import Block, page_height, plan_breaks, print_scale

@@ -7,13 +7,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import generate_warnings
 from fazhi_cli.domain.rubric import UNIT_TYPES
 from fazhi_cli.domain.rubric_warnings import rubric_warnings
 from fazhi_cli.domain.units import TYPE_WORDS, Unit, name_key, roster_spelling, unit_type_from_label
 from fazhi_cli.errors import UsageError
-from fazhi_cli.files import atomic_write_all
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.files import atomic_write_all
 from fazhi_cli.workbook.templates import WorkbookFactory
 from fazhi_cli.workspace import Workspace, workbook_file_name
 

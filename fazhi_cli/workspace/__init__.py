@@ -27,7 +27,6 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
-from fazhi_cli.clock import office_now
 from fazhi_cli.domain.campaign import (
     DEFAULT_RUBRIC_FILE,
     PLACEHOLDER_CONTACT,
@@ -49,9 +48,10 @@ from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
-from fazhi_cli.files import atomic_write, user_write_errors
-from fazhi_cli.roster_io import load_roster, sample_roster_path
-from fazhi_cli.rubric_io import builtin_rubric_text, load_rubric_file, parse_rubric_text, rubric_file_text
+from fazhi_cli.infra.clock import office_now
+from fazhi_cli.infra.files import atomic_write, user_write_errors
+from fazhi_cli.roster.loading import load_roster, sample_roster_path
+from fazhi_cli.rubric.loading import builtin_rubric_text, load_rubric_file, parse_rubric_text, rubric_file_text
 from fazhi_cli.store import Store
 
 try:

@@ -11,8 +11,8 @@ import yaml
 
 from fazhi_cli.domain.rubric import Rubric, RubricProblems, build_rubric, rubric_data
 from fazhi_cli.errors import RubricInvalid, UsageError
-from fazhi_cli.files import atomic_write
-from fazhi_cli.rubric_workbook import RubricWorkbookProblems, read_rubric_workbook, write_rubric_workbook
+from fazhi_cli.infra.files import atomic_write
+from fazhi_cli.rubric.workbook import RubricWorkbookProblems, read_rubric_workbook, write_rubric_workbook
 
 BUILTIN_RUBRIC_ID = "zhaohua-2017"
 MAX_RUBRIC_BYTES = 2 * 1024 * 1024

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fazhi_cli.clock import CHINA, office_now
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.evidence import RosterEvidence, unit_addresses
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.infra.clock import CHINA, office_now
 from fazhi_cli.intake import Incoming
 from fazhi_cli.store import FileRecord, Store
 from fazhi_cli.workspace import Workspace

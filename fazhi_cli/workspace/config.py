@@ -26,7 +26,7 @@ from fazhi_cli.domain.settings import (
     shown,
 )
 from fazhi_cli.errors import UsageError
-from fazhi_cli.files import atomic_write, user_write_errors
+from fazhi_cli.infra.files import atomic_write, user_write_errors
 from fazhi_cli.workspace import Workspace, parse_campaign, read_settings_text, syntax_error
 
 

@@ -26,7 +26,7 @@ from fazhi_cli.domain.kinds import KINDS, kind_of
 from fazhi_cli.domain.placeholders import PLACEHOLDERS
 from fazhi_cli.domain.rubric import AT, LEDGER_LABELS, UNIT_TYPE_LABELS, UNIT_TYPES, Rubric, Rule
 from fazhi_cli.domain.text import printable
-from fazhi_cli.files import atomic_write
+from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.workbook.style import (
     BOLD,
     BORDER,
