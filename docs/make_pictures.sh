@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the README pictures from real output (needs soffice, pdftoppm and chromium from Debian):
+# Makes the pictures of the clerk's guide (docs/clerk-guide.zh.md) from real output (needs soffice, pdftoppm and chromium from Debian):
 # - docs/workbook-page.png: a generated workbook printed to PDF by LibreOffice, its first 自评表 page as PNG;
 # - docs/summary.png: the demo's summary.html as headless Chromium renders it;
 # - docs/notice-page1.png: the first page of the demo's notice (the 通报 of the approved results) as LibreOffice prints it;
