@@ -53,3 +53,102 @@ def test_the_import_linter_contracts_hold():
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 kept, 0 broken" in done.stdout
+
+
+# --- the tree: every module in a room, each small, no import circle (issue 21) ------------------------------
+
+TOP_LEVEL_MODULES = {"__init__.py", "__main__.py", "errors.py"}  # and `api/`; everything else is a package
+MAX_MODULE_LINES = 500
+MAX_CLASS_LINES = 250
+
+
+def fazhi_modules() -> dict[str, Path]:
+    """Every module of the installed package by its dotted name (a package by its own name)."""
+    modules = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = ["fazhi_cli", *path.relative_to(PACKAGE).with_suffix("").parts]
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    """The fazhi_cli modules a module imports, type-only imports included: `from package import name` counts as
+    an import of the submodule `package.name` when there is one, else of the package (as import-linter reads it)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while (member := stack.pop()) != node:
+                group.append(member)
+            if group:
+                cycles.append(sorted([node, *group]))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_the_top_of_the_package_holds_only_its_packages_the_api_and_errors():
+    loose = {p.name for p in PACKAGE.glob("*.py")} - TOP_LEVEL_MODULES
+    assert loose == set(), f"modules outside a package: {sorted(loose)}"
+    assert (PACKAGE / "api" / "__init__.py").is_file() or (PACKAGE / "api.py").is_file()
+
+
+def test_no_module_over_500_lines_and_no_class_over_250():
+    long_modules, long_classes = [], []
+    for name, path in sorted(fazhi_modules().items()):
+        text = path.read_text("utf-8")
+        if text.count("\n") > MAX_MODULE_LINES:
+            long_modules.append(f"{name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES:
+                long_classes.append(f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert long_modules == [] and long_classes == []
+
+
+def test_no_import_circle_type_only_imports_included():
+    modules = fazhi_modules()
+    graph = {name: imports_of(name, path, modules) for name, path in modules.items()}
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_circle_through_a_type_only_import():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []

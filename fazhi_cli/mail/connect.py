@@ -19,7 +19,7 @@ from pathlib import Path
 from fazhi_cli.domain.mail import PASSWORD_VARIABLE, MailSettings
 from fazhi_cli.errors import FazhiError, UsageError
 
-SETTINGS_HINT = "请检查 fazhi.toml 中 [mail] 的设置(README“邮件设置”一节)。"
+SETTINGS_HINT = "请检查 fazhi.toml 中 [mail] 的设置(使用说明 docs/clerk-guide.zh.md 的“邮件设置”一节)。"
 
 
 class MailError(FazhiError):

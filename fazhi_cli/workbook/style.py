@@ -6,7 +6,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-PROTECTION_PASSWORD = "fazhi"  # keeps cells from accidental edits; not a secret (see README)
+PROTECTION_PASSWORD = "fazhi"  # keeps cells from accidental edits; not a secret (see docs/clerk-guide.zh.md)
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 FORMULA_LEADS = ("=", "+", "-", "@")
 
