@@ -8,31 +8,23 @@ commit leaves nothing behind.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring
-from pathlib import Path
 
-from fazhi_cli.domain.approval import ACTION_LABELS, APPROVE
-from fazhi_cli.domain.seals import (
-    CHAIN_LABELS,
-    CHAINS,
-    DECISIONS,
-    REVIEWS,
-    ChainHead,
-    SealedRow,
-    head_seal,
-    seal_rows,
-)
+from fazhi_cli.domain.seals import DECISIONS, REVIEWS, ChainHead, SealedRow
 from fazhi_cli.domain.submissions import FileDecision, current_submissions, decisions_in_force
 from fazhi_cli.domain.units import Unit
-from fazhi_cli.errors import FazhiError, WorkspaceError
+from fazhi_cli.store.connection import (  # noqa: F401  (re-exported)
+    RECOVERY_HINT,
+    StoreBase,
+    missing_store_error,
+    sqlite_problem,
+)
 from fazhi_cli.store.schema import (  # noqa: F401  (re-exported)
     EXPECTED_TABLES,
     MIGRATIONS,
@@ -50,42 +42,7 @@ from fazhi_cli.store.schema import (  # noqa: F401  (re-exported)
     SEALED_COLUMNS,
     SNAPSHOT_TABLES,
 )
-
-RECOVERY_HINT = (
-    "请从备份恢复 fazhi.db 到工作区文件夹。收到的原件都原样保存在 archive/ 中:如没有备份,"
-    "可用 fazhi init 新建一个工作区,再用 fazhi ingest 把旧工作区 archive/ 中的文件重新收取一遍。"
-)
-
-
-def missing_store_error(path: Path) -> WorkspaceError:
-    """The message for a workspace whose fazhi.db is gone (it is never silently recreated)."""
-    return WorkspaceError(f"工作区的数据库 {path} 不见了(文件已被删除或移走)", RECOVERY_HINT)
-
-
-# What SQLite says (lower case) → the user's message about the store (`{path}`) and what to do.
-_SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (("database or disk is full",), "磁盘已满,无法写入数据库 {path}",
-     "请清理磁盘空间后重试;未完成的操作已整体撤销,数据库中已有的数据没有改动。"),
-    (("readonly", "read-only"), "工作区只读,无法写入数据库 {path}",
-     "请确认工作区所在的磁盘、共享文件夹或 U 盘可以写入,fazhi.db 未设为只读,然后重试。"),
-    (("unable to open database",), "无法打开数据库 {path}", "请检查工作区文件夹是否存在、是否有读写权限,然后重试。"),
-    (("disk i/o error",), "读写数据库 {path} 时出现磁盘错误",
-     "请检查磁盘或共享文件夹是否正常(空间、连接、权限)后重试;未完成的操作已整体撤销。"),
-    (("database is locked", "database is busy"), "数据库 {path} 正被另一个程序使用",
-     "请等其他 fazhi 命令结束(或关闭正在查看 fazhi.db 的程序)后重试。"),
-)
-
-_UNUSABLE = frozenset({"readonly", "unable to open database"})
-
-
-def sqlite_problem(error: sqlite3.Error, path: Path) -> FazhiError | None:
-    """The user's version of an SQLite error that is not a bug (disk full, read-only, locked …), else None."""
-    text = str(error).lower()
-    for needles, message, hint in _SQLITE_PROBLEMS:
-        if any(needle in text for needle in needles):
-            unusable = needles[0] in _UNUSABLE  # a workspace that cannot be written: exit 2
-            return (WorkspaceError if unusable else FazhiError)(message.format(path=path), hint)
-    return None
+from fazhi_cli.store.seals import SealHeadMissing, seal_appended, seal_head, sealed_rows  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -304,167 +261,8 @@ def raw_json(raw: object) -> str:
     return plain(raw) if plain is not None else json.dumps(raw, ensure_ascii=False)
 
 
-class SealHeadMissing(WorkspaceError):
-    """A sealed chain's head is gone from the store: nothing more is recorded on it."""
-
-    def __init__(self, chain: str) -> None:
-        label = CHAIN_LABELS.get(chain, chain)
-        super().__init__(f"{label}的印章记录缺失,不能再记录新的决定(数据库在 fazhi 之外被改动过)",
-                         "请运行 fazhi verify 查看详情,并从备份恢复 fazhi.db。")
-
-
-def _row_label(chain: str, row: sqlite3.Row) -> str:
-    """What a sealed record is, for a message: a decision's action and day, an office value's unit and item."""
-    if chain == DECISIONS:
-        day = str(row["time"])[:10]
-        if row["action"] == APPROVE:  # an approval is known by the date it bears
-            with contextlib.suppress(ValueError, TypeError, AttributeError):
-                day = str(json.loads(row["detail"]).get("date", day))[:10]
-        return f"{ACTION_LABELS.get(row['action'], row['action'])} {day}"
-    return f"{row['unit']} {row['ref']}"
-
-
-class Store:
+class Store(StoreBase):
     """A connection to the campaign's store; use `Store.open(path)` as a context manager."""
-
-    def __init__(self, connection: sqlite3.Connection, secret: bytes | None = None) -> None:
-        self.db = connection
-        self.secret = secret  # the workspace's key, which seals the office's records (None: nothing is sealed)
-
-    @classmethod
-    @contextmanager
-    def open(cls, path: Path, create: bool = False, secret: bytes | None = None) -> Iterator[Store]:
-        """Open (migrating as needed) and close the store; with the workspace's `secret`, the office's records
-        are sealed as they are written (see `seal_rows`).
-
-        Only `create=True` (used by `fazhi init`) makes a new file: a missing store in an existing
-        workspace is a `WorkspaceError` explaining how to recover, never an empty store in its place.
-        A file that is not a fazhi store, or lacks one of its tables, is a `WorkspaceError` too; a full
-        disk or a read-only workspace met while the store is open becomes a `FazhiError` in Chinese.
-        """
-        path = Path(path)
-        if not create and not path.is_file():
-            raise missing_store_error(path)
-        uri = f"{path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
-        try:
-            connection = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise sqlite_problem(exc, path) or WorkspaceError(
-                f"无法打开数据库 {path}: {exc}", "请检查文件夹权限。"
-            ) from None
-        connection.row_factory = sqlite3.Row
-        store = cls(connection, secret)
-        try:
-            try:
-                connection.execute("PRAGMA foreign_keys = ON")
-                if not create and store.schema_version() == 0:
-                    raise WorkspaceError(f"{path} 是空文件或不是 fazhi 的数据库", RECOVERY_HINT)
-                store.migrate()
-                store.check_tables(path)
-            except sqlite3.DatabaseError as exc:
-                raise sqlite_problem(exc, path) or WorkspaceError(
-                    f"数据库 {path} 已损坏或不是 fazhi 的数据库", RECOVERY_HINT
-                ) from None
-            try:
-                yield store
-            except sqlite3.OperationalError as exc:
-                problem = sqlite_problem(exc, path)
-                if problem is None:
-                    raise
-                raise problem from None
-        finally:
-            connection.close()
-
-    def check_tables(self, path: Path) -> None:
-        """Every table of the schema is there (a store someone edited by hand may lack one)."""
-        present = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        missing = sorted(EXPECTED_TABLES - present)
-        if missing:
-            raise WorkspaceError(f"数据库 {path} 缺少数据表:{'、'.join(missing)}(可能被其他程序改动过)", RECOVERY_HINT)
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One unit of work: all of it is saved, or (on any exception or kill) none of it.
-
-        Inside a transaction already open (a chunk of an ingest batch: `begin` … `commit`), it is a savepoint:
-        on an exception its own writes are undone and the chunk's earlier ones kept, as if committed apart.
-        """
-        if self.db.in_transaction:
-            with self._savepoint() as db:
-                yield db
-            return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            if self.db.in_transaction:  # SQLite may already have rolled back (e.g. on a full disk)
-                with contextlib.suppress(sqlite3.Error):
-                    self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            if self.db.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self.db.execute("ROLLBACK")
-            raise
-
-    @contextmanager
-    def _savepoint(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("SAVEPOINT unit_of_work")
-        try:
-            yield self.db
-        except BaseException:
-            if self.db.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self.db.execute("ROLLBACK TO unit_of_work")
-                    self.db.execute("RELEASE unit_of_work")
-            raise
-        self.db.execute("RELEASE unit_of_work")
-
-    def begin(self) -> None:
-        """Open a transaction that the following units of work join (as savepoints) until `commit`."""
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        """Save the transaction opened by `begin` (rolled back if that fails)."""
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            self.rollback()
-            raise
-
-    def rollback(self) -> None:
-        """Undo the transaction opened by `begin`, if SQLite has not already."""
-        if self.db.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-
-    def check_writable(self) -> None:
-        """Write as a change would (the schema version, unchanged): a read-only fazhi.db or workspace folder is
-        refused now, before a command writes files the store should have recorded."""
-        with self.transaction() as db:
-            db.execute(f"PRAGMA user_version = {self.schema_version()}")
-
-    def schema_version(self) -> int:
-        """The store's schema version (0 for a new file)."""
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
-
-    def migrate(self) -> None:
-        """Bring the schema up to `SCHEMA_VERSION`, one transaction per step."""
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise WorkspaceError(
-                f"数据库的版本({version})比本程序支持的({SCHEMA_VERSION})更新", "请升级 fazhi 后再使用此工作区。"
-            )
-        for step in range(version, SCHEMA_VERSION):
-            with self.transaction() as db:
-                for statement in MIGRATIONS[step].split(";\n"):
-                    if statement.strip():
-                        db.execute(statement)
-                if MIGRATIONS[step] is SCHEMA_SEALS:
-                    self._seal_earlier_records(db)
-                db.execute(f"PRAGMA user_version = {step + 1}")
 
     def sync_units(self, units: Iterable[Unit]) -> None:
         """Record the roster's units (new ones added, contacts updated; history never deleted)."""
@@ -632,7 +430,7 @@ class Store:
                   e.reason or None, int(e.withdrawn), file_id, record.taken_at) for e in rows],
             )
             added = [row[0] for row in db.execute("SELECT id FROM reviews WHERE id > ? ORDER BY id", (first,))]
-            self._seal_appended(db, REVIEWS, added)
+            seal_appended(db, self.secret, REVIEWS, added)
             return file_id
 
     def review_history(self) -> list[ReviewEntry]:
@@ -673,7 +471,7 @@ class Store:
              json.dumps(decision.detail, ensure_ascii=False, sort_keys=True)),
         )
         decision_id = int(cursor.lastrowid)
-        self._seal_appended(db, DECISIONS, [decision_id])
+        seal_appended(db, self.secret, DECISIONS, [decision_id])
         return decision_id
 
     def decisions(self, action: str | None = None) -> list[Decision]:
@@ -698,58 +496,6 @@ class Store:
             )
             return file_id
 
-    def _seal_appended(self, db: sqlite3.Connection, chain: str, ids: list[int]) -> None:
-        """Seal the records `ids` (just inserted, in order) after the chain's head, and move the head on to them.
-
-        Only these records: a row someone slipped into the table is never sealed by a later write. A chain whose
-        head is gone is not given a new one (that would hide the deletion): `SealHeadMissing`.
-        """
-        if self.secret is None or not ids:
-            return
-        head = self.seal_head(chain)
-        if head is None:
-            raise SealHeadMissing(chain)
-        seals = seal_rows(self.secret, chain, head.last, [self._sealed_fields(db, chain, i) for i in ids])
-        db.executemany(f"UPDATE {chain} SET seal = ? WHERE id = ?", list(zip(seals, ids, strict=True)))
-        self._write_head(db, chain, head.count + len(ids), seals[-1])
-
-    def _seal_earlier_records(self, db: sqlite3.Connection) -> None:
-        """The step that brings seals: every record an earlier version wrote is sealed now, in order, and each
-        chain gets its head (a store opened without the secret gets none: it must hold no records)."""
-        for chain in CHAINS:
-            ids = [row[0] for row in db.execute(f"SELECT id FROM {chain} ORDER BY id")]
-            if self.secret is None:
-                if ids:
-                    raise WorkspaceError("无法为已有的记录加印章:打开数据库时未提供工作区密钥",
-                                         "这是程序的问题,请联系技术人员。")
-                continue
-            seals = seal_rows(self.secret, chain, "", [self._sealed_fields(db, chain, i) for i in ids])
-            db.executemany(f"UPDATE {chain} SET seal = ? WHERE id = ?", list(zip(seals, ids, strict=True)))
-            self._write_head(db, chain, len(ids), seals[-1] if seals else "")
-
-    def _write_head(self, db: sqlite3.Connection, chain: str, count: int, last: str) -> None:
-        assert self.secret is not None
-        db.execute("INSERT OR REPLACE INTO seal_heads (chain, count, last, mac) VALUES (?, ?, ?, ?)",
-                   (chain, count, last, head_seal(self.secret, chain, count, last)))
-
-    @staticmethod
-    def _sealed_fields(db: sqlite3.Connection, chain: str, row_id: int) -> dict[str, object]:
-        columns = SEALED_COLUMNS[chain]
-        row = db.execute(f"SELECT {', '.join(columns)} FROM {chain} WHERE id = ?", (row_id,)).fetchone()
-        return dict(zip(columns, tuple(row), strict=True))
-
-    def seal_head(self, chain: str) -> ChainHead | None:
-        """A chain's sealed head as stored, or None when there is none."""
-        row = self.db.execute("SELECT count, last, mac FROM seal_heads WHERE chain = ?", (chain,)).fetchone()
-        return None if row is None else ChainHead(int(row["count"]), str(row["last"]), str(row["mac"]))
-
-    def sealed_rows(self, chain: str) -> list[SealedRow]:
-        """Every record of a chain as stored, in id order: the content its seal covers and the seal."""
-        columns = SEALED_COLUMNS[chain]
-        rows = self.db.execute(f"SELECT {', '.join(columns)}, seal FROM {chain} ORDER BY id")
-        return [SealedRow(row["id"], {name: row[name] for name in columns}, row["seal"], _row_label(chain, row))
-                for row in rows]
-
     def ledger_in_force(self) -> tuple[set[str], list[LedgerRow]]:
         """The records some returned ledger covered, and the rows in force: for each record, those of the latest
         ledger file that covered it (problems included, in sheet order)."""
@@ -765,6 +511,14 @@ class Store:
                     "WHERE e.file_id = ? AND e.record = ? ORDER BY e.id", (file_id, record))
             ]
         return set(latest), rows
+
+    def seal_head(self, chain: str) -> ChainHead | None:
+        """A chain's sealed head as stored, or None when there is none."""
+        return seal_head(self.db, chain)
+
+    def sealed_rows(self, chain: str) -> list[SealedRow]:
+        """Every record of a chain as stored, in id order: the content its seal covers and the seal."""
+        return sealed_rows(self.db, chain)
 
     def snapshot_rows(self, used_submissions: Iterable[int]) -> dict[str, list[dict]]:
         """The rows of every `SNAPSHOT_TABLES` table that results on these submissions read, in store order."""
@@ -785,20 +539,6 @@ class Store:
                     columns = ", ".join(f'"{name}"' for name in row)
                     marks = ", ".join("?" for _ in row)
                     db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
-
-    @classmethod
-    @contextmanager
-    def in_memory(cls) -> Iterator[Store]:
-        """A fresh store with the current schema in memory (foreign keys not enforced: it holds a snapshot's
-        rows, which need not carry every row they refer to); closed on exit."""
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        try:
-            store = cls(connection)
-            store.migrate()
-            yield store
-        finally:
-            connection.close()
 
     def record_approval(self, decision: Decision, sha256: str, content: str) -> int:
         """Record an approval and its snapshot in one transaction; returns the decision's id."""
