@@ -45,7 +45,7 @@ def seal_appended(db: sqlite3.Connection, secret: bytes | None, chain: str, ids:
     """
     if secret is None or not ids:
         return
-    head = seal_head(db, chain)
+    head = read_head(db, chain)
     if head is None:
         raise SealHeadMissing(chain)
     seals = seal_rows(secret, chain, head.last, [_sealed_fields(db, chain, i) for i in ids])
@@ -80,13 +80,13 @@ def _sealed_fields(db: sqlite3.Connection, chain: str, row_id: int) -> dict[str,
     return dict(zip(columns, tuple(row), strict=True))
 
 
-def seal_head(db: sqlite3.Connection, chain: str) -> ChainHead | None:
+def read_head(db: sqlite3.Connection, chain: str) -> ChainHead | None:
     """A chain's sealed head as stored, or None when there is none."""
     row = db.execute("SELECT count, last, mac FROM seal_heads WHERE chain = ?", (chain,)).fetchone()
     return None if row is None else ChainHead(int(row["count"]), str(row["last"]), str(row["mac"]))
 
 
-def sealed_rows(db: sqlite3.Connection, chain: str) -> list[SealedRow]:
+def read_sealed_rows(db: sqlite3.Connection, chain: str) -> list[SealedRow]:
     """Every record of a chain as stored, in id order: the content its seal covers and the seal."""
     columns = SEALED_COLUMNS[chain]
     rows = db.execute(f"SELECT {', '.join(columns)}, seal FROM {chain} ORDER BY id")
