@@ -1,0 +1,16 @@
+"""The `Store`: one connection to the campaign's store, with the methods of every table family."""
+
+from __future__ import annotations
+
+from fazhi_cli.store.decisions import DecisionTables
+from fazhi_cli.store.ledger import LedgerTables
+from fazhi_cli.store.mail import MailTables
+
+
+class Store(DecisionTables, LedgerTables, MailTables):
+    """A connection to the campaign's store; use `Store.open(path)` as a context manager.
+
+    Opening, transactions and migrations are `StoreBase`'s (`store.connection`); each table family's methods are
+    its own class's: `FileTables` (files and submissions), `DecisionTables` (decisions, office values, seals and
+    approvals), `LedgerTables` and `MailTables`.
+    """
