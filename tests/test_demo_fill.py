@@ -8,16 +8,8 @@ import random
 import openpyxl
 import pytest
 
-from fazhi_cli.demo import (
-    ABOVE_CEILING,
-    FORMULA_NOTE,
-    NO_NOTE,
-    SCRIPT_NOTE,
-    SEED,
-    TEXT_SCORE,
-    _with_mistakes,
-    demo_answers,
-)
+from fazhi_cli.demo import ABOVE_CEILING, FORMULA_NOTE, NO_NOTE, SCRIPT_NOTE, SEED, TEXT_SCORE, demo_answers
+from fazhi_cli.demo.units import _with_mistakes
 from fazhi_cli.workbook.filler import Answers, fill_cells, fill_workbook
 from fazhi_cli.workbook.reader import read_workbook
 from fazhi_cli.workspace import Workspace

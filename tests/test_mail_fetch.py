@@ -16,7 +16,7 @@ import pytest
 from mail_servers import PASSWORD, Dovecot, mail_settings, make_certificates
 from workbook_helpers import varied_answers
 
-from fazhi_cli.demo import _write_zip
+from fazhi_cli.demo.units import _write_zip
 from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.store import MIGRATIONS, SCHEMA_MAIL_DIGEST
 from fazhi_cli.workbook.filler import fill_workbook

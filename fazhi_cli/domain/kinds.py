@@ -16,12 +16,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from fazhi_cli.domain.numbers import NO, YES, parse_count, parse_flag
-
-if TYPE_CHECKING:
-    from fazhi_cli.domain.rubric import Rule
 
 Facts = Mapping[str, "bool | int"]
 ZERO = Decimal(0)
@@ -49,6 +46,26 @@ class RuleRow:
     standard: str
 
 
+class RuleFields(Protocol):
+    """What a kind reads of a rubric rule (the rubric model's `Rule` is one): described here, so that this module
+    imports no rubric module."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def points(self) -> Decimal: ...
+    @property
+    def per(self) -> Decimal: ...
+    @property
+    def quota(self) -> int: ...
+    @property
+    def months(self) -> tuple[int, ...]: ...
+
+
 NumberReader = Callable[[str], Decimal]  # reads a rubric field as a number, collecting a problem if it is none
 ProblemSink = Callable[[str], None]  # collects a rubric problem (the loader prefixes where it is)
 
@@ -68,11 +85,11 @@ class RuleKind(ABC):
     invalid_code: str  # the finding code of an unreadable answer
     invalid_wanted: str  # what the answer should be, as that finding says it
 
-    def fact_ids(self, rule: Rule) -> list[str]:
+    def fact_ids(self, rule: RuleFields) -> list[str]:
         """The IDs of the facts a unit reports for this rule (by default one: the rule's own ID)."""
         return [rule.id]
 
-    def counted_fact_ids(self, rule: Rule) -> list[str]:
+    def counted_fact_ids(self, rule: RuleFields) -> list[str]:
         """The facts that count this campaign (a monthly rule: the assessed months only); by default all."""
         return self.fact_ids(rule)
 
@@ -85,41 +102,41 @@ class RuleKind(ABC):
         """A unit's answer as a fact; raises numbers.NotANumber (with its Chinese reason) if unreadable."""
 
     @abstractmethod
-    def deduction(self, rule: Rule, facts: Facts) -> Decimal:
+    def deduction(self, rule: RuleFields, facts: Facts) -> Decimal:
         """The points the rule deducts given the facts (exact); an absent fact deducts nothing."""
 
     @abstractmethod
-    def rows(self, rule: Rule) -> list[RuleRow]:
+    def rows(self, rule: RuleFields) -> list[RuleRow]:
         """The 自评表 rows that ask for the rule's facts, in order."""
 
-    def first_layout_rows(self, rule: Rule) -> list[RuleRow]:
+    def first_layout_rows(self, rule: RuleFields) -> list[RuleRow]:
         """The rows as the first 自评表 layout (format 1) wrote them, so that returns of it are checked against
         their own texts; by default what `rows` writes now."""
         return self.rows(rule)
 
     @abstractmethod
-    def excel_deduction(self, rule: Rule, cell: str) -> str:
+    def excel_deduction(self, rule: RuleFields, cell: str) -> str:
         """The Excel formula (without `=`) of the deduction of the fact answered in `cell`."""
 
     @abstractmethod
-    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+    def describe(self, rule: RuleFields, facts: Facts, effect: str) -> str:
         """What the rule did in words, with the facts behind it (feedback pages); `effect` is the points part
         the results model words (“扣 0.4 分”, “加 5 分”, “不累加……”)."""
 
-    def evidence(self, rule: Rule, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
+    def evidence(self, rule: RuleFields, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
         """The fact behind a deduction, and for a monthly rule each (month, pieces short) that was short."""
         return facts.get(rule.id, 0), ()
 
     @abstractmethod
-    def json_fields(self, rule: Rule) -> dict[str, Any]:
+    def json_fields(self, rule: RuleFields) -> dict[str, Any]:
         """The kind-specific fields of the rule in `rubric show --json`."""
 
     @abstractmethod
-    def summary(self, rule: Rule) -> str:
+    def summary(self, rule: RuleFields) -> str:
         """How the rule is answered and what it deducts, in one phrase (`rubric show`)."""
 
     @abstractmethod
-    def demo_answers(self, rule: Rule, rng: random.Random) -> dict[str, object]:
+    def demo_answers(self, rule: RuleFields, rng: random.Random) -> dict[str, object]:
         """What a demo unit answers, by fact ID: deterministic given the generator's state."""
 
 
@@ -139,29 +156,29 @@ class FlagKind(RuleKind):
     def parse(self, raw: object) -> bool:
         return parse_flag(raw)
 
-    def deduction(self, rule: Rule, facts: Facts) -> Decimal:
+    def deduction(self, rule: RuleFields, facts: Facts) -> Decimal:
         return rule.points if facts.get(rule.id) is True else ZERO
 
-    def rows(self, rule: Rule) -> list[RuleRow]:
+    def rows(self, rule: RuleFields) -> list[RuleRow]:
         return [RuleRow(ROW_RULE, rule.id, "扣分情形", f"是否存在:{rule.text}",
                         f"填“是”扣 {rule.points} 分,填“否”不扣分")]
 
-    def excel_deduction(self, rule: Rule, cell: str) -> str:
+    def excel_deduction(self, rule: RuleFields, cell: str) -> str:
         return f'IF(TRIM({cell})="{YES}",{excel_number(rule.points)},0)'
 
-    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+    def describe(self, rule: RuleFields, facts: Facts, effect: str) -> str:
         return f"{rule.id} {rule.text}:是,{effect}"
 
-    def evidence(self, rule: Rule, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
+    def evidence(self, rule: RuleFields, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
         return facts.get(rule.id) is True, ()
 
-    def json_fields(self, rule: Rule) -> dict[str, Any]:
+    def json_fields(self, rule: RuleFields) -> dict[str, Any]:
         return {"points": rule.points}
 
-    def summary(self, rule: Rule) -> str:
+    def summary(self, rule: RuleFields) -> str:
         return f"是/否,扣 {rule.points} 分"
 
-    def demo_answers(self, rule: Rule, rng: random.Random) -> dict[str, object]:
+    def demo_answers(self, rule: RuleFields, rng: random.Random) -> dict[str, object]:
         return {rule.id: YES if rng.random() < 0.08 else NO}
 
 
@@ -181,25 +198,25 @@ class CountKind(RuleKind):
     def parse(self, raw: object) -> int:
         return parse_count(raw)
 
-    def deduction(self, rule: Rule, facts: Facts) -> Decimal:
+    def deduction(self, rule: RuleFields, facts: Facts) -> Decimal:
         return rule.per * int(facts.get(rule.id) or 0)
 
-    def rows(self, rule: Rule) -> list[RuleRow]:
+    def rows(self, rule: RuleFields) -> list[RuleRow]:
         return [RuleRow(ROW_RULE, rule.id, "扣分情形", f"发生次数:{rule.text}", f"填次数,每次扣 {rule.per} 分")]
 
-    def excel_deduction(self, rule: Rule, cell: str) -> str:
+    def excel_deduction(self, rule: RuleFields, cell: str) -> str:
         return f"IF(ISNUMBER({cell}),ROUND({cell}*{excel_number(rule.per)},2),0)"
 
-    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+    def describe(self, rule: RuleFields, facts: Facts, effect: str) -> str:
         return f"{rule.id} {rule.text}:{int(facts.get(rule.id) or 0)} 次,{effect}"
 
-    def json_fields(self, rule: Rule) -> dict[str, Any]:
+    def json_fields(self, rule: RuleFields) -> dict[str, Any]:
         return {"per": rule.per}
 
-    def summary(self, rule: Rule) -> str:
+    def summary(self, rule: RuleFields) -> str:
         return f"次数,每次扣 {rule.per} 分"
 
-    def demo_answers(self, rule: Rule, rng: random.Random) -> dict[str, object]:
+    def demo_answers(self, rule: RuleFields, rng: random.Random) -> dict[str, object]:
         return {rule.id: rng.choices([0, 1, 2], weights=[85, 12, 3])[0]}
 
 
@@ -216,10 +233,10 @@ class MonthlyKind(RuleKind):
     invalid_code = CountKind.invalid_code
     invalid_wanted = CountKind.invalid_wanted
 
-    def fact_ids(self, rule: Rule) -> list[str]:
+    def fact_ids(self, rule: RuleFields) -> list[str]:
         return [f"{rule.id}.{m:02d}" for m in range(1, MONTHS + 1)]
 
-    def counted_fact_ids(self, rule: Rule) -> list[str]:
+    def counted_fact_ids(self, rule: RuleFields) -> list[str]:
         return [f"{rule.id}.{m:02d}" for m in rule.months]
 
     def read_fields(self, number: NumberReader, problem: ProblemSink) -> dict[str, Any]:
@@ -231,14 +248,14 @@ class MonthlyKind(RuleKind):
     def parse(self, raw: object) -> int:
         return parse_count(raw)
 
-    def shortfall(self, rule: Rule, facts: Facts) -> list[tuple[str, int]]:
+    def shortfall(self, rule: RuleFields, facts: Facts) -> list[tuple[str, int]]:
         """Each month's fact ID with the pieces missing below the quota (0 when the quota is met)."""
         return [(month, max(0, rule.quota - int(facts.get(month) or 0))) for month in self.counted_fact_ids(rule)]
 
-    def deduction(self, rule: Rule, facts: Facts) -> Decimal:
+    def deduction(self, rule: RuleFields, facts: Facts) -> Decimal:
         return rule.per * sum(missing for _, missing in self.shortfall(rule, facts))
 
-    def rows(self, rule: Rule) -> list[RuleRow]:
+    def rows(self, rule: RuleFields) -> list[RuleRow]:
         label = RuleRow(ROW_GROUP, rule.id, "扣分情形", f"每月报送法治政府建设信息条数(每月应报送 {rule.quota} 条以上)",
                         f"考核{months_text(rule.months)},每月每少报送 1 条扣 {rule.per} 分"
                         "(计分口径:按月分别计算,多报的月份不抵补其他月份)")
@@ -247,33 +264,33 @@ class MonthlyKind(RuleKind):
                   for month, fact_id in enumerate(self.fact_ids(rule), start=1)]
         return [label, *months]
 
-    def first_layout_rows(self, rule: Rule) -> list[RuleRow]:
+    def first_layout_rows(self, rule: RuleFields) -> list[RuleRow]:
         label = RuleRow(ROW_GROUP, rule.id, "扣分情形", f"每月报送法治政府建设信息条数(每月应报送 {rule.quota} 条以上)",
                         f"每月每少报送 1 条扣 {rule.per} 分;按月分别计算,多报的月份不抵补其他月份")
         return [label, *(RuleRow(ROW_FACT, fact_id, "", f"{month} 月报送条数", "")
                          for month, fact_id in enumerate(self.fact_ids(rule), start=1))]
 
-    def excel_deduction(self, rule: Rule, cell: str) -> str:
+    def excel_deduction(self, rule: RuleFields, cell: str) -> str:
         return f"ROUND({excel_number(rule.per)}*MAX(0,{rule.quota}-N({cell})),2)"
 
-    def describe(self, rule: Rule, facts: Facts, effect: str) -> str:
+    def describe(self, rule: RuleFields, facts: Facts, effect: str) -> str:
         _, short = self.evidence(rule, facts)
         months = "、".join(f"{month}月" for month, _ in short)
         total = sum(missing for _, missing in short)
         return f"{rule.id} 法治政府信息报送不足:{months}共少报 {total} 条,{effect}"
 
-    def evidence(self, rule: Rule, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
+    def evidence(self, rule: RuleFields, facts: Facts) -> tuple[object, tuple[tuple[int, int], ...]]:
         short = tuple((int(m.rsplit(".", 1)[1]), missing) for m, missing in self.shortfall(rule, facts) if missing)
         return None, short
 
-    def json_fields(self, rule: Rule) -> dict[str, Any]:
+    def json_fields(self, rule: RuleFields) -> dict[str, Any]:
         return {"per": rule.per, "quota": rule.quota, "facts": self.fact_ids(rule), "months": list(rule.months)}
 
-    def summary(self, rule: Rule) -> str:
+    def summary(self, rule: RuleFields) -> str:
         assessed = "" if tuple(rule.months) == ALL_MONTHS else f",考核{months_text(rule.months)}"
         return f"按月填报条数,每月少于 {rule.quota} 条的每少 1 条扣 {rule.per} 分({MONTHS} 行{assessed})"
 
-    def demo_answers(self, rule: Rule, rng: random.Random) -> dict[str, object]:
+    def demo_answers(self, rule: RuleFields, rng: random.Random) -> dict[str, object]:
         return {month: rng.choices([3, 2, 1, 0], weights=[30, 60, 8, 2])[0] for month in self.counted_fact_ids(rule)}
 
 
@@ -294,7 +311,7 @@ MONTHLY = MonthlyKind()
 KINDS: dict[str, RuleKind] = {kind.name: kind for kind in (FLAG, COUNT, MONTHLY)}
 
 
-def kind_of(rule: Rule) -> RuleKind:
+def kind_of(rule: RuleFields) -> RuleKind:
     """The kind of a rule of a loaded rubric (the loader has refused unknown kinds)."""
     try:
         return KINDS[rule.kind]

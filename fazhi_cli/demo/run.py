@@ -1,0 +1,154 @@
+"""The demo's year-end played in order on the office's simulated clock: a fresh demo workspace, then each step
+(`STEPS`) by the product's own commands, the units' and the clerk's parts simulated (`units`, `office`)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fazhi_cli.approval import Approval, approve_results
+from fazhi_cli.demo.office import (
+    DISMISS_REASON,
+    dismiss_refused,
+    ingest_as_received,
+    office_ledger,
+    office_review,
+    settle_held_files,
+)
+from fazhi_cli.demo.units import DemoReturns, fill_demo_returns
+from fazhi_cli.documents import LetterFiles, NoticeFile, write_documents
+from fazhi_cli.errors import UsageError
+from fazhi_cli.infra.clock import CHINA, simulated_now
+from fazhi_cli.ingest import IngestReport, ingest_paths
+from fazhi_cli.ingest.settle import Settled
+from fazhi_cli.mail import MailReport, send_workbooks
+from fazhi_cli.reports import ReportFiles, write_reports
+from fazhi_cli.scoring import Scoreboard, compute_scores
+from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
+from fazhi_cli.validate.annotate import start_annotating
+from fazhi_cli.validate.status import StatusReport, campaign_status
+from fazhi_cli.workbook.generate import GenerateResult, write_workbooks
+from fazhi_cli.workspace import Workspace, create_workspace
+
+DEMO_MARKER = ".fazhi-demo"
+APPROVED_BY = "区人民政府"
+APPROVED_ON = "2018-01-15"
+APPROVAL_DOC = "昭府函〔2018〕3号"
+
+
+def prepare_demo_folder(root: Path) -> None:
+    """Empty a previous demo folder (only one this command made, recognised by its marker)."""
+    if not root.exists():
+        return
+    if (root / DEMO_MARKER).is_file():
+        shutil.rmtree(root)
+        return
+    if root.is_dir() and not any(root.iterdir()):
+        return
+    raise UsageError(f"{root} 已存在且不是演示文件夹", "请指定一个新的文件夹,例如 fazhi demo 演示。")
+
+
+def create_demo_workspace(root: Path) -> Workspace:
+    """A fresh workspace on the sample roster and the built-in rubric, marked as a demo."""
+    prepare_demo_folder(root)
+    workspace = create_workspace(root).workspace
+    (root / DEMO_MARKER).write_text("fazhi demo workspace; `fazhi demo` may delete and recreate it\n", "utf-8")
+    return workspace
+
+
+@dataclass
+class DemoRun:
+    """What each step of the demo produced, for the command to print."""
+
+    workspace: Workspace
+    generated: GenerateResult
+    returns: DemoReturns
+    ingested: IngestReport
+    validation: ValidationReport
+    annotated: Annotated
+    status: StatusReport
+    settled: list[Settled]
+    reviewed: IngestReport
+    board: Scoreboard
+    dismissed: list[str]
+    approval: Approval
+    reports: ReportFiles
+    notice: NoticeFile
+    letters: LetterFiles
+    seconds: float
+    ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
+    mailed: MailReport = field(default_factory=lambda: MailReport("send", True))  # `fazhi send --dry-run`
+
+
+STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
+         "法制办集中考核:台账和复核打分表", "计分和排名(初步结果)", "处理退回文件,报区政府审定", "出具报告(审定结果)",
+         "出具公文:考核结果通报和反馈函")
+
+
+def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    """A moment of the demo's own year-end calendar (the office's clock is simulated step by step, so that its
+    decisions, the ledger's due dates and the approval fall where a real campaign's would)."""
+    return dt.datetime(year, month, day, hour, 0, tzinfo=CHINA)
+
+
+def _office_goes_on(workspace: Workspace, year: int, validation: ValidationReport,
+                    on_step: Callable[[str], None]) -> tuple[list[Settled], StatusReport, IngestReport, IngestReport]:
+    """After validation: the held files settled and the status taken, then the 集中考核 (the office's ledger and
+    review sheets filled and taken back, after the guiding cases were due)."""
+    with simulated_now(_on_calendar(year, 12, 13, 9)):
+        settled = settle_held_files(workspace, validation)
+        status = campaign_status(workspace)
+    on_step(STEPS[5])
+    with simulated_now(_on_calendar(year, 12, 21, 10)):
+        ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
+        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
+    return settled, status, ledger, reviewed
+
+
+def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_pdf: bool = False) -> DemoRun:
+    """The whole year-end job on the sample data, step by step (`on_step` is told each step's name); the
+    documents' PDFs only with `make_pdf` (LibreOffice takes longer than the rest of the demo together)."""
+    started = time.perf_counter()
+    on_step(STEPS[0])
+    workspace = create_demo_workspace(root)
+    year = workspace.campaign().year
+    with workspace.lock():
+        on_step(STEPS[1])
+        with simulated_now(_on_calendar(year, 11, 20, 9)):
+            generated = write_workbooks(workspace)
+            mailed = send_workbooks(workspace, dry_run=True)  # the messages written as .eml files, none sent
+        on_step(STEPS[2])
+        returns = fill_demo_returns(workspace, workspace.inbox)
+        on_step(STEPS[3])
+        ingested = ingest_as_received(workspace, workspace.inbox)
+        on_step(STEPS[4])
+        with simulated_now(_on_calendar(year, 12, 13, 9)):
+            validation = validate_workspace(workspace)
+            annotating = start_annotating(workspace, validation)  # made by the pool while the office goes on
+        try:
+            settled, status, ledger, reviewed = _office_goes_on(workspace, year, validation, on_step)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                annotating()  # the pool is never left running
+            raise
+        annotated = annotating()
+        on_step(STEPS[6])
+        with simulated_now(_on_calendar(year, 12, 22, 9)):
+            board = compute_scores(workspace)
+        on_step(STEPS[7])
+        with simulated_now(_on_calendar(year + 1, 1, 15, 16)):
+            dismissed = dismiss_refused(workspace, DISMISS_REASON)
+            approval = approve_results(workspace, APPROVED_BY, APPROVED_ON, APPROVAL_DOC, accept_missing=True)
+        with simulated_now(_on_calendar(year + 1, 1, 16, 9)):
+            on_step(STEPS[8])
+            reports = write_reports(workspace)
+            on_step(STEPS[9])
+            notice, letters = write_documents(workspace, make_pdf=make_pdf, board=approval.board)
+    elapsed = time.perf_counter() - started
+    return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
+                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed)
