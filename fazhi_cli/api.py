@@ -30,11 +30,9 @@ Also here for the command line's edge (re-exported, not results): `enable_debug`
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +43,7 @@ from fazhi_cli.approval import (
     ApprovalRefused,
     LogEntry,
     approve_results,
+    log_json,
     read_decision_log,
     reopen_results,
     results_in_force,
@@ -55,12 +54,15 @@ from fazhi_cli.demo import DemoRun, run_demo
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
 from fazhi_cli.domain.approval import APPROVED, PRELIMINARY, ResultsState
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
-from fazhi_cli.domain.kinds import kind_of
+from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.numbers import format_cents as format_cents
-from fazhi_cli.domain.numbers import plain_number
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SCORED, UnitResult
-from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule, UnitTypeRubric
+from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule
+from fazhi_cli.domain.rubric_display import rubric_as_dict as rubric_as_dict
+from fazhi_cli.domain.rubric_display import rule_as_dict as rule_as_dict
+from fazhi_cli.domain.rubric_display import rule_summary as rule_summary
+from fazhi_cli.domain.rubric_display import type_rubric_as_dict as type_rubric_as_dict
 from fazhi_cli.domain.rubric_warnings import rubric_warnings as check_rubric_fit
 from fazhi_cli.domain.submissions import ACCEPT, DISMISS, REJECT
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
@@ -93,11 +95,10 @@ from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
 from fazhi_cli.roster.loading import load_roster
 from fazhi_cli.rubric.loading import builtin_rubric, export_rubric, load_rubric_file
-from fazhi_cli.scoring import Scoreboard
-from fazhi_cli.scoring import score_json as _score_data
-from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
+from fazhi_cli.scoring import Scoreboard, score_json
+from fazhi_cli.validate import Annotated, Validation, ValidationReport, status_json, validate_workspace, validation_json
 from fazhi_cli.validate import annotate as annotate_returns
-from fazhi_cli.validate.received import ReceivedFile, workspace_files
+from fazhi_cli.validate.received import ReceivedFile, files_json, workspace_files
 from fazhi_cli.validate.status import StatusReport, UnitStatus, campaign_status
 from fazhi_cli.workbook.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, missing_weight_message
@@ -290,74 +291,6 @@ def rubric_export(file: Path, force: bool = False, workspace: Path | None = None
     return file
 
 
-def rule_as_dict(rule: Rule) -> dict[str, Any]:
-    """A rule as JSON-ready data, with the fact IDs a workbook asks for."""
-    data = {"id": rule.id, "kind": rule.kind, "text": rule.text, **kind_of(rule).json_fields(rule)}
-    if rule.ledger:
-        data["ledger"] = rule.ledger  # the office's record that gives the rule's facts
-    return data
-
-
-def rule_summary(rule: Rule) -> str:
-    """How a rule is answered and what it deducts, in one line of Chinese (for `fazhi rubric show`).
-
-    Example::
-
-        api.rule_summary(rubric.for_type("department").items[0].rules[0])  # "是/否,扣 1 分"
-    """
-    return kind_of(rule).summary(rule)
-
-
-def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
-    """One unit type's rubric as JSON-ready data: every section, item and rule."""
-    return {
-        "type": type_rubric.type,
-        "label": type_rubric.label,
-        "total": type_rubric.total,
-        "sections": [
-            {
-                "id": section.id,
-                "numeral": section.numeral,
-                "name": section.name,
-                "max": section.max,
-                "items": [
-                    {
-                        "id": item.id,
-                        "name": item.name,
-                        "max": item.max,
-                        "content": item.content,
-                        "standard": item.standard,
-                        "rules": [rule_as_dict(rule) for rule in item.rules],
-                        **({"ledger": item.ledger} if item.ledger else {}),
-                    }
-                    for item in section.items
-                ],
-            }
-            for section in type_rubric.sections
-        ],
-    }
-
-
-def rubric_as_dict(rubric: Rubric, types: tuple[str, ...]) -> dict[str, Any]:
-    """The rubric (the chosen unit types, special rules, tasks and targets) as JSON-ready data."""
-    special = rubric.special
-    return {
-        "rubric": {"id": rubric.id, "version": rubric.version, "title": rubric.title, "year": rubric.year},
-        "types": [type_rubric_as_dict(rubric.for_type(t)) for t in types],
-        "special": {
-            "bonus": [rule_as_dict(r) for r in special.bonus],
-            "penalty": [rule_as_dict(r) for r in special.penalty],
-        },
-        "tasks": [
-            {"number": t.number, "title": t.title, "responsible": list(t.responsible), "lead": list(t.lead),
-             "partners": list(t.partners)} for t in rubric.tasks
-        ],
-        "targets": {
-            t: [{"number": row.number, "item": row.item} for row in rubric.targets.get(t, ())] for t in types
-        },
-    }
-
-
 def rubric_json(view: RubricView) -> dict[str, Any]:
     """What `fazhi rubric show --json` prints.
 
@@ -418,19 +351,6 @@ def ingest(
         return ingest_paths(found, paths, on_file=on_file)
 
 
-@dataclass(frozen=True)
-class Validation:
-    """What `fazhi validate` found, and the annotated copies it wrote (none unless asked to annotate)."""
-
-    report: ValidationReport
-    annotated: Annotated
-
-    @property
-    def has_errors(self) -> bool:
-        """True when any finding is an error (the command then exits 1)."""
-        return self.report.has_errors
-
-
 def validate(workspace: Path | None = None, annotate: bool = False) -> Validation:
     """Check every unit's current submission against the rubric (`fazhi validate`).
 
@@ -450,16 +370,6 @@ def validate(workspace: Path | None = None, annotate: bool = False) -> Validatio
         return Validation(report, annotate_returns(found, report))
 
 
-def validation_json(result: Validation) -> dict[str, Any]:
-    """What `fazhi validate --json` prints: `{"findings": [...]}`, the shape fixed by the interface.
-
-    Example::
-
-        api.validation_json(api.validate(Path("2017考核")))["findings"]
-    """
-    return json_ready({"findings": [f.as_dict() for f in result.report.findings()]})
-
-
 def status(workspace: Path | None = None, today: dt.date | None = None) -> StatusReport:
     """Who has returned, who is missing, who has errors, days to the deadline (`fazhi status`), and which results
     are in force (初步结果, or 审定结果 with its snapshot checked: `SnapshotInvalid` when it was edited by hand).
@@ -472,50 +382,6 @@ def status(workspace: Path | None = None, today: dt.date | None = None) -> Statu
     found = Workspace.find(workspace)
     report = campaign_status(found, today)
     return replace(report, state=verified_state(found), mail=tuple(mail_status(found)))
-
-
-def status_json(report: StatusReport) -> dict[str, Any]:
-    """What `fazhi status --json` prints.
-
-    Example::
-
-        api.status_json(api.status(Path("2017考核")))["missing"]
-    """
-    state = report.state
-    return json_ready({
-        "title": report.title,
-        "state": state.state,
-        **({"approval": state.as_dict()} if state.approved else {}),
-        "deadline": report.deadline,
-        "today": report.today,
-        "days_left": report.days_left,
-        "returned": sum(1 for u in report.units if u.returned),
-        "refused_files": report.refused_files,
-        "held_files": [
-            {"id": f.file_id, "file": f.file, "unit": (f.units or (None,))[0],
-             "other_unit": f.units[1] if len(f.units) > 1 else None, "code": f.code, "message": f.message}
-            for f in report.held
-        ],
-        "weights_missing": list(report.weights_missing),
-        "units": [
-            {
-                "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,
-                "received_at": s.received_at, "versions": [vars(v) for v in s.versions],
-                "errors": s.errors, "warnings": s.warnings, "materials": list(s.materials),
-            }
-            for s in report.units
-        ],
-        "missing": [
-            {"unit": s.unit.name, "contact": s.unit.contact, "phone": s.unit.phone, "email": s.unit.email}
-            for s in report.missing
-        ],
-        "mail": [
-            {"unit": m.unit, "sent_at": m.sent_at or None, "send_failed": m.send_failed or None,
-             "reminded_at": m.reminded_at or None, "reminders": m.reminders, "replied_at": m.replied_at or None,
-             "replied_by": m.replied_by or None}
-            for m in report.mail
-        ],
-    })
 
 
 # --------------------------------------------------------------------------------------------- files
@@ -541,23 +407,6 @@ def files(workspace: Path | None = None, state: str | None = None, unit: str | N
         unit = spelled
     listed = workspace_files(found)
     return [f for f in listed if (state is None or f.state == state) and (unit is None or f.names(unit))]
-
-
-def files_json(listed: list[ReceivedFile]) -> dict[str, Any]:
-    """What `fazhi files --json` prints: `{"files": [{"id", "unit", "state", "reason", …}]}`.
-
-    Example::
-
-        api.files_json(api.files(Path("2017考核")))["files"][0]["state"]
-    """
-    return json_ready({"files": [
-        {"id": f.id, "unit": f.unit, "other_unit": f.other_unit, "state": f.state, "label": f.label,
-         "reason": f.reason, "current": f.current, "received_at": f.received_at, "original_name": f.original_name,
-         "origin": f.origin, "kind": f.kind, "code": f.code, "sender": f.sender,
-         "decision": None if f.decision is None else {"action": f.decision.action, "time": f.decision.time,
-                                                      "reason": f.decision.reason}}
-        for f in listed
-    ]})
 
 
 def accept(file_id: int, reason: str, workspace: Path | None = None) -> Settled:
@@ -646,16 +495,6 @@ def score(workspace: Path | None = None) -> Scoreboard:
     return results_in_force(Workspace.find(workspace))
 
 
-def score_json(board: Scoreboard) -> dict[str, Any]:
-    """What `fazhi score --json` prints.
-
-    Example::
-
-        api.score_json(api.score(Path("2017考核")))["units"][0]["total"]
-    """
-    return json_ready(_score_data(board))
-
-
 def report(workspace: Path | None = None, ranks: bool = False) -> ReportFiles:
     """Write the summary workbook, the district page and each unit's feedback page into reports/
     (`fazhi report`), holding the lock. Every output says which results it shows (初步结果(未经审定), or 审定结果
@@ -733,16 +572,6 @@ def log(workspace: Path | None = None) -> list[LogEntry]:
         [(e.time, e.label, e.unit, e.ref, e.reason) for e in api.log(Path("2017考核"))]
     """
     return read_decision_log(Workspace.find(workspace))
-
-
-def log_json(entries: list[LogEntry]) -> dict[str, Any]:
-    """What `fazhi log --json` prints: `{"decisions": [{"time", "action", "unit", "ref", "reason", …}]}`.
-
-    Example::
-
-        api.log_json(api.log(Path("2017考核")))["decisions"][-1]["action"]
-    """
-    return json_ready({"decisions": [entry.as_dict() for entry in entries]})
 
 
 def notice(workspace: Path | None = None, doc_no: str | None = None, pdf: bool = True) -> NoticeFile:
@@ -887,29 +716,6 @@ def version() -> str:
 
 
 # -------------------------------------------------------------------------------------------- output
-
-
-def json_ready(data: Any) -> Any:
-    """The data as strict JSON can carry it: a Decimal as a number with at most two decimals, no negative
-    zero, dates and times in ISO 8601, and no NaN or infinity (a bug if one gets here: ValueError, never
-    bad JSON)."""
-    if isinstance(data, dict):
-        return {key: json_ready(value) for key, value in data.items()}
-    if isinstance(data, list | tuple):
-        return [json_ready(value) for value in data]
-    if isinstance(data, bool) or data is None or isinstance(data, str | int):
-        return data
-    if isinstance(data, Decimal):
-        if not data.is_finite():
-            raise ValueError(f"internal error: {data!r} cannot be written as JSON")
-        return plain_number(data)
-    if isinstance(data, float):
-        if not math.isfinite(data):
-            raise ValueError(f"internal error: {data!r} cannot be written as JSON")
-        return data + 0.0  # -0.0 + 0.0 is 0.0
-    if hasattr(data, "isoformat"):
-        return data.isoformat()
-    return data
 
 
 def enable_debug() -> None:
