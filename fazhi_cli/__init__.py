@@ -4,8 +4,7 @@ The library is `fazhi_cli.api` (one function per command, returning plain result
 command line is a client of it. See `help(fazhi_cli.api)`.
 """
 
-__version__ = "0.1.0"
-
-from fazhi_cli import api  # noqa: E402  (after __version__, which api reads)
+from fazhi_cli import api
+from fazhi_cli.api.about import __version__
 
 __all__ = ["api", "__version__"]

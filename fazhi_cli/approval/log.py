@@ -1,12 +1,15 @@
 """`fazhi log`: every decision the office took, in order — office values set and withdrawn (from review sheets),
-files accepted, rejected and dismissed, results approved and reopened (from the command line)."""
+files accepted, rejected and dismissed, results approved and reopened (from the command line); `log_json`, what
+`fazhi log --json` prints."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from fazhi_cli.domain.approval import ACTION_LABELS, SET, WITHDRAWN
+from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.review_checks import ROW_NAMES
 from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.integrity import require_sealed
@@ -38,6 +41,16 @@ class LogEntry:
         """The entry as `fazhi log --json` gives it."""
         return {"time": self.time, "action": self.action, "label": self.label, "unit": self.unit, "ref": self.ref,
                 "reason": self.reason, "value": self.value, "file": self.file, "detail": self.detail}
+
+
+def log_json(entries: list[LogEntry]) -> dict[str, Any]:
+    """What `fazhi log --json` prints: `{"decisions": [{"time", "action", "unit", "ref", "reason", …}]}`.
+
+    Example::
+
+        api.log_json(api.log(Path("2017考核")))["decisions"][-1]["action"]
+    """
+    return json_ready({"decisions": [entry.as_dict() for entry in entries]})
 
 
 def decision_log(store: Store) -> list[LogEntry]:

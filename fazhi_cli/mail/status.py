@@ -22,6 +22,12 @@ class MailStatus:
     replied_at: str = ""  # the server's arrival time of the last message that brought the unit's files
     replied_by: str = ""
 
+    def as_dict(self) -> dict:
+        """The unit's mail as `fazhi status --json` gives it (`mail`: a blank time as null)."""
+        return {"unit": self.unit, "sent_at": self.sent_at or None, "send_failed": self.send_failed or None,
+                "reminded_at": self.reminded_at or None, "reminders": self.reminders,
+                "replied_at": self.replied_at or None, "replied_by": self.replied_by or None}
+
 
 def mail_status(workspace: Workspace) -> list[MailStatus]:
     """Each roster unit's mail, in roster order (empty when no message was ever sent or fetched)."""

@@ -2,7 +2,7 @@
 
 The arithmetic is the domain's (`domain.results`, and `domain.report_model` for everything the reports
 show); this module gathers its inputs from the store. `Scoreboard.frame()` lays the results out as a
-pandas table for scripts.
+pandas table for scripts; `score_json` is what `fazhi score --json` prints.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import Value
+from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_or_none
 from fazhi_cli.domain.report_model import ResultsModel, build_results_model
 from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
@@ -147,10 +149,15 @@ def compute_scores(workspace: Workspace) -> Scoreboard:
         return build_scoreboard(store, rubric, campaign, units)
 
 
-def score_json(board: Scoreboard) -> dict:
-    """The `fazhi score --json` document fixed by the interface (with a few more fields). `state` is
-    `preliminary` or `approved`, with `approval` (by, date, doc_no, snapshot) once approved. `weights` gives each
-    unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too)."""
+def score_json(board: Scoreboard) -> dict[str, Any]:
+    """What `fazhi score --json` prints: the document fixed by the interface (with a few more fields), JSON-ready.
+    `state` is `preliminary` or `approved`, with `approval` (by, date, doc_no, snapshot) once approved. `weights`
+    gives each unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too).
+
+    Example::
+
+        api.score_json(api.score(Path("2017考核")))["units"][0]["total"]
+    """
     units = []
     for unit_type in board.rubric.types:
         for r in board.of_type(unit_type):
@@ -168,4 +175,4 @@ def score_json(board: Scoreboard) -> dict:
     document = {"campaign": board.campaign.title, "state": board.state.state, "weights": weights, "units": units}
     if board.state.approved:
         document["approval"] = board.state.as_dict()
-    return document
+    return json_ready(document)

@@ -1,11 +1,14 @@
 """`fazhi files`: every file the office received, with its state computed from what was recorded of it and the
-decisions taken since (see `domain.submissions`); nothing recorded is ever written over."""
+decisions taken since (see `domain.submissions`); nothing recorded is ever written over. `files_json`: what
+`fazhi files --json` prints."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.submissions import (
     ACCEPT,
     CURRENT,
@@ -47,6 +50,23 @@ class ReceivedFile:
     def names(self, unit: str) -> bool:
         """True when the file concerns this unit (counts or is held for it, the evidence names it, it sent it)."""
         return unit in (self.unit or "").split("、") or unit == self.other_unit
+
+
+def files_json(listed: list[ReceivedFile]) -> dict[str, Any]:
+    """What `fazhi files --json` prints: `{"files": [{"id", "unit", "state", "reason", …}]}`.
+
+    Example::
+
+        api.files_json(api.files(Path("2017考核")))["files"][0]["state"]
+    """
+    return json_ready({"files": [
+        {"id": f.id, "unit": f.unit, "other_unit": f.other_unit, "state": f.state, "label": f.label,
+         "reason": f.reason, "current": f.current, "received_at": f.received_at, "original_name": f.original_name,
+         "origin": f.origin, "kind": f.kind, "code": f.code, "sender": f.sender,
+         "decision": None if f.decision is None else {"action": f.decision.action, "time": f.decision.time,
+                                                      "reason": f.decision.reason}}
+        for f in listed
+    ]})
 
 
 def received_files(store: Store) -> list[ReceivedFile]:

@@ -1,12 +1,15 @@
-"""`fazhi status`: who has returned, who is missing, who has errors, days to the deadline."""
+"""`fazhi status`: who has returned, who is missing, who has errors, days to the deadline; and its JSON
+(`status_json`, what `fazhi status --json` prints)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.checks import Finding
+from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.validate.check import CheckedUnit, validate_store
 from fazhi_cli.workspace import Workspace
@@ -85,3 +88,42 @@ def campaign_status(workspace: Workspace, today: dt.date | None = None) -> Statu
     held = tuple(report.held)
     return StatusReport(campaign.title, campaign.deadline, today or dt.date.today(), tuple(statuses),
                         len(report.refused), held, tuple(campaign.weights_missing(rubric.types)))
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    """What `fazhi status --json` prints.
+
+    Example::
+
+        api.status_json(api.status(Path("2017考核")))["missing"]
+    """
+    state = report.state
+    return json_ready({
+        "title": report.title,
+        "state": state.state,
+        **({"approval": state.as_dict()} if state.approved else {}),
+        "deadline": report.deadline,
+        "today": report.today,
+        "days_left": report.days_left,
+        "returned": sum(1 for u in report.units if u.returned),
+        "refused_files": report.refused_files,
+        "held_files": [
+            {"id": f.file_id, "file": f.file, "unit": (f.units or (None,))[0],
+             "other_unit": f.units[1] if len(f.units) > 1 else None, "code": f.code, "message": f.message}
+            for f in report.held
+        ],
+        "weights_missing": list(report.weights_missing),
+        "units": [
+            {
+                "unit": s.unit.name, "type": s.unit.type, "returned": s.returned,
+                "received_at": s.received_at, "versions": [vars(v) for v in s.versions],
+                "errors": s.errors, "warnings": s.warnings, "materials": list(s.materials),
+            }
+            for s in report.units
+        ],
+        "missing": [
+            {"unit": s.unit.name, "contact": s.unit.contact, "phone": s.unit.phone, "email": s.unit.email}
+            for s in report.missing
+        ],
+        "mail": [m.as_dict() for m in report.mail],
+    })

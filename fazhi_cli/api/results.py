@@ -1,0 +1,104 @@
+"""The results and what is made of them: the office's sheets (`fazhi review-sheet`, `fazhi ledger`), `fazhi score`,
+and the outputs (`fazhi report`, `fazhi notice`, `fazhi feedback-letters`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fazhi_cli.approval import results_in_force
+from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
+from fazhi_cli.ledger import write_ledger
+from fazhi_cli.reports import ReportFiles, write_reports
+from fazhi_cli.review import write_review_sheets
+from fazhi_cli.scoring import Scoreboard
+from fazhi_cli.workspace import Workspace
+
+
+def review_sheets(workspace: Path | None = None) -> list[Path]:
+    """Write the office's review sheets (复核打分表, one per unit type) into review/ (`fazhi review-sheet`),
+    holding the lock; returns the files written. Filled in, they go back through `ingest`.
+
+    Example::
+
+        sheets = api.review_sheets(Path("2017考核"))
+        api.ingest(sheets, Path("2017考核"))   # after the office has filled them in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_review_sheets(found)
+
+
+def ledger(workspace: Path | None = None) -> Path:
+    """Write the office's ledger workbook (法制办台账) into ledger/ (`fazhi ledger`), holding the lock; returns
+    the file written. It shows the office's records as they stand (the 工作总结 received with the returns
+    pre-filled); filled in, it goes back through `ingest` (named directly), any number of times.
+
+    Example::
+
+        path = api.ledger(Path("2017考核"))
+        api.ingest([path], Path("2017考核"))   # after the office has filled it in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_ledger(found)
+
+
+def score(workspace: Path | None = None) -> Scoreboard:
+    """Totals and rankings of every unit, by unit type (`fazhi score`): the live 初步结果, or once approved the
+    审定结果 rebuilt from the approval's snapshot (`board.state` says which; a snapshot edited by hand is a
+    `SnapshotInvalid`, exit 2).
+
+    Example::
+
+        board = api.score(Path("2017考核"))
+        board.state.label, [(r.rank, r.unit, r.total) for r in board.of_type("department")]
+    """
+    return results_in_force(Workspace.find(workspace))
+
+
+def report(workspace: Path | None = None, ranks: bool = False) -> ReportFiles:
+    """Write the summary workbook, the district page and each unit's feedback page into reports/
+    (`fazhi report`), holding the lock. Every output says which results it shows (初步结果(未经审定), or 审定结果
+    with the approver and date); feedback pages show ranks once approved, before that only with `ranks`.
+
+    Example::
+
+        files = api.report(Path("2017考核"), ranks=True)
+        files.summary_workbook, len(files.feedback_pages)
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_reports(found, ranks)
+
+
+def notice(workspace: Path | None = None, doc_no: str | None = None, pdf: bool = True) -> NoticeFile:
+    """Write the notice of the results into reports/ (`fazhi notice`), holding the lock: the 请示 of the
+    初步结果 to the 区政府 while the results are preliminary, the 通报 once approved; laid out to GB/T 9704 from
+    the Word template `notice.docx` (the workspace's templates/ may hold its own), with a PDF copy when
+    LibreOffice is installed (`pdf=False`: none). `doc_no` is the notice's 发文字号 (default: fazhi.toml's
+    `[documents] doc_no`; the approval's own number is cited in the text).
+
+    Example::
+
+        made = api.notice(Path("2017考核"), doc_no="昭府法办〔2018〕3号")
+        made.document, made.pdf, made.pdf_note, made.state.label
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_notice(found, doc_no, pdf)
+
+
+def feedback_letters(workspace: Path | None = None, units: list[str] | None = None, ranks: bool = False,
+                     pdf: bool = True) -> LetterFiles:
+    """Write one 反馈函 per returned unit (or the `units` named) into reports/反馈函/ (`fazhi feedback-letters`),
+    holding the lock, with PDF copies when LibreOffice is installed. The unit's rank is shown once the
+    results are approved (and fazhi.toml shows ranks in feedback), or when `ranks` asks for it.
+
+    Example::
+
+        made = api.feedback_letters(Path("2017考核"), units=["区发改局"])
+        made.documents, made.pdfs, made.not_returned
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_letters(found, units or (), ranks, pdf)
