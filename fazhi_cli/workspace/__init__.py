@@ -18,17 +18,13 @@ import contextlib
 import datetime as dt
 import os
 import re
-import secrets
-import time
 import tomllib
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
 from fazhi_cli.domain.campaign import (
-    DEFAULT_RUBRIC_FILE,
     PLACEHOLDER_CONTACT,
     PLACEHOLDER_EMAIL,
     PLACEHOLDER_PHONE,
@@ -45,7 +41,6 @@ from fazhi_cli.domain.placeholders import campaign_values, fill_rubric
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
 from fazhi_cli.domain.rubric_warnings import rubric_warnings
 from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
-from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
 from fazhi_cli.infra.clock import office_now
@@ -53,23 +48,48 @@ from fazhi_cli.infra.files import atomic_write, user_write_errors
 from fazhi_cli.roster.loading import load_roster, sample_roster_path
 from fazhi_cli.rubric.loading import builtin_rubric_text, load_rubric_file, parse_rubric_text, rubric_file_text
 from fazhi_cli.store import Store
+from fazhi_cli.workspace.lock import lock as hold_lock
+from fazhi_cli.workspace.names import (
+    CAMPAIGN_FILES,
+    CAMPAIGN_FOLDERS,
+    CONFIG_NAME,
+    FOLDERS,
+    LOCK_NAME,
+    PREVIOUS_NAME,
+    RUBRIC_NAME,
+    SECRET_NAME,
+    STORE_NAME,
+    annotated_name,
+    feedback_file_name,
+    ledger_file_name,
+    letter_file_name,
+    notice_file_name,
+    review_file_name,
+    summary_file_name,
+    workbook_file_name,
+)
+from fazhi_cli.workspace.secret import read_secret
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+__all__ = [  # the names other modules import from here
+    "CreatedWorkspace",
+    "Workspace",
+    "annotated_name",
+    "campaign_toml",
+    "create_workspace",
+    "feedback_file_name",
+    "ledger_file_name",
+    "letter_file_name",
+    "missing_weight_message",
+    "notice_file_name",
+    "parse_campaign",
+    "read_campaign",
+    "read_settings_text",
+    "review_file_name",
+    "summary_file_name",
+    "syntax_error",
+    "workbook_file_name",
+]
 
-CONFIG_NAME = "fazhi.toml"
-STORE_NAME = "fazhi.db"
-SECRET_NAME = "fazhi.secret"
-LOCK_NAME = "fazhi.lock"
-RUBRIC_NAME = DEFAULT_RUBRIC_FILE
-PREVIOUS_NAME = "previous"
-FOLDERS = ("outbox", "inbox", "archive", "reports", "returns")
-# a campaign's own data, moved to previous/ when `init --force` starts another campaign in the folder
-CAMPAIGN_FOLDERS = ("archive", "outbox", "review", "ledger", "returns", "reports")
-CAMPAIGN_FILES = (STORE_NAME, STORE_NAME + "-journal", SECRET_NAME)
-SECRET_BYTES = 32
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 DEFAULT_OFFICE = "广元市昭化区人民政府法制办公室"
 DATE_FORM = "2017-12-10 这样的日期(年-月-日,用数字,不加引号)"
@@ -197,32 +217,14 @@ class Workspace:
         campaign = campaign or self.campaign()
         return load_roster(self.root / campaign.units_file, campaign.limits)
 
-    @contextmanager
-    def lock(self, wait_seconds: float = 10) -> Iterator[None]:
+    def lock(self, wait_seconds: float = 10) -> contextlib.AbstractContextManager[None]:
         """Hold the workspace's lock (an exclusive `flock` on fazhi.lock) for the commands that write it.
 
         Waits up to `wait_seconds` for another fazhi command to finish, then raises `WorkspaceError`.
         The system releases the lock when its holder ends, even when killed, so a stale fazhi.lock never
         blocks. Not re-entrant: a second `lock()` in the same process waits for the first.
         """
-        with user_write_errors(self.lock_path):
-            descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            deadline = time.monotonic() + wait_seconds
-            while not _try_lock(descriptor):
-                if time.monotonic() >= deadline:
-                    raise WorkspaceError(
-                        f"另一个 fazhi 命令正在使用此工作区 {self.root}(已等待 {wait_seconds:g} 秒)",
-                        "请等另一个命令(收取、生成、出报告等)结束后再运行。锁在那个命令结束时"
-                        "(包括被强行关闭时)自动解除,无需删除 fazhi.lock。",
-                    )
-                time.sleep(0.05)
-            try:
-                yield
-            finally:
-                _unlock(descriptor)
-        finally:
-            os.close(descriptor)
+        return hold_lock(self.lock_path, self.root, wait_seconds)
 
     def open_store(self, create: bool = False) -> contextlib.AbstractContextManager[Store]:
         """The campaign's store, opened with the workspace's secret (which seals the office's records)."""
@@ -233,20 +235,7 @@ class Workspace:
 
         Never print it or copy it into any output.
         """
-        path = self.secret_path
-        try:
-            key = path.read_bytes()
-        except FileNotFoundError:
-            key = _create_secret(path)
-        except OSError as exc:
-            raise WorkspaceError(f"无法读取工作区密钥 {path}: {exc.strerror}", "请检查文件权限。") from None
-        if len(key) != SECRET_BYTES:
-            raise WorkspaceError(
-                f"工作区密钥 {path} 已损坏(长度不对)",
-                "请从备份恢复 fazhi.secret。如没有备份,可删除它(将生成新密钥),"
-                "但此前发出的自评表需用 fazhi generate --force 重新生成并重新下发。",
-            )
-        return key
+        return read_secret(self.secret_path)
 
     def own_paths(self) -> dict[Path, str]:
         """fazhi's own folders and files here (resolved, absolute), each with why `ingest` skips it."""
@@ -280,57 +269,6 @@ class Workspace:
             f"当前文件夹 {here} 及其上级都不是考核工作区(没有 {CONFIG_NAME})",
             "请先用 fazhi init 文件夹 新建工作区并进入该文件夹,或用 -w 指定工作区。",
         )
-
-
-def _try_lock(descriptor: int) -> bool:
-    if fcntl is not None:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-    import msvcrt  # pragma: no cover - Windows
-
-    try:  # pragma: no cover - Windows
-        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
-    except OSError:  # pragma: no cover - Windows
-        return False
-    return True  # pragma: no cover - Windows
-
-
-def _unlock(descriptor: int) -> None:
-    if fcntl is not None:
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
-        return
-    import msvcrt  # pragma: no cover - Windows
-
-    os.lseek(descriptor, 0, os.SEEK_SET)  # pragma: no cover - Windows
-    msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)  # pragma: no cover - Windows
-
-
-def _create_secret(path: Path) -> bytes:
-    """Write a new key to a private temporary file and link it into place; the first writer wins."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.part")
-    with user_write_errors(path):
-        try:
-            temporary.unlink(missing_ok=True)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(descriptor, secrets.token_bytes(SECRET_BYTES))
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
-            try:
-                os.link(temporary, path)
-            except FileExistsError:
-                pass  # another command made it first: use that one
-            except OSError:  # no hard links on this file system (some USB drives, shares)
-                if not path.exists():
-                    os.replace(temporary, path)
-            return path.read_bytes()
-        finally:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
 
 
 def read_campaign(path: Path) -> Campaign:
@@ -862,46 +800,3 @@ def _write_campaign_files(workspace: Workspace, roster_copy: str, roster: bytes,
     for folder in FOLDERS:
         (root / folder).mkdir(exist_ok=True)
     atomic_write(workspace.config_path, lambda part: part.write_text(settings, encoding="utf-8"))
-
-
-# --- the names of the files fazhi writes (unit names made safe for every file system) ---------------------
-
-
-def workbook_file_name(year: int, unit_name: str) -> str:
-    """`<年度>年度法治政府建设自评表_<单位名称>.xlsx` (the name made safe for every file system)."""
-    return f"{year}年度法治政府建设自评表_{safe_file_component(unit_name)}.xlsx"
-
-
-def annotated_name(year: int, unit: str) -> str:
-    """The file name of a unit's marked-up copy in returns/ (the unit's name made safe for every file system)."""
-    return f"{year}年度法治政府建设自评表_{safe_file_component(unit)}_修改意见.xlsx"
-
-
-def review_file_name(year: int, unit_type: str) -> str:
-    """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`."""
-    return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}.xlsx"
-
-
-def ledger_file_name(year: int) -> str:
-    """`<年度>年度法治政府建设法制办台账.xlsx`."""
-    return f"{year}年度法治政府建设法制办台账.xlsx"
-
-
-def feedback_file_name(unit: str) -> str:
-    """`<单位名称>.html` (the name made safe for every file system)."""
-    return f"{safe_file_component(unit)}.html"
-
-
-def summary_file_name(year: int) -> str:
-    """`<年度>年度法治政府建设考核结果汇总.xlsx`."""
-    return f"{year}年度法治政府建设考核结果汇总.xlsx"
-
-
-def notice_file_name(year: int, approved: bool) -> str:
-    """The notice: `<年度>年度法治政府建设考核结果通报.docx` once approved, `…考核初步结果请示.docx` before."""
-    return f"{year}年度法治政府建设考核结果通报.docx" if approved else f"{year}年度法治政府建设考核初步结果请示.docx"
-
-
-def letter_file_name(year: int, unit: str) -> str:
-    """A unit's letter: `<年度>年度法治政府建设考核反馈函_<单位名称>.docx` (the name made safe)."""
-    return f"{year}年度法治政府建设考核反馈函_{safe_file_component(unit)}.docx"
