@@ -101,7 +101,7 @@ from fazhi_cli.validate.received import ReceivedFile, workspace_files
 from fazhi_cli.validate.status import StatusReport, UnitStatus, campaign_status
 from fazhi_cli.workbook.generate import GenerateResult, selected_types, write_workbooks
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace, missing_weight_message
-from fazhi_cli.workspace.config import SettingChange, SettingRow, set_setting, show_settings
+from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow, set_setting, show_settings
 
 __all__ = [
     # the commands

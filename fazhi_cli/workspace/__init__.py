@@ -15,32 +15,16 @@ Layout::
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
-import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from fazhi_cli.domain.campaign import (
-    PLACEHOLDER_CONTACT,
-    PLACEHOLDER_EMAIL,
-    PLACEHOLDER_PHONE,
-    Campaign,
-    DocumentSettings,
-    GradeBand,
-    default_documents,
-)
-from fazhi_cli.domain.dates import NotADate, parse_date
-from fazhi_cli.domain.limits import LIMIT_LABELS, Limits, limits_from_settings
-from fazhi_cli.domain.mail import MailSettings, mail_settings_from
-from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
+from fazhi_cli.domain.campaign import Campaign
+from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.placeholders import campaign_values, fill_rubric
-from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES, Rubric
+from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.rubric_warnings import rubric_warnings
-from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import FazhiError, UsageError, WorkspaceError
 from fazhi_cli.infra.clock import office_now
@@ -69,6 +53,16 @@ from fazhi_cli.workspace.names import (
     workbook_file_name,
 )
 from fazhi_cli.workspace.secret import read_secret
+from fazhi_cli.workspace.settings_file.default import campaign_toml, default_campaign
+from fazhi_cli.workspace.settings_file.parse import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    missing_weight_message,
+    parse_campaign,
+    read_campaign,
+    read_settings_text,
+    syntax_error,
+)
 
 __all__ = [  # the names other modules import from here
     "CreatedWorkspace",
@@ -90,9 +84,6 @@ __all__ = [  # the names other modules import from here
     "workbook_file_name",
 ]
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-DEFAULT_OFFICE = "广元市昭化区人民政府法制办公室"
-DATE_FORM = "2017-12-10 这样的日期(年-月-日,用数字,不加引号)"
 _OWN_FOLDERS = {
     "outbox": "fazhi 生成的空白自评表文件夹 outbox/,已跳过",
     "review": "fazhi 生成的复核打分表文件夹 review/,已跳过(收回复核打分表时请直接指定该文件)",
@@ -269,398 +260,6 @@ class Workspace:
             f"当前文件夹 {here} 及其上级都不是考核工作区(没有 {CONFIG_NAME})",
             "请先用 fazhi init 文件夹 新建工作区并进入该文件夹,或用 -w 指定工作区。",
         )
-
-
-def read_campaign(path: Path) -> Campaign:
-    """Parse fazhi.toml; a broken one gives a message naming the file, the setting and the expected form."""
-    return parse_campaign(read_settings_text(path), path)
-
-
-def read_settings_text(path: Path) -> str:
-    """The text of fazhi.toml, as `parse_campaign` takes it: UTF-8 with or without a BOM (dropped), or the GBK
-    that Notepad on a Chinese Windows saves."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise WorkspaceError(f"无法读取 {path}: {exc.strerror}", "请检查文件是否存在、能否打开。") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise WorkspaceError(f"无法读取 {path}:文字编码无法识别", "请用记事本另存为 UTF-8 编码。")  # pragma: no cover
-
-
-class _Source:
-    """fazhi.toml's path and text, so that a message about a setting can name its line."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path, self.text = path, text
-
-    def __str__(self) -> str:
-        return str(self.path)
-
-    def line_of(self, key: str) -> int | None:
-        """The line of a setting (`deadline`, `documents.doc_no`, `weights.township`), or None when not written."""
-        table, _, name = key.rpartition(".")
-        table = table or "campaign"
-        current = ""
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            stripped = line.strip()
-            if stripped.startswith("["):
-                current = stripped.strip("[] ")
-            elif current == table and re.match(rf"{re.escape(name)}\s*=", stripped):
-                return number
-        return None
-
-
-def parse_campaign(text: str, path: Path) -> Campaign:
-    """The settings in fazhi.toml's text (`path` names the file in messages; a leading BOM is dropped)."""
-    text = text.removeprefix("\ufeff")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise syntax_error(path, text, str(exc)) from None
-    source = _Source(path, text)
-    path = source  # every message below names the file, and the line where it can
-    section = _table(data, "campaign", path)
-    files = _table(data, "files", path)
-    year = _year(section, path)
-    try:
-        limits = limits_from_settings(_table(data, "limits", path))
-    except ValueError as exc:
-        raise WorkspaceError(
-            f"{path} 中的设置有误:{exc}", "请修改 fazhi.toml 的 [limits],或删除该项以使用默认值。"
-        ) from None
-    return Campaign(
-        title=_text(section, "title", path, required=True),
-        year=year,
-        office=_text(section, "office", path) or DEFAULT_OFFICE,
-        deadline=_date(section, "deadline", dt.date(year, 12, 10), path),
-        case_deadline=_date(section, "case_deadline", dt.date(year, 12, 20), path),
-        contact=_text(section, "contact", path),
-        phone=_text(section, "phone", path),
-        email=_text(section, "email", path),
-        weights=_weights(data, section, path),
-        show_rank_in_feedback=_flag(section, "show_rank_in_feedback", True, path),
-        rubric_file=str(files.get("rubric", RUBRIC_NAME)),
-        units_file=str(files.get("units", "units.xlsx")),
-        grades=_grades(data.get("grades", []), path),
-        limits=limits,
-        documents=_documents(_table(data, "documents", path), year, path),
-        mail=_mail(data, path),
-    )
-
-
-def _mail(data: Mapping[str, object], path: _Source) -> MailSettings:
-    """`[mail]`: the office mailbox (interface.md, Mail settings); absent, mail is not configured."""
-    try:
-        return mail_settings_from(_table(data, "mail", path))
-    except ValueError as exc:
-        raise WorkspaceError(f"{path} 中的设置有误:{exc}", f"请按 {MAIL_FORM} 修改 fazhi.toml 的 [mail]。") from None
-
-
-MAIL_FORM = "README 的“邮件设置”一节"
-
-
-def _documents(table: Mapping[str, object], year: int, path: _Source) -> DocumentSettings:
-    """`[documents]`: what the 通报 and the 反馈函 say of their issuer; each missing line takes its default."""
-    defaults = default_documents(year)
-    texts = {}
-    for key in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer"):
-        if key in table:
-            texts[key] = _text(table, key, path, label=f"documents.{key}")
-    deadline = defaults.rectify_deadline
-    if "rectify_deadline" in table:
-        deadline = _date(table, "rectify_deadline", deadline, path, label="documents.rectify_deadline")
-    return replace(defaults, rectify_deadline=deadline, **texts)
-
-
-def _setting_error(path: _Source, key: str, problem: str, form: str) -> WorkspaceError:
-    label = SETTING_LABELS.get(key, key)
-    line = path.line_of(key)
-    where = f"(第 {line} 行)" if line else ""
-    return WorkspaceError(f"{path} 中的设置有误{where}:{key}({label}){problem}", f"应写成 {form}。")
-
-
-_DATE_KEYS = {setting.name: setting for setting in SETTINGS if setting.kind == "date"}
-# what Python's TOML reader says (tomllib, up to Python 3.13), in the clerk's words
-_TOML_PROBLEMS = (
-    ("Invalid statement", "无法识别(每行应是 [节名]、名称 = 值 或以 # 开头的说明)"),
-    ("Expected '=' after a key", "缺少“=”(应写成 名称 = 值)"),
-    ("Invalid initial character for a key", "设置名称有误(名称只能用英文字母、数字、_ 和 -)"),
-    ("Invalid value", "的值写法有误(文字要加英文双引号,例如 contact = \"张三\";日期写成 2026-12-05)"),
-    ("Invalid date", "的日期写法有误(应写成 2026-12-05)"),
-    ("Unterminated string", "的文字缺少结尾的英文双引号"),
-    ("Illegal character", "的文字中有不能直接写的字符(如换行)"),
-    ("Expected newline or end of document", "的值后面还有多余的内容(说明文字请以 # 开头)"),
-    ("Cannot overwrite a value", "重复设置了同一项"),
-    ("Cannot declare", "重复写了同一节"),
-    ("Expected ']'", "的节名缺少“]”"),
-    ("Unclosed", "的括号没有闭合"),
-)
-
-
-def syntax_error(path: Path, text: str, error: str) -> WorkspaceError:
-    """A fazhi.toml that is not valid TOML, in Chinese naming its line (`error` is the TOML reader's message,
-    holding "line N"); a date the way a person writes it (deadline = 2026年12月5日) says how to write it instead."""
-    found = re.search(r"line (\d+)", error)
-    lines = text.splitlines()
-    if not found or not 0 < int(found.group(1)) <= len(lines):
-        return WorkspaceError(f"{path} 格式有误(无法确定出错的行)", "请按 TOML 格式修改,或重新 fazhi init。")
-    number = int(found.group(1))
-    line = lines[number - 1].strip()
-    key, _, value = (part.strip() for part in line.partition("="))
-    if key in _DATE_KEYS:
-        setting = _DATE_KEYS[key]
-        try:
-            typed = parse_date(value.strip("\"'"))
-            example, chinese = typed.isoformat(), f"{typed.year}年{typed.month}月{typed.day}日"
-        except NotADate:
-            example, chinese = "2026-12-05", "2026年12月5日"
-        return WorkspaceError(
-            f"{path} 第 {number} 行:{key}({SETTING_LABELS[setting.key]})“{value[:40]}”不是这里能用的日期写法;"
-            f"日期请写成 {key} = {example} 或用 fazhi config set {setting.label} {chinese}",
-            f"日期写成 {DATE_FORM};或在命令行用 fazhi config set {setting.label} 加日期(任何常见写法都可以)。",
-        )
-    reason = next((chinese for english, chinese in _TOML_PROBLEMS if english in error), "格式有误")
-    return WorkspaceError(
-        f"{path} 格式有误:第 {number} 行“{line[:60]}”{reason}",
-        "请按 fazhi.toml 中的说明修改该行;设置也可以用 fazhi config set 修改(fazhi config show 列出全部设置)。",
-    )
-
-
-def _table(data: Mapping[str, object], name: str, path: _Source) -> Mapping[str, object]:
-    value = data.get(name, {})
-    if not isinstance(value, Mapping):
-        raise WorkspaceError(f"{path} 中的 {name} 应为一节设置 [{name}]", f"请把它写成 [{name}] 及其下的各项设置。")
-    return value
-
-
-def _year(section: Mapping[str, object], path: _Source) -> int:
-    if "year" not in section:
-        raise _setting_error(path, "year", "缺失", "[campaign] 中 year = 2017 这样的年份")
-    value = section["year"]
-    if isinstance(value, bool) or not isinstance(value, int) or not FIRST_YEAR <= value <= LAST_YEAR:
-        raise _setting_error(
-            path, "year", f"“{value}”不是 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份",
-            "year = 2017 这样的年份(数字,不加引号)",
-        )
-    return value
-
-
-def _text(section: Mapping[str, object], key: str, path: _Source, required: bool = False, label: str = "") -> str:
-    value = section.get(key, "")
-    if isinstance(value, (dict, list)):
-        raise _setting_error(path, label or key, "应为一段文字", f'{key} = "……" 这样加引号的文字')
-    text = str(value).strip()
-    if required and not text:
-        raise _setting_error(path, key, "缺失或为空", f'[campaign] 中 {key} = "……" 这样加引号的文字')
-    return text
-
-
-def _date(section: Mapping[str, object], key: str, default: dt.date, path: _Source, label: str = "") -> dt.date:
-    value = section.get(key)
-    if value is None:
-        return default
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_date(value)
-    except NotADate:
-        raise _setting_error(path, label or key, f"“{str(value)[:40]}”不是有效的日期", DATE_FORM) from None
-
-
-WEIGHTS_FORM = '[weights] 下 department = "5"、township = "4" 这样 0 至 100 之间的数(每种单位类型一项)'
-
-
-def _weights(data: Mapping[str, object], section: Mapping[str, object], path: _Source) -> dict[str, Decimal]:
-    """The conversion weight of each unit type: `[weights]` department / township. The single `weight` of
-    earlier versions ([campaign] weight) still counts, for both types, where `[weights]` does not set one.
-    A type with neither has no weight: its converted scores are not shown (the seed document sets none)."""
-    table = _table(data, "weights", path)
-    for key in table:
-        if key not in UNIT_TYPES:
-            raise WorkspaceError(
-                f"{path} 中的设置有误:[weights] 中的“{str(key)[:40]}”不是单位类型",
-                f"应写成 {WEIGHTS_FORM}。",
-            )
-    weights: dict[str, Decimal] = {}
-    if "weight" in section:
-        single = _weight(section["weight"], "weight", 'weight = "5" 这样 0 至 100 之间的数', path)
-        weights = dict.fromkeys(UNIT_TYPES, single)
-    for unit_type in UNIT_TYPES:
-        if unit_type in table:
-            key = f"weights.{unit_type}"
-            form = f'[weights] 下 {unit_type} = "5" 这样 0 至 100 之间的数'
-            weights[unit_type] = _weight(table[unit_type], key, form, path)
-    return weights
-
-
-def missing_weight_message(unit_type: str) -> str:
-    """What `fazhi status` and `fazhi score` say of a unit type whose conversion weight is not set."""
-    return (f"{UNIT_TYPE_LABELS[unit_type]}的折算权重未设置,不计算、不显示折算分:请在 fazhi.toml 的 [weights] 下"
-            f"写上 {unit_type} = \"…\"(0 至 100 之间的数,即本考核在年度综合目标考核中所占分值)。")
-
-
-def _weight(value: object, key: str, form: str, path: _Source) -> Decimal:
-    """One conversion weight: a finite number from 0 to 100 (the domain's `parse_weight`)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise _setting_error(path, key, f"“{str(value)[:40]}”不是 0 至 100 之间的数", form)
-    try:
-        return parse_weight(value, f"{key}({SETTING_LABELS[key]})")
-    except NotANumber as problem:
-        raise _setting_error(path, key, str(problem), form) from None
-
-
-def _flag(section: Mapping[str, object], key: str, default: bool, path: _Source) -> bool:
-    value = section.get(key, default)
-    if not isinstance(value, bool):
-        raise _setting_error(path, key, f"“{value}”应为 true 或 false", f"{key} = true 或 {key} = false(不加引号)")
-    return value
-
-
-def _grades(value: object, path: _Source) -> tuple[GradeBand, ...]:
-    form = '[[grades]] 下 name = "优秀" 和 min = "90" 两项'
-    if not isinstance(value, list):
-        raise WorkspaceError(f"{path} 中的等次设置 grades 有误", f"应写成 {form}。")
-    bands = []
-    for number, grade in enumerate(value, start=1):
-        try:
-            minimum = parse_setting(grade["min"], "grades.min", Decimal(0), Decimal(1000))
-            bands.append(GradeBand(str(grade["name"]), minimum))
-        except (KeyError, TypeError, NotANumber):
-            raise WorkspaceError(f"{path} 中第 {number} 个等次 [[grades]] 有误", f"应写成 {form}。") from None
-    return tuple(bands)
-
-
-def _toml_string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
-
-
-MAIL_TOML = (
-    "# 法制办邮箱(可选,fazhi send / remind / fetch 使用):去掉行首的“# ”并填写。密码不写在这里:",
-    "# 运行时从环境变量 FAZHI_MAIL_PASSWORD 读取,或在命令中输入。security 为 ssl、starttls 或 none(仅限本机)。",
-    "# [mail]",
-    '# from = "fazhiban@example.gov.cn"',
-    '# smtp_host = "smtp.example.gov.cn"',
-    "# smtp_port = 465",
-    '# smtp_security = "ssl"',
-    '# imap_host = "imap.example.gov.cn"',
-    "# imap_port = 993",
-    '# imap_security = "ssl"',
-    '# user = "fazhiban@example.gov.cn"',
-    '# imap_folder = "INBOX"',
-    "# send_interval = 1  # 两封邮件之间的间隔(秒),避免被邮件服务器限流",
-)
-
-
-def limits_toml(limits: Limits) -> list[str]:
-    """The `[limits]` part of fazhi.toml: the changed limits, then every limit and its default as a comment."""
-    defaults = Limits()
-    changed = [f for f in fields(Limits) if getattr(limits, f.name) != getattr(defaults, f.name)]
-    lines = [
-        "# 读取限制(可选):超过限制的文件会被退回并说明原因。需要放宽时,在 [limits] 下写明要改的项,例如:",
-        "# [limits]",
-    ]
-    lines += [f"# {f.name} = {getattr(defaults, f.name)}  # {LIMIT_LABELS[f.name]}(默认值)" for f in fields(Limits)]
-    if changed:
-        lines.append("[limits]")
-        lines += [f"{f.name} = {getattr(limits, f.name)}  # {LIMIT_LABELS[f.name]}" for f in changed]
-    return lines
-
-
-def weights_toml(weights: Mapping[str, Decimal]) -> list[str]:
-    """The `[weights]` part of fazhi.toml: each unit type's weight, or the line to fill in, commented out."""
-    lines = [
-        "# 折算分值权重(0 至 100):本考核在年度综合目标考核中所占分值,按单位类型分别设置;",
-        "# 折算分 = 总分 × 权重 / 100。种子文件未规定权重:未设置权重的单位类型不计算、不显示折算分。",
-        "# 设置时去掉行首的“# ”,把“…”改为权重,例如 department = \"5\"。",
-    ]
-    lines.append("[weights]" if weights else "# [weights]")
-    for unit_type, label in UNIT_TYPE_LABELS.items():
-        if unit_type in weights:
-            lines.append(f"{unit_type} = {_toml_string(str(weights[unit_type]))}  # {label}")
-        else:
-            lines.append(f'# {unit_type} = "…"  # {label}(未设置)')
-    return lines
-
-
-def documents_toml(documents: DocumentSettings) -> list[str]:
-    """The `[documents]` part of fazhi.toml: what the 通报 and the 反馈函 say of their issuer."""
-    deadline = documents.rectify_deadline
-    return [
-        "# 公文(考核结果通报、反馈函)设置:发文机关(留空即考核单位 office)、",
-        "# 发文字号(可用 fazhi notice --doc-no 另给)、通报的主送机关、请示(初步结果报区政府审定)的主送机关、",
-        "# 抄送机关、印发机关(留空即发文机关)、整改情况报送截止日期",
-        "[documents]",
-        f"issuer = {_toml_string(documents.issuer)}",
-        f"doc_no = {_toml_string(documents.doc_no)}",
-        f"recipient = {_toml_string(documents.recipient)}",
-        f"superior = {_toml_string(documents.superior)}",
-        f"copy_to = {_toml_string(documents.copy_to)}",
-        f"printer = {_toml_string(documents.printer)}",
-        *([f"rectify_deadline = {deadline.isoformat()}"] if deadline else []),
-    ]
-
-
-def campaign_toml(campaign: Campaign) -> str:
-    """The fazhi.toml text for a campaign, with comments a clerk can follow."""
-    lines = [
-        "# 法治政府建设考核工作区设置 (fazhi campaign settings)",
-        "[campaign]",
-        f"title = {_toml_string(campaign.title)}",
-        f"year = {campaign.year}",
-        f"office = {_toml_string(campaign.office)}",
-        "# 自评材料报送截止日期;行政执法指导案例报送截止日期(写成 2017-12-10 这样的日期,不加引号)",
-        f"deadline = {campaign.deadline.isoformat()}",
-        f"case_deadline = {campaign.case_deadline.isoformat()}",
-        "# 法制办联系人",
-        f"contact = {_toml_string(campaign.contact)}",
-        f"phone = {_toml_string(campaign.phone)}",
-        f"email = {_toml_string(campaign.email)}",
-        "# 反馈页是否显示名次及其他单位的数据",
-        f"show_rank_in_feedback = {'true' if campaign.show_rank_in_feedback else 'false'}",
-        "",
-        *weights_toml(campaign.weights),
-        "",
-        *documents_toml(campaign.documents),
-        "",
-        "[files]",
-        f"rubric = {_toml_string(campaign.rubric_file)}",
-        f"units = {_toml_string(campaign.units_file)}",
-        "",
-        *MAIL_TOML,
-        "",
-        *limits_toml(campaign.limits),
-        "",
-        "# 等次(可选,种子文件未规定)。例如:",
-        "# [[grades]]",
-        '# name = "优秀"',
-        '# min = "90"',
-    ]
-    for band in campaign.grades:
-        lines += ["[[grades]]", f"name = {_toml_string(band.name)}", f'min = "{band.minimum}"']
-    return "\n".join(lines) + "\n"
-
-
-def default_campaign(year: int, units_file: str) -> Campaign:
-    """The settings `fazhi init` writes: deadlines 12-10 and 12-20 of the campaign year."""
-    return Campaign(
-        title=f"{year}年度法治政府建设考核",
-        year=year,
-        office=DEFAULT_OFFICE,
-        deadline=dt.date(year, 12, 10),
-        case_deadline=dt.date(year, 12, 20),
-        contact=PLACEHOLDER_CONTACT,
-        phone=PLACEHOLDER_PHONE,
-        email=PLACEHOLDER_EMAIL,
-        units_file=units_file,
-        documents=default_documents(year),
-    )
 
 
 @dataclass(frozen=True)
