@@ -29,7 +29,7 @@ from fazhi_cli.domain.settings import (
 )
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.files import atomic_write, user_write_errors
-from fazhi_cli.workspace import Workspace
+from fazhi_cli.workspace.paths import Workspace
 from fazhi_cli.workspace.settings_file.parse import parse_campaign, read_settings_text, syntax_error
 
 
