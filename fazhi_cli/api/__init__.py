@@ -84,7 +84,7 @@ from fazhi_cli.validate.received import ReceivedFile, files_json
 from fazhi_cli.validate.status import StatusReport, UnitStatus
 from fazhi_cli.workbook.generate import GenerateResult
 from fazhi_cli.workspace import Workspace, missing_weight_message
-from fazhi_cli.workspace.config import SettingChange, SettingRow
+from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow
 
 __all__ = [
     # the commands

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.workbook.generate import GenerateResult, write_workbooks
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace
-from fazhi_cli.workspace.config import SettingChange, SettingRow, set_setting, show_settings
+from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow, set_setting, show_settings
 
 InitResult = CreatedWorkspace  # what `fazhi init` made: the workspace, its rubric, roster and campaign
 
@@ -58,11 +57,6 @@ def config_set(key: str, value: str, workspace: Path | None = None) -> SettingCh
     found = Workspace.find(workspace)
     with found.lock():
         return set_setting(found, key, value)
-
-
-def config_json(rows: list[SettingRow]) -> dict[str, Any]:
-    """What `fazhi config show --json` prints: `{"settings": [{"key", "label", "value", "means"}]}`."""
-    return {"settings": [{"key": r.key, "label": r.label, "value": r.value, "means": r.means} for r in rows]}
 
 
 def generate(

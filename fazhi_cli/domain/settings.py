@@ -1,5 +1,8 @@
 """The campaign settings a clerk changes with `fazhi config set`: each setting's key in fazhi.toml, its Chinese name,
 what it means, the words that name it, and how a typed value becomes the setting's value. Pure: text in, values out.
+
+This is the pure table of the settings; the file itself (reading and parsing fazhi.toml into a `Campaign`, writing
+it at init, editing it for `config show|set`) is handled in `fazhi_cli.workspace.settings_file`, which uses it.
 """
 
 from __future__ import annotations

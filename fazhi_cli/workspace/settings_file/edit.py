@@ -2,7 +2,9 @@
 
 fazhi.toml is rewritten with tomlkit, which keeps its comments and layout; a setting the file only mentions in a
 comment (`# township = "…"` under `# [weights]`) is written in that place. The new text is checked as a whole
-(`parse_campaign`) before it replaces the file, atomically; the caller holds the workspace lock.
+(`parse_campaign`, the same reading every command does) before it replaces the file, atomically; the caller holds
+the workspace lock. Which settings there are, their Chinese names and how a typed value is read come from the pure
+table `fazhi_cli.domain.settings`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from fazhi_cli.domain.settings import (
 )
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.files import atomic_write, user_write_errors
-from fazhi_cli.workspace import Workspace, parse_campaign, read_settings_text, syntax_error
+from fazhi_cli.workspace.paths import Workspace
+from fazhi_cli.workspace.settings_file.parse import parse_campaign, read_settings_text, syntax_error
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ class SettingRow:
     label: str
     value: str
     means: str
+
+
+def config_json(rows: list[SettingRow]) -> dict[str, object]:
+    """What `fazhi config show --json` prints: `{"settings": [{"key", "label", "value", "means"}]}`."""
+    return {"settings": [{"key": r.key, "label": r.label, "value": r.value, "means": r.means} for r in rows]}
 
 
 @dataclass(frozen=True)
