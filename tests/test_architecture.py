@@ -57,7 +57,7 @@ def test_the_import_linter_contracts_hold():
 
 # --- the tree: every module in a room, each small, no import circle (issue 21) ------------------------------
 
-TOP_LEVEL_MODULES = {"__init__.py", "__main__.py", "errors.py"}  # and `api/`; everything else is a package
+TOP_LEVEL_MODULES = {"__init__.py", "__main__.py", "errors.py", "api.py"}  # `api` may be a package instead
 MAX_MODULE_LINES = 500
 MAX_CLASS_LINES = 250
 

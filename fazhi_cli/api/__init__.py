@@ -37,7 +37,7 @@ Also here for the command line's edge (re-exported from `edge`, not results): `e
 from __future__ import annotations
 
 from fazhi_cli.api.about import demo, version
-from fazhi_cli.api.campaign import InitResult, config_json, config_set, config_show, generate, init
+from fazhi_cli.api.campaign import InitResult, config_set, config_show, generate, init
 from fazhi_cli.api.decisions import accept, approve, dismiss, log, reject, reopen
 from fazhi_cli.api.edge import debug_enabled as debug_enabled
 from fazhi_cli.api.edge import enable_debug as enable_debug
@@ -84,7 +84,7 @@ from fazhi_cli.validate.received import ReceivedFile, files_json
 from fazhi_cli.validate.status import StatusReport, UnitStatus
 from fazhi_cli.workbook.generate import GenerateResult
 from fazhi_cli.workspace import Workspace, missing_weight_message
-from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow
+from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow, config_json
 
 __all__ = [
     # the commands
