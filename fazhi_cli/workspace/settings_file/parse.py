@@ -120,7 +120,7 @@ def _mail(data: Mapping[str, object], path: _Source) -> MailSettings:
         raise WorkspaceError(f"{path} 中的设置有误:{exc}", f"请按 {MAIL_FORM} 修改 fazhi.toml 的 [mail]。") from None
 
 
-MAIL_FORM = "README 的“邮件设置”一节"
+MAIL_FORM = "使用说明 docs/clerk-guide.zh.md 的“邮件设置”一节"
 
 
 def _documents(table: Mapping[str, object], year: int, path: _Source) -> DocumentSettings:
