@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from test_ingest import DEPT, TOWN, clean_answers
 
-from fazhi_cli import api, parallel
+from fazhi_cli import api
+from fazhi_cli.infra import parallel
 from fazhi_cli.workbook.filler import fill_workbook
 
 NOW = "2017-12-05T10:00:00+08:00"
