@@ -27,11 +27,12 @@ TEMPLATES: dict[str, str] = {
     "empty": "「{name}」是空文件(0 字节),可能保存或传输失败。请重新保存后报送。",
     "encrypted": "「{name}」已加密(设有打开密码),无法读取。请取消密码后重新保存为 .xlsx 再报送。",
     "legacy_format": (
-        "「{name}」是旧版或非标准格式的 Excel 文件(如 .xls、.et、.xlsb),无法读取。"
+        "「{name}」是非标准格式的 Excel 文件(如 .xlsb 二进制工作簿或 Excel 2003 XML 表格),无法读取。"
         "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿(.xlsx)再报送。"
     ),
-    "opendocument": (
-        "「{name}」是 OpenDocument 表格(.ods),无法读取。请用 Excel 或 WPS 另存为 Excel 工作簿(.xlsx)后报送。"
+    "unreadable_spreadsheet": (
+        "「{name}」是 .xls、.et 或 .ods 格式的表格,但无法读取(可能已损坏或设有打开密码)。"
+        "请用 Excel 或 WPS 打开,取消密码后“另存为”Excel 工作簿(.xlsx)再报送。"
     ),
     "web_page": (
         "「{name}」实际是网页文件(只是扩展名像 Excel),不是 Excel 工作簿。"

@@ -1,14 +1,14 @@
 """Returned workbooks checked and read ahead in worker processes while the batch takes the earlier files, in order.
 
-Checking a workbook's zip (`xlsx_problem`) and reading it are pure (bytes in, a refusal, or a `ReadWorkbook` or an
-exception out), so they can run anywhere and early; keeping, deciding and recording stay in the batch's process,
-file by file in the order given, exactly as without workers. A batch with fewer than `PARALLEL_FROM` workbooks
-(a district's) starts no pool: each workbook is checked as its group is reached, and read when taken.
+Checking a workbook against the limits (`workbook_problem`) and reading it in its format (`read_return_data`) are
+pure (bytes in, a refusal, or a `ReadWorkbook` or an exception out), so they can run anywhere and early; keeping,
+deciding and recording stay in the batch's process, file by file in the order given, exactly as without workers.
+A batch with fewer than `PARALLEL_FROM` workbooks (a district's) starts no pool: each workbook is checked as its
+group is reached, and read when taken.
 """
 
 from __future__ import annotations
 
-import io
 import pickle
 from collections import deque
 from collections.abc import Iterator
@@ -19,18 +19,18 @@ from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.refusals import Refusal
 from fazhi_cli.infra.debug import debug_enabled
 from fazhi_cli.infra.parallel import PARALLEL_FROM, workers
-from fazhi_cli.intake import Incoming, check_workbook, xlsx_problem
+from fazhi_cli.intake import WORKBOOK_KINDS, Incoming, check_workbook, workbook_problem
 from fazhi_cli.receiving.batch import Batch
-from fazhi_cli.workbook.reader import ReadWorkbook, read_workbook
+from fazhi_cli.workbook.formats import read_return_data
+from fazhi_cli.workbook.reader import ReadWorkbook
 
-WORKBOOK_KINDS = ("xlsx", "xlsm")
 AHEAD = 64  # workbooks submitted beyond the one being taken: the workers never wait for the batch
 
 
 def read_return(data: bytes) -> ReadWorkbook | Exception:
     """A returned workbook read (in a worker process): what it holds, or what reading it raised."""
     try:
-        return read_workbook(io.BytesIO(data))
+        return read_return_data(data)
     except Exception as error:  # noqa: BLE001 - raised again where the workbook is taken, as if read there
         try:
             pickle.dumps(error)
@@ -41,7 +41,7 @@ def read_return(data: bytes) -> ReadWorkbook | Exception:
 
 def check_and_read(data: bytes, name: str, limits: Limits) -> tuple[Refusal | None, ReadWorkbook | Exception | None]:
     """A returned workbook checked (in a worker process) and, when nothing is wrong with its zip, read."""
-    refused = xlsx_problem(data, name, limits)
+    refused = workbook_problem(data, name, limits)
     return refused, None if refused is not None else read_return(data)
 
 

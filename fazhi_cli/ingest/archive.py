@@ -15,7 +15,7 @@ from fazhi_cli.receiving.batch import Batch
 
 ARCHIVE_SUFFIX = {
     "xlsx": "xlsx", "xlsm": "xlsx.macro", "pdf": "pdf", "word": "doc", "image": "img", "text": "txt", "zip": "zip",
-    "eml": "eml", "html": "html", "ods": "ods", "legacy": "xls", "encrypted": "ole",
+    "eml": "eml", "html": "html", "ods": "ods", "xls": "xls", "legacy": "xls", "encrypted": "ole",
 }  # fmt: skip
 
 

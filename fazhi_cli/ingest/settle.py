@@ -14,7 +14,6 @@ writes. Wrong use is a `UsageError` with nothing changed.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,7 +27,8 @@ from fazhi_cli.receiving.batch import Batch, IngestReport, to_store_time
 from fazhi_cli.store import Decision, Store, StoredFile, StoredSubmission
 from fazhi_cli.validate.received import ReceivedFile, received_files
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import UnreadableWorkbook, read_workbook
+from fazhi_cli.workbook.formats import read_return_data
+from fazhi_cli.workbook.reader import UnreadableWorkbook
 from fazhi_cli.workspace import Workspace
 
 _DONE = {ACCEPT: "确认采用", REJECT: "不予采用", DISMISS: "撤销"}
@@ -106,7 +106,7 @@ def _accept_held(workspace: Workspace, store: Store, record: StoredFile, decisio
                   store, "accept", IngestReport(), workspace.secret())
     name = record.original_name
     try:
-        read = read_workbook(io.BytesIO((workspace.archive / record.archive_name).read_bytes()))
+        read = read_return_data((workspace.archive / record.archive_name).read_bytes())
     except (UnreadableWorkbook, OSError) as problem:
         raise UsageError(f"无法读取存档的「{name}」:{problem}", "请检查 archive/ 文件夹是否完整。") from None
     problem = foreign_form(batch, name, read.identity) or identity_problem(batch, name, read.identity)

@@ -26,7 +26,7 @@ from fazhi_cli.receiving.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import Cell, ReadWorkbook, UnreadableWorkbook, points_text
+from fazhi_cli.workbook.reader import Cell, ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, points_text
 
 
 def content_changes(expected: dict[str, tuple[str, str, str, str]], read: ReadWorkbook) -> list[ContentChange]:
@@ -67,6 +67,9 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
     name = item.original_name
     try:
         read = read_taken(batch, item)
+    except RefusedWorkbook as problem:  # an encrypted or damaged .xls/.ods: its own refusal
+        unreadable = refusal(problem.code, name=name)
+        return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("unreadable", name=name, detail=problem)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)

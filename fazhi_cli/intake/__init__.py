@@ -17,7 +17,7 @@ The parts, each importing only those listed before it:
 - `incoming`: the `Incoming` record, where an item sits (`Context`), the unpacking `Budget`, limit wording;
 - `zip_directory`: a zip judged by its central directory (entry names, zip bomb checks), nothing inflated;
 - `sniffing`: a file's kind by its bytes (`sniff`, `KINDS`), and the refusal for a kind (`refusal_for_kind`);
-- `workbooks`: whether a workbook is safe to hand to openpyxl (`xlsx_problem`);
+- `workbooks`: whether a returned workbook is safe to read (`workbook_problem`: `xlsx_problem`, `ods_problem`);
 - `archives`, `mail`: unpacking zips, and e-mails and mailboxes, each member handed to the `expand` passed in;
 - `expand`: one file's bytes unpacked or classified, handing itself to `archives` and `mail` (the recursion);
 - `folders`: `collect`, the paths handed in walked and read.
@@ -32,8 +32,8 @@ from fazhi_cli.intake.mail import MessageSummary, summarise_message
 from fazhi_cli.intake.sniffing import (
     _KIND_REFUSALS as _KIND_REFUSALS,  # not public: tests check that the codes of refusal_for_kind are in the table
 )
-from fazhi_cli.intake.sniffing import CONTAINER_KINDS, KINDS, refusal_for_kind, sniff
-from fazhi_cli.intake.workbooks import xlsx_problem
+from fazhi_cli.intake.sniffing import CONTAINER_KINDS, KINDS, WORKBOOK_KINDS, refusal_for_kind, sniff
+from fazhi_cli.intake.workbooks import ods_problem, workbook_problem, xlsx_problem
 
 __all__ = [
     "CONTAINER_KINDS",
@@ -41,12 +41,15 @@ __all__ = [
     "KINDS",
     "MAX_NESTING",
     "Incoming",
+    "WORKBOOK_KINDS",
     "MessageSummary",
     "check_workbook",
     "collect",
     "collect_message",
+    "ods_problem",
     "refusal_for_kind",
     "sniff",
     "summarise_message",
+    "workbook_problem",
     "xlsx_problem",
 ]

@@ -13,8 +13,8 @@ from fazhi_cli.intake.archives import expand_zip
 from fazhi_cli.intake.incoming import Budget, Context, Incoming, make_incoming, too_large_refusal
 from fazhi_cli.intake.mail import expand_mail, expand_mbox
 from fazhi_cli.intake.names import display_name
-from fazhi_cli.intake.sniffing import CONTAINER_KINDS, sniff
-from fazhi_cli.intake.workbooks import xlsx_problem
+from fazhi_cli.intake.sniffing import CONTAINER_KINDS, WORKBOOK_KINDS, sniff
+from fazhi_cli.intake.workbooks import workbook_problem
 
 
 def expand(data: bytes, name: str, ctx: Context, budget: Budget, kind: str | None = None) -> Iterator[Incoming]:
@@ -32,10 +32,10 @@ def expand(data: bytes, name: str, ctx: Context, budget: Budget, kind: str | Non
         yield from expand_mbox(data, name, kind, ctx, budget, expand)
     elif kind == "empty":
         yield make_incoming(data, name, ctx, kind, refused=refusal("empty", name=shown))
-    elif kind in ("xlsx", "xlsm") and not budget.check_workbooks:
+    elif kind in WORKBOOK_KINDS and not budget.check_workbooks:
         yield make_incoming(data, name, ctx, kind, workbook_check=(name, budget.limits))
     else:
-        refused = xlsx_problem(data, name, budget.limits) if kind in ("xlsx", "xlsm") else None
+        refused = workbook_problem(data, name, budget.limits) if kind in WORKBOOK_KINDS else None
         yield make_incoming(data, name, ctx, kind, refused=refused)
 
 
@@ -46,5 +46,5 @@ def check_workbook(item: Incoming, refused: Refusal | None = None) -> Incoming:
         return item
     name, limits = item.workbook_check
     if refused is None:
-        refused = xlsx_problem(item.data, name, limits)
+        refused = workbook_problem(item.data, name, limits)
     return replace(item, refusal=refused, workbook_check=None)

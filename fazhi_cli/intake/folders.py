@@ -40,7 +40,7 @@ def collect(
     named on the command line is read wherever it is (a review sheet filled in place comes back that way),
     through a symbolic link too.
 
-    With `check_workbooks=False`, a workbook's zip check (`xlsx_problem`) is left to the caller: the item comes
+    With `check_workbooks=False`, a workbook's check (`workbook_problem`) is left to the caller: the item comes
     with `workbook_check` set, and `check_workbook` (run wherever the caller likes) attaches its refusal.
 
     Problems never raise: they are the `refusal` of an `Incoming` (a code and a message). A file that is

@@ -1,5 +1,5 @@
-"""What kind a file is, by its bytes (`sniff`), with the name's suffix only as a tie-breaker; the `KINDS` and
-`CONTAINER_KINDS`, and the refusal for a kind that is no workbook (`refusal_for_kind`).
+"""What kind a file is, by its bytes (`sniff`), with the name's suffix only as a tie-breaker; the `KINDS`,
+`CONTAINER_KINDS` and `WORKBOOK_KINDS`, and the refusal for a kind that is no workbook (`refusal_for_kind`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from fazhi_cli.intake.names import base_name, display_name
 from fazhi_cli.intake.zip_directory import ZIP_ERRORS, open_zip
 
 KINDS = (
-    "xlsx", "xlsm", "encrypted", "legacy", "ods", "html", "text", "pdf", "word", "image", "zip", "eml", "mbox",
+    "xlsx", "xlsm", "xls", "encrypted", "legacy", "ods", "html", "text", "pdf", "word", "image", "zip", "eml", "mbox",
     "archive_other", "empty", "unknown",
 )  # fmt: skip
 CONTAINER_KINDS = ("zip", "eml", "mbox")  # unpacked here: their members follow them in the stream
+WORKBOOK_KINDS = ("xlsx", "xlsm", "xls", "ods")  # read as returns: .xls also a WPS .et, told by its bytes
 
 SNIFF_BYTES = 64 * 1024  # enough of a file's start to tell its kind
 
@@ -122,14 +123,15 @@ def _odf_mimetype(archive: zipfile.ZipFile) -> str | None:
 
 
 def _sniff_ole(data: bytes, suffix: str) -> str:
-    """An OLE compound file: a password-protected OOXML file, a Word file, or an old Excel file."""
+    """An OLE compound file: a password-protected OOXML file, a Word file, or an Excel 97-2003 workbook (.xls,
+    and the WPS .et that is one under another name)."""
     if _utf16("EncryptionInfo") in data or _utf16("EncryptedPackage") in data:
         return "encrypted"
     if _utf16("WordDocument") in data:
         return "word"
     if _utf16("__substg1.0_") in data or _utf16("PowerPoint Document") in data:
         return "unknown"  # an Outlook .msg or a PowerPoint file
-    return "word" if suffix in _WORD_SUFFIXES else "legacy"
+    return "word" if suffix in _WORD_SUFFIXES else "xls"
 
 
 def _utf16(stream_name: str) -> bytes:
@@ -209,7 +211,7 @@ def kind_by_name(name: str) -> str:
 
 
 _KIND_REFUSALS = {
-    "encrypted": "encrypted", "legacy": "legacy_format", "ods": "opendocument", "html": "web_page", "text": "text_file",
+    "encrypted": "encrypted", "legacy": "legacy_format", "html": "web_page", "text": "text_file",
     "archive_other": "other_archive", "empty": "empty",
 }  # fmt: skip
 

@@ -1,5 +1,6 @@
-"""Whether a zip-based workbook is safe to hand to openpyxl (`xlsx_problem`), judged at the zip level: the
-directory, the parts that must exist, and every part streamed with its XML tags counted against the limits.
+"""Whether a returned workbook is safe to read (`workbook_problem`): an .xlsx to hand to openpyxl (`xlsx_problem`)
+or an .ods to hand to python-calamine (`ods_problem`), judged at the zip level: the directory, the parts that must
+exist, and the XML parts streamed with their tags counted against the limits.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fazhi_cli.domain.refusals import Refusal, refusal
 from fazhi_cli.domain.text import printable
 from fazhi_cli.intake.incoming import DEFAULT_LIMITS, Budget, mb, over_limit
 from fazhi_cli.intake.names import display_name
+from fazhi_cli.intake.sniffing import sniff
 from fazhi_cli.intake.zip_directory import ENCRYPTED_FLAG, ZIP_ERRORS, directory_problem, open_zip
 
 _WORKBOOK_CHUNK = 1024 * 1024
@@ -144,3 +146,95 @@ def _readable_declared_encoding(start: bytes) -> bool:
         return "<c r/><si>".encode(encoding) == b"<c r/><si>" and codecs.lookup(encoding).name != "utf-7"
     except (LookupError, UnicodeError):
         return False
+
+
+def workbook_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Refusal | None:
+    """For a returned workbook in any format fazhi reads: None if it is safe to read, else the refusal.
+
+    The format is told by the bytes (`sniff`): an .ods is judged by `ods_problem`, an .xls (an OLE2 file, also a
+    WPS .et) holds nothing compressed and is bounded by the file size already checked, anything else is judged
+    as an .xlsx by `xlsx_problem`.
+    """
+    kind = sniff(data, name)
+    if kind == "ods":
+        return ods_problem(data, name, limits)
+    if kind == "xls":
+        return None
+    return xlsx_problem(data, name, limits)
+
+
+_ODS_TAG = re.compile(rb"<table:(table-row|table-cell|table)(?=[\s/>])([^<>]*?)(/?)>|<!(DOCTYPE|ENTITY)")
+_ODS_REPEATED = re.compile(rb'number-(?:rows|columns)-repeated\s*=\s*["\'](\d{1,12})["\']')
+_ODS_CARRY = 4096  # a tag cut by a chunk boundary is kept for the next chunk when it is no longer than this
+_MANIFEST_BYTES = 1024 * 1024
+
+
+def ods_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Refusal | None:
+    """For an OpenDocument spreadsheet: None if it looks safe to hand to python-calamine, else the refusal.
+
+    As for an .xlsx, judged at the zip level before any parser sees a byte: the central directory (zip bomb),
+    `content.xml` present, an encrypted file (the manifest's `encryption-data`) refused as such, and
+    `content.xml` streamed: no larger than `limits.xml_part_bytes`, no DTD, its sheets and its non-empty cells
+    (repeats multiplied out) counted against `limits.sheets` and `limits.cells`.
+    """
+    shown = display_name(name)
+    archive = open_zip(data)
+    if archive is None:
+        return refusal("truncated", name=shown)
+    with archive:
+        infos = archive.infolist()
+        reason = directory_problem(infos, len(data), Budget.for_input(limits))
+        if reason is not None:
+            return refusal("workbook_bomb", name=shown, reason=reason)
+        names = {info.filename for info in infos}
+        if "content.xml" not in names:
+            return refusal("unreadable_spreadsheet", name=shown)
+        try:
+            if "META-INF/manifest.xml" in names:
+                manifest = archive.getinfo("META-INF/manifest.xml")
+                if manifest.file_size <= _MANIFEST_BYTES and b"encryption-data" in archive.read(manifest):
+                    return refusal("encrypted", name=shown)
+            return _ods_content_problem(archive, archive.getinfo("content.xml"), shown, limits)
+        except (*ZIP_ERRORS, RuntimeError):
+            return refusal("damaged", name=shown)
+
+
+def _ods_content_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Limits) -> Refusal | None:
+    """`content.xml` streamed in chunks and measured (see `ods_problem`)."""
+    part = printable(info.filename)
+    too_large = refusal("part_too_large", name=shown, part=part, size=mb(info.file_size),
+                        limit=over_limit("xml_part_bytes", limits))
+    if info.file_size > limits.xml_part_bytes:
+        return too_large
+    sheets = cells = read = 0
+    row_repeat = 1
+    carried = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_WORKBOOK_CHUNK):
+            read += len(chunk)
+            if read > limits.xml_part_bytes:
+                return too_large
+            if not carried and read == len(chunk):
+                start = chunk.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
+                if start.startswith(_HIDDEN_XML_STARTS) or not _readable_declared_encoding(start):
+                    return refusal("unsafe_encoding", name=shown, part=part)
+            text = carried + chunk
+            last = text.rfind(b"<")
+            cut = last if last >= 0 and len(text) - last < _ODS_CARRY and b">" not in text[last:] else len(text)
+            carried = text[cut:]
+            for tag, attributes, closed, declaration in _ODS_TAG.findall(text[:cut]):
+                if declaration:
+                    return refusal("unsafe_dtd", name=shown, part=part)
+                repeated = _ODS_REPEATED.search(attributes)
+                count = int(repeated.group(1)) if repeated else 1
+                if tag == b"table":
+                    sheets += 1
+                elif tag == b"table-row":
+                    row_repeat = count
+                elif not closed or b"value-type" in attributes:  # a cell with content: counted with its repeats
+                    cells += row_repeat * count
+            if sheets > limits.sheets:
+                return refusal("over_limit", name=shown, limit=over_limit("sheets", limits))
+            if cells > limits.cells:
+                return refusal("over_limit", name=shown, limit=over_limit("cells", limits))
+    return None

@@ -37,6 +37,15 @@ class UnreadableWorkbook(Exception):
     """The file cannot be read as a workbook at all (message in Chinese, without the file name)."""
 
 
+class RefusedWorkbook(UnreadableWorkbook):
+    """A workbook no reader can open, refused with its own refusal code (`domain.refusals`): an encrypted or
+    damaged .xls/.ods."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Cell:
     """A value as the unit left it, and where: `sheet!A1` in the unit's own file."""
