@@ -292,6 +292,7 @@ def encrypted(cli, workspace, scratch) -> bytes:
 
 
 def ods(cli, workspace, scratch) -> bytes:
+    """An OpenDocument spreadsheet with no sheet in it: nothing to read."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
@@ -353,7 +354,7 @@ CASES = {
     "malformed_part": Case("区水务局自评表.xlsx", "xlsx", "unreadable", malformed_part),
     "wrong_attribute": Case("区住建局自评表.xlsx", "xlsx", "unreadable", wrong_attribute),
     "encrypted": Case("区卫计局自评表.xlsx", "encrypted", "encrypted", encrypted),
-    "ods": Case("区林业局自评表.ods", "ods", "opendocument", ods),
+    "ods": Case("区林业局自评表.ods", "ods", "unreadable_spreadsheet", ods),
     "foreign_campaign": Case("2018年度法治政府建设自评表_区发改局.xlsx", "xlsx", "foreign_campaign", other_campaign,
                              "是“2018年度法治政府建设考核”的自评表,不属于本次“2017年度法治政府建设考核”"),
     "unknown_unit": Case("2017年度法治政府建设自评表_区新设局.xlsx", "xlsx", "unknown_unit", unknown_unit,
@@ -474,20 +475,6 @@ def test_one_bad_file_does_not_stop_the_batch_and_lock_files_are_skipped(cli, ws
     expected |= {"区审计局自评表.xlsx": "too_large", "区统计局材料.zip": "zip_bomb"}
     assert {f["file"]: f["code"] for f in refused} == expected
     assert [f for f in validated.json()["findings"] if f["unit"] is not None] == []
-
-
-@pytest.mark.libreoffice
-def test_legacy_xls_and_ods_saved_by_libreoffice_are_refused_and_kept(cli, ws, tmp_path):
-    soffice = external_tool("soffice")
-    filled = fill(ws, tmp_path / "区发改局.xlsx", DEPT)
-    profile = tmp_path / "profile"
-    legacy = libreoffice_convert(soffice, filled, tmp_path / "xls", profile, to="xls")
-    opendocument = libreoffice_convert(soffice, filled, tmp_path / "ods", profile, to="ods")
-    assert legacy.read_bytes().startswith(bytes.fromhex("D0CF11E0A1B11AE1"))
-    result = cli("ingest", legacy, opendocument, "-w", ws)
-    assert result.code == 1
-    assert_refused_and_kept(ws, result, legacy, "legacy", "legacy_format")
-    assert_refused_and_kept(ws, result, opendocument, "ods", "opendocument")
 
 
 # --- workbooks taken ------------------------------------------------------------------------------------------------

@@ -364,9 +364,10 @@ def test_encrypted_ole_is_encrypted(tmp_path):
     assert refusal_for_kind(item.kind, item.original_name).code == "encrypted"
 
 
-def test_other_ole_files_are_legacy_or_word():
-    assert sniff(OLE_MAGIC + bytes(64) + "Workbook".encode("utf-16-le"), "a.xls") == "legacy"
-    assert sniff(OLE_MAGIC + bytes(64), "a.et") == "legacy"
+def test_other_ole_files_are_xls_or_word():
+    assert sniff(OLE_MAGIC + bytes(64) + "Workbook".encode("utf-16-le"), "a.xls") == "xls"
+    assert sniff(OLE_MAGIC + bytes(64), "a.et") == "xls"
+    assert sniff(OLE_MAGIC + bytes(64), "a.xlsx") == "xls"  # by the bytes, never the name
     assert sniff(OLE_MAGIC + bytes(64) + "WordDocument".encode("utf-16-le"), "a.xls") == "word"
     assert sniff(OLE_MAGIC + bytes(64), "a.doc") == "word"
 

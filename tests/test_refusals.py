@@ -91,7 +91,7 @@ def test_every_code_used_is_in_the_table_and_every_code_in_the_table_is_used():
 def test_every_kind_that_is_no_workbook_has_its_own_code():
     codes = {kind: refusal_.code for kind in intake.KINDS if (refusal_ := intake.refusal_for_kind(kind, "a.x"))}
     assert codes == {
-        "encrypted": "encrypted", "legacy": "legacy_format", "ods": "opendocument", "html": "web_page",
+        "encrypted": "encrypted", "legacy": "legacy_format", "html": "web_page",
         "text": "text_file", "archive_other": "other_archive", "empty": "empty", "unknown": "not_a_workbook",
     }  # fmt: skip
     assert intake.refusal_for_kind("unknown", "邮件.MSG").code == "outlook_msg"

@@ -62,6 +62,8 @@ def read_calamine(data: bytes, kind: str) -> ReadWorkbook:
         try:
             names = [sheet.name for sheet in book.sheets_metadata
                      if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            if not names:  # calamine reads an .ods whose content it cannot parse as one without sheets
+                raise RefusedWorkbook("unreadable_spreadsheet")
             return read_sheets(names, lambda title: _scan(book, title))
         finally:
             book.close()
