@@ -83,7 +83,8 @@ def test_a_folder_of_xlsx_xls_et_and_ods_credits_each_unit_once_with_the_totals_
 
     result = cli("ingest", mixed, "-w", ws)
     assert result.code == 0, result.out + result.err
-    taken = {path.name: (file_row(ws, path.name)["outcome"], file_row(ws, path.name)["unit"]) for path in mixed.iterdir()}
+    rows = {path.name: file_row(ws, path.name) for path in mixed.iterdir()}
+    taken = {name: (row["outcome"], row["unit"]) for name, row in rows.items()}
     assert taken == {f"{unit}自评表.{suffix}": ("taken", unit)
                      for unit, suffix in zip(UNITS, ("xlsx", "xls", "et", "ods"), strict=True)}
     expected, got = unit_totals(cli, reference), unit_totals(cli, ws)
