@@ -416,7 +416,7 @@ def test_other_kinds_are_recognised_by_content(xlsx):
 def test_refusal_for_kind():
     refused = {kind: refusal_for_kind(kind, "区司法局.xlsx") for kind in KINDS}
     assert {kind for kind, found in refused.items() if found is None} == {
-        "xlsx", "xlsm", "pdf", "word", "image", "zip", "eml", "mbox",
+        "xlsx", "xlsm", "xls", "ods", "pdf", "word", "image", "zip", "eml", "mbox",
     }  # fmt: skip
     assert all(found.message.startswith("「区司法局.xlsx」") for found in refused.values() if found)
     with pytest.raises(ValueError):

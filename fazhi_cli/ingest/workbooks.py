@@ -68,7 +68,8 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
     try:
         read = read_taken(batch, item)
     except RefusedWorkbook as problem:  # an encrypted or damaged .xls/.ods: its own refusal
-        unreadable = refusal(problem.code, name=name)
+        encrypted = problem.code == "encrypted"
+        unreadable = refusal("encrypted", name=name) if encrypted else refusal("unreadable_spreadsheet", name=name)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("unreadable", name=name, detail=problem)

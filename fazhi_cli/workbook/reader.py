@@ -38,8 +38,8 @@ class UnreadableWorkbook(Exception):
 
 
 class RefusedWorkbook(UnreadableWorkbook):
-    """A workbook no reader can open, refused with its own refusal code (`domain.refusals`): an encrypted or
-    damaged .xls/.ods."""
+    """A workbook no reader can open, refused with its own refusal code (`domain.refusals`): `encrypted` or
+    `unreadable_spreadsheet`, for an .xls/.ods."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
