@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test fuzz lint bench install mutants clean templates
+.PHONY: demo test fuzz lint bench install mutants clean templates fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,11 @@ install: $(BIN)/python
 	@case ":$$PATH:" in *":$(LAUNCHER_DIR):"*) ;; \
 	  *) echo "注意:$(LAUNCHER_DIR) 不在 PATH 中。请运行 echo 'export PATH=\"$(LAUNCHER_DIR):\$$PATH\"' >> ~/.bashrc 后重新打开终端,或用 source $(VENV)/bin/activate";; esac
 
-demo: install
+demo: install fonts
 	$(BIN)/fazhi demo
 
 # pytest is run by its script (not `python -m pytest`) so the tests import the installed package.
-test: $(BIN)/python
+test: $(BIN)/python fonts
 	$(FRESH_BUILD)
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/pytest
@@ -55,6 +55,27 @@ mutants: $(BIN)/python
 templates: install
 	$(BIN)/python -c "from pathlib import Path; from fazhi_cli.documents.layout import build_templates; \
 	print(*build_templates(Path('templates')), sep='\n')"
+
+# The free fonts the PDF copies use for 仿宋_GB2312, 小标宋, 宋体, 黑体 and 楷体_GB2312 (fazhi_cli/documents/fonts.py):
+# the Fandol fonts (GPL with the font exception), taken from Debian's texlive-lang-chinese by `apt-get download`
+# (no root, nothing installed: only the five .otf files and the licence are kept) into the environment's
+# share/fazhi/fonts, where fazhi's own LibreOffice run finds them. Without them the PDFs are made all the same and
+# say which fonts were substituted. The folder is made anew, so that fontconfig rescans it.
+FONTS_DIR := $(VENV)/share/fazhi/fonts
+FANDOL := FandolFang-Regular FandolSong-Regular FandolSong-Bold FandolHei-Regular FandolKai-Regular
+FANDOL_PACKAGE := texlive-lang-chinese
+fonts: $(BIN)/python
+	@if [ -f "$(FONTS_DIR)/FandolKai-Regular.otf" ]; then echo "字体已在 $(FONTS_DIR)"; else \
+	  tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  if (cd "$$tmp" && apt-get download -qq $(FANDOL_PACKAGE) >/dev/null 2>&1) && \
+	     dpkg-deb -x "$$tmp"/$(FANDOL_PACKAGE)_*.deb "$$tmp/x"; then \
+	    rm -rf "$(FONTS_DIR)" && mkdir -p "$(FONTS_DIR)" && \
+	    for f in $(FANDOL); do cp "$$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/$$f.otf \
+	      "$(FONTS_DIR)/" || exit 1; done && \
+	    cp "$$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/COPYING.gz "$$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/README \
+	      "$(FONTS_DIR)/" && echo "已取得 Fandol 字体:$(FONTS_DIR)"; \
+	  else echo "未能取得 Fandol 字体(apt-get download $(FANDOL_PACKAGE) 失败;可先以 root 运行 apt-get update)。" \
+	    "PDF 仍会生成,仿宋等字体由系统字体代替。"; fi; fi
 
 lint: $(BIN)/python
 	$(FRESH_BUILD)

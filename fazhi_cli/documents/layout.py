@@ -10,7 +10,9 @@ body 3号 (16 pt) 仿宋_GB2312; 22 lines of 28 characters (the section's docume
 方正小标宋简体; the 发文机关标志 in red over a red separator line; page numbers “— 1 —” in 4号 (14 pt)
 半角宋体 below the text block, odd pages right and even pages left, one character in (单页码居右空一字,
 双页码居左空一字); the 版记 between thick and thin lines. Fonts carry their common fallbacks as the font
-table's alternative names (仿宋_GB2312 → 仿宋/FangSong), for machines without the official fonts.
+table's alternative names (仿宋_GB2312 → 仿宋/FangSong), for machines without the official fonts, and each is named
+for every script, `w:eastAsia` included (`set_fonts`), so that Word and WPS use it for Chinese; the free fonts that
+stand in for them in the PDFs are `fonts`'s.
 """
 
 from __future__ import annotations

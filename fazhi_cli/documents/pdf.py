@@ -3,7 +3,9 @@
 All documents of one command go through ONE soffice run (starting LibreOffice costs seconds), in a
 private profile folder (concurrent runs otherwise collide on the profile's lock), with a timeout after
 which the whole process group is killed. The PDFs are written into a temporary folder beside the
-documents and renamed into place, so a failed run leaves no half-written PDF.
+documents and renamed into place, so a failed run leaves no half-written PDF. The run is given its own fontconfig
+configuration (`fonts`): free fonts of the same kinds stand in for the official ones; a kind with no substitute on
+this machine is said in the note, and the PDFs are made all the same.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fazhi_cli.documents import fonts
 from fazhi_cli.errors import FazhiError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -54,7 +57,9 @@ def convert(documents: list[Path], soffice: str | None = None, timeout: float | 
         command = [soffice, "--headless", "--norestore", "--nolockcheck",
                    f"-env:UserInstallation={Path(profile).as_uri()}",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", staging, *map(str, documents)]
-        _run(command, timeout)
+        config = fonts.fontconfig_file(Path(profile))
+        note = fonts.missing_note(fonts.missing(config))
+        _run(command, timeout, {**os.environ, "FONTCONFIG_FILE": str(config)})
         made = []
         missing = []
         for document in documents:
@@ -68,7 +73,7 @@ def convert(documents: list[Path], soffice: str | None = None, timeout: float | 
     if missing:
         raise FazhiError(f"LibreOffice 未能把 {len(missing)} 个文档转换为 PDF:{'、'.join(missing[:5])}",
                          "Word 文档已生成;请用 Word、WPS 或 LibreOffice 打开检查,或另存为 PDF。")
-    return PdfCopies(made)
+    return PdfCopies(made, note)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -80,9 +85,9 @@ def _stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def _run(command: list[str], timeout: float) -> None:
+def _run(command: list[str], timeout: float, env: dict[str, str] | None = None) -> None:
     with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          start_new_session=True) as process:
+                          start_new_session=True, env=env) as process:
         try:
             _, error = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
