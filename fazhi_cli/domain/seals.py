@@ -20,7 +20,6 @@ DECISIONS = "decisions"
 REVIEWS = "reviews"
 CHAINS = (DECISIONS, REVIEWS)
 CHAIN_LABELS = {DECISIONS: "法制办决定记录", REVIEWS: "核定得分记录"}
-HEAD_CHANGED = "的印章记录已被改动"
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class SealBreak:
     chain: str
     record: int | None  # the record's id, None for the head
     message: str
+    head_forged: bool = False  # the head's own seal fails: the head was rewritten, or the secret is another
 
     def as_dict(self) -> dict:
         """The break as `fazhi verify --json` gives it."""
@@ -95,7 +95,7 @@ def chain_breaks(secret: bytes, chain: str, rows: Sequence[SealedRow], head: Cha
             breaks.append(SealBreak(chain, row.id, f"{what}的印章不符:此条或其前一条记录已被改动或删除{gap}"))
         previous, previous_id = row.seal or "", row.id
     if not hmac.compare_digest(head.mac, head_seal(secret, chain, head.count, head.last)):
-        breaks.append(SealBreak(chain, None, f"{label}{HEAD_CHANGED}"))
+        breaks.append(SealBreak(chain, None, f"{label}的印章记录已被改动", head_forged=True))
     elif head.count != len(rows) or head.last != previous:
         missing = head.count - len(rows)
         change = f"少了 {missing} 条(已被删除)" if missing > 0 else "与印章记录不符(有记录被删除、替换或添加)"

@@ -4,7 +4,7 @@ sealed head, and each approval's frozen snapshot against the hash its sealed dec
 from __future__ import annotations
 
 from fazhi_cli.domain.approval import APPROVE, content_hash
-from fazhi_cli.domain.seals import CHAINS, DECISIONS, HEAD_CHANGED, SealBreak, chain_breaks
+from fazhi_cli.domain.seals import CHAINS, DECISIONS, SealBreak, chain_breaks
 from fazhi_cli.errors import UsageError
 from fazhi_cli.store import Store
 
@@ -28,8 +28,7 @@ def record_breaks(store: Store) -> list[SealBreak]:
         return []
     breaks = [found for chain in CHAINS
               for found in chain_breaks(store.secret, chain, store.sealed_rows(chain), store.seal_head(chain))]
-    heads = [b for b in breaks if b.record is None and b.message.endswith(HEAD_CHANGED)]
-    if len(heads) == len(CHAINS):  # no head verifies: most likely the key, not the records, was changed
+    if sum(b.head_forged for b in breaks) == len(CHAINS):  # no head verifies: most likely the key was changed
         breaks.insert(0, SealBreak(DECISIONS, None, "全部记录的印章都与工作区密钥不符:fazhi.secret 可能已被替换或丢失"
                                                     "(丢失时 fazhi 会生成新的密钥),请从备份恢复 fazhi.secret"))
     return breaks + _snapshot_breaks(store)
