@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fazhi_cli.domain.limits import Limits
@@ -44,6 +45,22 @@ def xlsx_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Ref
     must be in an encoding that keeps XML tags readable as bytes (UTF-8 as Excel writes them) and may not
     declare a DTD (entities could expand into markup that was never counted).
     """
+    return _zip_problem(data, name, limits, _xlsx_parts_problem)
+
+
+def _xlsx_parts_problem(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str,
+                        limits: Limits) -> Refusal | None:
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        return refusal("missing_parts", name=shown)
+    return _parts_problem(archive, infos, shown, limits)
+
+
+def _zip_problem(data: bytes, name: str, limits: Limits,
+                 parts_problem: Callable[[zipfile.ZipFile, list[zipfile.ZipInfo], str, Limits], Refusal | None],
+                 ) -> Refusal | None:
+    """What every zip-based workbook goes through first: opened (else truncated), its central directory judged
+    (a zip bomb), then `parts_problem` on its parts."""
     shown = display_name(name)
     archive = open_zip(data)
     if archive is None:
@@ -53,10 +70,7 @@ def xlsx_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Ref
         reason = directory_problem(infos, len(data), Budget.for_input(limits))
         if reason is not None:
             return refusal("workbook_bomb", name=shown, reason=reason)
-        names = {info.filename for info in infos}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            return refusal("missing_parts", name=shown)
-        return _parts_problem(archive, infos, shown, limits)
+        return parts_problem(archive, infos, shown, limits)
 
 
 @dataclass
@@ -177,26 +191,22 @@ def ods_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Refu
     `content.xml` streamed: no larger than `limits.xml_part_bytes`, no DTD, its sheets and its non-empty cells
     (repeats multiplied out) counted against `limits.sheets` and `limits.cells`.
     """
-    shown = display_name(name)
-    archive = open_zip(data)
-    if archive is None:
-        return refusal("truncated", name=shown)
-    with archive:
-        infos = archive.infolist()
-        reason = directory_problem(infos, len(data), Budget.for_input(limits))
-        if reason is not None:
-            return refusal("workbook_bomb", name=shown, reason=reason)
-        names = {info.filename for info in infos}
-        if "content.xml" not in names:
-            return refusal("unreadable_spreadsheet", name=shown)
-        try:
-            if "META-INF/manifest.xml" in names:
-                manifest = archive.getinfo("META-INF/manifest.xml")
-                if manifest.file_size <= _MANIFEST_BYTES and b"encryption-data" in archive.read(manifest):
-                    return refusal("encrypted", name=shown)
-            return _ods_content_problem(archive, archive.getinfo("content.xml"), shown, limits)
-        except (*ZIP_ERRORS, RuntimeError):
-            return refusal("damaged", name=shown)
+    return _zip_problem(data, name, limits, _ods_parts_problem)
+
+
+def _ods_parts_problem(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str,
+                       limits: Limits) -> Refusal | None:
+    names = {info.filename for info in infos}
+    if "content.xml" not in names:
+        return refusal("unreadable_spreadsheet", name=shown)
+    try:
+        if "META-INF/manifest.xml" in names:
+            manifest = archive.getinfo("META-INF/manifest.xml")
+            if manifest.file_size <= _MANIFEST_BYTES and b"encryption-data" in archive.read(manifest):
+                return refusal("encrypted", name=shown)
+        return _ods_content_problem(archive, archive.getinfo("content.xml"), shown, limits)
+    except (*ZIP_ERRORS, RuntimeError):
+        return refusal("damaged", name=shown)
 
 
 def _ods_content_problem(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limits: Limits) -> Refusal | None:
