@@ -89,13 +89,15 @@ def test_the_page_is_a4_with_the_gbt9704_margins_and_a_22_by_28_grid(notice_doc)
     assert _mm(section.page_width, section.page_height) == (210, 297)
     assert _mm(section.top_margin, section.bottom_margin, section.left_margin, section.right_margin) == (37, 35, 28, 26)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    # lines on the grid; characters not (LibreOffice gives a digit or a half-width bracket a whole grid cell)
+    assert grid.get(qn("w:type")) == "lines"
     width = section.page_width.twips - section.left_margin.twips - section.right_margin.twips
     height = section.page_height.twips - section.top_margin.twips - section.bottom_margin.twips
     pitch = int(grid.get(qn("w:linePitch")))
     assert height // pitch == 22
-    body = _style_size(notice_doc.styles["Normal"]).pt
-    char_pitch = body + int(grid.get(qn("w:charSpace"))) / 4096  # Word: default size + charSpace/4096 pt
+    normal = notice_doc.styles["Normal"].element.rPr
+    squeeze = int(normal.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    char_pitch = _style_size(notice_doc.styles["Normal"]).pt + squeeze  # each character narrowed to fit 28
     assert int(width / 20 / char_pitch) == 28
 
 

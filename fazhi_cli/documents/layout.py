@@ -6,7 +6,7 @@ ordinary Word documents holding docxtpl's Jinja2 tags, so a clerk can restyle th
 developer changes the layout here and rebuilds them.
 
 The page: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a 156 × 225 mm text block);
-body 3号 (16 pt) 仿宋_GB2312; 22 lines of 28 characters (the section's document grid); title 2号 (22 pt)
+body 3号 (16 pt) 仿宋_GB2312; 22 lines (the section's line grid) of 28 characters; title 2号 (22 pt)
 方正小标宋简体; the 发文机关标志 in red over a red separator line; page numbers “— 1 —” in 4号 (14 pt)
 半角宋体 below the text block, odd pages right and even pages left, one character in (单页码居右空一字,
 双页码居左空一字); the 版记 between thick and thin lines. Fonts carry their common fallbacks as the font
@@ -35,8 +35,9 @@ FOOTER_DISTANCE = Mm(23)  # the dashes' top 7 mm below the text block (一字线
 HEADER_DISTANCE = Mm(15)
 LINES, CHARACTERS = 22, 28
 BODY_SIZE, TITLE_SIZE, PAGE_NUMBER_SIZE, MARK_SIZE, TABLE_SIZE = Pt(16), Pt(22), Pt(14), Pt(24), Pt(14)
-# Body characters are narrowed by a quarter point so that each fits one 15.79 pt grid cell: LibreOffice gives
-# a character wider than its cell two cells (14 characters a line); Word lays out 28 either way.
+# Lines snap to the 22-line grid; characters do not (a character grid gives each digit and half-width character a
+# whole cell in LibreOffice, spacing them out): body characters are narrowed by a quarter point instead, so that 28
+# fill the 156 mm line (28 × 15.75 pt) in Word, WPS and LibreOffice alike.
 CHARACTER_SQUEEZE = -5  # twentieths of a point
 RED = RGBColor(0xFF, 0x00, 0x00)
 RED_HEX = "FF0000"
@@ -71,13 +72,6 @@ def text_height_twips() -> int:
 def line_pitch() -> int:
     """The grid's line pitch in twips: the largest that fits 22 lines in the text block."""
     return text_height_twips() // LINES
-
-
-def char_space() -> int:
-    """The grid's `w:charSpace`: the character pitch (text width ÷ 28) less the body size, in 1/4096 pt,
-    rounded down so that 28 characters still fit."""
-    pitch = text_width_twips() / 20 / CHARACTERS
-    return int((pitch - BODY_SIZE.pt) * 4096) - 1
 
 
 # --------------------------------------------------------------------------------------- small XML helpers
@@ -151,9 +145,8 @@ def _page(document: DocumentObject) -> None:
     section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
     section.header_distance, section.footer_distance = HEADER_DISTANCE, FOOTER_DISTANCE
     grid = section._sectPr.find(qn("w:docGrid"))
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(line_pitch()))
-    grid.set(qn("w:charSpace"), str(char_space()))
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -216,6 +209,10 @@ def _defaults(document: DocumentObject) -> None:
     styles = document.styles.element
     r_pr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(r_pr, BODY_FONT, BODY_SIZE)
+    r_pr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")  # Chinese line breaking (no 。or ) at a line start)
+    default_p_pr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for spacing in ("autoSpaceDE", "autoSpaceDN"):  # no space added between Chinese and digits or Latin
+        _insert_in_order(default_p_pr, _element(f"w:{spacing}", val="0"))
     normal = document.styles["Normal"]
     set_fonts(normal.element.get_or_add_rPr(), BODY_FONT, BODY_SIZE)
     squeeze(normal.element.get_or_add_rPr())
@@ -224,6 +221,9 @@ def _defaults(document: DocumentObject) -> None:
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Twips(line_pitch())  # exactly one grid line
     fmt.widow_control = False
+    p_pr = normal.element.get_or_add_pPr()
+    for spacing in ("autoSpaceDE", "autoSpaceDN"):
+        _insert_in_order(p_pr, _element(f"w:{spacing}", val="0"))
 
 
 def _style(document: DocumentObject, name: str, font: str = BODY_FONT, size: Pt = BODY_SIZE,
