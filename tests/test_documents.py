@@ -13,11 +13,12 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 from helpers import external_tool, set_weights
 from test_scores import department_case, full_marks, returned, township_case
 
 from fazhi_cli.documents import layout
+from fazhi_cli.documents.layout import line_pitch
 from fazhi_cli.documents.official import write_letters, write_notice
 from fazhi_cli.documents.render import fill, template_path
 from fazhi_cli.domain.approval import ResultsState
@@ -113,17 +114,40 @@ def test_body_is_3hao_fangsong_gb2312_with_fallbacks_in_the_font_table(notice_do
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体;SimSun' in fonts
 
 
+def _title(document) -> list:
+    """The title's paragraphs (before the 主送机关): its first line and the lines that continue it."""
+    paragraphs = document.paragraphs
+    end = next(i for i, p in enumerate(paragraphs) if p.style.name == "公文主送机关")
+    return [p for p in paragraphs[:end] if p.style.name in ("公文标题", "公文标题续行")]
+
+
 def test_title_mark_and_number_with_the_red_separator(notice_doc):
-    title = _paragraph(notice_doc, "关于2017年度法治政府建设考核初步结果的请示")
-    assert _style_size(title.style) == Pt(22) and _east_asia(title.style) == "方正小标宋简体"
+    title = _title(notice_doc)
+    # broken by meaning, two lines of at most 20 characters (a 2号 line), none alone at the end
+    assert [p.text for p in title] == ["关于2017年度法治政府建设考核", "初步结果的请示"]
+    assert all(_style_size(p.style) == Pt(22) and _east_asia(p.style) == "方正小标宋简体" for p in title)
     mark = _paragraph(notice_doc, "广元市昭化区人民政府法制办公室文件")
     assert str(mark.style.font.color.rgb) == "FF0000"
-    number = _paragraph(notice_doc, "昭府法办〔2018〕7号")
+    # a 请示 is a 上行文: the mark 80 mm down the text block, the 发文字号 and the 签发人 on one line
+    assert mark.style.name == "公文上行文发文机关标志"
+    assert round(mark.style.paragraph_format.space_before.mm + Twips(line_pitch()).mm) == 80
+    number = next(p for p in notice_doc.paragraphs if p.text.startswith("昭府法办〔2018〕7号\t签发人:"))
+    signer = number.runs[-1]
+    assert signer.element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
     bottom = number.style.element.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert bottom.get(qn("w:color")) == "FF0000" and bottom.get(qn("w:val")) == "single"
     texts = _texts(notice_doc)
-    assert texts.index(mark.text) < texts.index(number.text) < texts.index(title.text)
+    assert texts.index(mark.text) < texts.index(number.text) < texts.index(title[0].text)
     assert "区人民政府:" in texts  # the 请示's 主送机关
+
+
+def test_the_approved_notice_has_the_35mm_mark_and_its_number_centred(scored):
+    made = write_notice(Workspace(scored), make_pdf=False, board=approved_board(scored))
+    document = docx.Document(str(made.document))
+    mark = _paragraph(document, "广元市昭化区人民政府法制办公室文件")
+    assert mark.style.name == "公文发文机关标志"
+    assert _paragraph(document, "昭府法办〔2018〕1号").style.name == "公文发文字号"
+    assert [p.text for p in _title(document)] == ["关于2017年度法治政府建设考核结果的通报"]
 
 
 def test_page_numbers_are_dashes_around_a_page_field_outside_the_text_block(notice_doc):
@@ -203,7 +227,7 @@ def test_one_letter_per_returned_unit_with_its_lost_items_and_reasons(cli, score
     assert names == sorted(f"2017年度法治政府建设考核反馈函_{u}.docx" for u in units)
     document = docx.Document(str(folder / "2017年度法治政府建设考核反馈函_区发改局.docx"))
     text = "\n".join(_texts(document))
-    assert "关于区发改局2017年度法治政府建设考核初步结果的反馈函" in text and "区发改局:" in text
+    assert "关于区发改局2017年度法治政府建设考核\n初步结果的反馈函" in text and "区发改局:" in text
     assert "考核得分96.40分(其中特别加分3.00分、特别扣分2.00分),折算分4.82分" in text
     assert "排名" not in text  # preliminary: no rank unless asked
     rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
@@ -221,7 +245,7 @@ def test_ranks_are_shown_when_asked_or_once_approved(cli, scored):
     assert "在区级各部门3个单位中排名第3位" in "\n".join(_texts(docx.Document(str(letter))))
     made = write_letters(Workspace(scored), units=["元坝镇"], make_pdf=False, board=approved_board(scored))
     text = "\n".join(_texts(docx.Document(str(made.documents[0]))))
-    assert "排名第1位" in text and "考核情况的反馈函" in text and "征求意见稿" not in text
+    assert "排名第1位" in text and "\n情况的反馈函" in text and "征求意见稿" not in text
 
 
 def test_an_unknown_unit_is_a_usage_error(cli, scored):
@@ -263,8 +287,8 @@ def test_any_text_the_documents_carry_is_escaped(scored, tmp_path):
     name = '<b>区"测试"&局</b> {{ 7*7 }} {%p if 1 %}'
     table = notice.attachments[0]
     rows = (dataclasses.replace(table.rows[0], unit=name + "\x07"), *table.rows[1:])
-    hostile = dataclasses.replace(notice, title=name, attachments=(dataclasses.replace(table, rows=rows),
-                                                                    *notice.attachments[1:]))
+    hostile = dataclasses.replace(notice, title=name, title_lines=(name,),
+                                  attachments=(dataclasses.replace(table, rows=rows), *notice.attachments[1:]))
     target = tmp_path / "hostile.docx"
     fill(template_path("notice.docx", None), hostile, target, hostile.title)
     document = docx.Document(str(target))

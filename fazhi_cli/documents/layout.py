@@ -47,12 +47,14 @@ BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 NUMBER_FONT = "宋体"
+KAI_FONT = "楷体_GB2312"
 # font table entries: name → (alternative names tried where the font is missing, panose, charset)
 FONTS = {
     BODY_FONT: ("仿宋;FangSong;STFangsong", "02010609030101010101"),
     TITLE_FONT: ("宋体;SimSun;方正小标宋_GBK", "02000000000000000000"),
     HEADING_FONT: ("SimHei;黑体", "02010609060101010101"),
     NUMBER_FONT: ("SimSun", "02010600030101010101"),
+    KAI_FONT: ("楷体;KaiTi;STKaiti", "02010609030101010101"),
 }
 GB2312_CHARSET = "86"
 
@@ -128,6 +130,16 @@ def _border(p_pr, edges: dict[str, tuple[str, int, int]]) -> None:
     for edge, (colour, width, space) in edges.items():
         borders.append(_element(f"w:{edge}", val="single", sz=str(width), space=str(space), color=colour))
     _insert_in_order(p_pr, borders)
+
+
+def at_page_foot(paragraph, lines_up: int) -> None:
+    """Put the paragraph in a frame of one grid line, full width, `lines_up` lines above the foot of the text block:
+    the 版记's place on the last page (GB/T 9704 7.4). Each line is its own frame at a fixed place (LibreOffice
+    frames consecutive paragraphs with different borders not at all), anchored to the paragraph that follows."""
+    frame = _element("w:framePr", w=str(text_width_twips()), h=str(line_pitch()), hRule="exact", wrap="around",
+                     vAnchor="margin", hAnchor="margin", xAlign="center",
+                     y=str(text_height_twips() - line_pitch() * lines_up))
+    _insert_in_order(paragraph._p.get_or_add_pPr(), frame)
 
 
 def _no_grid(p_pr) -> None:
@@ -241,6 +253,23 @@ def _style(document: DocumentObject, name: str, font: str = BODY_FONT, size: Pt 
     return style
 
 
+def _upward_header_styles(document: DocumentObject) -> None:
+    """The 版头 of a 上行文 (the 请示): the mark 80 mm below the top of the text block, then the 发文字号 one
+    character from the left and the 签发人 one character from the right on one line (GB/T 9704 7.2.3, 7.2.5)."""
+    mark = _style(document, "公文上行文发文机关标志", font=TITLE_FONT, size=MARK_SIZE,
+                  alignment=WD_ALIGN_PARAGRAPH.CENTER)
+    mark.font.color.rgb = RED
+    mark.paragraph_format.space_before = Mm(80) - Twips(line_pitch())
+    mark.paragraph_format.line_spacing = 1.0
+    _no_grid(mark.element.get_or_add_pPr())
+    number = _style(document, "公文上行文字号", alignment=WD_ALIGN_PARAGRAPH.LEFT)
+    number.paragraph_format.space_before = Twips(line_pitch() * 2)
+    number.paragraph_format.left_indent = number.paragraph_format.right_indent = BODY_SIZE
+    number.paragraph_format.tab_stops.add_tab_stop(Twips(text_width_twips() - BODY_SIZE.twips * 2),
+                                                   WD_TAB_ALIGNMENT.RIGHT)
+    _border(number.element.get_or_add_pPr(), {"bottom": (RED_HEX, 12, 11)})
+
+
 def _styles(document: DocumentObject) -> None:
     _defaults(document)
     center, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT
@@ -258,16 +287,18 @@ def _styles(document: DocumentObject) -> None:
     number = _style(document, "公文发文字号", alignment=center)
     number.paragraph_format.space_before = Twips(line_pitch() * 2)
     _border(number.element.get_or_add_pPr(), {"bottom": (RED_HEX, 12, 11)})  # the red separator, 4 mm below
+    _upward_header_styles(document)
     title = _style(document, "公文标题", font=TITLE_FONT, size=TITLE_SIZE, alignment=center)
     title.paragraph_format.space_before = Twips(line_pitch() * 2)
-    title.paragraph_format.space_after = Twips(line_pitch())
     _no_grid(title.element.get_or_add_pPr())
-    _style(document, "公文主送机关", alignment=left)
+    title_line = _style(document, "公文标题续行", font=TITLE_FONT, size=TITLE_SIZE, alignment=center)
+    _no_grid(title_line.element.get_or_add_pPr())
+    recipient = _style(document, "公文主送机关", alignment=left)
+    recipient.paragraph_format.space_before = Twips(line_pitch())  # 标题下空一行
     attachment = _style(document, "公文附件标识", font=HEADING_FONT, alignment=left)
     attachment.paragraph_format.page_break_before = True
     attachment_title = _style(document, "公文附件标题", font=TITLE_FONT, size=TITLE_SIZE, alignment=center)
     attachment_title.paragraph_format.space_before = Twips(line_pitch())
-    attachment_title.paragraph_format.space_after = Twips(line_pitch())
     _no_grid(attachment_title.element.get_or_add_pPr())
     cell = _style(document, "公文表格", size=TABLE_SIZE, alignment=center)
     cell.paragraph_format.line_spacing = 1.0
@@ -278,7 +309,6 @@ def _styles(document: DocumentObject) -> None:
     table_note = _style(document, "公文表注", size=TABLE_SIZE, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY)
     table_note.paragraph_format.line_spacing = 1.0
     copy_to = _style(document, "公文版记抄送", size=PAGE_NUMBER_SIZE, alignment=left)
-    copy_to.paragraph_format.space_before = Twips(line_pitch() * 2)
     copy_to.paragraph_format.left_indent = copy_to.paragraph_format.right_indent = Pt(PAGE_NUMBER_SIZE.pt)
     _border(copy_to.element.get_or_add_pPr(), {"top": ("000000", 8, 1), "bottom": ("000000", 6, 1)})
     _no_grid(copy_to.element.get_or_add_pPr())
@@ -315,10 +345,24 @@ def _header_part(document: DocumentObject, mark_tag: str, with_number: bool) -> 
     _add(document, "公文征求意见稿", "{%p if draft %}")
     _add(document, "公文征求意见稿", "{{ draft }}")
     _add(document, "公文征求意见稿", "{%p endif %}")
+    if with_number:
+        _add(document, "公文发文机关标志", "{%p if approved %}")
     _add(document, "公文发文机关标志", mark_tag)
     if with_number:
         _add(document, "公文发文字号", "{{ doc_no }}")
-    _add(document, "公文标题", "{{ title }}")
+        _add(document, "公文发文字号", "{%p else %}")
+        _add(document, "公文上行文发文机关标志", mark_tag)
+        line = document.add_paragraph("{{ doc_no }}\t签发人:", style="公文上行文字号")
+        signer = line.add_run("{{ signer }}")
+        set_fonts(signer._r.get_or_add_rPr(), KAI_FONT)  # the 签发人's name in 3号楷体
+        _add(document, "公文发文字号", "{%p endif %}")
+    _add(document, "公文标题", "{%p for line in title_lines %}")
+    _add(document, "公文标题", "{%p if loop.first %}")
+    _add(document, "公文标题", "{{ line }}")
+    _add(document, "公文标题", "{%p else %}")
+    _add(document, "公文标题续行", "{{ line }}")
+    _add(document, "公文标题", "{%p endif %}")
+    _add(document, "公文标题", "{%p endfor %}")
     _add(document, "公文主送机关", "{{ recipient }}")
 
 
@@ -375,7 +419,14 @@ def build_notice_template() -> DocumentObject:
     _signature_part(document)
     _add(document, "公文正文", "{%p for t in attachments %}")
     _add(document, "公文附件标识", "{{ t.label }}")
-    _add(document, "公文附件标题", "{{ t.title }}")
+    _add(document, "公文附件标题", "{%p for line in t.title_lines %}")
+    _add(document, "公文附件标题", "{%p if loop.first %}")
+    _add(document, "公文附件标题", "{{ line }}")
+    _add(document, "公文附件标题", "{%p else %}")
+    _add(document, "公文标题续行", "{{ line }}")
+    _add(document, "公文附件标题", "{%p endif %}")
+    _add(document, "公文附件标题", "{%p endfor %}")
+    _add(document, "公文正文")  # a line between the title and its table
     _table(document, ["名次", "单位名称", "得分", "{{ '等次' if t.graded else '' }}",
                       "{{ '折算分' if t.weighted else '' }}"],
            ["{{ r.rank }}", "{{ r.unit }}", "{{ r.total }}", "{{ r.grade }}", "{{ r.converted }}"],
@@ -384,8 +435,16 @@ def build_notice_template() -> DocumentObject:
     _add(document, "公文表注", "{{ t.note }}")
     _add(document, "公文表注", "{%p endif %}")
     _add(document, "公文正文", "{%p endfor %}")
+    _add(document, "公文正文", "{%p if record_on_next_page %}")
+    document.add_paragraph(style="公文正文").paragraph_format.page_break_before = True
+    _add(document, "公文正文", "{%p endif %}")
     _add(document, "公文版记抄送", "{{ copy_to }}")
     _add(document, "公文版记印发", "{{ printer }}\t{{ printed }}")
+    for lines_up, paragraph in enumerate(reversed(document.paragraphs[-2:]), start=1):
+        at_page_foot(paragraph, lines_up)
+    anchor = document.add_paragraph()  # a frame needs a paragraph after it, here the least there is
+    anchor.paragraph_format.line_spacing = Pt(1)
+    _no_grid(anchor._p.get_or_add_pPr())
     return document
 
 

@@ -80,9 +80,23 @@ def write_notice(workspace: Workspace, doc_no: str | None = None, make_pdf: bool
     target = workspace.reports / notice_file_name(board.campaign.year, state.approved)
     with user_write_errors(workspace.reports):
         workspace.reports.mkdir(parents=True, exist_ok=True)
-    fill(template_path(NOTICE_TEMPLATE, workspace.templates_override), notice, target, notice.title)
+    template = template_path(NOTICE_TEMPLATE, workspace.templates_override)
+    fill(template, notice, target, notice.title)
     copies = _pdfs([target], make_pdf)
-    return NoticeFile(target, copies.files[0] if copies.files else None, copies.note, notice, state)
+    made = NoticeFile(target, copies.files[0] if copies.files else None, copies.note, notice, state)
+    return record_on_even_page(made, template)
+
+
+def record_on_even_page(made: NoticeFile, template: Path) -> NoticeFile:
+    """The notice again with its 版记 moved to the next page when its PDF ends on an odd page: the 版记 is at the foot
+    of the last page, and the last page of a 公文 printed on both sides is an even one (GB/T 9704 7.4). Without a PDF
+    (no LibreOffice) the page count is unknown and the document stays as it is."""
+    if made.pdf is None or pdf.page_count(made.pdf) % 2 == 0:
+        return made
+    notice = replace(made.notice, record_on_next_page=True)
+    fill(template, notice, made.document, notice.title)
+    copies = pdf.convert([made.document])
+    return replace(made, notice=notice, pdf=copies.files[0] if copies.files else None)
 
 
 def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool = False,
@@ -127,6 +141,7 @@ def write_documents(workspace: Workspace, make_pdf: bool = True,
     letters = write_letters(workspace, make_pdf=False, board=board)
     copies = _pdfs([notice.document, *letters.documents], make_pdf)
     made = {path.with_suffix(".docx"): path for path in copies.files}
-    notice = replace(notice, pdf=made.get(notice.document), pdf_note=copies.note)
+    notice = record_on_even_page(replace(notice, pdf=made.get(notice.document), pdf_note=copies.note),
+                                 template_path(NOTICE_TEMPLATE, workspace.templates_override))
     letters = replace(letters, pdfs=[made[d] for d in letters.documents if d in made], pdf_note=copies.note)
     return notice, letters

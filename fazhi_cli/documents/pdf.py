@@ -1,8 +1,10 @@
 """PDF copies of the documents with LibreOffice, found at run time (`soffice --headless --convert-to pdf`).
 
-All documents of one command go through ONE soffice run (starting LibreOffice costs seconds), in a
-private profile folder (concurrent runs otherwise collide on the profile's lock), with a timeout after
-which the whole process group is killed. The PDFs are written into a temporary folder beside the
+All documents of one command go through the same two soffice runs (starting LibreOffice costs seconds): the first
+opens the Word files and saves them as flat OpenDocument text, in which `without_autospace` turns off what Word's
+format cannot tell LibreOffice to leave out; the second prints those to PDF. Both run in one private profile folder
+(concurrent runs otherwise collide on the profile's lock), each with a timeout after which its whole process group
+is killed. The PDFs are written into a temporary folder beside the
 documents and renamed into place, so a failed run leaves no half-written PDF. The run is given its own fontconfig
 configuration (`fonts`): free fonts of the same kinds stand in for the official ones; a kind with no substitute on
 this machine is said in the note, and the PDFs are made all the same.
@@ -11,12 +13,15 @@ this machine is said in the note, and the PDFs are made all the same.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pypdf
 
 from fazhi_cli.documents import fonts
 from fazhi_cli.errors import FazhiError
@@ -54,12 +59,17 @@ def convert(documents: list[Path], soffice: str | None = None, timeout: float | 
     timeout = timeout or BASE_SECONDS + SECONDS_PER_FILE * len(documents)
     with tempfile.TemporaryDirectory(prefix="fazhi-soffice-") as profile, \
             tempfile.TemporaryDirectory(prefix=".pdf-", dir=folder) as staging:
-        command = [soffice, "--headless", "--norestore", "--nolockcheck",
-                   f"-env:UserInstallation={Path(profile).as_uri()}",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", staging, *map(str, documents)]
         config = fonts.fontconfig_file(Path(profile))
         note = fonts.missing_note(fonts.missing(config))
-        _run(command, timeout, {**os.environ, "FONTCONFIG_FILE": str(config)})
+        environment = {**os.environ, "FONTCONFIG_FILE": str(config)}
+        flat = Path(staging) / "flat"
+        _run(_command(soffice, profile, "fodt", flat, documents), timeout, environment)
+        opened = [flat / (document.stem + ".fodt") for document in documents]
+        for text in opened:
+            if text.is_file():
+                without_autospace(text)
+        _run(_command(soffice, profile, "pdf:writer_pdf_Export", Path(staging), [t for t in opened if t.is_file()]),
+             timeout, environment)
         made = []
         missing = []
         for document in documents:
@@ -74,6 +84,25 @@ def convert(documents: list[Path], soffice: str | None = None, timeout: float | 
         raise FazhiError(f"LibreOffice 未能把 {len(missing)} 个文档转换为 PDF:{'、'.join(missing[:5])}",
                          "Word 文档已生成;请用 Word、WPS 或 LibreOffice 打开检查,或另存为 PDF。")
     return PdfCopies(made, note)
+
+
+def page_count(pdf_file: Path) -> int:
+    """How many pages a PDF has."""
+    return len(pypdf.PdfReader(str(pdf_file)).pages)
+
+
+def _command(soffice: str, profile: str, kind: str, outdir: Path, files: list[Path]) -> list[str]:
+    return [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to", kind, "--outdir", str(outdir), *map(str, files)]
+
+
+AUTOSPACE = re.compile(rb'style:text-autospace="ideograph-alpha"')
+
+
+def without_autospace(flat_document: Path) -> None:
+    """Turn off LibreOffice's extra space between Chinese and digits or Latin (GB/T 9704 sets none; the .docx says
+    so with `w:autoSpaceDE`, which LibreOffice's Word import ignores) in a flat OpenDocument text file."""
+    flat_document.write_bytes(AUTOSPACE.sub(b'style:text-autospace="none"', flat_document.read_bytes()))
 
 
 def _stop(process: subprocess.Popen) -> None:

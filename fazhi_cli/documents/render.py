@@ -23,6 +23,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from lxml.etree import XMLSyntaxError
 
 from fazhi_cli.domain.text import printable
+from fazhi_cli.domain.typography import official_punctuation
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.infra.parallel import map_ordered, workers
@@ -38,7 +39,7 @@ def template_path(name: str, override: Path | None) -> Path:
 
 def plain(value: object) -> object:
     """A document's data as docxtpl's Jinja2 sees it: dataclasses as dicts, text without control characters
-    (which XML cannot hold)."""
+    (which XML cannot hold) and with a 公文's punctuation (`official_punctuation`)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -46,7 +47,7 @@ def plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     if isinstance(value, str):
-        return printable(value)
+        return official_punctuation(printable(value))
     return value
 
 

@@ -27,7 +27,8 @@ class DocumentSettings:
 
     `issuer` is the 发文机关 (blank: the campaign's office), `doc_no` the default 发文字号, `recipient` the
     通报's 主送机关, `superior` the 请示's, `copy_to` the 抄送机关, `printer` the 印发机关 (blank: the
-    issuer) and `rectify_deadline` the day the units report their rectification by (None: within a month)."""
+    issuer), `signer` the 请示's 签发人 and `rectify_deadline` the day the units report their rectification by
+    (None: within a month)."""
 
     issuer: str = ""
     doc_no: str = ""
@@ -35,6 +36,7 @@ class DocumentSettings:
     superior: str = DEFAULT_SUPERIOR
     copy_to: str = DEFAULT_COPY_TO
     printer: str = ""
+    signer: str = ""  # the 请示's 签发人
     rectify_deadline: dt.date | None = None
 
 

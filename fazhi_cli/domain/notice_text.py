@@ -17,10 +17,11 @@ from decimal import Decimal
 
 from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
-from fazhi_cli.domain.numbers import format_cents
+from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
 from fazhi_cli.domain.results import UnitResult
 from fazhi_cli.domain.rubric import Rubric
+from fazhi_cli.domain.typography import title_lines
 
 LEADING = 3  # units named as leading, per unit type
 MOST_LOST = 3  # items named as most often lost, per unit type
@@ -64,6 +65,7 @@ class RankingTable:
     weighted: bool  # 折算分 column (the type's weight is set)
     rows: tuple[RankingRow, ...]
     note: str  # units that returned nothing, provisional results
+    title_lines: tuple[str, ...] = ()  # the title broken by meaning
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class Notice:
     copy_to: str
     printer: str
     printed: str  # 印发日期
+    signer: str = ""  # a 请示's 签发人 (blank: room to sign by hand)
+    record_on_next_page: bool = False  # the 版记 goes to the next page (the body ends on an odd page)
+    title_lines: tuple[str, ...] = ()  # the title broken by meaning (`typography.title_lines`)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class Letter:
     after: tuple[Paragraph, ...]
     signature: Signature
     note: str
+    title_lines: tuple[str, ...] = ()  # the title broken by meaning (`typography.title_lines`)
 
 
 def chinese_date(day: dt.date) -> str:
@@ -156,6 +162,12 @@ def _pad(text: str, start: float) -> str:
 def points(value: Decimal | None) -> str:
     """A score as the documents print it (two decimals), blank for none."""
     return "" if value is None else format_cents(value)
+
+
+def full_marks(summary: TypeSummary) -> str:
+    """The 满分 as the rubric sets it, the bonus said apart: “满分100分,另有特别加分最高5分”."""
+    text = f"满分{plain_number(summary.full_marks)}分"
+    return text + (f",另有特别加分最高{plain_number(summary.max_bonus)}分" if summary.max_bonus else "")
 
 
 def _percent(rate: Decimal) -> str:
@@ -213,7 +225,7 @@ def _results(model: ResultsModel, attachments: Sequence[RankingTable]) -> list[P
         if not summary.ranked:
             paragraphs.append(Paragraph(f"{summary.label}均未报送自评材料,不排名。"))
             continue
-        text = (f"{summary.label}平均得分{points(summary.average_total)}分(满分{points(summary.max_total)}分)。"
+        text = (f"{summary.label}平均得分{points(summary.average_total)}分({full_marks(summary)})。"
                 f"{_leading(summary)}各单位得分和名次见{table.label}。")
         paragraphs.append(Paragraph(text))
     spread = _spread(model)
@@ -270,10 +282,10 @@ def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state:
     if summary.missing:
         notes.append(f"未报送自评材料、不参加排名的单位:{_names(summary.missing)}")
     results = "考核结果排名" if state.approved else "考核初步结果排名"
+    title = f"{summary.label}{campaign.year}年度法治政府建设{results}"
     return RankingTable(
-        number=number, label=f"附件{number}", title=f"{summary.label}{campaign.year}年度法治政府建设{results}",
-        graded=bool(campaign.grades), weighted=weighted, rows=rows,
-        note="注:" + ";".join(notes) + "。" if notes else "",
+        number=number, label=f"附件{number}", title=title, graded=bool(campaign.grades), weighted=weighted, rows=rows,
+        note="注:" + ";".join(notes) + "。" if notes else "", title_lines=title_lines(title),
     )
 
 
@@ -314,8 +326,8 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
         _heading(3, "存在的主要问题"), *_losses(model, rubric),
         _heading(4, "整改要求" if state.approved else "下一步工作"), *_rectification(campaign, state.approved),
     ]
-    lines = tuple(("附件:" if table.number == 1 else IDEOGRAPHIC_SPACE * 3) + f"{table.number}.{table.title}"
-                  for table in attachments)
+    lines = tuple(IDEOGRAPHIC_SPACE * 2 + ("附件:" if table.number == 1 else IDEOGRAPHIC_SPACE * 3)  # 左空二字
+                  + f"{table.number}.{table.title}" for table in attachments)
     contact = f"(联系人:{campaign.contact},联系电话:{campaign.phone})" if campaign.contact else ""
     return Notice(
         approved=state.approved, state=state.label, draft="" if state.approved else PRELIMINARY_MARK,
@@ -324,6 +336,7 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
         note="" if state.approved else contact, attachments=attachments,
         copy_to=f"抄送:{campaign.documents.copy_to}。" if campaign.documents.copy_to else "",
         printer=campaign.printer, printed=f"{chinese_date(date)}印发",
+        signer=campaign.documents.signer or IDEOGRAPHIC_SPACE * 3, title_lines=title_lines(title),
     )
 
 
@@ -401,9 +414,10 @@ def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, 
              Paragraph(f"请你单位针对上述失分项目认真分析原因,制定整改措施,明确责任和时限,{rectify_by(campaign)}将整改"
                        f"情况书面报送我办。")]
     contact = f"(联系人:{campaign.contact},联系电话:{campaign.phone})" if campaign.contact else ""
+    title = f"关于{unit}{campaign.year}年度法治政府建设{outcome}的反馈函"
     return Letter(
         approved=state.approved, state=state.label, draft="" if state.approved else PRELIMINARY_MARK,
-        mark=campaign.issuer, title=f"关于{unit}{campaign.year}年度法治政府建设{outcome}的反馈函", unit=unit,
+        mark=campaign.issuer, title=title, title_lines=title_lines(title), unit=unit,
         recipient=f"{unit}:", before=tuple(before), lost=lost, after=tuple(after),
         signature=signature(campaign.issuer, date), note=contact,
     )

@@ -200,7 +200,9 @@ class TypeSummary:
 
     type: str
     label: str
-    max_total: Decimal
+    max_total: Decimal  # the items' total plus the largest bonus
+    full_marks: Decimal  # the items' total (满分)
+    max_bonus: Decimal  # the largest 特别加分, on top of the 满分
     ranked: tuple[UnitResult, ...]  # rank order
     missing: tuple[str, ...]
     provisional: int
@@ -334,6 +336,8 @@ def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult]) -> 
         type=unit_type,
         label=type_rubric.label,
         max_total=rubric.max_total(unit_type),
+        full_marks=type_rubric.total,
+        max_bonus=rubric.special.max_bonus,
         ranked=ranked,
         missing=tuple(r.unit for r in ordered if r.status == MISSING),
         provisional=sum(1 for r in ranked if r.provisional),

@@ -80,6 +80,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("documents.superior", "请示主送机关", "初步结果请示的主送机关(报请审定的机关)", TEXT, ("审定机关",)),
     Setting("documents.copy_to", "抄送机关", "考核结果通报的抄送机关", TEXT, ("抄送",)),
     Setting("documents.printer", "印发机关", "版记中的印发机关(留空即发文机关)", TEXT),
+    Setting("documents.signer", "签发人", "初步结果请示的签发人(法制办负责人;留空则留出手写位置)", TEXT),
     Setting("documents.rectify_deadline", "整改截止日期", "反馈函中整改情况报送截止日期", DATE,
             ("整改情况报送截止日期",)),
     Setting("files.rubric", "评分细则文件", "工作区中评分细则副本的文件名", FILE, settable=False),
@@ -104,6 +105,7 @@ SETTING_LABELS = {
     "documents.superior": "请示的主送机关",
     "documents.copy_to": "抄送机关",
     "documents.printer": "印发机关",
+    "documents.signer": "请示的签发人",
     "documents.rectify_deadline": "整改情况报送截止日期",
 }
 
@@ -187,7 +189,8 @@ def current_values(campaign: Campaign) -> dict[str, object]:
         "phone": campaign.phone, "email": campaign.email, "show_rank_in_feedback": campaign.show_rank_in_feedback,
         **{f"weights.{t}": campaign.weight(t) for t in LABEL_BY_TYPE},
         **{f"documents.{name}": getattr(documents, name)
-           for name in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer", "rectify_deadline")},
+           for name in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer", "signer",
+                        "rectify_deadline")},
         "files.rubric": campaign.rubric_file, "files.units": campaign.units_file,
     }
 

@@ -81,7 +81,7 @@ def documents_toml(documents: DocumentSettings) -> list[str]:
     return [
         "# 公文(考核结果通报、反馈函)设置:发文机关(留空即考核单位 office)、",
         "# 发文字号(可用 fazhi notice --doc-no 另给)、通报的主送机关、请示(初步结果报区政府审定)的主送机关、",
-        "# 抄送机关、印发机关(留空即发文机关)、整改情况报送截止日期",
+        "# 抄送机关、印发机关(留空即发文机关)、请示的签发人、整改情况报送截止日期",
         "[documents]",
         f"issuer = {_toml_string(documents.issuer)}",
         f"doc_no = {_toml_string(documents.doc_no)}",
@@ -89,6 +89,7 @@ def documents_toml(documents: DocumentSettings) -> list[str]:
         f"superior = {_toml_string(documents.superior)}",
         f"copy_to = {_toml_string(documents.copy_to)}",
         f"printer = {_toml_string(documents.printer)}",
+        f"signer = {_toml_string(documents.signer)}",
         *([f"rectify_deadline = {deadline.isoformat()}"] if deadline else []),
     ]
 

@@ -127,7 +127,7 @@ def _documents(table: Mapping[str, object], year: int, path: _Source) -> Documen
     """`[documents]`: what the 通报 and the 反馈函 say of their issuer; each missing line takes its default."""
     defaults = default_documents(year)
     texts = {}
-    for key in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer"):
+    for key in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer", "signer"):
         if key in table:
             texts[key] = _text(table, key, path, label=f"documents.{key}")
     deadline = defaults.rectify_deadline
