@@ -1,0 +1,148 @@
+"""The office's own workbooks sent back as .xls, .et or .ods (issue 22, "What units send"): a 复核打分表 and a 台账
+saved by LibreOffice are read to the same values as their .xlsx, their seals included, and a formula in the ledger
+is still a formula; a return's hidden rows and columns are found in .xls and .ods as in .xlsx.
+
+The files are real: the workbooks fazhi writes, filled by the test helpers and saved as .xls and .ods by LibreOffice
+headless (skipped with the reason when LibreOffice is absent, required in CI by FAZHI_REQUIRE_EXTERNAL=1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers import external_tool
+from test_ingest import fill
+from test_ledger import col, make_ledger, put
+from test_scores import edit_review, full_marks, query, returned, review_sheet_path
+from workbook_helpers import libreoffice_convert
+
+from fazhi_cli.workbook import layout
+from fazhi_cli.workbook.formats import read_return_data
+
+TOWNS = "乡镇(街道)"
+FORMATS = ("xlsx", "xls", "et", "ods")
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture
+def soffice() -> str:
+    return external_tool("soffice")
+
+
+def as_each_format(soffice: str, source: Path, folder: Path) -> dict[str, Path]:
+    """The workbook as it is, and saved by LibreOffice as .xls (also renamed .et, as WPS names it) and .ods."""
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = {"xlsx": source}
+    for to in ("xls", "ods"):
+        saved[to] = libreoffice_convert(soffice, source, folder / to, folder / "profile", to=to)
+    saved["et"] = folder / f"{source.stem}.et"
+    shutil.copyfile(saved["xls"], saved["et"])
+    return saved
+
+
+def copies(workspace: Path, tmp_path: Path) -> dict[str, Path]:
+    """One copy of the workspace for each format, so that each file is taken into the same state."""
+    return {suffix: Path(shutil.copytree(workspace, tmp_path / f"ws-{suffix}")) for suffix in FORMATS}
+
+
+def test_a_review_sheet_saved_as_xls_et_or_ods_records_the_same_office_values_as_its_xlsx(
+        cli, workspace, tmp_path, soffice):
+    returned(cli, workspace, tmp_path, {"卫子镇": full_marks("township"), "元坝镇": full_marks("township")})
+    assert cli("review-sheet", cwd=workspace).code == 0
+    filled = tmp_path / "复核打分表_已填.xlsx"
+    edit_review(review_sheet_path(workspace, TOWNS), filled, {("卫子镇", "1.1"): 12, ("元坝镇", "1.2"): 7.5},
+                {("卫子镇", "1.1"): "台账不全", ("元坝镇", "1.2"): "制度未更新"})
+    files, spaces = as_each_format(soffice, filled, tmp_path / "saved"), copies(workspace, tmp_path)
+    recorded, scores = {}, {}
+    for suffix in FORMATS:
+        result = cli("ingest", files[suffix], cwd=spaces[suffix])
+        assert result.code == 0, result.out + result.err
+        assert "记录核定得分 2 项" in result.out, result.out
+        recorded[suffix] = [tuple(r) for r in query(spaces[suffix], "SELECT unit, ref, raw, cell FROM reviews")]
+        scores[suffix] = cli("score", "--json", cwd=spaces[suffix]).json()["units"]
+    assert len(recorded["xlsx"]) == 2 and {r[:3] for r in recorded["xlsx"]} == {("卫子镇", "1.1", "12"),
+                                                                                  ("元坝镇", "1.2", "7.5")}
+    for suffix in FORMATS[1:]:
+        assert recorded[suffix] == recorded["xlsx"], suffix
+        assert scores[suffix] == scores["xlsx"], suffix
+
+
+def test_a_forged_review_sheet_saved_as_xls_is_refused_by_its_seal(cli, workspace, tmp_path, soffice):
+    returned(cli, workspace, tmp_path, {"卫子镇": full_marks("township")})
+    assert cli("review-sheet", cwd=workspace).code == 0
+    book = openpyxl.load_workbook(review_sheet_path(workspace, TOWNS))
+    identity = book[layout.SHEET_IDENTITY]
+    for row in identity.iter_rows():
+        if row[0].value == layout.ID_REVIEWS_UPTO:
+            row[1].value = "999"
+    forged = tmp_path / "改过的复核表.xlsx"
+    book.save(forged)
+    xls = as_each_format(soffice, forged, tmp_path / "saved")["xls"]
+    result = cli("ingest", xls, cwd=workspace)
+    assert result.code == 1 and "Traceback" not in result.err
+    row = query(workspace, "SELECT outcome, code FROM files WHERE original_name = ?", xls.name)[0]
+    assert (row["outcome"], row["code"]) == ("refused", "review_forged")
+
+
+def ledger_rows(workspace: Path) -> list[tuple]:
+    rows = query(workspace, "SELECT record, unit, data, cell, problem IS NOT NULL AS bad FROM ledger_entries "
+                            "ORDER BY id")
+    return [(r["record"], r["unit"], json.loads(r["data"]), r["cell"], r["bad"]) for r in rows]
+
+
+def test_a_ledger_saved_as_xls_et_or_ods_records_the_same_rows_as_its_xlsx_and_a_formula_stays_a_formula(
+        cli, workspace, tmp_path, soffice):
+    returned(cli, workspace, tmp_path, {"区发改局": full_marks("department"), "区司法局": full_marks("department")})
+    book = openpyxl.load_workbook(make_ledger(cli, workspace))
+    put(book, "信息报送", "区发改局", {f"{m}月": 2 for m in range(1, 12)} | {"3月": 1})
+    put(book, "行政执法指导案例", "区司法局", {"收到日期": dt.date(2017, 12, 15), "件数": 2, "是否符合要求": "否",
+                                               "酌情扣分": 1, "理由": "案例未经集体讨论评选"})
+    formula = put(book, "实地检查", "区发改局", {"编号": "6.4", "检查发现": "x", "酌情扣分": "=1+1", "理由": "y"})
+    source = tmp_path / "台账.xlsx"
+    book.save(source)
+    files, spaces = as_each_format(soffice, source, tmp_path / "saved"), copies(workspace, tmp_path)
+    rows, scores = {}, {}
+    for suffix in FORMATS:
+        result = cli("ingest", files[suffix], cwd=spaces[suffix])
+        assert result.code == 1 and "Traceback" not in result.err  # the formula's row is not taken
+        rows[suffix] = ledger_rows(spaces[suffix])
+        scores[suffix] = cli("score", "--json", cwd=spaces[suffix]).json()["units"]
+    formula_cell = f"实地检查!{col(book, '实地检查', '酌情扣分')}{formula}"
+    assert [r[3] for r in rows["xlsx"] if r[4]] == [formula_cell]
+    assert any(r[2].get("months", {}).get("3") == 1 for r in rows["xlsx"] if r[1] == "区发改局")
+    for suffix in FORMATS[1:]:
+        assert rows[suffix] == rows["xlsx"], suffix
+        assert scores[suffix] == scores["xlsx"], suffix
+        problem = query(spaces[suffix], "SELECT problem FROM ledger_entries WHERE problem IS NOT NULL")[0][0]
+        assert "是公式“=" in problem and "台账不计算公式" in problem, problem
+
+
+def test_a_hidden_row_and_column_in_an_xls_or_ods_return_are_found_as_in_its_xlsx(cli, workspace, tmp_path, soffice):
+    assert cli("generate", "--unit", "区发改局", cwd=workspace).code == 0
+    source = fill(workspace, tmp_path / "区发改局.xlsx", "区发改局")
+    book = openpyxl.load_workbook(source)
+    sheet = book[layout.SHEET_SCORES]
+    header = next(r for r in range(1, 20) if layout.COL_ID in [c.value for c in sheet[r]])
+    titles = {c.value: c.column_letter for c in sheet[header]}
+    line = next(r for r in range(header + 1, sheet.max_row + 1) if sheet[f"{titles[layout.COL_ID]}{r}"].value == "2.1")
+    sheet.row_dimensions[line].hidden = True
+    sheet.column_dimensions[titles[layout.COL_NOTE]].hidden = True
+    book.save(source)
+    as_xlsx = read_return_data(source.read_bytes())
+    assert as_xlsx.hidden_rows == [("2.1", line)] and as_xlsx.hidden_columns == [layout.COL_NOTE]
+    files = as_each_format(soffice, source, tmp_path / "saved")
+    for suffix in ("xls", "ods"):
+        other = read_return_data(files[suffix].read_bytes())
+        assert (other.hidden_rows, other.hidden_columns) == (as_xlsx.hidden_rows, as_xlsx.hidden_columns), suffix
+        assert other.rows == as_xlsx.rows, suffix
+    for suffix in ("xls", "ods"):
+        space = Path(shutil.copytree(workspace, tmp_path / f"ws-{suffix}"))
+        assert cli("ingest", files[suffix], cwd=space).code == 0
+        findings = cli("validate", "--json", cwd=space).json()["findings"]
+        hidden = {f["ref"] for f in findings if f["code"] == "hidden_input"}
+        assert "2.1" in hidden, (suffix, findings)
