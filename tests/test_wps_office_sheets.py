@@ -21,6 +21,8 @@ from test_ledger import col, make_ledger, put
 from test_scores import edit_review, full_marks, query, returned, review_sheet_path
 from workbook_helpers import libreoffice_convert
 
+from fazhi_cli.errors import RosterInvalid
+from fazhi_cli.roster.loading import load_roster, sample_roster_path
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.formats import read_return_data
 
@@ -146,3 +148,33 @@ def test_a_hidden_row_and_column_in_an_xls_or_ods_return_are_found_as_in_its_xls
         findings = cli("validate", "--json", cwd=space).json()["findings"]
         hidden = {f["ref"] for f in findings if f["code"] == "hidden_input"}
         assert "2.1" in hidden, (suffix, findings)
+
+
+def test_a_roster_saved_as_xls_et_or_ods_holds_the_same_units_and_a_damaged_one_is_refused_in_chinese(
+        cli, tmp_path, soffice):
+    files = as_each_format(soffice, sample_roster_path(), tmp_path / "saved")
+    expected = load_roster(files["xlsx"])
+    for suffix in ("xls", "et", "ods"):
+        assert load_roster(files[suffix]) == expected, suffix
+    created = cli("init", tmp_path / "ws", "--units", files["et"])
+    assert created.code == 0, created.err
+    assert cli("status", "--json", cwd=tmp_path / "ws").code == 0
+    damaged = tmp_path / "名单.xls"
+    damaged.write_bytes(files["xls"].read_bytes()[:2000])
+    with pytest.raises(RosterInvalid) as refused:
+        load_roster(damaged)
+    assert "名单.xls" in str(refused.value) and "另存为" in refused.value.hint
+
+
+def test_a_rubric_workbook_saved_as_xls_or_ods_is_refused_with_how_to_save_it(cli, tmp_path, soffice):
+    exported = tmp_path / "细则.xlsx"
+    assert cli("rubric", "export", exported).code == 0
+    files = as_each_format(soffice, exported, tmp_path / "saved")
+    for suffix in ("xls", "ods"):
+        result = cli("rubric", "check", files[suffix])
+        assert result.code == 2 and "Traceback" not in result.err, result.err
+        assert f"{files[suffix].name} 是 .xls、.et 或 .ods 格式的表格" in result.err and "另存为" in result.err
+    renamed = tmp_path / "细则(其实是xls).xlsx"
+    shutil.copyfile(files["xls"], renamed)  # the bytes decide, not the name
+    result = cli("init", tmp_path / "ws", "--rubric", renamed)
+    assert result.code == 2 and "是 .xls、.et 或 .ods 格式的表格" in result.err, result.err
