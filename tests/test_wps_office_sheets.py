@@ -19,12 +19,13 @@ from helpers import external_tool
 from test_ingest import fill
 from test_ledger import col, make_ledger, put
 from test_scores import edit_review, full_marks, query, returned, review_sheet_path
-from workbook_helpers import libreoffice_convert
+from workbook_helpers import libreoffice_convert, libreoffice_encrypt
 
 from fazhi_cli.errors import RosterInvalid
 from fazhi_cli.roster.loading import load_roster, sample_roster_path
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.formats import read_return_data
+from fazhi_cli.workbook.reader import RefusedWorkbook
 
 TOWNS = "乡镇(街道)"
 FORMATS = ("xlsx", "xls", "et", "ods")
@@ -178,3 +179,31 @@ def test_a_rubric_workbook_saved_as_xls_or_ods_is_refused_with_how_to_save_it(cl
     shutil.copyfile(files["xls"], renamed)  # the bytes decide, not the name
     result = cli("init", tmp_path / "ws", "--rubric", renamed)
     assert result.code == 2 and "是 .xls、.et 或 .ods 格式的表格" in result.err, result.err
+
+
+def test_a_real_password_protected_xls_or_ods_return_or_review_sheet_is_refused_as_encrypted(
+        cli, workspace, tmp_path, soffice):
+    returned(cli, workspace, tmp_path, {"卫子镇": full_marks("township")})
+    assert cli("generate", "--unit", "区发改局", cwd=workspace).code == 0
+    assert cli("review-sheet", cwd=workspace).code == 0
+    unit_return = fill(workspace, tmp_path / "区发改局.xlsx", "区发改局")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    review = review_sheet_path(workspace, TOWNS)
+    files = [libreoffice_encrypt(soffice, unit_return, locked / "区发改局自评表.xls", tmp_path / "p1"),
+             libreoffice_encrypt(soffice, unit_return, locked / "区发改局自评表.ods", tmp_path / "p2"),
+             libreoffice_encrypt(soffice, review, locked / "复核打分表.xls", tmp_path / "p3")]
+    et = locked / "区发改局自评表.et"
+    shutil.copyfile(files[0], et)
+    with pytest.raises(RefusedWorkbook) as refused:
+        read_return_data(files[0].read_bytes())
+    assert refused.value.code == "encrypted"
+    other = Path(shutil.copytree(workspace, tmp_path / "ws-et"))  # the .et holds the .xls's bytes: its own workspace
+    for path, space in [*((f, workspace) for f in files), (et, other)]:
+        result = cli("ingest", path, cwd=space)
+        assert result.code == 1 and "Traceback" not in result.out + result.err
+        rows = query(space, "SELECT outcome, code, message FROM files WHERE original_name = ?", path.name)
+        assert len(rows) == 1, (path.name, result.out)
+        row = rows[0]
+        assert (row["outcome"], row["code"]) == ("refused", "encrypted"), path.name
+        assert row["message"] == f"「{path.name}」已加密(设有打开密码),无法读取。请取消密码后重新保存为 .xlsx 再报送。"

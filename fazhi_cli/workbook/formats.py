@@ -28,7 +28,7 @@ from fazhi_cli.workbook.reader import (
     read_sheets,
     read_workbook,
 )
-from fazhi_cli.workbook.sheet_facts import SheetFacts, SheetFactsError, sheet_facts
+from fazhi_cli.workbook.sheet_facts import SheetFacts, SheetFactsError, sheet_facts, xls_encrypted
 from fazhi_cli.workbook.xlsx import SheetScan
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -64,7 +64,7 @@ def read_return_data(data: bytes) -> ReadWorkbook:
 def read_calamine(data: bytes, kind: str) -> ReadWorkbook:
     """An .xls or .ods read through python-calamine into the shape the .xlsx reader gives (hidden rows and columns
     and formulas from `sheet_facts`)."""
-    with _opened(data) as (book, names):
+    with _opened(data, kind) as (book, names):
         facts = _facts(data, kind, (layout.SHEET_SCORES, layout.SHEET_TASKS), MAX_ROWS, MAX_COLUMNS)
         return read_sheets(names, lambda title: _scan(book, title, facts.get(title), MAX_ROWS, MAX_COLUMNS))
 
@@ -74,14 +74,14 @@ def read_other_rows(data: bytes, kind: str, titles: Iterable[str], max_row: int,
     """The rows of the sheets `titles` (those that exist) of an .xls or .ods, as openpyxl's read-only mode gives
     an .xlsx's (`data_only=False`: a formula as its "=…" text); raises `RefusedWorkbook` as `read_calamine`."""
     wanted = list(titles)
-    with _opened(data) as (book, names):
+    with _opened(data, kind) as (book, names):
         present = [title for title in wanted if title in names]
         facts = _facts(data, kind, present, max_row, max_col)
         return {title: _scan(book, title, facts.get(title), max_row, max_col).rows for title in present}
 
 
 @contextmanager
-def _opened(data: bytes) -> Iterator[tuple[python_calamine.CalamineWorkbook, list[str]]]:
+def _opened(data: bytes, kind: str) -> Iterator[tuple[python_calamine.CalamineWorkbook, list[str]]]:
     """The workbook opened by calamine and its worksheet titles; whatever goes wrong becomes a `RefusedWorkbook`:
     `encrypted` for a password, `unreadable_spreadsheet` for anything else."""
     try:
@@ -99,7 +99,9 @@ def _opened(data: bytes) -> Iterator[tuple[python_calamine.CalamineWorkbook, lis
     except UnreadableWorkbook:
         raise
     except Exception as exc:  # noqa: BLE001 - calamine raises its own errors (and Rust panics) for damaged files
-        raise RefusedWorkbook("unreadable_spreadsheet") from exc
+        # calamine cannot tell an encrypted .xls from a damaged one when it reads bytes ("Cannot detect file format")
+        raise RefusedWorkbook("encrypted" if kind == "xls" and xls_encrypted(data) else "unreadable_spreadsheet"
+                              ) from exc
 
 
 def _facts(data: bytes, kind: str, titles: Iterable[str], max_row: int, max_col: int) -> dict[str, SheetFacts]:

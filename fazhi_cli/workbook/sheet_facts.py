@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import xlrd
 from defusedxml.ElementTree import iterparse
+from xlrd import compdoc
 from xlrd import formula as xls_formula
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -28,7 +29,7 @@ _NAME, _VISIBILITY, _FORMULA = f"{{{_TABLE}}}name", f"{{{_TABLE}}}visibility", f
 _ROWS_REPEATED, _COLUMNS_REPEATED = f"{{{_TABLE}}}number-rows-repeated", f"{{{_TABLE}}}number-columns-repeated"
 _HIDDEN = ("collapse", "filter")
 MAX_CONTENT_BYTES = 10 * 1024 * 1024  # intake refuses a larger content.xml first (`limits.xml_part_bytes`)
-_BIFF_FORMULA, _BIFF_EOF = 0x0006, 0x000A
+_BIFF_FORMULA, _BIFF_EOF, _BIFF_FILEPASS = 0x0006, 0x000A, 0x002F
 _FORMULA_TOKENS_AT = 22  # row, column, XF, result (8), flags, chain (4), token length: then the tokens
 SHOWN_WHEN_UNDECOMPILED = "=(公式)"
 
@@ -58,6 +59,32 @@ def sheet_facts(data: bytes, kind: str, titles: Iterable[str], max_row: int, max
         raise
     except Exception as exc:  # noqa: BLE001 - xlrd, zipfile and the XML parser each raise their own errors
         raise SheetFactsError(str(exc)[:200]) from exc
+
+
+def xls_encrypted(data: bytes) -> bool:
+    """True when an .xls is encrypted (saved with a password to open it): its workbook globals hold a FILEPASS
+    record. False for one that is not, or whose workbook stream cannot be found."""
+    try:
+        document = compdoc.CompDoc(data, logfile=io.StringIO())
+        for name in ("Workbook", "Book"):
+            stream, position, size = document.locate_named_stream(name)
+            if stream is not None:
+                return _has_filepass(stream, position, position + size)
+    except Exception:  # noqa: BLE001 - a damaged compound file is unreadable, not encrypted
+        return False
+    return False
+
+
+def _has_filepass(stream: bytes, position: int, end: int) -> bool:
+    """Whether the globals substream (up to its EOF record) holds a FILEPASS record."""
+    while position + 4 <= end:
+        code, length = struct.unpack_from("<HH", stream, position)
+        if code == _BIFF_FILEPASS:
+            return True
+        if code == _BIFF_EOF:
+            return False
+        position += 4 + length
+    return False
 
 
 def _xls_facts(data: bytes, wanted: set[str], max_row: int, max_col: int) -> dict[str, SheetFacts]:
