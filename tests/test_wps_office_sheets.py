@@ -21,7 +21,9 @@ from test_ledger import col, make_ledger, put
 from test_scores import edit_review, full_marks, query, returned, review_sheet_path
 from workbook_helpers import libreoffice_convert, libreoffice_encrypt
 
+from fazhi_cli.domain.limits import Limits
 from fazhi_cli.errors import RosterInvalid
+from fazhi_cli.intake import workbook_problem
 from fazhi_cli.roster.loading import load_roster, sample_roster_path
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.formats import read_return_data
@@ -207,3 +209,12 @@ def test_a_real_password_protected_xls_or_ods_return_or_review_sheet_is_refused_
         row = rows[0]
         assert (row["outcome"], row["code"]) == ("refused", "encrypted"), path.name
         assert row["message"] == f"「{path.name}」已加密(设有打开密码),无法读取。请取消密码后重新保存为 .xlsx 再报送。"
+
+
+def test_an_xls_is_held_to_the_sheet_and_cell_limits_before_it_is_parsed(tmp_path, soffice):
+    xls = as_each_format(soffice, sample_roster_path(), tmp_path / "saved")["xls"].read_bytes()
+    assert workbook_problem(xls, "名单.xls") is None
+    too_many_cells = workbook_problem(xls, "名单.xls", Limits(cells=20))
+    assert too_many_cells.code == "over_limit" and too_many_cells.message.startswith("「名单.xls」")
+    assert "单元格" in too_many_cells.message
+    assert "工作表数" in workbook_problem(xls, "名单.xls", Limits(sheets=0)).message

@@ -75,6 +75,39 @@ def xls_encrypted(data: bytes) -> bool:
     return False
 
 
+# BIFF8 cell records: NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA, BLANK (one cell each); MULRK and MULBLANK
+_ONE_CELL = frozenset({0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x0201})
+_MULRK, _MULBLANK, _BOUNDSHEET = 0x00BD, 0x00BE, 0x0085
+
+
+def xls_counts(data: bytes) -> tuple[int, int] | None:
+    """(sheets, cells) of an .xls, counted from its BIFF records without parsing a cell (blank formatted cells
+    included, as an .xlsx's <c> tags are counted); None when its workbook stream cannot be found."""
+    try:
+        document = compdoc.CompDoc(data, logfile=io.StringIO())
+        stream, position, size = document.locate_named_stream("Workbook")
+        if stream is None:
+            stream, position, size = document.locate_named_stream("Book")
+    except Exception:  # noqa: BLE001 - a damaged compound file: calamine refuses it as unreadable
+        return None
+    if stream is None:
+        return None
+    sheets = cells = 0
+    end = position + size
+    while position + 4 <= end:
+        code, length = struct.unpack_from("<HH", stream, position)
+        if code in _ONE_CELL:
+            cells += 1
+        elif code == _MULRK:
+            cells += max(0, (length - 6) // 6)
+        elif code == _MULBLANK:
+            cells += max(0, (length - 6) // 2)
+        elif code == _BOUNDSHEET:
+            sheets += 1
+        position += 4 + length
+    return sheets, cells
+
+
 def _has_filepass(stream: bytes, position: int, end: int) -> bool:
     """Whether the globals substream (up to its EOF record) holds a FILEPASS record."""
     while position + 4 <= end:
