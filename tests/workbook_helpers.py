@@ -71,3 +71,38 @@ def libreoffice_convert(soffice: str, source: Path, out_dir: Path, profile: Path
     result = out_dir / (source.stem + "." + to.split(":")[0])
     assert result.is_file(), f"LibreOffice wrote no {result}"
     return result
+
+
+_ENCRYPT_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub SaveEncrypted(source As String, target As String, filter As String, password As String)
+  Dim load(0) As New com.sun.star.beans.PropertyValue
+  load(0).Name = &quot;Hidden&quot;
+  load(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(source), &quot;_blank&quot;, 0, load())
+  Dim store(1) As New com.sun.star.beans.PropertyValue
+  store(0).Name = &quot;FilterName&quot;
+  store(0).Value = filter
+  store(1).Name = &quot;Password&quot;
+  store(1).Value = password
+  doc.storeToURL(ConvertToURL(target), store())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+_FILTERS = {"xls": "MS Excel 97", "ods": "calc8"}
+
+
+def libreoffice_encrypt(soffice: str, source: Path, target: Path, profile: Path, password: str = "fazhi") -> Path:
+    """`source` saved by LibreOffice headless as an .xls or .ods (by `target`'s suffix) with a password to open it:
+    a Basic macro in the private profile's own Standard library (trusted there) calls `storeToURL` with the
+    `Password` property, which `--convert-to` cannot pass."""
+    libreoffice_convert(soffice, source, profile.parent / "first-run", profile)  # the profile, made by LibreOffice
+    (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(_ENCRYPT_MACRO, "utf-8")
+    filter_name = _FILTERS[target.suffix.lstrip(".")]
+    macro = f'macro:///Standard.Module1.SaveEncrypted("{source}","{target}","{filter_name}","{password}")'
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}", macro],
+                   check=True, capture_output=True, timeout=180)
+    assert target.is_file(), f"LibreOffice wrote no {target}"
+    return target

@@ -1,6 +1,7 @@
 """Whether a returned workbook is safe to read (`workbook_problem`): an .xlsx to hand to openpyxl (`xlsx_problem`)
 or an .ods to hand to python-calamine (`ods_problem`), judged at the zip level: the directory, the parts that must
-exist, and the XML parts streamed with their tags counted against the limits.
+exist, and the XML parts streamed with their tags counted against the limits; an .xls (`xls_problem`) by its
+records counted against the same limits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fazhi_cli.intake.incoming import DEFAULT_LIMITS, Budget, mb, over_limit
 from fazhi_cli.intake.names import display_name
 from fazhi_cli.intake.sniffing import sniff
 from fazhi_cli.intake.zip_directory import ENCRYPTED_FLAG, ZIP_ERRORS, directory_problem, open_zip
+from fazhi_cli.workbook.sheet_facts import xls_counts
 
 _WORKBOOK_CHUNK = 1024 * 1024
 # The start tags that are counted, with or without a namespace prefix: <sheet …>, <si>, <c …/>; and a DTD.
@@ -166,15 +168,29 @@ def workbook_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) ->
     """For a returned workbook in any format fazhi reads: None if it is safe to read, else the refusal.
 
     The format is told by the bytes (`sniff`): an .ods is judged by `ods_problem`, an .xls (an OLE2 file, also a
-    WPS .et) holds nothing compressed and is bounded by the file size already checked, anything else is judged
-    as an .xlsx by `xlsx_problem`.
+    WPS .et) by `xls_problem`, anything else as an .xlsx by `xlsx_problem`.
     """
     kind = sniff(data, name)
     if kind == "ods":
         return ods_problem(data, name, limits)
     if kind == "xls":
-        return None
+        return xls_problem(data, name, limits)
     return xlsx_problem(data, name, limits)
+
+
+def xls_problem(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Refusal | None:
+    """For an .xls (an OLE2 file, also a WPS .et): None if its sheets and cells, counted from its records before any
+    reader parses them, are within `limits.sheets` and `limits.cells` (nothing in it is compressed: its size is
+    the file's, already checked), else the refusal. A file whose records cannot be found is left to the reader,
+    which refuses it as unreadable."""
+    counts = xls_counts(data)
+    if counts is None:
+        return None
+    sheets, cells = counts
+    for key, count in (("sheets", sheets), ("cells", cells)):
+        if count > getattr(limits, key):
+            return refusal("over_limit", name=display_name(name), limit=over_limit(key, limits))
+    return None
 
 
 _ODS_TAG = re.compile(rb"<table:(table-row|table-cell|table)(?=[\s/>])([^<>]*?)(/?)>|<!(DOCTYPE|ENTITY)")

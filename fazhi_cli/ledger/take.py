@@ -46,7 +46,8 @@ from fazhi_cli.ledger import layout as cols
 from fazhi_cli.ledger.layout import REQUIRED, SHEETS, SheetLayout
 from fazhi_cli.receiving.batch import DUPLICATE, LEDGER, LEDGER_PROBLEMS, Batch, FileOutcome, refuse
 from fazhi_cli.store import LedgerRow
-from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.formats import other_format, read_other_rows
+from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
@@ -235,23 +236,38 @@ def _read_row(record: str, row: _Row, rubric: Rubric, units: dict[str, Unit]) ->
 
 def read_ledger(data: bytes, rubric: Rubric, units: dict[str, Unit]) -> ReadLedger:
     """The sheets of a returned ledger, each found by name and its header by titles (never by position)."""
+    out = ReadLedger([], [], [])
+    sheets = _sheet_rows(data)
+    for sheet_layout in SHEETS:
+        if sheet_layout.name not in sheets:
+            out.skipped.append(f"没有“{sheet_layout.name}”表,沿用此前的记录")
+            continue
+        _read_sheet(sheet_layout, sheets[sheet_layout.name], rubric, units, out)
+    return out
+
+
+def _sheet_rows(data: bytes) -> dict[str, list[tuple]]:
+    """The rows of the ledger's sheets found, by name, from an .xlsx or (told by its bytes) an .xls/.ods saved
+    from it; formulas as written in every format (openpyxl stores no result, a spreadsheet may keep a stale one)."""
+    titles = [sheet_layout.name for sheet_layout in SHEETS]
+    kind = other_format(data)
+    if kind is not None:
+        return read_other_rows(data, kind, titles, MAX_ROWS, MAX_COLUMNS)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)  # formulas as written
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except READ_ERRORS as exc:
         raise UnreadableWorkbook("台账无法读取") from exc
-    out = ReadLedger([], [], [])
     try:
-        for sheet_layout in SHEETS:
-            if sheet_layout.name not in book.sheetnames:
-                out.skipped.append(f"没有“{sheet_layout.name}”表,沿用此前的记录")
-                continue
-            sheet = book[sheet_layout.name]
-            sheet.reset_dimensions()
-            rows = list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
-            _read_sheet(sheet_layout, rows, rubric, units, out)
+        found = {}
+        for title in titles:
+            if title in book.sheetnames:
+                sheet = book[title]
+                sheet.reset_dimensions()
+                found[title] = list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS,
+                                                    values_only=True))
+        return found
     finally:
         book.close()
-    return out
 
 
 def take_ledger(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, archive_name: str) -> FileOutcome:
@@ -267,6 +283,9 @@ def take_ledger(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, arch
         return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的台账相同,未重复计入", sha)
     try:
         ledger = read_ledger(item.data, batch.rubric, batch.units)
+    except RefusedWorkbook as problem:  # an .xls/.ods that calamine cannot read: encrypted or unreadable
+        refused = refusal(problem.code, name=name)
+        return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("ledger_unreadable", name=name, detail=problem)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)

@@ -35,7 +35,11 @@ from fazhi_cli.review.sheet import (
 )
 from fazhi_cli.store import ReviewEntry
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.formats import other_format, read_other_rows
+from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
+
+MAX_ROWS = 5000
+MAX_COLUMNS = 40
 
 
 class OutdatedReviewSheet(UnreadableWorkbook):
@@ -63,18 +67,7 @@ def _text(row: tuple, column: int | None) -> str:
 def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
     """The rows of a returned review sheet, found by the header titles (never by position); rows whose
     编号 is not one of `item_ids`, 特别加分 or 特别扣分 are skipped."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook("复核打分表无法读取") from exc
-    try:
-        if SHEET_REVIEW not in book.sheetnames:
-            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
-        sheet = book[SHEET_REVIEW]
-        sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(min_row=1, max_row=5000, max_col=40, values_only=True))
-    finally:
-        book.close()
+    rows = _sheet_rows(data)
     found_header = find_header(rows, REQUIRED_COLUMNS)
     if found_header is None:
         if find_header(rows, (COL_UNIT,)) is not None:
@@ -93,6 +86,28 @@ def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
         found.append(ReviewRow(unit, ref, None if is_blank(raw) else raw, _text(row, titles[COL_REASON]),
                                f"{SHEET_REVIEW}!{get_column_letter(column + 1)}{line}"))
     return found
+
+
+def _sheet_rows(data: bytes) -> list[tuple]:
+    """The 复核打分表 sheet's rows, from an .xlsx or (told by its bytes) an .xls/.ods saved from it."""
+    kind = other_format(data)
+    if kind is not None:
+        rows = read_other_rows(data, kind, (SHEET_REVIEW,), MAX_ROWS, MAX_COLUMNS)
+        if SHEET_REVIEW not in rows:
+            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
+        return rows[SHEET_REVIEW]
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except READ_ERRORS as exc:
+        raise UnreadableWorkbook("复核打分表无法读取") from exc
+    try:
+        if SHEET_REVIEW not in book.sheetnames:
+            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
+        sheet = book[SHEET_REVIEW]
+        sheet.reset_dimensions()
+        return list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
+    finally:
+        book.close()
 
 
 @dataclass(frozen=True)
@@ -173,6 +188,9 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     except OutdatedReviewSheet:
         outdated = refusal("review_outdated", name=name)
         return refuse(batch, item, sha, archive_name, outdated.message, code=outdated.code)
+    except RefusedWorkbook as problem:  # an .xls/.ods that calamine cannot read: encrypted or unreadable
+        refused = refusal(problem.code, name=name)
+        return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("review_unreadable", name=name, detail=problem)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)

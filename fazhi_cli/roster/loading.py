@@ -10,11 +10,13 @@ from importlib import resources
 from pathlib import Path
 
 import openpyxl
+import python_calamine
 from openpyxl.utils.exceptions import InvalidFileException
 
 from fazhi_cli.domain.limits import LIMIT_LABELS, Limits
 from fazhi_cli.domain.units import RosterProblems, Unit, build_roster, find_header
 from fazhi_cli.errors import RosterInvalid
+from fazhi_cli.workbook.formats import other_format
 
 SAMPLE_ROSTER_NAME = "units.xlsx"
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
@@ -49,12 +51,15 @@ def load_roster(path: Path, limits: Limits | None = None) -> list[Unit]:
 def _load_content(path: Path, data: bytes, limit: int) -> tuple[Unit, ...]:
     """The roster `path` holding `data` (its bytes are part of the key: a file changed in any way is read anew)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    kind = other_format(data)  # an .xls (also a WPS .et) or .ods is told by its bytes, whatever its name
+    if kind is not None:
+        header, rows = _read_other(path, data, kind)
+    elif suffix == ".csv":
         header, rows = _read_csv(path, data)
-    elif suffix == ".xlsx":
+    elif suffix in (".xlsx", ".xls", ".et", ".ods"):
         header, rows = _read_xlsx(path, data, limit)
     else:
-        raise RosterInvalid(f"单位名单 {path} 的格式不受支持", "请使用 .xlsx 或 .csv 文件。")
+        raise RosterInvalid(f"单位名单 {path} 的格式不受支持", "请使用 .xlsx、.xls、.ods 或 .csv 文件。")
     filled = [row for row in rows if any((v or "").strip() for v in row[1].values() if isinstance(v, str))]
     if len(filled) > limit:
         raise RosterInvalid(
@@ -107,6 +112,33 @@ def _read_xlsx(path: Path, data: bytes, limit: int) -> tuple[list[str], list[tup
     if not lines:
         raise RosterInvalid(f"单位名单 {path.name} 是空的", "请填写单位名单。")
     return _header_and_rows(lines)
+
+
+def _read_other(path: Path, data: bytes, kind: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The first sheet of an .xls or .ods roster, through python-calamine."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            values = book.get_sheet_by_index(0).to_python(skip_empty_area=False)  # at most 5 MB
+        finally:
+            book.close()
+    except python_calamine.PasswordError:
+        raise RosterInvalid(f"单位名单 {path.name} 设有打开密码,无法读取",
+                            "请取消密码后另存为 .xlsx 再重试。") from None
+    except Exception:  # noqa: BLE001 - calamine raises its own errors (and Rust panics) for damaged files
+        raise RosterInvalid(f"单位名单 {path.name} 是 .xls、.et 或 .ods 格式的表格,但无法读取(可能已损坏)",
+                            "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿(.xlsx)再重试。") from None
+    lines = [[_text(v) for v in row[:MAX_ROSTER_COLUMNS]] for row in values]
+    if not any(any(line) for line in lines):
+        raise RosterInvalid(f"单位名单 {path.name} 是空的", "请填写单位名单。")
+    return _header_and_rows(lines)
+
+
+def _text(value: object) -> str:
+    """A roster cell as text: 3.0 (how calamine gives a whole number) reads as 3, as it does from an .xlsx."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip(" \u3000")
 
 
 def _header_and_rows(lines: list[list[str]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

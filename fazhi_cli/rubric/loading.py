@@ -13,6 +13,7 @@ from fazhi_cli.domain.rubric import Rubric, RubricProblems, build_rubric, rubric
 from fazhi_cli.errors import RubricInvalid, UsageError
 from fazhi_cli.infra.files import atomic_write
 from fazhi_cli.rubric.workbook import RubricWorkbookProblems, read_rubric_workbook, write_rubric_workbook
+from fazhi_cli.workbook.formats import other_format
 
 BUILTIN_RUBRIC_ID = "zhaohua-2017"
 MAX_RUBRIC_BYTES = 2 * 1024 * 1024
@@ -41,6 +42,11 @@ def load_rubric_file(path: Path) -> Rubric:
     try:
         if path.stat().st_size > MAX_RUBRIC_BYTES:
             raise RubricInvalid(f"评分细则文件 {path} 过大(超过 2 MB)", "请检查是否选错了文件。")
+        if other_format(path.read_bytes()) is not None:  # told by the bytes, whatever the file's name
+            raise RubricInvalid(
+                f"评分细则文件 {path} 是 .xls、.et 或 .ods 格式的表格,评分细则工作簿只能是 .xlsx",
+                "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿(.xlsx)再指定该文件"
+                "(可用 fazhi rubric export 细则.xlsx 导出范本对照)。")
         if is_rubric_workbook(path):
             return _load_workbook(path)
         text = path.read_text("utf-8").removeprefix("\ufeff")

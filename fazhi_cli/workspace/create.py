@@ -144,7 +144,7 @@ def create_workspace(
     with workspace.lock():
         with user_write_errors():
             if config.exists() and (old is None or f"{old[0]}:{old[1]}" != campaign.campaign_id):
-                copies = (CONFIG_NAME, RUBRIC_NAME, "units.xlsx", "units.csv")
+                copies = (CONFIG_NAME, RUBRIC_NAME, "units.xlsx", "units.xls", "units.et", "units.ods", "units.csv")
                 previous, moved = _move_aside(workspace, str(old[0]) if old else "unknown", copies)
         # the units are saved only once the files are written, and the files written only once the store takes the
         # units: a read-only fazhi.db leaves the settings as they were, a failed file leaves the store as it was
