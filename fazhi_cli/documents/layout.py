@@ -1,7 +1,7 @@
 """The GB/T 9704-2012 page (党政机关公文格式) in python-docx: the one place its measures are written down.
 
-`build_notice_template` and `build_letter_template` make the two shipped Word templates
-(`templates/notice.docx`, `templates/feedback-letter.docx`; `make templates` runs `build_templates`). They are
+`build_notice_template` and `letter_layout.build_letter_template` make the two shipped Word templates
+(`templates/notice.docx`, `templates/feedback-letter.docx`; `make templates` runs `templates.build_templates`). They are
 ordinary Word documents holding docxtpl's Jinja2 tags, so a clerk can restyle them in Word or WPS, and a
 developer changes the layout here and rebuilds them.
 
@@ -18,7 +18,6 @@ stand in for them in the PDFs are `fonts`'s.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -55,8 +54,6 @@ FONTS = {
     NUMBER_FONT: ("SimSun", "02010600030101010101"),
 }
 GB2312_CHARSET = "86"
-
-SHIPPED = {"notice": "notice.docx", "letter": "feedback-letter.docx"}
 
 
 def text_width_twips() -> int:
@@ -387,32 +384,3 @@ def build_notice_template() -> DocumentObject:
     _add(document, "公文版记抄送", "{{ copy_to }}")
     _add(document, "公文版记印发", "{{ printer }}\t{{ printed }}")
     return document
-
-
-def build_letter_template() -> DocumentObject:
-    """The 反馈函 template: 版头 (the issuer's name over the red line), title, the unit, the score, the
-    table of items that lost points, the differences, the 整改要求, 署名, date and 附注."""
-    document = new_document()
-    _header_part(document, "{{ mark }}", with_number=False)
-    separator = document.paragraphs[3]  # the mark carries the red line itself: a letter has no 发文字号
-    _border(separator._p.get_or_add_pPr(), {"bottom": (RED_HEX, 12, 11)})
-    _paragraphs(document, "before")
-    _add(document, "公文表格", "{%p if lost %}")
-    _table(document, ["编号", "考核项目", "分值", "得分", "失分", "失分情形及理由"],
-           ["{{ r.id }}", "{{ r.name }}", "{{ r.max }}", "{{ r.score }}", "{{ r.lost }}", "{{ r.reasons }}"],
-           [13, 34, 14, 14, 14, 67], "lost")
-    _add(document, "公文表格", "{%p endif %}")
-    _paragraphs(document, "after")
-    _signature_part(document)
-    return document
-
-
-def build_templates(folder: Path) -> list[Path]:
-    """Write both templates into `folder`; returns the files."""
-    written = []
-    for name, build in (("notice", build_notice_template), ("letter", build_letter_template)):
-        target = folder / SHIPPED[name]
-        build().save(str(target))
-        written.append(target)
-    return written
-
