@@ -51,9 +51,10 @@ mutants: $(BIN)/python
 	$(BIN)/mutmut run --max-children $(MUTANTS_JOBS); $(BIN)/mutmut results
 
 # The Word templates of the official documents (templates/notice.docx, feedback-letter.docx), rebuilt from
-# fazhi_cli/documents/layout.py (the GB/T 9704 page). Commit the result; tests/test_documents.py checks it.
+# fazhi_cli/documents/layout.py and letter_layout.py (the GB/T 9704 page). Commit the result;
+# tests/test_documents.py checks it.
 templates: install
-	$(BIN)/python -c "from pathlib import Path; from fazhi_cli.documents.layout import build_templates; \
+	$(BIN)/python -c "from pathlib import Path; from fazhi_cli.documents.templates import build_templates; \
 	print(*build_templates(Path('templates')), sep='\n')"
 
 # The free fonts the PDF copies use for 仿宋_GB2312, 小标宋, 宋体, 黑体 and 楷体_GB2312 (fazhi_cli/documents/fonts.py):

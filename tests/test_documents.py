@@ -17,7 +17,7 @@ from docx.shared import Pt, Twips
 from helpers import external_tool, set_weights
 from test_scores import department_case, full_marks, returned, township_case
 
-from fazhi_cli.documents import layout
+from fazhi_cli.documents import layout, letter_layout
 from fazhi_cli.documents.layout import line_pitch
 from fazhi_cli.documents.official import write_letters, write_notice
 from fazhi_cli.documents.render import fill, template_path
@@ -307,7 +307,7 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 def test_the_committed_templates_are_what_the_layout_code_builds():
     for name, build in (("notice.docx", layout.build_notice_template), ("feedback-letter.docx",
-                                                                       layout.build_letter_template)):
+                                                                       letter_layout.build_letter_template)):
         fresh = io.BytesIO()
         build().save(fresh)
         committed = _parts((REPO / "templates" / name).read_bytes())

@@ -1,7 +1,7 @@
 """The GB/T 9704-2012 page (党政机关公文格式) in python-docx: the one place its measures are written down.
 
-`build_notice_template` and `build_letter_template` make the two shipped Word templates
-(`templates/notice.docx`, `templates/feedback-letter.docx`; `make templates` runs `build_templates`). They are
+`build_notice_template` and `letter_layout.build_letter_template` make the two shipped Word templates
+(`templates/notice.docx`, `templates/feedback-letter.docx`; `make templates` runs `templates.build_templates`). They are
 ordinary Word documents holding docxtpl's Jinja2 tags, so a clerk can restyle them in Word or WPS, and a
 developer changes the layout here and rebuilds them.
 
@@ -18,7 +18,6 @@ stand in for them in the PDFs are `fonts`'s.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -57,8 +56,6 @@ FONTS = {
     KAI_FONT: ("楷体;KaiTi;STKaiti", "02010609030101010101"),
 }
 GB2312_CHARSET = "86"
-
-SHIPPED = {"notice": "notice.docx", "letter": "feedback-letter.docx"}
 
 
 def text_width_twips() -> int:
@@ -341,28 +338,33 @@ def _add(document: DocumentObject, style: str, text: str = "") -> None:
     document.add_paragraph(text, style=style)
 
 
-def _header_part(document: DocumentObject, mark_tag: str, with_number: bool) -> None:
+def title_part(document: DocumentObject, style: str, lines: str) -> None:
+    """A title of one or more lines (`lines` names them): the first in `style`, the others continuing it."""
+    _add(document, style, f"{{%p for line in {lines} %}}")
+    _add(document, style, "{%p if loop.first %}")
+    _add(document, style, "{{ line }}")
+    _add(document, style, "{%p else %}")
+    _add(document, "公文标题续行", "{{ line }}")
+    _add(document, style, "{%p endif %}")
+    _add(document, style, "{%p endfor %}")
+
+
+def _header_part(document: DocumentObject) -> None:
+    """The 版头: the 通报's (mark, centred 发文字号, red line) or the 请示's (a 上行文: mark lower down, 发文字号 and
+    签发人), then the title and the 主送机关."""
     _add(document, "公文征求意见稿", "{%p if draft %}")
     _add(document, "公文征求意见稿", "{{ draft }}")
     _add(document, "公文征求意见稿", "{%p endif %}")
-    if with_number:
-        _add(document, "公文发文机关标志", "{%p if approved %}")
-    _add(document, "公文发文机关标志", mark_tag)
-    if with_number:
-        _add(document, "公文发文字号", "{{ doc_no }}")
-        _add(document, "公文发文字号", "{%p else %}")
-        _add(document, "公文上行文发文机关标志", mark_tag)
-        line = document.add_paragraph("{{ doc_no }}\t签发人:", style="公文上行文字号")
-        signer = line.add_run("{{ signer }}")
-        set_fonts(signer._r.get_or_add_rPr(), KAI_FONT)  # the 签发人's name in 3号楷体
-        _add(document, "公文发文字号", "{%p endif %}")
-    _add(document, "公文标题", "{%p for line in title_lines %}")
-    _add(document, "公文标题", "{%p if loop.first %}")
-    _add(document, "公文标题", "{{ line }}")
-    _add(document, "公文标题", "{%p else %}")
-    _add(document, "公文标题续行", "{{ line }}")
-    _add(document, "公文标题", "{%p endif %}")
-    _add(document, "公文标题", "{%p endfor %}")
+    _add(document, "公文发文机关标志", "{%p if approved %}")
+    _add(document, "公文发文机关标志", "{{ mark }}")
+    _add(document, "公文发文字号", "{{ doc_no }}")
+    _add(document, "公文发文字号", "{%p else %}")
+    _add(document, "公文上行文发文机关标志", "{{ mark }}")
+    line = document.add_paragraph("{{ doc_no }}\t签发人:", style="公文上行文字号")
+    signer = line.add_run("{{ signer }}")
+    set_fonts(signer._r.get_or_add_rPr(), KAI_FONT)  # the 签发人's name in 3号楷体
+    _add(document, "公文发文字号", "{%p endif %}")
+    title_part(document, "公文标题", "title_lines")
     _add(document, "公文主送机关", "{{ recipient }}")
 
 
@@ -410,7 +412,7 @@ def build_notice_template() -> DocumentObject:
     """The notice template: 版头, title, 主送机关, body, 附件说明, 署名 and date, 附注, the ranked tables
     as 附件 (a column whose heading comes out blank is dropped), and the 版记."""
     document = new_document()
-    _header_part(document, "{{ mark }}", with_number=True)
+    _header_part(document)
     _paragraphs(document, "body")
     _add(document, "公文正文")
     _add(document, "公文正文", "{%p for line in attachment_lines %}")
@@ -419,13 +421,7 @@ def build_notice_template() -> DocumentObject:
     _signature_part(document)
     _add(document, "公文正文", "{%p for t in attachments %}")
     _add(document, "公文附件标识", "{{ t.label }}")
-    _add(document, "公文附件标题", "{%p for line in t.title_lines %}")
-    _add(document, "公文附件标题", "{%p if loop.first %}")
-    _add(document, "公文附件标题", "{{ line }}")
-    _add(document, "公文附件标题", "{%p else %}")
-    _add(document, "公文标题续行", "{{ line }}")
-    _add(document, "公文附件标题", "{%p endif %}")
-    _add(document, "公文附件标题", "{%p endfor %}")
+    title_part(document, "公文附件标题", "t.title_lines")
     _add(document, "公文正文")  # a line between the title and its table
     _table(document, ["名次", "单位名称", "得分", "{{ '等次' if t.graded else '' }}",
                       "{{ '折算分' if t.weighted else '' }}"],
@@ -446,32 +442,3 @@ def build_notice_template() -> DocumentObject:
     anchor.paragraph_format.line_spacing = Pt(1)
     _no_grid(anchor._p.get_or_add_pPr())
     return document
-
-
-def build_letter_template() -> DocumentObject:
-    """The 反馈函 template: 版头 (the issuer's name over the red line), title, the unit, the score, the
-    table of items that lost points, the differences, the 整改要求, 署名, date and 附注."""
-    document = new_document()
-    _header_part(document, "{{ mark }}", with_number=False)
-    separator = document.paragraphs[3]  # the mark carries the red line itself: a letter has no 发文字号
-    _border(separator._p.get_or_add_pPr(), {"bottom": (RED_HEX, 12, 11)})
-    _paragraphs(document, "before")
-    _add(document, "公文表格", "{%p if lost %}")
-    _table(document, ["编号", "考核项目", "分值", "得分", "失分", "失分情形及理由"],
-           ["{{ r.id }}", "{{ r.name }}", "{{ r.max }}", "{{ r.score }}", "{{ r.lost }}", "{{ r.reasons }}"],
-           [13, 34, 14, 14, 14, 67], "lost")
-    _add(document, "公文表格", "{%p endif %}")
-    _paragraphs(document, "after")
-    _signature_part(document)
-    return document
-
-
-def build_templates(folder: Path) -> list[Path]:
-    """Write both templates into `folder`; returns the files."""
-    written = []
-    for name, build in (("notice", build_notice_template), ("letter", build_letter_template)):
-        target = folder / SHIPPED[name]
-        build().save(str(target))
-        written.append(target)
-    return written
-
