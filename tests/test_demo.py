@@ -60,6 +60,7 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert "名次" in (reports / "feedback" / f"{RESUBMITS}.html").read_text("utf-8")  # approved: ranks shown
     letters = sorted((reports / "反馈函").glob("*.docx"))  # the official documents, as Word files only
     assert (reports / "2017年度法治政府建设考核结果通报.docx").is_file() and len(letters) == len(returned)
+    assert "请示:" in result.out and (reports / "2017年度法治政府建设考核初步结果请示.docx").is_file()
     assert not list(reports.rglob("*.pdf")) and "fazhi demo --pdf" in result.out
     assert "fazhi notice -w" in " ".join(result.out.split())
     again = cli("demo", folder, "--pdf")  # a demo folder is recreated, not refused
@@ -68,6 +69,7 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     external_tool("soffice")
     letters = sorted((reports / "反馈函").glob("*.docx"))
     assert (reports / "2017年度法治政府建设考核结果通报.pdf").is_file() and len(letters) == len(returned)
+    assert (reports / "2017年度法治政府建设考核初步结果请示.pdf").is_file()  # the 请示 sent up before the approval
     assert all(letter.with_suffix(".pdf").is_file() for letter in letters)
     assert f"另有 PDF {len(letters)} 份" in again.out
 

@@ -436,3 +436,11 @@ def test_letters_filled_on_every_core_are_the_letters_filled_one_by_one(scored, 
         assert fill_all(jobs) == [job.target for job in jobs]
         made[workers] = [_parts(job.target.read_bytes()) for job in jobs]
     assert made["1"] == made["2"]
+
+
+def test_the_signer_set_in_the_settings_signs_the_request(cli, scored):
+    assert cli("config", "set", "签发人", "张三", cwd=scored).code == 0
+    assert cli("notice", "--no-pdf", cwd=scored).code == 0
+    document = docx.Document(str(scored / "reports" / NOTICE))
+    number = next(p for p in document.paragraphs if "签发人" in p.text)
+    assert number.text.endswith("\t签发人:张三") and number.runs[-1].text == "张三"

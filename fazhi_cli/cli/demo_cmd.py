@@ -56,6 +56,10 @@ def print_demo(run: api.DemoRun, pdf: bool = False) -> None:
     console.print(state_line(run.board.state))
     for unit_type in run.board.rubric.types:
         console.print(scores_table(run.board, unit_type))
+    if run.request is not None:
+        console.print(f"请示:{safe(str(run.request.document))}")
+        if run.request.pdf:
+            console.print(f"PDF:{safe(str(run.request.pdf))}")
     _step(8)
     for name in run.dismissed:
         console.print(f"被退回的文件 {safe(name)}:不再处理(fazhi dismiss,理由记入 fazhi log)")

@@ -21,7 +21,7 @@ from fazhi_cli.demo.office import (
     settle_held_files,
 )
 from fazhi_cli.demo.units import DemoReturns, fill_demo_returns
-from fazhi_cli.documents import LetterFiles, NoticeFile, write_documents
+from fazhi_cli.documents import LetterFiles, NoticeFile, write_documents, write_notice
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.clock import CHINA, simulated_now
 from fazhi_cli.ingest import IngestReport, ingest_paths
@@ -83,6 +83,7 @@ class DemoRun:
     seconds: float
     ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
     mailed: MailReport = field(default_factory=lambda: MailReport("send", True))  # `fazhi send --dry-run`
+    request: NoticeFile | None = None  # the 请示 of the preliminary results, sent up for approval
 
 
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
@@ -140,6 +141,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
         on_step(STEPS[6])
         with simulated_now(_on_calendar(year, 12, 22, 9)):
             board = compute_scores(workspace)
+            request = write_notice(workspace, make_pdf=make_pdf, board=board)
         on_step(STEPS[7])
         with simulated_now(_on_calendar(year + 1, 1, 15, 16)):
             dismissed = dismiss_refused(workspace, DISMISS_REASON)
@@ -151,4 +153,4 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
             notice, letters = write_documents(workspace, make_pdf=make_pdf, board=approval.board)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
-                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed)
+                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed, request)

@@ -215,8 +215,16 @@ def _spread(model: ResultsModel) -> str:
     if model.grades:
         counts = [f"{name}{count}个" for name, count in model.grades if count]
         return f"按等次分,{_names(counts)}。" if counts else ""
-    counts = [f"{name}分{count}个" for name, count in model.distribution if count]
+    counts = [f"{_score_band(name)}{count}个" for name, count in model.distribution if count]
     return f"从总分分布看,{_names(counts)}。" if counts else ""
+
+
+def _score_band(name: str) -> str:
+    """A band of the distribution as a sentence says it: “80–90分”, “100分以上”, “60分以下”."""
+    for open_end in ("以上", "以下"):
+        if name.endswith(open_end):
+            return f"{name[:-len(open_end)].strip()}分{open_end}"
+    return f"{name}分"
 
 
 def _results(model: ResultsModel, attachments: Sequence[RankingTable]) -> list[Paragraph]:

@@ -16,6 +16,21 @@ _NUMBER_RANGE = re.compile(r"(?<=\d)\s*[–~〜]\s*(?=\d)")
 _DOCUMENT_NUMBER = re.compile(r"[〔\[【((［]\s*((?:19|20)\d{2})\s*[〕\]】))］]\s*(\d+)\s*号")
 
 
+# an ASCII space between a number and Chinese (“扣 2 分”, “1 次”), which GB/T 9704 text does not have; the space after
+# an item's number at the start of a quotation or a bracket (“2.2 服务群众”, “P1 行政决策违法”) stays
+_SPACE_BEFORE_NUMBER = re.compile(rf"(?<=[{_CJK}]) +(?=\d)")
+_SPACE_AFTER_NUMBER = re.compile(rf"(?<![A-Za-z\d.])(\d+(?:\.\d+)?) +(?=[{_CJK}])")
+
+
+def _no_space_by_numbers(text: str) -> str:
+    def after(match: re.Match) -> str:
+        start = match.start()
+        is_item_number = "." in match.group(1) and (start == 0 or text[start - 1] in "“(( ")
+        return match.group(0) if is_item_number else match.group(1)
+
+    return _SPACE_AFTER_NUMBER.sub(after, _SPACE_BEFORE_NUMBER.sub("", text))
+
+
 def document_number(text: str) -> str:
     """Every 发文字号 in `text` written as GB/T 9704 has it: the year in 六角括号 with no inner spaces and no space
     before the number or 号 (“昭府法办[2018] 1 号” → “昭府法办〔2018〕1号”)."""
@@ -24,8 +39,9 @@ def document_number(text: str) -> str:
 
 def official_punctuation(text: str) -> str:
     """`text` as a 公文 prints it: round brackets full-width, the half-width , ; : ? ! beside Chinese full-width,
-    a range of numbers with the wave dash, and every 文号 in the 〔2018〕1号 form."""
-    text = _NUMBER_RANGE.sub("～", document_number(text)).replace("(", "(").replace(")", ")")
+    a range of numbers with the wave dash, no space between a number and Chinese (but after an item's number), and
+    every 文号 in the 〔2018〕1号 form."""
+    text = _no_space_by_numbers(_NUMBER_RANGE.sub("～", document_number(text))).replace("(", "(").replace(")", ")")
     return _MARK_BESIDE_CHINESE.sub(lambda match: _MARKS[match.group(1) or match.group(2)], text)
 
 
