@@ -25,7 +25,7 @@ from test_scores import department_case, full_marks, returned, township_case
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.cli.app import main
 from fazhi_cli.documents import fonts
-from fazhi_cli.documents.official import write_notice
+from fazhi_cli.documents.official import write_letters, write_notice
 from fazhi_cli.workspace import Workspace
 
 MARK = "广元市昭化区人民政府法制办公室文件"
@@ -77,15 +77,18 @@ def printed(tmp_path_factory) -> dict[str, Printed]:
                                      "区政府办": full_marks("department"), "元坝镇": township_case()})
         request = write_notice(Workspace(root), board=results_in_force(Workspace(root)))
         notice = write_notice(Workspace(root), board=approved_board(root))
-    assert request.pdf and notice.pdf, notice.pdf_note
-    return {"请示": Printed(request.document, request.pdf), "通报": Printed(notice.document, notice.pdf)}
+        letter = write_letters(Workspace(root), units=["区发改局"], board=approved_board(root))
+    assert request.pdf and notice.pdf and letter.pdfs, notice.pdf_note
+    return {"请示": Printed(request.document, request.pdf), "通报": Printed(notice.document, notice.pdf),
+            "反馈函": Printed(letter.documents[0], letter.pdfs[0])}
 
 
 KINDS = ("请示", "通报")
+EVERY_KIND = (*KINDS, "反馈函")
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", EVERY_KIND)
 def test_no_space_on_the_page_that_the_text_does_not_have(printed, kind):
     """A line spread over the character grid (“我 办 组 织”) or LibreOffice's extra space between Chinese and digits
     (“2017 年度”) shows as a space between two characters that the document's text has side by side."""
@@ -187,7 +190,7 @@ def test_the_request_has_the_80mm_header_with_its_signer(printed):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", EVERY_KIND)
 def test_the_official_fonts_are_stood_in_for_by_free_fonts_of_their_kind(printed, kind, tmp_path):
     config = fonts.fontconfig_file(tmp_path)
     absent = fonts.missing(config)
