@@ -155,3 +155,17 @@ def test_changing_what_workbooks_print_after_generating_says_to_regenerate(cli, 
     assert result.code == 0 and "fazhi generate --force" in result.err
     result = cli("config", "set", "考核名称", "2017年度法治政府建设考核(复核)", cwd=workspace)
     assert result.code == 0 and "另一次考核" in result.err
+
+
+@pytest.mark.parametrize("typed", ["金依法办〔2026〕 8号", "金依法办[2026]8号", "金依法办【2026】8 号"])
+def test_a_document_number_typed_with_stray_spaces_or_other_brackets_is_written_as_gbt9704_has_it(
+        cli, workspace, typed):
+    result = cli("config", "set", "发文字号", typed, cwd=workspace)
+    assert result.code == 0, result.err
+    assert settings(workspace)["documents"]["doc_no"] == "金依法办〔2026〕8号"
+    assert "已按公文格式写作“金依法办〔2026〕8号”" in "".join((result.out + result.err).split())
+
+
+def test_a_document_number_as_gbt9704_has_it_is_taken_without_a_note(cli, workspace):
+    result = cli("config", "set", "发文字号", "金依法办〔2026〕8号", cwd=workspace)
+    assert result.code == 0 and "已按公文格式" not in result.out + result.err

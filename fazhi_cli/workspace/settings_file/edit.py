@@ -27,6 +27,7 @@ from fazhi_cli.domain.settings import (
     setting_value,
     shown,
 )
+from fazhi_cli.domain.typography import document_number
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.files import atomic_write, user_write_errors
 from fazhi_cli.workspace.paths import Workspace
@@ -76,6 +77,7 @@ def set_setting(workspace: Workspace, key: str, typed: str) -> SettingChange:
         value = setting_value(setting, typed)
     except SettingProblem as problem:
         raise UsageError(str(problem), "用 fazhi config show 可列出全部设置及其写法。") from None
+    value, normalised = _as_documents_write_it(setting, value)
     path = workspace.config_path
     text = read_settings_text(path).removeprefix("\ufeff")
     before = _before(workspace, setting)
@@ -90,7 +92,19 @@ def set_setting(workspace: Workspace, key: str, typed: str) -> SettingChange:
     with user_write_errors(path):
         atomic_write(path, lambda part: part.write_text(new_text, encoding="utf-8"))
     after = shown(current_values(campaign)[setting.key])
-    return SettingChange(setting.key, setting.label, before, after, _notes(workspace, setting, before, after))
+    notes = (*normalised, *_notes(workspace, setting, before, after))
+    return SettingChange(setting.key, setting.label, before, after, notes)
+
+
+def _as_documents_write_it(setting: Setting, value: object) -> tuple[object, tuple[str, ...]]:
+    """A 发文字号 as GB/T 9704 writes it (〔2026〕8号: no stray space, 六角括号), with a note when it was typed
+    otherwise; any other value as typed."""
+    if setting.key != "documents.doc_no" or not isinstance(value, str):
+        return value, ()
+    written = document_number(value.strip())
+    if written == value:
+        return value, ()
+    return written, (f"发文字号已按公文格式写作“{written}”(输入的是“{value}”)。",)
 
 
 def _before(workspace: Workspace, setting: Setting) -> str:
