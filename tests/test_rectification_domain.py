@@ -9,6 +9,7 @@ import pytest
 from test_scores import department_case, full_marks, returned
 
 from fazhi_cli.domain.rectification import (
+    CLOSE,
     CLOSED,
     DONE,
     IN_PROGRESS,
@@ -17,10 +18,12 @@ from fazhi_cli.domain.rectification import (
     PENALTY_REF,
     REPORTED,
     UNDER_WAY,
+    WITHDRAW_CLOSE,
     Closure,
     RectifyItem,
     RectifyReport,
     UnitRectification,
+    closures_in_force,
     item_state,
     needs_opinion,
     rectify_items,
@@ -78,3 +81,13 @@ def test_the_items_are_the_points_lost_in_the_reports_words(cli, workspace, tmp_
     first = report.lost_items[0]
     assert items[0].deduction == first.lost and items[0].problem == ";".join(first.why)
     assert items[-1].deduction == report.result.penalty and "P1" in items[-1].problem
+
+
+def test_the_latest_decision_on_an_item_is_its_closure_in_force():
+    decisions = [("accept", "区发改局", {}), (CLOSE, "区发改局", {"ref": "1.1", "opinion": "现场核查"}),
+                 (CLOSE, "元坝镇", {"ref": PENALTY_REF, "opinion": ""}),
+                 (WITHDRAW_CLOSE, "区发改局", {"ref": "1.1", "opinion": "复核有误"})]
+    found = closures_in_force(decisions)
+    assert found == {"区发改局": {"1.1": Closure("1.1", False, "复核有误")},
+                     "元坝镇": {PENALTY_REF: Closure(PENALTY_REF, True, "")}}
+    assert item_state(_report("1.1", DONE), found["区发改局"]["1.1"]) == REPORTED

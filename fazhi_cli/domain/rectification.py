@@ -130,3 +130,19 @@ def summarise(units: Iterable[UnitRectification], today: dt.date, deadline: dt.d
             counts[state] += 1
     return RectificationSummary(len(units), sum(counts.values()), counts,
                                 tuple(u.unit for u in units if u.overdue(today, deadline)))
+
+
+CLOSE, WITHDRAW_CLOSE = "rectify_close", "rectify_withdraw"  # the office's decisions (fazhi log: 销号, 撤回销号)
+
+
+def closures_in_force(decisions: Iterable[tuple[str, str | None, Mapping]]) -> dict[str, dict[str, Closure]]:
+    """Each unit's closures in force, by item: from the office's decisions in the order taken, each `(action, unit,
+    detail)` with `detail` holding the item's `ref` and the `opinion` (复核意见); the later decision on an item
+    stands (a withdrawal leaves it not closed). Other decisions are ignored."""
+    found: dict[str, dict[str, Closure]] = {}
+    for action, unit, detail in decisions:
+        if action not in (CLOSE, WITHDRAW_CLOSE) or unit is None:
+            continue
+        ref = str(detail.get("ref", ""))
+        found.setdefault(unit, {})[ref] = Closure(ref, action == CLOSE, str(detail.get("opinion", "")))
+    return found
