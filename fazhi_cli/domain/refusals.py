@@ -210,3 +210,9 @@ def refusal(code: str, **fields: object) -> Refusal:
     if set(fields) != wanted:
         raise ValueError(f"refusal {code!r} takes the fields {sorted(wanted)}, not {sorted(fields)}")
     return Refusal(code, TEMPLATES[code].format_map(fields))
+
+
+def spreadsheet_refusal(code: str, name: str) -> Refusal:
+    """The refusal of an .xls/.et/.ods no reader can open (`workbook.reader.RefusedWorkbook`'s `code`): encrypted, or
+    else unreadable, each saying how to save the file again."""
+    return refusal("encrypted", name=name) if code == "encrypted" else refusal("unreadable_spreadsheet", name=name)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
-from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.refusals import refusal, spreadsheet_refusal
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.ingest.ahead import read_taken
@@ -68,8 +68,7 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
     try:
         read = read_taken(batch, item)
     except RefusedWorkbook as problem:  # an encrypted or damaged .xls/.ods: its own refusal
-        encrypted = problem.code == "encrypted"
-        unreadable = refusal("encrypted", name=name) if encrypted else refusal("unreadable_spreadsheet", name=name)
+        unreadable = spreadsheet_refusal(problem.code, name)
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("unreadable", name=name, detail=problem)

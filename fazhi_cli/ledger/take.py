@@ -37,7 +37,7 @@ from fazhi_cli.domain.ledger import (
     parse_date,
 )
 from fazhi_cli.domain.numbers import NotANumber, is_blank, normalise_text, parse_count, parse_decimal, parse_flag
-from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.refusals import refusal, spreadsheet_refusal
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.text import printable
 from fazhi_cli.domain.units import Unit, roster_spelling
@@ -284,7 +284,7 @@ def take_ledger(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, arch
     try:
         ledger = read_ledger(item.data, batch.rubric, batch.units)
     except RefusedWorkbook as problem:  # an .xls/.ods that calamine cannot read: encrypted or unreadable
-        refused = refusal(problem.code, name=name)
+        refused = spreadsheet_refusal(problem.code, name)
         return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("ledger_unreadable", name=name, detail=problem)

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from fazhi_cli.domain.identity import LEGACY_REVIEW_SHEET_FIELDS, REVIEW_SHEET_FIELDS, is_sealed
 from fazhi_cli.domain.numbers import is_blank, normalise_text
-from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.refusals import refusal, spreadsheet_refusal
 from fazhi_cli.domain.review_checks import ROW_NAMES
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.domain.units import roster_spelling
@@ -189,7 +189,7 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
         outdated = refusal("review_outdated", name=name)
         return refuse(batch, item, sha, archive_name, outdated.message, code=outdated.code)
     except RefusedWorkbook as problem:  # an .xls/.ods that calamine cannot read: encrypted or unreadable
-        refused = refusal(problem.code, name=name)
+        refused = spreadsheet_refusal(problem.code, name)
         return refuse(batch, item, sha, archive_name, refused.message, code=refused.code)
     except UnreadableWorkbook as problem:
         unreadable = refusal("review_unreadable", name=name, detail=problem)
