@@ -70,3 +70,37 @@ def reseal(workspace: Path) -> None:
             last = seals[-1] if seals else ""
             db.execute("UPDATE seal_heads SET count = ?, last = ?, mac = ? WHERE chain = ?",
                        (len(rows), last, head_seal(secret, chain, len(rows), last), chain))
+
+
+def module_cli(patch: pytest.MonkeyPatch):
+    """`cli(*args, cwd=None)` for a module-scoped fixture (the `cli` fixture is per test): the command run in this
+    process, `patch` moving into `cwd`; its result carries the exit code only."""
+    from conftest import CliResult
+
+    from fazhi_cli.cli.app import main
+
+    def cli(*args, cwd=None):
+        if cwd is not None:
+            patch.chdir(cwd)
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        return CliResult(code, "", "")
+
+    return cli
+
+
+def require_free_fonts(folder: Path) -> None:
+    """Skip (locally) or fail (in CI) unless the free fonts that stand in for the official ones are on this machine
+    (`make fonts`) and fontconfig can list them."""
+    from fazhi_cli.documents import fonts
+
+    config = fonts.fontconfig_file(folder)
+    absent = fonts.missing(config)
+    if absent or fonts.available_families(config) is None:
+        reason = f"free fonts missing ({'、'.join(absent) or 'fc-list not installed'}): run `make fonts`"
+        if REQUIRE_EXTERNAL:
+            pytest.fail(reason)
+        pytest.skip(reason)

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import REQUIRE_EXTERNAL, external_tool
+from helpers import external_tool, require_free_fonts
 from test_scores import department_case, full_marks, returned, township_case
 
 from fazhi_cli.documents import fonts, layout, pdf
@@ -110,13 +110,7 @@ def _pdffonts(path: Path) -> list[str]:
 @pytest.mark.libreoffice
 def test_the_notices_pdf_embeds_a_fangsong_and_a_song_and_no_fallback_font(cli, scored, tmp_path):
     external_tool("soffice")
-    config = fonts.fontconfig_file(tmp_path)
-    absent = fonts.missing(config)
-    if absent or fonts.available_families(config) is None:
-        reason = f"free fonts missing ({'、'.join(absent) or 'fc-list not installed'}): run `make fonts`"
-        if REQUIRE_EXTERNAL:
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_free_fonts(tmp_path)
     result = cli("notice", cwd=scored)
     assert result.code == 0, result.err
     assert "缺少这些字体" not in result.out + result.err

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import OFFICE_NOW, CliResult
+from conftest import OFFICE_NOW
 from docx.shared import Mm
-from helpers import REQUIRE_EXTERNAL, external_tool
+from helpers import external_tool, module_cli, require_free_fonts
 from test_documents import approved_board
 from test_scores import department_case, full_marks, returned, township_case
 
-from fazhi_cli.cli.app import main
-from fazhi_cli.documents import fonts, layout, letter_layout
+from fazhi_cli.documents import layout, letter_layout
 from fazhi_cli.documents.official import write_letters
 from fazhi_cli.domain.notice_text import display_width
 from fazhi_cli.workspace import Workspace
@@ -51,15 +50,7 @@ def letters(tmp_path_factory) -> dict[str, Letter]:
     with pytest.MonkeyPatch.context() as patch:  # module scope: the office's clock by hand (the autouse is per test)
         patch.setenv("FAZHI_NOW", OFFICE_NOW)
 
-        def cli(*args, cwd=None):
-            if cwd is not None:
-                patch.chdir(cwd)
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-            return CliResult(code, "", "")
+        cli = module_cli(patch)
 
         root = folder / "campaign"
         assert cli("init", root).code == 0
@@ -247,13 +238,7 @@ def test_the_first_page_has_no_page_number_and_the_second_has_its_own(letters):
 
 @pytest.mark.libreoffice
 def test_the_letters_embed_a_fangsong_and_a_song_and_no_fallback_font(letters, tmp_path):
-    config = fonts.fontconfig_file(tmp_path)
-    absent = fonts.missing(config)
-    if absent or fonts.available_families(config) is None:
-        reason = f"free fonts missing ({'、'.join(absent) or 'fc-list not installed'}): run `make fonts`"
-        if REQUIRE_EXTERNAL:
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_free_fonts(tmp_path)
     for letter in letters.values():
         listed = _poppler("pdffonts", str(letter.pdf)).splitlines()[2:]
         names = [line.split()[0].split("+")[-1] for line in listed if line.strip()]

@@ -16,15 +16,13 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
-from conftest import OFFICE_NOW, CliResult
-from helpers import REQUIRE_EXTERNAL, external_tool
+from conftest import OFFICE_NOW
+from helpers import external_tool, module_cli, require_free_fonts
 from test_documents import APPROVED, approved_board
 from test_letter_print import FALLBACKS, _layout_pages, _poppler, _words
 from test_scores import department_case, full_marks, returned, township_case
 
 from fazhi_cli.approval import results_in_force
-from fazhi_cli.cli.app import main
-from fazhi_cli.documents import fonts
 from fazhi_cli.documents.official import write_letters, write_notice
 from fazhi_cli.workspace import Workspace
 
@@ -61,15 +59,7 @@ def printed(tmp_path_factory) -> dict[str, Printed]:
     with pytest.MonkeyPatch.context() as patch:  # module scope: the office's clock by hand (the autouse is per test)
         patch.setenv("FAZHI_NOW", OFFICE_NOW)
 
-        def cli(*args, cwd=None):
-            if cwd is not None:
-                patch.chdir(cwd)
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-            return CliResult(code, "", "")
+        cli = module_cli(patch)
 
         root = folder / "campaign"
         assert cli("init", root).code == 0
@@ -192,13 +182,7 @@ def test_the_request_has_the_80mm_header_with_its_signer(printed):
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", EVERY_KIND)
 def test_the_official_fonts_are_stood_in_for_by_free_fonts_of_their_kind(printed, kind, tmp_path):
-    config = fonts.fontconfig_file(tmp_path)
-    absent = fonts.missing(config)
-    if absent or fonts.available_families(config) is None:
-        reason = f"free fonts missing ({'、'.join(absent) or 'fc-list not installed'}): run `make fonts`"
-        if REQUIRE_EXTERNAL:
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require_free_fonts(tmp_path)
     listing = _poppler("pdffonts", str(printed[kind].pdf)).splitlines()[2:]
     names = [line.split()[0].split("+")[-1] for line in listing]
     assert any(name.startswith("FandolFang") for name in names), names  # 仿宋 body

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import set_weights
+from helpers import module_cli, set_weights
 from test_scores import edit_review, full_marks, returned, review_sheet_path
 
 OFFICE_REASON = "法制机构人员未达配备要求"
@@ -74,23 +74,14 @@ def wz():
 def campaign(tmp_path_factory) -> Path:
     """The campaign run once through the real CLI: init, generate, fill, ingest, review, report."""
     # module scope: run the CLI by hand with the office's clock (the autouse fixture is per test)
-    from conftest import OFFICE_NOW, CliResult
+    from conftest import OFFICE_NOW
 
-    from fazhi_cli.cli.app import main
 
     patch = pytest.MonkeyPatch()
     patch.setenv("FAZHI_NOW", OFFICE_NOW)
     tmp_path = tmp_path_factory.mktemp("figures")
 
-    def cli(*args, cwd=None):
-        if cwd is not None:
-            patch.chdir(cwd)
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-        return CliResult(code, "", "")
+    cli = module_cli(patch)
 
     roster = tmp_path / "units.csv"
     roster.write_text(ROSTER, "utf-8")
