@@ -22,7 +22,7 @@ SET = "set"  # an office value (核定得分) set from a review sheet
 WITHDRAWN = "withdrawn"  # and one withdrawn
 ACTION_LABELS = {
     SET: "核定得分", WITHDRAWN: "撤回核定", "accept": "确认采用", "reject": "不予采用", "dismiss": "不再处理",
-    APPROVE: "审定", REOPEN: "重新打开",
+    APPROVE: "审定", REOPEN: "重新打开", "rectify_close": "销号", "rectify_withdraw": "撤回销号",
 }  # fmt: skip
 PRELIMINARY_LABEL = "初步结果(未经审定)"
 APPROVED_LABEL = "审定结果"

@@ -22,6 +22,10 @@ REVIEW_SHEET_FIELDS = ("format", "campaign", "year", "unit_type", "rubric", "rub
                        "reviews_upto")
 LEGACY_REVIEW_SHEET_FIELDS = REVIEW_SHEET_FIELDS[:-1]  # sheets written before they sealed it
 LEDGER_FIELDS = ("format", "campaign", "year", "rubric", "rubric_version", "generated_at")
+# a 整改 workbook: whose it is, under which approval (its snapshot's hash) and which items (their fingerprint)
+RECTIFY_FIELDS = ("format", "campaign", "year", "unit", "unit_type", "approval", "fingerprint", "generated_at")
+# the office's 整改复核表 also seals the last 销号 decision recorded when it was written: what it showed
+RECTIFY_REVIEW_FIELDS = ("format", "campaign", "year", "approval", "generated_at", "closures_upto")
 
 
 def seal(secret: bytes, identity: Mapping[str, str], fields: tuple[str, ...]) -> str:

@@ -54,6 +54,20 @@ class Closure:
     opinion: str = ""
 
 
+def rectify_deadline(setting: dt.date | None, approved_on: dt.date) -> dt.date:
+    """The day the units report their 整改 by: the campaign's `rectify_deadline`, else a month after the approval
+    (the 通报 then says 在收到本文后一个月内; the last day of a shorter month where the day does not exist)."""
+    if setting is not None:
+        return setting
+    year, month = approved_on.year + approved_on.month // 12, approved_on.month % 12 + 1
+    for day in range(approved_on.day, 27, -1):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return dt.date(year, month, approved_on.day)
+
+
 def rectify_items(report: UnitReport) -> tuple[RectifyItem, ...]:
     """What the unit must rectify: each item it lost points on, in rubric order, then one row for its 特别扣分 when
     any penalty applied. Empty for a unit that lost nothing (it owes no 整改)."""

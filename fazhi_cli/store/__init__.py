@@ -11,6 +11,7 @@ from fazhi_cli.store.decisions import Decision, DecisionTables, ReviewEntry, Sto
 from fazhi_cli.store.files import FileRecord, FileTables, StoredFile, StoredSubmission, StoredValue, raw_json
 from fazhi_cli.store.ledger import LedgerRow, LedgerTables
 from fazhi_cli.store.mail import FetchedMail, MailTables, SentMail
+from fazhi_cli.store.rectify import RectifyRow, RectifyTables, StoredRectifyReturn
 from fazhi_cli.store.schema import (
     EXPECTED_TABLES,
     MIGRATIONS,
@@ -19,6 +20,7 @@ from fazhi_cli.store.schema import (
     SCHEMA_LEDGER,
     SCHEMA_MAIL,
     SCHEMA_MAIL_DIGEST,
+    SCHEMA_RECTIFY,
     SCHEMA_SEALS,
     SCHEMA_V1,
     SCHEMA_V2,
@@ -40,6 +42,10 @@ __all__ = [
     "SCHEMA_LEDGER",
     "SCHEMA_MAIL",
     "SCHEMA_MAIL_DIGEST",
+    "SCHEMA_RECTIFY",
+    "RectifyRow",
+    "RectifyTables",
+    "StoredRectifyReturn",
     "SCHEMA_SEALS",
     "SCHEMA_V1",
     "SCHEMA_V2",

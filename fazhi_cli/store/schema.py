@@ -199,8 +199,35 @@ SCHEMA_MAIL_DIGEST = """
 ALTER TABLE mail_fetched ADD COLUMN content_sha256 TEXT NOT NULL DEFAULT ''
 """
 
+# 整改 after the 通报: a unit's returned 整改 workbook (the file it came in, its sealed generation time and what
+# validation found in it, as JSON) and, per item, what the unit reported. The current return of a unit is the one the
+# office received last; earlier ones stay.
+SCHEMA_RECTIFY = """
+CREATE TABLE rectify_returns (
+    id INTEGER PRIMARY KEY,
+    unit TEXT NOT NULL REFERENCES units (name),
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    sha256 TEXT NOT NULL UNIQUE,
+    received_at TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    generated_at TEXT,
+    findings TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE rectify_rows (
+    return_id INTEGER NOT NULL REFERENCES rectify_returns (id),
+    ref TEXT NOT NULL,
+    measures TEXT NOT NULL DEFAULT '',
+    progress TEXT NOT NULL DEFAULT '',
+    done_on TEXT,
+    evidence TEXT NOT NULL DEFAULT '',
+    cells TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (return_id, ref)
+);
+CREATE INDEX rectify_returns_unit ON rectify_returns (unit)
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
-                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST)
+                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY)
 # The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),

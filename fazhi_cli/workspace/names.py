@@ -63,3 +63,18 @@ def notice_file_name(year: int, approved: bool) -> str:
 def letter_file_name(year: int, unit: str) -> str:
     """A unit's letter: `<年度>年度法治政府建设考核反馈函_<单位名称>.docx` (the name made safe)."""
     return f"{year}年度法治政府建设考核反馈函_{safe_file_component(unit)}.docx"
+
+
+def rectify_file_name(year: int, unit: str) -> str:
+    """A unit's 整改 workbook: `<年度>年度法治政府建设整改清单_<单位名称>.xlsx` (the name made safe)."""
+    return f"{year}年度法治政府建设整改清单_{safe_file_component(unit)}.xlsx"
+
+
+def rectify_review_file_name(year: int) -> str:
+    """The office's `<年度>年度法治政府建设整改复核表.xlsx` (销号)."""
+    return f"{year}年度法治政府建设整改复核表.xlsx"
+
+
+def rectify_notice_file_name(year: int) -> str:
+    """The `<年度>年度法治政府建设考核整改情况通报.docx`."""
+    return f"{year}年度法治政府建设考核整改情况通报.docx"

@@ -102,6 +102,11 @@ class Workspace:
         return self.root / "ledger"
 
     @property
+    def rectify_outbox(self) -> Path:
+        """Where `fazhi rectify generate` writes the units' 整改 workbooks."""
+        return self.outbox / "整改"
+
+    @property
     def mail_outbox(self) -> Path:
         """Where `fazhi send --dry-run` and `fazhi remind --dry-run` write the messages they would send (.eml)."""
         return self.outbox / "mail"

@@ -1,0 +1,34 @@
+"""The 整改 workbook a unit fills in and the office's 整改复核表: their sheets, columns and identity keys (one place, so
+the writers and readers agree)."""
+
+from __future__ import annotations
+
+RECTIFY_FORMAT_NAME = "fazhi-rectify"  # a unit's 整改 workbook (`fazhi rectify generate`)
+RECTIFY_REVIEW_FORMAT_NAME = "fazhi-rectify-review"  # the office's 整改复核表 (`fazhi rectify review-sheet`)
+
+SHEET_RECTIFY = "整改清单"
+SHEET_RECTIFY_REVIEW = "整改复核表"
+
+COL_ID = "编号"
+COL_NAME = "考核项目"
+COL_PROBLEM = "问题"
+COL_DEDUCTION = "扣分"
+COL_MEASURES = "整改措施"
+COL_PROGRESS = "完成情况"
+COL_DONE_ON = "完成时间"
+COL_EVIDENCE = "佐证材料"
+RECTIFY_COLUMNS = (COL_ID, COL_NAME, COL_PROBLEM, COL_DEDUCTION, COL_MEASURES, COL_PROGRESS, COL_DONE_ON,
+                   COL_EVIDENCE)
+REQUIRED_RECTIFY_COLUMNS = (COL_ID, COL_PROBLEM, COL_DEDUCTION, COL_MEASURES, COL_PROGRESS, COL_DONE_ON, COL_EVIDENCE)
+UNIT_COLUMNS = (COL_MEASURES, COL_PROGRESS, COL_DONE_ON, COL_EVIDENCE)  # what the unit fills in
+
+COL_UNIT = "单位名称"
+COL_CLOSE = "销号"
+COL_OPINION = "复核意见"
+REVIEW_COLUMNS = (COL_UNIT, COL_ID, COL_NAME, COL_PROBLEM, COL_DEDUCTION, COL_PROGRESS, COL_MEASURES, COL_DONE_ON,
+                  COL_EVIDENCE, COL_CLOSE, COL_OPINION)
+REQUIRED_REVIEW_COLUMNS = (COL_UNIT, COL_ID, COL_CLOSE, COL_OPINION)
+CLOSE_CHOICES = ("是", "否")
+
+ID_APPROVAL = "approval"  # the approval's snapshot hash: a workbook of an approval since reopened is another's
+ID_CLOSURES_UPTO = "closures_upto"  # a review sheet's: the id of the last 销号 decision when it was written
