@@ -49,3 +49,19 @@ def test_nothing_is_owed_before_the_approval(cli, tmp_path):
 def test_without_a_set_deadline_the_units_have_a_month(approved_on, deadline):
     assert rectify_deadline(None, approved_on) == deadline
     assert rectify_deadline(dt.date(2018, 3, 31), approved_on) == dt.date(2018, 3, 31)
+
+
+def test_rectify_status_prints_each_unit_and_item_and_json_for_scripts(cli, campaign, monkeypatch):
+    monkeypatch.setenv("FAZHI_NOW", "2018-04-02T09:00:00+08:00")
+    shown = cli("rectify", "status", "-w", campaign)
+    assert shown.code == 0 and DEPT in shown.out and "未报告" in shown.out and "已过整改截止日期" in shown.out
+    data = cli("rectify", "status", "--json", "-w", campaign).json()
+    assert [u["unit"] for u in data["units"]] == [DEPT, TOWN] and data["overdue"] == [DEPT, TOWN]
+    assert {"ref", "problem", "deduction", "state"} <= set(data["units"][0]["items"][0])
+
+
+def test_rectify_status_before_the_approval_is_a_usage_error(cli, tmp_path):
+    root = tmp_path / "fresh"
+    assert cli("init", root).code == 0
+    result = cli("rectify", "status", "-w", root)
+    assert result.code == 2 and "尚未审定" in result.err and "fazhi approve" in result.err

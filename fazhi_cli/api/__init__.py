@@ -26,8 +26,8 @@ re-exported here.
 
 The commands, one plain function each, by stage: `campaign` (init, config, generate), `rubric`, `returns` (ingest,
 validate, status, files), `decisions` (accept, reject, dismiss, approve, reopen, log), `results` (review sheets,
-ledger, score, report, notice, feedback letters), `mail` (send, remind, fetch), `integrity` (verify) and `about`
-(version, demo); all are imported from `fazhi_cli.api` itself.
+ledger, score, report, notice, feedback letters), `mail` (send, remind, fetch), `rectify` (整改: status, generate,
+review-sheet, notice), `integrity` (verify) and `about` (version, demo); all are imported from `fazhi_cli.api` itself.
 
 Also here for the command line's edge (re-exported from `edge`, not results): `enable_debug`, `debug_enabled`,
 `write_error` (an OSError met while writing, as a user error), `require_defusedxml`, and for printing
@@ -47,6 +47,7 @@ from fazhi_cli.api.edge import require_defusedxml as require_defusedxml
 from fazhi_cli.api.edge import write_error as write_error
 from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
+from fazhi_cli.api.rectify import rectify_status
 from fazhi_cli.api.results import feedback_letters, ledger, notice, report, review_sheets, score
 from fazhi_cli.api.returns import files, ingest, status, validate
 from fazhi_cli.api.rubric import RubricView, rubric_check, rubric_export, rubric_json, rubric_show, rubric_warnings
@@ -57,6 +58,7 @@ from fazhi_cli.documents import LetterFiles, NoticeFile
 from fazhi_cli.domain.approval import APPROVED, PRELIMINARY, ResultsState
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
 from fazhi_cli.domain.json_data import json_ready
+from fazhi_cli.domain.rectification import STATE_LABELS as RECTIFY_STATE_LABELS
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SCORED, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPES, Rubric, Rule
 from fazhi_cli.domain.rubric_display import rubric_as_dict as rubric_as_dict
@@ -77,6 +79,8 @@ from fazhi_cli.mail import (
     MailStatus,
 )
 from fazhi_cli.receiving.batch import OUTCOME_LABELS, FileOutcome, IngestReport
+from fazhi_cli.rectify import RectifyView
+from fazhi_cli.rectify import status_json as rectify_status_json
 from fazhi_cli.reports import ReportFiles
 from fazhi_cli.scoring import Scoreboard, score_json
 from fazhi_cli.validate import Annotated, Validation, ValidationReport, status_json, validation_json
@@ -91,18 +95,20 @@ __all__ = [
     "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
     "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
-    "send", "remind", "fetch",
+    "send", "remind", "fetch", "rectify_status",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
-    "json_ready",
+    "rectify_status_json", "json_ready",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
+    "RectifyView",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",
+    "RECTIFY_STATE_LABELS",
     "MAIL_OUTCOME_LABELS", "FETCH_LABELS",
 ]  # fmt: skip

@@ -17,6 +17,7 @@ from fazhi_cli.cli import (
     integrity_cmd,
     ledger_cmd,
     mail_cmd,
+    rectify_cmd,
     results_cmd,
     returns_cmd,
     rubric_cmd,
@@ -53,6 +54,7 @@ def options(
 
 app.add_typer(rubric_cmd.app, name="rubric")
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(rectify_cmd.app, name="rectify")
 app.command("init")(campaign_cmd.init)
 app.command("generate")(generate_cmd.generate)
 app.command("ingest")(returns_cmd.ingest)

@@ -1,0 +1,20 @@
+"""整改 after the 通报: `fazhi rectify status` (and, each in its own function, generate, review-sheet and notice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fazhi_cli.rectify import RectifyView, rectify_view
+from fazhi_cli.workspace import Workspace
+
+
+def rectify_status(workspace: Path | None = None) -> RectifyView:
+    """Where each unit's 整改 stands by the office's clock (`fazhi rectify status`): per unit and item open,
+    in_progress, reported or closed, the counts and the units overdue; before approval a `UsageError` (exit 2).
+
+    Example::
+
+        view = api.rectify_status(Path("2017考核"))
+        view.summary.overdue, api.rectify_status_json(view)["units"][0]["items"]
+    """
+    return rectify_view(Workspace.find(workspace))

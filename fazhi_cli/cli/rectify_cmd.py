@@ -1,0 +1,59 @@
+"""`fazhi rectify …`: 整改 after the 通报 — the units' 整改 workbooks, where each item stands, the office's 销号 and the
+整改情况通报."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from fazhi_cli import api
+from fazhi_cli.cli.chinese import ChineseGroup
+from fazhi_cli.cli.common import JsonOption, WorkspaceOption
+from fazhi_cli.cli.output import console, print_json, safe
+
+app = typer.Typer(
+    help="整改:考核结果审定并通报后,各失分单位逐项整改,法制办复核销号。\n\n"
+    "先 fazhi rectify generate 生成各单位的整改清单,fazhi send --rectify 发出;收回用 fazhi ingest;"
+    "fazhi rectify status 查看进度。",
+    no_args_is_help=True,
+    cls=ChineseGroup,
+)
+
+STATE_STYLES = {"open": "red", "in_progress": "yellow", "reported": "cyan", "closed": "green"}
+
+
+@app.command("status")
+def status(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
+    """整改进度:各单位各问题未报告、整改中、已报完成(待销号)或已销号,以及逾期未完成的单位(按法制办的时钟)。
+
+    示例:
+
+      fazhi rectify status
+
+      fazhi rectify status --json
+    """
+    view = api.rectify_status(workspace)
+    if as_json:
+        print_json(api.rectify_status_json(view))
+        return
+    print_rectify_status(view)
+
+
+def print_rectify_status(view: api.RectifyView) -> None:
+    """The 整改 as a table per unit and item, then the counts and who is overdue."""
+    table = Table(title=f"整改进度(截止 {view.deadline.isoformat()},今天 {view.today.isoformat()})")
+    for column in ("单位", "编号", "问题", "扣分", "状态"):
+        table.add_column(column, overflow="fold")
+    for unit in view.units:
+        for item in unit.items:
+            state = unit.state(item.ref)
+            label = f"[{STATE_STYLES[state]}]{api.RECTIFY_STATE_LABELS[state]}[/]"
+            table.add_row(safe(unit.unit), item.ref, safe(item.problem[:60]), api.format_cents(item.deduction), label)
+    console.print(table)
+    summary = view.summary
+    counts = ",".join(f"{api.RECTIFY_STATE_LABELS[s]} {n}" for s, n in summary.by_state.items())
+    console.print(f"{summary.units} 个单位、{summary.items} 个问题:{counts}。")
+    if summary.overdue:
+        console.print(f"[bold red]已过整改截止日期仍未完成:{safe('、'.join(summary.overdue))}[/]")
