@@ -32,3 +32,4 @@ CLOSE_CHOICES = ("是", "否")
 
 ID_APPROVAL = "approval"  # the approval's snapshot hash: a workbook of an approval since reopened is another's
 ID_CLOSURES_UPTO = "closures_upto"  # a review sheet's: the id of the last 销号 decision when it was written
+HEADER_SEARCH_ROWS = 15  # the header row is looked for in the first rows, as in the self-assessment
