@@ -188,7 +188,7 @@ def test_a_close_of_an_item_not_reported_done_needs_an_opinion(cli, campaign, tm
     assert (row["outcome"], row["code"]) == ("review", "rectify_review_problems")
     for key in ((DEPT, refs[1]), (TOWN, owed[TOWN][0])):
         assert cells[key] in row["message"]
-    assert "推进中" in row["message"] and "未报告" in row["message"] and "复核意见" in row["message"]
+    assert "推进中" in row["message"] and "未报告整改情况" in row["message"] and "复核意见" in row["message"]
     assert [(a, u) for a, u, _ in closures(campaign)] == [("rectify_close", DEPT)]  # only the item reported done
     assert states(cli, campaign)[(DEPT, refs[1])] == "in_progress"
     assert states(cli, campaign)[(TOWN, owed[TOWN][0])] == "open"

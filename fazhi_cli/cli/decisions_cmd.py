@@ -92,5 +92,5 @@ def _content(entry: api.LogEntry) -> str:
                         f" {detail['doc_no']}" if detail.get("doc_no") else "",
                         f";按未报送审定 {len(missing)} 个单位" if missing else ""))
     if entry.action in ("rectify_close", "rectify_withdraw"):
-        return f"整改复核表「{detail.get('sheet', '')}」{detail.get('cell', '')}"
+        return f"「{detail.get('sheet', '')}」{detail.get('cell', '')}"
     return ""

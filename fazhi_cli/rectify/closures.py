@@ -28,7 +28,7 @@ from fazhi_cli.intake import Incoming
 from fazhi_cli.receiving.batch import DUPLICATE, RECTIFY_REVIEW_PROBLEMS, REVIEW, Batch, FileOutcome, refuse
 from fazhi_cli.rectify import layout as cols
 from fazhi_cli.rectify.owed import owed_items
-from fazhi_cli.rectify.review import NOT_REPORTED, ClosureInForce, closure_history, closures_upto
+from fazhi_cli.rectify.review import ClosureInForce, closure_history, closures_upto
 from fazhi_cli.rectify.status import stored_reports
 from fazhi_cli.store import Decision
 from fazhi_cli.workbook import layout
@@ -151,9 +151,16 @@ def _decision(action: str, row: ReviewedRow, sheet_name: str, time: str) -> Deci
 
 def _needs_opinion_problem(row: ReviewedRow, report: RectifyReport | None) -> str:
     """Why a 销号 without a 复核意见 of an item the unit did not report 已完成 is not taken, and what to do."""
-    progress = (report.progress if report else "") or NOT_REPORTED
-    return (f"{_label(row)} 单位报告为“{progress}”,销号须写明复核意见,该行未采用"
+    progress = report.progress if report else ""
+    said = f"单位报告为“{progress}”" if progress else "单位未报告整改情况"
+    return (f"{_label(row)} {said},销号须写明复核意见,该行未采用"
             f"(请在 {row.opinion_cell} 填写复核意见后重新收回)")
+
+
+def _agrees(row: ReviewedRow, current: ClosureInForce | None) -> bool:
+    """True when the row asks for what is in force now (closed with its opinion, or not closed)."""
+    closed = current is not None and current.closure.closed
+    return row.close == closed and (not closed or row.opinion == current.closure.opinion)
 
 
 def judge(rows: list[ReviewedRow], owed: dict[str, tuple[RectifyItem, ...]],
@@ -175,7 +182,7 @@ def judge(rows: list[ReviewedRow], owed: dict[str, tuple[RectifyItem, ...]],
         was_closed = before is not None and before.closure.closed
         as_shown = row.close == was_closed and (not row.close or row.opinion == before.closure.opinion)
         if as_shown or moved:
-            if moved:
+            if moved and not _agrees(row, current):
                 changes.kept.append(_label(row))
             continue
         report = reports.get(row.unit, {}).get(row.ref)
