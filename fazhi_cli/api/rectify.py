@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fazhi_cli.rectify import RectifyView, rectify_view
+from fazhi_cli.rectify.review import write_rectify_review
 from fazhi_cli.workspace import Workspace
 
 
@@ -18,3 +19,18 @@ def rectify_status(workspace: Path | None = None) -> RectifyView:
         view.summary.overdue, api.rectify_status_json(view)["units"][0]["items"]
     """
     return rectify_view(Workspace.find(workspace))
+
+
+def rectify_review_sheet(workspace: Path | None = None) -> Path:
+    """Write the office's 整改复核表 into review/ (`fazhi rectify review-sheet`), holding the lock; returns the file.
+    One row per owing unit and item with what the unit reported; the office fills in 销号 (是/否) and 复核意见 and
+    takes it back by naming it in `ingest`. Before approval a `UsageError` (exit 2).
+
+    Example::
+
+        sheet = api.rectify_review_sheet(Path("2017考核"))
+        api.ingest([sheet], Path("2017考核"))   # after the office has filled it in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_rectify_review(found)

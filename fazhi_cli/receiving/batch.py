@@ -29,6 +29,7 @@ UNPACKED = "unpacked"
 REVIEW = "review"
 LEDGER = "ledger"
 LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
+RECTIFY_REVIEW_PROBLEMS = "rectify_review_problems"  # the code of a 整改复核表 taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"
 OUTCOME_LABELS = {
@@ -71,6 +72,11 @@ class IngestReport:
     def ledger_problems(self) -> bool:
         """True when a ledger was taken with rows that could not be (the command then exits 1 too)."""
         return any(f.outcome == LEDGER and f.code == LEDGER_PROBLEMS for f in self.files)
+
+    @property
+    def rectify_review_problems(self) -> bool:
+        """True when a 整改复核表 was taken with rows that could not be (a 销号 without its 复核意见 …): exit 1 too."""
+        return any(f.outcome == REVIEW and f.code == RECTIFY_REVIEW_PROBLEMS for f in self.files)
 
 
 def to_store_time(moment: dt.datetime) -> str:
