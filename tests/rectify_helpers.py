@@ -1,5 +1,7 @@
 """An approved campaign in which units lost points, for the 整改 tests: the three-unit roster of the approval tests,
-区发改局 with `department_case` (four items lost and a 特别扣分), 元坝镇 with `township_case`, 区公安分局 full marks."""
+区发改局 with `department_case` (four items lost and a 特别扣分), 元坝镇 with `township_case`, 区公安分局 full marks;
+and the units' 整改 returns and the office's 销号 recorded through the store's API (`record_report`,
+`record_closure`), for the tests of what is made of them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from pathlib import Path
 
 from test_scores import department_case, full_marks, township_case
 
-from fazhi_cli.store import FileRecord, RectifyRow
+from fazhi_cli.domain.rectification import CLOSE
+from fazhi_cli.store import Decision, FileRecord, RectifyRow
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workspace import Workspace
 
@@ -57,3 +60,12 @@ def record_report(ws: Path, unit: str, rows: list[RectifyRow], received_at: str 
         recorded = store.record_rectify_return(record, rows, [], None)
     assert recorded is not None
     return recorded
+
+
+def record_closure(root: Path, unit: str, ref: str, opinion: str = "", time: str = "2018-03-20T10:00:00+08:00",
+                   action: str = CLOSE) -> int:
+    """The office's 销号 of one item (or with `action=WITHDRAW_CLOSE` its withdrawal), as the 整改复核表 records it: a
+    decision with the item's `ref` and the 复核意见."""
+    with Workspace(root).open_store() as store:
+        return store.record_decision(Decision(time=time, action=action, unit=unit,
+                                              detail={"ref": ref, "opinion": opinion}))

@@ -306,8 +306,9 @@ def _parts(data: bytes) -> dict[str, bytes]:
 
 
 def test_the_committed_templates_are_what_the_layout_code_builds():
-    for name, build in (("notice.docx", layout.build_notice_template), ("feedback-letter.docx",
-                                                                       letter_layout.build_letter_template)):
+    for name, build in (("notice.docx", layout.build_notice_template),
+                        ("feedback-letter.docx", letter_layout.build_letter_template),
+                        ("rectify-notice.docx", layout.build_rectify_notice_template)):
         fresh = io.BytesIO()
         build().save(fresh)
         committed = _parts((REPO / "templates" / name).read_bytes())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fazhi_cli.documents import RectifyNoticeFile, write_rectify_notice
 from fazhi_cli.rectify import RectifyView, rectify_view
 from fazhi_cli.rectify.review import write_rectify_review
 from fazhi_cli.workspace import Workspace
@@ -34,3 +35,20 @@ def rectify_review_sheet(workspace: Path | None = None) -> Path:
     found = Workspace.find(workspace)
     with found.lock():
         return write_rectify_review(found)
+
+
+def rectify_notice(workspace: Path | None = None, doc_no: str | None = None, pdf: bool = True) -> RectifyNoticeFile:
+    """Write the 整改情况通报 into reports/ (`fazhi rectify notice`), holding the lock: the counts of the 整改 by the
+    office's clock, the units overdue with their unfinished items and a table of every unit, laid out as the 通报
+    (GB/T 9704, the Word template `rectify-notice.docx`, the workspace's templates/ may hold its own), with a PDF
+    copy when LibreOffice is installed (`pdf=False`: none). `doc_no` is its 发文字号 (default: fazhi.toml's
+    `[documents] doc_no`). Before the approval a `UsageError` (exit 2).
+
+    Example::
+
+        made = api.rectify_notice(Path("2017考核"), doc_no="昭府法办〔2018〕9号")
+        made.document, made.pdf, made.view.summary.overdue
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_rectify_notice(found, doc_no, pdf)

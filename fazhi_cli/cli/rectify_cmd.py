@@ -16,11 +16,13 @@ from fazhi_cli.cli.output import console, note, print_json, safe
 app = typer.Typer(
     help="整改:考核结果审定并通报后,各失分单位逐项整改,法制办复核销号。\n\n"
     "先 fazhi rectify generate 生成各单位的整改清单,fazhi send --rectify 发出;收回用 fazhi ingest;"
-    "fazhi rectify status 查看进度;fazhi rectify review-sheet 生成整改复核表,填写销号后用 fazhi ingest 收回。",
+    "fazhi rectify status 查看进度;fazhi rectify review-sheet 生成整改复核表,填写销号后用 fazhi ingest 收回;"
+    "fazhi rectify notice 生成整改情况通报。",
     no_args_is_help=True,
     cls=ChineseGroup,
 )
 
+NoPdfOption = typer.Option(False, "--no-pdf", help="不调用 LibreOffice 生成 PDF,只生成 Word 文档。")
 STATE_STYLES = {"open": "red", "in_progress": "yellow", "reported": "cyan", "closed": "green"}
 
 
@@ -76,3 +78,35 @@ def print_rectify_status(view: api.RectifyView) -> None:
     console.print(f"{summary.units} 个单位、{summary.items} 个问题:{counts}。")
     if summary.overdue:
         console.print(f"[bold red]已过整改截止日期仍未完成:{safe('、'.join(summary.overdue))}[/]")
+
+
+@app.command("notice")
+def notice(
+    doc_no: str = typer.Option(
+        None, "--doc-no", help="发文字号,例如 昭府法办〔2018〕9号;省略时用 fazhi.toml 中的设置([documents] doc_no)。"),
+    no_pdf: bool = NoPdfOption,
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """生成整改情况通报(Word,按 GB/T 9704 党政机关公文格式,与考核结果通报同一版式),放在 reports/。
+
+    只能在考核结果审定后生成。正文按法制办时钟的当天写成:需整改的单位和问题数,已销号、已报完成待销号、
+    整改中和未报告的问题数,超过整改截止日期仍未完成的单位及其问题(或全部完成的说明),对逾期单位限期整改
+    的要求;附件为各单位整改情况统计表。成文日期为当天。装有 LibreOffice 时同时生成 PDF。工作区 templates/
+    中的 rectify-notice.docx 优先于内置模板。
+
+    示例:
+
+      fazhi rectify notice
+
+      fazhi rectify notice --doc-no 昭府法办〔2018〕9号 --no-pdf
+    """
+    made = api.rectify_notice(workspace, doc_no, pdf=not no_pdf)
+    console.print(f"[green]✓[/] 整改情况通报:{safe(str(made.document))}")
+    if made.pdf:
+        console.print(f"[green]✓[/] PDF:{safe(str(made.pdf))}")
+    summary = made.view.summary
+    console.print(f"{summary.units} 个单位、{summary.items} 个问题,已销号 {summary.closed} 个。")
+    if summary.overdue:
+        console.print(f"[bold red]逾期未完成整改:{safe('、'.join(summary.overdue))}[/]")
+    if made.pdf_note:
+        note(f"[yellow]{safe(made.pdf_note)}[/]")

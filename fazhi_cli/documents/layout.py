@@ -1,9 +1,9 @@
 """The GB/T 9704-2012 page (党政机关公文格式) in python-docx: the one place its measures are written down.
 
-`build_notice_template` and `letter_layout.build_letter_template` make the two shipped Word templates
-(`templates/notice.docx`, `templates/feedback-letter.docx`; `make templates` runs `templates.build_templates`). They are
-ordinary Word documents holding docxtpl's Jinja2 tags, so a clerk can restyle them in Word or WPS, and a
-developer changes the layout here and rebuilds them.
+`build_notice_template`, `build_rectify_notice_template` and `letter_layout.build_letter_template` make the shipped
+Word templates (`templates/notice.docx`, `templates/rectify-notice.docx`, `templates/feedback-letter.docx`; `make
+templates` runs `templates.build_templates`). They are ordinary Word documents holding docxtpl's Jinja2 tags, so a
+clerk can restyle them in Word or WPS, and a developer changes the layout here and rebuilds them.
 
 The page: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a 156 × 225 mm text block);
 body 3号 (16 pt) 仿宋_GB2312; 22 lines (the section's line grid) of 28 characters; title 2号 (22 pt)
@@ -431,6 +431,13 @@ def build_notice_template() -> DocumentObject:
     _add(document, "公文表注", "{{ t.note }}")
     _add(document, "公文表注", "{%p endif %}")
     _add(document, "公文正文", "{%p endfor %}")
+    _record_part(document)
+    return document
+
+
+def _record_part(document: DocumentObject) -> None:
+    """The 版记 (抄送, 印发机关 and 印发日期) at the foot of the last page, on the next page when the document asks
+    (`record_on_next_page`: its body ends on an odd page)."""
     _add(document, "公文正文", "{%p if record_on_next_page %}")
     document.add_paragraph(style="公文正文").paragraph_format.page_break_before = True
     _add(document, "公文正文", "{%p endif %}")
@@ -441,4 +448,32 @@ def build_notice_template() -> DocumentObject:
     anchor = document.add_paragraph()  # a frame needs a paragraph after it, here the least there is
     anchor.paragraph_format.line_spacing = Pt(1)
     _no_grid(anchor._p.get_or_add_pPr())
+
+
+RECTIFY_COLUMNS = ["单位名称", "问题数", "已销号", "待销号", "整改中", "未报告", "是否逾期"]
+RECTIFY_CELLS = ["{{ r.unit }}", "{{ r.problems }}", "{{ r.closed }}", "{{ r.reported }}", "{{ r.in_progress }}",
+                 "{{ r.open }}", "{{ r.overdue }}"]
+# mm, on the 156 mm line: a 4号 heading of three characters fits in 19 mm, of four in 28
+RECTIFY_WIDTHS = [33, 19, 19, 19, 19, 19, 28]
+
+
+def build_rectify_notice_template() -> DocumentObject:
+    """The 整改情况通报 template: the 通报's 版头, title, 主送机关, body, 附件说明, 署名 and date, then the 附件 (each
+    unit's 整改 counts, overdue or not) and the 版记."""
+    document = new_document()
+    _header_part(document)
+    _paragraphs(document, "body")
+    _add(document, "公文正文")
+    _add(document, "公文正文", "{%p for line in attachment_lines %}")
+    _add(document, "公文署名", "{{ line }}")
+    _add(document, "公文正文", "{%p endfor %}")
+    _signature_part(document)
+    _add(document, "公文附件标识", "{{ attachment.label }}")
+    title_part(document, "公文附件标题", "attachment.title_lines")
+    _add(document, "公文正文")  # a line between the title and its table
+    _table(document, RECTIFY_COLUMNS, RECTIFY_CELLS, RECTIFY_WIDTHS, "attachment.rows")
+    _add(document, "公文表注", "{%p if attachment.note %}")
+    _add(document, "公文表注", "{{ attachment.note }}")
+    _add(document, "公文表注", "{%p endif %}")
+    _record_part(document)
     return document

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.documents import pdf
@@ -54,6 +55,11 @@ class LetterFiles:
     not_returned: list[str] = field(default_factory=list)
 
 
+# what wrote a document with a 版记 (the 通报's NoticeFile, the 整改情况通报's): a dataclass with its `document`, `pdf`
+# and `notice`, the words, which have `record_on_next_page`
+Made = TypeVar("Made")
+
+
 def document_date(state: ResultsState) -> dt.date:
     """The 成文日期: the approval's date for approved results, else today on the office's clock."""
     return state.day if state.approved and state.day else office_now().date()
@@ -87,7 +93,7 @@ def write_notice(workspace: Workspace, doc_no: str | None = None, make_pdf: bool
     return record_on_even_page(made, template)
 
 
-def record_on_even_page(made: NoticeFile, template: Path) -> NoticeFile:
+def record_on_even_page(made: Made, template: Path) -> Made:
     """The notice again with its 版记 moved to the next page when its PDF ends on an odd page: the 版记 is at the foot
     of the last page, and the last page of a 公文 printed on both sides is an even one (GB/T 9704 7.4). Without a PDF
     (no LibreOffice) the page count is unknown and the document stays as it is."""
