@@ -85,7 +85,7 @@ from fazhi_cli.reports import ReportFiles
 from fazhi_cli.scoring import Scoreboard, score_json
 from fazhi_cli.validate import Annotated, Validation, ValidationReport, status_json, validation_json
 from fazhi_cli.validate.received import ReceivedFile, files_json
-from fazhi_cli.validate.status import StatusReport, UnitStatus
+from fazhi_cli.validate.status import RectifyProgress, StatusReport, UnitStatus
 from fazhi_cli.workbook.generate import GenerateResult
 from fazhi_cli.workspace import Workspace, missing_weight_message
 from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow, config_json
@@ -105,7 +105,7 @@ __all__ = [
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
-    "RectifyView", "RectifyNoticeFile",
+    "RectifyView", "RectifyNoticeFile", "RectifyProgress",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",

@@ -9,16 +9,19 @@ from dataclasses import replace
 from pathlib import Path
 
 from fazhi_cli.approval import verified_state
+from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.errors import UsageError
+from fazhi_cli.infra.clock import CHINA, office_now
 from fazhi_cli.ingest import ingest_paths
 from fazhi_cli.mail import mail_status
 from fazhi_cli.receiving.batch import FileOutcome, IngestReport
+from fazhi_cli.rectify import rectify_view
 from fazhi_cli.validate import Annotated, Validation, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
 from fazhi_cli.validate.received import ReceivedFile, workspace_files
-from fazhi_cli.validate.status import StatusReport, campaign_status
+from fazhi_cli.validate.status import RectifyProgress, StatusReport, campaign_status
 from fazhi_cli.workspace import Workspace
 
 
@@ -64,8 +67,9 @@ def validate(workspace: Path | None = None, annotate: bool = False) -> Validatio
 
 
 def status(workspace: Path | None = None, today: dt.date | None = None) -> StatusReport:
-    """Who has returned, who is missing, who has errors, days to the deadline (`fazhi status`), and which results
-    are in force (初步结果, or 审定结果 with its snapshot checked: `SnapshotInvalid` when it was edited by hand).
+    """Who has returned, who is missing, who has errors, days to the deadline (`fazhi status`), which results
+    are in force (初步结果, or 审定结果 with its snapshot checked: `SnapshotInvalid` when it was edited by hand), and
+    once approved where the 整改 stands (`report.rectify`: the counts and the units overdue).
 
     Example::
 
@@ -74,7 +78,17 @@ def status(workspace: Path | None = None, today: dt.date | None = None) -> Statu
     """
     found = Workspace.find(workspace)
     report = campaign_status(found, today)
-    return replace(report, state=verified_state(found), mail=tuple(mail_status(found)))
+    state = verified_state(found)
+    return replace(report, state=state, mail=tuple(mail_status(found)), rectify=rectify_progress(found, state, today))
+
+
+def rectify_progress(workspace: Workspace, state: ResultsState, today: dt.date | None = None) -> RectifyProgress | None:
+    """The 整改's counts for `fazhi status`: by the office's clock (or on `today`), None before the approval."""
+    if not state.approved:
+        return None
+    clock = office_now if today is None else (lambda: dt.datetime.combine(today, dt.time(12), CHINA))
+    view = rectify_view(workspace, clock)
+    return RectifyProgress(view.summary, view.deadline, view.today)
 
 
 def files(workspace: Path | None = None, state: str | None = None, unit: str | None = None) -> list[ReceivedFile]:

@@ -213,6 +213,21 @@ def print_status(report: StatusReport) -> None:
     console.print(f"结果:[{colour}]{safe(report.state.headline)}[/]")
     if report.state.approved:
         console.print("此后收到的文件照常存档,但不改变审定结果;如需变更,先 fazhi reopen --reason …。")
+    if report.rectify is not None:
+        console.print(rectify_line(report.rectify))
+
+
+def rectify_line(progress: api.RectifyProgress) -> str:
+    """The 整改 in one line: units and items, items by state, the units overdue."""
+    summary = progress.summary
+    if not summary.items:
+        return "整改:没有失分单位,无需整改。"
+    counts = progress.as_dict()
+    line = (f"整改:{summary.units} 个单位 {summary.items} 个问题,已销号 {counts['closed']},待销号 {counts['reported']},"
+            f"整改中 {counts['in_progress']},未报告 {counts['open']};逾期 {len(summary.overdue)} 个单位")
+    if summary.overdue:
+        return f"{line}([bold red]{safe('、'.join(summary.overdue))}[/])。"
+    return line + "。"
 
 
 def mail_status_table(report: StatusReport) -> Table:

@@ -42,9 +42,10 @@ def owed_items(board: Scoreboard) -> dict[str, tuple[RectifyItem, ...]]:
     return found
 
 
-def approved_owed(workspace: Workspace, what: str = "整改") -> Owed:
-    """What the units owe under the approved results; before the approval a `UsageError` (exit 2) saying so."""
-    board = results_in_force(workspace)
+def approved_owed(workspace: Workspace, what: str = "整改", board: Scoreboard | None = None) -> Owed:
+    """What the units owe under the approved results (`board`, by default the results in force, when the caller has
+    them already); before the approval a `UsageError` (exit 2) saying so."""
+    board = board or results_in_force(workspace)
     if not board.state.approved:
         raise UsageError(f"考核结果尚未审定,不能办理{what}", NOT_APPROVED_HINT)
     approved_on = dt.date.fromisoformat(board.state.date)

@@ -21,6 +21,7 @@ from fazhi_cli.domain.rectification import (
 from fazhi_cli.domain.submissions import current_submissions
 from fazhi_cli.infra.clock import CHINA, office_now
 from fazhi_cli.rectify.owed import Owed, approved_owed
+from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.store import Store, StoredRectifyReturn
 from fazhi_cli.workspace import Workspace
 
@@ -62,9 +63,11 @@ def closure_decisions(store: Store) -> list[tuple[str, str | None, dict]]:
     return [(d.action, d.unit, d.detail) for d in store.decisions() if d.action in (CLOSE, WITHDRAW_CLOSE)]
 
 
-def rectify_view(workspace: Workspace, clock: Callable[[], dt.datetime] = office_now) -> RectifyView:
-    """The 整改 as it stands by the office's clock (a `UsageError` before the results are approved)."""
-    owed = approved_owed(workspace)
+def rectify_view(workspace: Workspace, clock: Callable[[], dt.datetime] = office_now,
+                 board: Scoreboard | None = None) -> RectifyView:
+    """The 整改 as it stands by the office's clock (a `UsageError` before the results are approved); `board` the
+    results in force when the caller has them already (the summary report)."""
+    owed = approved_owed(workspace, board=board)
     with workspace.open_store() as store:
         returns, reports = stored_reports(store)
         closures = closures_in_force(closure_decisions(store))

@@ -18,12 +18,15 @@ from markupsafe import Markup
 
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.domain.approval import ResultsState
+from fazhi_cli.domain.rectification import CLOSED, IN_PROGRESS, OPEN, REPORTED
+from fazhi_cli.domain.rectify_text import NO, unit_row
 from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.infra.files import atomic_write, atomic_write_all
 from fazhi_cli.infra.parallel import start_beside
+from fazhi_cli.rectify import RectifyView, rectify_view
 from fazhi_cli.reports import charts
 from fazhi_cli.reports.excel import write_summary_workbook
 from fazhi_cli.reports.render import environment, load_template, render
@@ -97,8 +100,28 @@ def _type_context(summary: TypeSummary, weight: Decimal | None) -> dict:
     }
 
 
-def summary_context(board: Scoreboard) -> dict:
-    """Everything summary.html shows, as plain data (charts as escaped SVG markup)."""
+def rectify_context(view: RectifyView | None) -> dict | None:
+    """The 整改进度 summary.html shows: the counts by state, the units overdue and one row per owing unit; None (no
+    section) before the approval or when no unit owes 整改."""
+    if view is None or not view.units:
+        return None
+    summary = view.summary
+    rows = [{**vars(row), "overdue": row.overdue != NO}
+            for row in (unit_row(u, view.today, view.deadline) for u in view.units)]
+    return {"deadline": view.deadline.isoformat(), "today": view.today.isoformat(), "units": summary.units,
+            "problems": summary.items, "closed": summary.by_state[CLOSED], "reported": summary.by_state[REPORTED],
+            "in_progress": summary.by_state[IN_PROGRESS], "open": summary.by_state[OPEN],
+            "overdue": list(summary.overdue), "past_deadline": view.today > view.deadline, "rows": rows}
+
+
+def summary_rectify(workspace: Workspace, board: Scoreboard) -> RectifyView | None:
+    """Where the 整改 stands for the summary: only once the results are approved (before, nothing is owed)."""
+    return rectify_view(workspace, board=board) if board.state.approved else None
+
+
+def summary_context(board: Scoreboard, rectify: RectifyView | None = None) -> dict:
+    """Everything summary.html shows, as plain data (charts as escaped SVG markup); `rectify` the 整改 once approved
+    (`summary_rectify`)."""
     model = board.model
     headline = model.headline
     tasks = [{"number": t.number, "title": t.title, **t.counts, "total": t.total} for t in model.tasks]
@@ -119,6 +142,7 @@ def summary_context(board: Scoreboard) -> dict:
             [f"任务{t.number}" for t in model.tasks],
             [[t.counts[s] for s in (*STATUSES, UNFILLED)] for t in model.tasks],
             (*STATUSES, "未填报"), "工作任务完成情况")),
+        "rectify": rectify_context(rectify),
     }
 
 
@@ -191,7 +215,8 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     beside = (start_beside(lambda: write_summary_workbook(board, workbook))
               if BESIDE_FROM <= len(returned) <= BESIDE_UP_TO else None)
     try:
-        _write_text(summary, render(load_template(env, "summary.html.j2"), summary_context(board)))
+        page = summary_context(board, summary_rectify(workspace, board))
+        _write_text(summary, render(load_template(env, "summary.html.j2"), page))
         template = load_template(env, "feedback.html.j2")
         _write_pages(returned, lambda unit: render(template, feedback_context(board, unit, ranks)))
     finally:

@@ -10,6 +10,7 @@ from typing import Any
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.checks import Finding
 from fazhi_cli.domain.json_data import json_ready
+from fazhi_cli.domain.rectification import CLOSED, IN_PROGRESS, OPEN, REPORTED, RectificationSummary
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.validate.check import CheckedUnit, validate_store
 from fazhi_cli.workspace import Workspace
@@ -38,6 +39,22 @@ class UnitStatus:
 
 
 @dataclass(frozen=True)
+class RectifyProgress:
+    """Where the 整改 stands once the results are approved: the counts, the deadline and the office's day."""
+
+    summary: RectificationSummary
+    deadline: dt.date
+    today: dt.date
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts as `fazhi status --json` shows them under "rectify"."""
+        by_state = self.summary.by_state
+        return {"deadline": self.deadline, "today": self.today, "units": self.summary.units,
+                "items": self.summary.items, "closed": by_state[CLOSED], "reported": by_state[REPORTED],
+                "in_progress": by_state[IN_PROGRESS], "open": by_state[OPEN], "overdue": list(self.summary.overdue)}
+
+
+@dataclass(frozen=True)
 class StatusReport:
     """The campaign at a glance."""
 
@@ -50,6 +67,7 @@ class StatusReport:
     weights_missing: tuple[str, ...] = ()  # unit types without a conversion weight in fazhi.toml
     state: ResultsState = ResultsState()  # which results are in force (初步结果 / 审定结果)
     mail: tuple = ()  # each unit's mail (`mail.MailStatus`: sent, reminded, replied), filled in above this layer
+    rectify: RectifyProgress | None = None  # the 整改 once approved (None before), filled in above this layer
 
     @property
     def days_left(self) -> int:
@@ -126,4 +144,5 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             for s in report.missing
         ],
         "mail": [m.as_dict() for m in report.mail],
+        "rectify": report.rectify.as_dict() if report.rectify is not None else None,
     })
