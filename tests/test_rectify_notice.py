@@ -1,6 +1,7 @@
 """`fazhi rectify notice`: the 整改情况通报 of a real approved campaign, its units' 整改 returns and the office's 销号
 recorded through the store, read back with python-docx — the counts, the overdue units with their unfinished items,
-the annex table — and once printed by LibreOffice (fonts, no stray spaces, the 版记 on an even last page)."""
+the annex table — and once printed by LibreOffice (fonts, no stray spaces, the 署名 on a page with the body's last
+paragraph, the 版记 on an even last page)."""
 
 from __future__ import annotations
 
@@ -167,5 +168,8 @@ def test_printed_it_has_the_free_fonts_no_stray_space_and_the_record_on_an_even_
     assert TEXT_BOTTOM - 12 < printed.bottom <= TEXT_BOTTOM + 1, printed
     text = _poppler("pdftotext", "-layout", str(made.pdf), "-")
     assert "关于2017年度法治政府建设考核" in text and "整改情况统计表" in text
+    signed = next(page for page in text.split("\f") if re.search(r"^\s*2018年4月2日\s*$", page, re.MULTILINE))
+    assert "广元市昭化区人民政府法制办公室" in signed and "附件:" in signed  # the 署名 and date with the body's
+    assert "防止同类问题" in signed.replace(" ", "").replace("\n", "")  # last paragraph: never a page of them alone
     _poppler("pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(made.pdf), str(tmp_path / "page"))
     assert (tmp_path / "page-1.png").stat().st_size > 10_000  # looked at by eye when written: a 公文's first page

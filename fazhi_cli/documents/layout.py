@@ -368,14 +368,23 @@ def _header_part(document: DocumentObject) -> None:
     _add(document, "公文主送机关", "{{ recipient }}")
 
 
-def _paragraphs(document: DocumentObject, variable: str) -> None:
+def _paragraphs(document: DocumentObject, variable: str, keep_last: bool = False) -> None:
+    """The body's paragraphs; with `keep_last` the last one kept on the page of what follows (the 署名)."""
     _add(document, "公文正文", f"{{%p for p in {variable} %}}")
     _add(document, "公文正文", "{%p if p.heading %}")
     _add(document, "公文一级标题", "{{ p.text }}")
+    if keep_last:
+        _add(document, "公文正文", "{%p elif loop.last %}")
+        document.add_paragraph("{{ p.text }}", style="公文正文").paragraph_format.keep_with_next = True
     _add(document, "公文正文", "{%p else %}")
     _add(document, "公文正文", "{{ p.text }}")
     _add(document, "公文正文", "{%p endif %}")
     _add(document, "公文正文", "{%p endfor %}")
+
+
+def _kept(document: DocumentObject, style: str, text: str = "") -> None:
+    """A paragraph kept on the page of the next one."""
+    document.add_paragraph(text, style=style).paragraph_format.keep_with_next = True
 
 
 def _signature_part(document: DocumentObject) -> None:
@@ -462,12 +471,16 @@ def build_rectify_notice_template() -> DocumentObject:
     unit's 整改 counts, overdue or not) and the 版记."""
     document = new_document()
     _header_part(document)
-    _paragraphs(document, "body")
-    _add(document, "公文正文")
+    # the body's last paragraph, the 附件说明, the 署名 and the date on one page (GB/T 9704 7.3.5: never a page of the
+    # signature alone, 此页无正文)
+    _paragraphs(document, "body", keep_last=True)
+    _kept(document, "公文正文")
     _add(document, "公文正文", "{%p for line in attachment_lines %}")
-    _add(document, "公文署名", "{{ line }}")
+    _kept(document, "公文署名", "{{ line }}")
     _add(document, "公文正文", "{%p endfor %}")
-    _signature_part(document)
+    _kept(document, "公文署名")
+    _kept(document, "公文署名", "{{ signature.issuer }}")
+    _add(document, "公文署名", "{{ signature.date }}")
     _add(document, "公文附件标识", "{{ attachment.label }}")
     title_part(document, "公文附件标题", "attachment.title_lines")
     _add(document, "公文正文")  # a line between the title and its table
