@@ -11,6 +11,7 @@ import pytest
 from helpers import module_cli
 from rectify_helpers import DEPT, TOWN, approved_campaign, record_closure, record_report
 
+from fazhi_cli import api
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.domain.rectification import DONE, UNDER_WAY, UnitRectification
 from fazhi_cli.rectify import rectify_view
@@ -63,6 +64,13 @@ def test_status_before_the_deadline_counts_no_unit_overdue(cli, campaign, office
     office_clock(BEFORE_DEADLINE)
     assert _compact("未报告 6;逾期 0 个单位。") in _compact(cli("status", "-w", campaign).out)
     assert cli("status", "--json", "-w", campaign).json()["rectify"]["overdue"] == []
+
+
+def test_the_library_counts_on_the_day_it_is_given(campaign, office_clock):
+    office_clock(BEFORE_DEADLINE)
+    progress = api.status(campaign, today=dt.date(2018, 4, 2)).rectify
+    assert progress.today == dt.date(2018, 4, 2) and progress.summary.overdue == (DEPT, TOWN)
+    assert api.status(campaign).rectify.summary.overdue == ()  # the office's clock
 
 
 def test_status_before_the_approval_says_nothing_of_rectification(cli, workspace):
