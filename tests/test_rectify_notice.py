@@ -173,3 +173,12 @@ def test_printed_it_has_the_free_fonts_no_stray_space_and_the_record_on_an_even_
     assert "防止同类问题" in signed.replace(" ", "").replace("\n", "")  # last paragraph: never a page of them alone
     _poppler("pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(made.pdf), str(tmp_path / "page"))
     assert (tmp_path / "page-1.png").stat().st_size > 10_000  # looked at by eye when written: a 公文's first page
+
+
+def test_without_units_that_lost_points_the_notice_says_there_is_nothing_to_rectify(campaign):
+    view, board = _board_and_units(campaign)
+    notice = compose_rectify_notice([], summarise([], view.today, view.deadline), board.campaign, board.state,
+                                    view.deadline, view.today, "1")
+    text = "\n".join(p.text for p in notice.body)
+    assert "没有单位失分,无需整改" in text and "没有需要整改的问题" in text and "限期整改" not in text
+    assert notice.attachment.rows == ()

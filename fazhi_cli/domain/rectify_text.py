@@ -141,6 +141,8 @@ def _unfinished_words(unit: UnitRectification) -> str:
 def _overdue(units: Sequence[UnitRectification], deadline: dt.date, today: dt.date) -> list[Paragraph]:
     overdue = [u for u in units if u.overdue(today, deadline)]
     unfinished = [u for u in units if u.unfinished()]
+    if not any(u.items for u in units):
+        return [Paragraph("没有需要整改的问题。")]
     if overdue:
         lines = [Paragraph(f"整改期限{chinese_date(deadline)}已过,以下{len(overdue)}个单位仍有问题未完成整改:")]
         lines += [Paragraph(f"{u.unit}:{_unfinished_words(u)}。") for u in overdue]
