@@ -29,6 +29,7 @@ UNPACKED = "unpacked"
 REVIEW = "review"
 LEDGER = "ledger"
 LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
+RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with errors in it
 HELD = "held"
 SKIPPED = "skipped"
 OUTCOME_LABELS = {
@@ -72,6 +73,11 @@ class IngestReport:
         """True when a ledger was taken with rows that could not be (the command then exits 1 too)."""
         return any(f.outcome == LEDGER and f.code == LEDGER_PROBLEMS for f in self.files)
 
+    @property
+    def rectify_problems(self) -> bool:
+        """True when a 整改 return was taken with errors in it (the command then exits 1 too)."""
+        return any(f.outcome == TAKEN and f.code == RECTIFY_PROBLEMS for f in self.files)
+
 
 def to_store_time(moment: dt.datetime) -> str:
     """A timezone-aware moment as the store keeps it: ISO 8601 in China time, so text order is time order."""
@@ -95,6 +101,7 @@ class Batch:
     clock: Callable[[], dt.datetime] = office_now
     read_ahead: dict[int, object] = field(default_factory=dict)  # id(item) → its workbook being read by a worker
     unflushed: dict[str, Path] = field(default_factory=dict)  # archive name → its `.part`, until the chunk commits
+    memo: dict[str, object] = field(default_factory=dict)  # what a stage reads once per batch (the 整改 owed)
     _evidence: RosterEvidence | None = field(default=None, repr=False)
 
     def roster_evidence(self) -> RosterEvidence:
