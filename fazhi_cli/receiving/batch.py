@@ -29,6 +29,7 @@ UNPACKED = "unpacked"
 REVIEW = "review"
 LEDGER = "ledger"
 LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
+RECTIFY_TAKEN = "rectify_taken"  # the code of a 整改 return taken (its outcome TAKEN)
 RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with errors in it
 HELD = "held"
 SKIPPED = "skipped"
@@ -50,6 +51,11 @@ class FileOutcome:
     sha256: str = ""
     code: str | None = None
     other_unit: str | None = None  # for an identity conflict: the roster unit the evidence names
+
+    @property
+    def rectify(self) -> bool:
+        """True for a unit's 整改 workbook (taken, held or refused as one): its codes all begin with rectify_."""
+        return (self.code or "").startswith("rectify_")
 
 
 @dataclass

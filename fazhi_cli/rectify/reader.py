@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import warnings
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -16,7 +17,7 @@ from fazhi_cli.domain.numbers import is_blank, normalise_text
 from fazhi_cli.domain.rectify_checks import DONE_ON, ReturnedRow
 from fazhi_cli.rectify import layout
 from fazhi_cli.workbook.formats import other_format, read_other_rows
-from fazhi_cli.workbook.reader import READ_ERRORS, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.reader import PARSE_ERRORS, READ_ERRORS, UnreadableWorkbook, find_header
 from fazhi_cli.workbook.style import MAX_CELL_TEXT
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -107,16 +108,20 @@ def _sheet_rows(data: bytes) -> list[tuple]:
         if layout.SHEET_RECTIFY not in rows:
             raise UnreadableWorkbook(f"找不到工作表“{layout.SHEET_RECTIFY}”")
         return rows[layout.SHEET_RECTIFY]
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook("整改清单无法读取(文件已损坏或不是 Excel 工作簿)") from exc
-    try:
-        if layout.SHEET_RECTIFY not in book.sheetnames:
-            raise UnreadableWorkbook(f"找不到工作表“{layout.SHEET_RECTIFY}”")
-        sheet = book[layout.SHEET_RECTIFY]
-        sheet.reset_dimensions()
-        return list(sheet.iter_rows(min_row=1, max_row=layout.MAX_ROWS, max_col=layout.MAX_COLUMNS,
-                                    values_only=True))
-    finally:
-        book.close()
+    with warnings.catch_warnings():  # openpyxl warns of a date cell out of range: the checks say so, in Chinese
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except READ_ERRORS as exc:
+            raise UnreadableWorkbook("整改清单无法读取(文件已损坏或不是 Excel 工作簿)") from exc
+        try:
+            if layout.SHEET_RECTIFY not in book.sheetnames:
+                raise UnreadableWorkbook(f"找不到工作表“{layout.SHEET_RECTIFY}”")
+            sheet = book[layout.SHEET_RECTIFY]
+            sheet.reset_dimensions()
+            return list(sheet.iter_rows(min_row=1, max_row=layout.MAX_ROWS, max_col=layout.MAX_COLUMNS,
+                                        values_only=True))
+        except PARSE_ERRORS as exc:
+            raise UnreadableWorkbook("整改清单已损坏(内部数据格式错误)") from exc
+        finally:
+            book.close()

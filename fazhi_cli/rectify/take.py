@@ -26,6 +26,7 @@ from fazhi_cli.intake import Incoming
 from fazhi_cli.receiving.batch import (
     DUPLICATE,
     RECTIFY_PROBLEMS,
+    RECTIFY_TAKEN,
     TAKEN,
     Batch,
     FileOutcome,
@@ -149,7 +150,7 @@ def take_rectify(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, arc
         known = claimed if claimed in batch.units else None
         return refuse(batch, item, sha, archive_name, refused.problem.message, known, code=refused.problem.code)
     if batch.store.rectify_return_by_sha(sha) is not None:
-        return FileOutcome(name, item.origin, DUPLICATE, unit, _SAME, sha)
+        return FileOutcome(name, item.origin, DUPLICATE, unit, _SAME, sha, RECTIFY_TAKEN)
     held_reason = _who_sent(batch, item, unit)
     if held_reason is not None:
         held, other = held_reason
@@ -159,10 +160,10 @@ def take_rectify(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, arc
     except RectifyRefused as refused:
         return refuse(batch, item, sha, archive_name, refused.problem.message, unit, code=refused.problem.code)
     message = taken_message(content)
-    code = RECTIFY_PROBLEMS if content.errors else TAKEN
+    code = RECTIFY_PROBLEMS if content.errors else RECTIFY_TAKEN
     record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit, message, code)
     if batch.store.record_rectify_return(record, content.rows, content.findings_data(), content.generated_at) is None:
-        return FileOutcome(name, item.origin, DUPLICATE, unit, _SAME, sha)
+        return FileOutcome(name, item.origin, DUPLICATE, unit, _SAME, sha, RECTIFY_TAKEN)
     return FileOutcome(name, item.origin, TAKEN, unit, message, sha, code)
 
 
@@ -174,7 +175,7 @@ def taken_message(content: RectifyContent) -> str:
     warnings = len(content.findings) - problems
     if problems:
         shown = ";".join(f.message.split("】", 1)[-1] for f in content.findings if f.severity == "error")
-        message += f";有 {problems} 处错误,请单位改正后重新报送(fazhi validate 查看):{shown[:300]}"
+        message += f";有 {problems} 处错误,请单位改正后重新报送:{shown[:300]}"
     if warnings:
         message += f";{warnings} 处提醒"
     return message
