@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from test_scores import department_case, full_marks, township_case
 
+from fazhi_cli.store import FileRecord, RectifyRow
 from fazhi_cli.workbook.filler import fill_workbook
+from fazhi_cli.workspace import Workspace
 
 ROSTER = (
     "单位名称,单位类型,联系人,联系电话,电子邮箱\n"
@@ -35,3 +39,21 @@ def approved_campaign(cli, tmp_path: Path) -> Path:
     result = cli(*APPROVE, "-w", root)
     assert result.code == 0, result.err
     return root
+
+
+def record_report(ws: Path, unit: str, rows: list[RectifyRow], received_at: str = "2018-02-10T09:00:00+08:00") -> int:
+    """Record a unit's returned 整改 report (its rows) as the units' ingest would, through the real store API, with
+    an archived original, so that the office's side can be tested without the units' workbook."""
+    data = json.dumps([unit, received_at, [vars(r) for r in rows]], ensure_ascii=False, default=str).encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    archive_name = f"rectify-{sha[:16]}.xlsx"
+    workspace = Workspace(ws)
+    (workspace.archive / archive_name).write_bytes(data)
+    record = FileRecord(sha256=sha, size=len(data), archive_name=archive_name,
+                        original_name=f"2017年度法治政府建设整改清单_{unit}.xlsx", origin=f"文件 {unit}.xlsx",
+                        received_at=received_at, taken_at=received_at, kind="xlsx", outcome="taken", unit=unit,
+                        message="", batch="test-rectify")
+    with workspace.open_store() as store:
+        recorded = store.record_rectify_return(record, rows, [], None)
+    assert recorded is not None
+    return recorded

@@ -47,7 +47,7 @@ from fazhi_cli.api.edge import require_defusedxml as require_defusedxml
 from fazhi_cli.api.edge import write_error as write_error
 from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
-from fazhi_cli.api.rectify import rectify_generate, rectify_status
+from fazhi_cli.api.rectify import rectify_generate, rectify_review_sheet, rectify_status
 from fazhi_cli.api.results import feedback_letters, ledger, notice, report, review_sheets, score
 from fazhi_cli.api.returns import files, ingest, status, validate
 from fazhi_cli.api.rubric import RubricView, rubric_check, rubric_export, rubric_json, rubric_show, rubric_warnings
@@ -95,7 +95,7 @@ __all__ = [
     "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
     "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
-    "send", "remind", "fetch", "rectify_status", "rectify_generate",
+    "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
     "rectify_status_json", "json_ready",

@@ -14,7 +14,9 @@ from fazhi_cli.mail import (
     MailOutcome,
     MailReport,
     fetch_replies,
+    remind_rectification,
     remind_units,
+    send_rectification,
     send_workbooks,
 )
 from fazhi_cli.receiving.batch import FileOutcome
@@ -29,6 +31,7 @@ def send(
     resend: bool = False,
     ask_password: Callable[[], str] | None = None,
     on_message: Callable[[MailOutcome, int], None] | None = None,
+    rectify: bool = False,
 ) -> MailReport:
     """Mail each unit its blank workbook from outbox/ (`fazhi send`), holding the lock: one message per unit to
     the roster's address(es), from the office mailbox of fazhi.toml `[mail]`, the password from
@@ -37,6 +40,9 @@ def send(
     the rest go on. `dry_run` writes the messages into outbox/mail/ as .eml files and sends and records nothing.
     A server that cannot be used (unreachable, wrong password, certificate not verified) is a `MailError`.
 
+    With `rectify` (`fazhi send --rectify`, after the approval): each unit that lost points its 整改清单 from
+    outbox/整改/ with the 整改 deadline (`unit_type` does not apply).
+
     Example::
 
         report = api.send(Path("2017考核"), units=["区发改局"], dry_run=True)
@@ -44,6 +50,8 @@ def send(
     """
     found = Workspace.find(workspace)
     with found.lock():
+        if rectify:
+            return send_rectification(found, units, dry_run, resend, ask_password, on_message)
         return send_workbooks(found, units, unit_type, dry_run, resend, ask_password, on_message)
 
 
@@ -54,6 +62,7 @@ def remind(
     resend: bool = False,
     ask_password: Callable[[], str] | None = None,
     on_message: Callable[[MailOutcome, int], None] | None = None,
+    rectify: bool = False,
 ) -> MailReport:
     """Remind by mail (`fazhi remind`), holding the lock: the units that have not returned get their blank
     workbook again; those whose current submission has errors get the annotated return (as `validate
@@ -64,9 +73,14 @@ def remind(
 
         report = api.remind(Path("2017考核"), dry_run=True)
         [(o.unit, o.subject) for o in report.outcomes]
+
+    With `rectify` (`fazhi remind --rectify`): the units with 整改 items neither reported 已完成 nor closed, those
+    items listed, their 整改清单 attached again.
     """
     found = Workspace.find(workspace)
     with found.lock():
+        if rectify:
+            return remind_rectification(found, units, dry_run, resend, ask_password, on_message)
         return remind_units(found, units, dry_run, resend, ask_password, on_message)
 
 

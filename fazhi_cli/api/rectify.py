@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fazhi_cli.rectify import RectifyGenerated, RectifyView, rectify_view, write_rectify_workbooks
+from fazhi_cli.rectify.review import write_rectify_review
 from fazhi_cli.workspace import Workspace
 
 
@@ -36,3 +37,18 @@ def rectify_generate(units: list[str] | None = None, workspace: Path | None = No
     found = Workspace.find(workspace)
     with found.lock():
         return write_rectify_workbooks(found, units, on_progress)
+
+
+def rectify_review_sheet(workspace: Path | None = None) -> Path:
+    """Write the office's 整改复核表 into review/ (`fazhi rectify review-sheet`), holding the lock; returns the file.
+    One row per owing unit and item with what the unit reported; the office fills in 销号 (是/否) and 复核意见 and
+    takes it back by naming it in `ingest`. Before approval a `UsageError` (exit 2).
+
+    Example::
+
+        sheet = api.rectify_review_sheet(Path("2017考核"))
+        api.ingest([sheet], Path("2017考核"))   # after the office has filled it in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_rectify_review(found)

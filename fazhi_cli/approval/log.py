@@ -1,5 +1,6 @@
 """`fazhi log`: every decision the office took, in order — office values set and withdrawn (from review sheets),
-files accepted, rejected and dismissed, results approved and reopened (from the command line); `log_json`, what
+files accepted, rejected and dismissed, results approved and reopened (from the command line), 整改 items closed
+(销号) and their closures withdrawn (from 整改复核表); `log_json`, what
 `fazhi log --json` prints."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from fazhi_cli.domain.approval import ACTION_LABELS, SET, WITHDRAWN
 from fazhi_cli.domain.json_data import json_ready
+from fazhi_cli.domain.rectification import CLOSE, WITHDRAW_CLOSE
 from fazhi_cli.domain.review_checks import ROW_NAMES
 from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.integrity import require_sealed
@@ -17,6 +19,7 @@ from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
 
 _EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+ITEM_ACTIONS = (CLOSE, WITHDRAW_CLOSE)  # decisions on one unit's item: its `ref` is in the detail
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ def decision_log(store: Store) -> list[LogEntry]:
     ]
     for decision in store.decisions():
         stored = store.file_by_id(decision.file_id) if decision.file_id is not None else None
-        entries.append(LogEntry(decision.time, decision.action, decision.unit, None, decision.reason, None,
+        ref = decision.detail.get("ref") if decision.action in ITEM_ACTIONS else None  # a 销号's item
+        entries.append(LogEntry(decision.time, decision.action, decision.unit, ref, decision.reason, None,
                                 stored.original_name if stored else None, decision.detail))
     return sorted(entries, key=lambda e: parse_moment(e.time) or _EARLIEST)  # stable: ties keep their order
 

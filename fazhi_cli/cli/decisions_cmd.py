@@ -59,7 +59,8 @@ def reopen(
 
 
 def log(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
-    """按时间顺序列出法制办的每项决定:核定得分及撤回、文件的确认采用 / 不予采用 / 不再处理、审定和重新打开。
+    """按时间顺序列出法制办的每项决定:核定得分及撤回、文件的确认采用 / 不予采用 / 不再处理、审定和重新打开、
+    整改销号及撤回销号。
 
     示例:
 
@@ -90,4 +91,6 @@ def _content(entry: api.LogEntry) -> str:
         return "".join((f"{detail.get('by', '')} {detail.get('date', '')}",
                         f" {detail['doc_no']}" if detail.get("doc_no") else "",
                         f";按未报送审定 {len(missing)} 个单位" if missing else ""))
+    if entry.action in ("rectify_close", "rectify_withdraw"):
+        return f"「{detail.get('sheet', '')}」{detail.get('cell', '')}"
     return ""

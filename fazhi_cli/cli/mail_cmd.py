@@ -13,6 +13,7 @@ from fazhi_cli.api import FETCH_LABELS, MAIL_OUTCOME_LABELS, FetchReport, MailOu
 from fazhi_cli.cli.common import WorkspaceOption
 from fazhi_cli.cli.output import console, messages, note, safe
 from fazhi_cli.cli.returns_cmd import ingest_table
+from fazhi_cli.errors import UsageError
 
 OUTCOME_STYLES = {"sent": "green", "written": "cyan", "already": "dim", "failed": "bold red", "not_sent": "bold red"}
 FETCH_STYLES = {"ingested": "green", "duplicate": "dim", "unrelated": "dim", "no_attachment": "yellow",
@@ -30,9 +31,12 @@ def send(
     unit_type: str = typer.Option(None, "--type", help="只发给一类单位:department(区级部门)或 township(乡镇(街道))。"),
     dry_run: bool = DryRunOption,
     resend: bool = ResendOption,
+    rectify: bool = typer.Option(False, "--rectify", help="发整改通知:附件为 fazhi rectify generate 生成的整改清单。"),
     workspace: Path = WorkspaceOption,
 ) -> None:
     """把空白自评表用邮件发给各单位:每个单位一封,发往单位名单中的电子邮箱,附件为该单位的自评表。
+
+    加 --rectify(考核结果审定后):给每个失分单位发整改通知,附件为其整改清单,正文写明整改事项和截止日期。
 
     邮箱设置在 fazhi.toml 的 \\[mail] 一节;密码从环境变量 FAZHI_MAIL_PASSWORD 读取,没有时会询问,不会保存。
     每封邮件在服务器接收后立即记录:中断后再次运行只发尚未发出的,已发过的不会重发(除非 --resend)。
@@ -45,9 +49,13 @@ def send(
       fazhi send
 
       fazhi send --unit 区发改局 --resend
+
+      fazhi send --rectify --dry-run
     """
+    if rectify and unit_type:
+        raise UsageError("--rectify 不能与 --type 同用", "整改通知发给所有失分单位;只发某些单位请用 --unit。")
     report = _run("正在发送", lambda on: api.send(workspace, units or None, unit_type, dry_run, resend,
-                                              _ask_password, on))
+                                              _ask_password, on, rectify))
     _finish(report)
 
 
@@ -55,9 +63,12 @@ def remind(
     units: list[str] = typer.Option(None, "--unit", help="只催这个单位(可重复)。"),
     dry_run: bool = DryRunOption,
     resend: bool = typer.Option(False, "--resend", help="今天已催过的也再发一次。"),
+    rectify: bool = typer.Option(False, "--rectify", help="催办整改:只发给还有问题未报完成、未销号的单位。"),
     workspace: Path = WorkspaceOption,
 ) -> None:
     """催报:给未报送的单位再发空白自评表,给报送有错误的单位发退回修改表并在正文中列出问题。
+
+    加 --rectify:催办整改,只发给还有问题既未报告完成、也未销号的单位,正文列出这些问题,附件再附整改清单。
 
     同一单位同一情况每天只催一次(中断后再次运行只发尚未发出的);--dry-run 只写出 .eml 文件。
 
@@ -66,8 +77,11 @@ def remind(
       fazhi remind --dry-run
 
       fazhi remind
+
+      fazhi remind --rectify --dry-run
     """
-    report = _run("正在催报", lambda on: api.remind(workspace, units or None, dry_run, resend, _ask_password, on))
+    report = _run("正在催报", lambda on: api.remind(workspace, units or None, dry_run, resend, _ask_password, on,
+                                                rectify))
     _finish(report)
 
 

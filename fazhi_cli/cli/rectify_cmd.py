@@ -17,7 +17,7 @@ from fazhi_cli.cli.output import console, messages, note, print_json, safe
 app = typer.Typer(
     help="整改:考核结果审定并通报后,各失分单位逐项整改,法制办复核销号。\n\n"
     "先 fazhi rectify generate 生成各单位的整改清单,fazhi send --rectify 发出;收回用 fazhi ingest;"
-    "fazhi rectify status 查看进度。",
+    "fazhi rectify status 查看进度;fazhi rectify review-sheet 生成整改复核表,填写销号后用 fazhi ingest 收回。",
     no_args_is_help=True,
     cls=ChineseGroup,
 )
@@ -74,6 +74,25 @@ def status(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> Non
         print_json(api.rectify_status_json(view))
         return
     print_rectify_status(view)
+
+
+@app.command("review-sheet")
+def review_sheet(workspace: Path = WorkspaceOption) -> None:
+    """生成整改复核表(销号),放在工作区的 review/ 文件夹。
+
+    每个须整改单位的每个问题一行,列出单位报回的完成情况、整改措施、完成时间和佐证材料;法制办在“销号”中选择
+    “是”或“否”并填写“复核意见”,再用 fazhi ingest 直接指定该文件收回。单位未报“已完成”的问题销号时必须写明复核意见。
+    已销号的问题预填“是”,改为“否”即撤回销号。结果审定前不能生成(退出码 2)。
+
+    示例:
+
+      fazhi rectify review-sheet
+
+      fazhi ingest review/2017年度法治政府建设整改复核表.xlsx
+    """
+    path = api.rectify_review_sheet(workspace)
+    console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
+    note("填写“销号”和“复核意见”后,用 fazhi ingest 直接指定该文件收回;每项销号记入 fazhi log。")
 
 
 def print_rectify_status(view: api.RectifyView) -> None:

@@ -18,7 +18,8 @@ DEFAULT_PORTS = {("smtp", SSL): 465, ("smtp", STARTTLS): 587, ("smtp", NONE): 25
 PASSWORD_VARIABLE = "FAZHI_MAIL_PASSWORD"
 
 SEND, REMIND = "send", "remind"
-KIND_LABELS = {SEND: "下发", REMIND: "催报"}
+RECTIFY, RECTIFY_REMIND = "rectify", "rectify_remind"  # the 整改通知 with its 整改清单, and its reminder
+KIND_LABELS = {SEND: "下发", REMIND: "催报", RECTIFY: "整改通知", RECTIFY_REMIND: "整改催办"}
 MISSING, ERRORS = "missing", "errors"  # why a unit is reminded: nothing returned, or its submission has errors
 
 MAIL_LABELS = {

@@ -210,6 +210,24 @@ TEMPLATES: dict[str, str] = {
         "报送了「{current}」:暂不替换,待法制办确认。请与“{unit}”核实后用 fazhi accept 编号 --reason 理由"
         "(采用本文件)或 fazhi reject 编号 --reason 理由(不予采用)处理(编号见 fazhi files)。"
     ),
+    # --- the office's 整改复核表 (销号) ---------------------------------------------------------------------------
+    "rectify_review_not_named": (
+        "「{name}」是整改复核表,但它来自{origin},未采用:整改复核表只在法制办直接指定该文件时收取"
+        "(fazhi ingest 文件路径),不从邮件、压缩包或文件夹中收取。如需采用,请用 fazhi ingest 直接指定该文件。"
+    ),
+    "rectify_review_forged": (
+        "「{name}」自称整改复核表,但校验码与本工作区不符(身份信息被改动,或不是本工作区生成的),未采用。"
+        "请用 fazhi rectify review-sheet 重新生成整改复核表后填写。"
+    ),
+    "rectify_review_outdated": (
+        "「{name}」是按另一次审定结果生成的整改复核表(结果审定后又重新打开或重新审定过),未采用。"
+        "请用 fazhi rectify review-sheet 按现行审定结果重新生成整改复核表,把销号和复核意见填入新表后再收回。"
+    ),
+    "rectify_review_unreadable": "「{name}」{detail}。请用 fazhi rectify review-sheet 重新生成整改复核表后填写。",
+    "rectify_review_duplicate_rows": (
+        "「{name}」中同一单位同一编号有不止一行:{rows}。不知以哪一行为准,整张表未采用。"
+        "请删去重复的行(或用 fazhi rectify review-sheet 重新生成整改复核表后填写),再用 fazhi ingest 收回。"
+    ),
 }
 
 CODES = frozenset(TEMPLATES)

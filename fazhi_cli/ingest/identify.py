@@ -10,20 +10,22 @@ from fazhi_cli.domain.submissions import current_submissions, effective_time
 from fazhi_cli.domain.text import printable
 from fazhi_cli.intake import Incoming
 from fazhi_cli.receiving.batch import Batch, to_store_time
-from fazhi_cli.rectify.layout import RECTIFY_FORMAT_NAME, SHEET_RECTIFY
+from fazhi_cli.rectify.layout import RECTIFY_FORMAT_NAME, RECTIFY_REVIEW_FORMAT_NAME, SHEET_RECTIFY
 from fazhi_cli.workbook import layout
+
+KNOWN_FORMATS = (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME, layout.LEDGER_FORMAT_NAME, RECTIFY_REVIEW_FORMAT_NAME,
+                 RECTIFY_FORMAT_NAME)
 
 
 def foreign_form(batch: Batch, name: str, identity: dict[str, str]) -> Refusal | None:
     """The refusal when the workbook is no form of this campaign at all, else None."""
-    if identity.get(layout.ID_FORMAT) not in (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME, layout.LEDGER_FORMAT_NAME,
-                                              RECTIFY_FORMAT_NAME):
+    if identity.get(layout.ID_FORMAT) not in KNOWN_FORMATS:
         return refusal("not_a_form", name=name)
     campaign = batch.campaign
     if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
         other = printable(identity.get(layout.ID_CAMPAIGN, "")).split(":", 1)[-1][:60] or "其他考核"
         forms = {layout.REVIEW_FORMAT_NAME: "复核打分表", layout.LEDGER_FORMAT_NAME: "法制办台账",
-                 RECTIFY_FORMAT_NAME: SHEET_RECTIFY}
+                 RECTIFY_REVIEW_FORMAT_NAME: "整改复核表", RECTIFY_FORMAT_NAME: SHEET_RECTIFY}
         form = forms.get(identity.get(layout.ID_FORMAT, ""), "自评表")
         return refusal("foreign_campaign", name=name, other=other, form=form, campaign=campaign.title)
     return None

@@ -4,10 +4,12 @@ arrival time, each message once). `compose` writes the messages, `connect` and `
 
 from fazhi_cli.mail.connect import MailError
 from fazhi_cli.mail.fetch import FETCH_LABELS, FetchedMessage, FetchReport, campaign_start, fetch_replies
+from fazhi_cli.mail.rectify import remind_rectification, send_rectification
 from fazhi_cli.mail.send import MAIL_OUTCOME_LABELS, MailOutcome, MailReport, remind_units, send_workbooks
 from fazhi_cli.mail.status import MailStatus, mail_status
 
 __all__ = [
     "FETCH_LABELS", "MAIL_OUTCOME_LABELS", "FetchReport", "FetchedMessage", "MailError", "MailOutcome", "MailReport",
-    "MailStatus", "campaign_start", "fetch_replies", "mail_status", "remind_units", "send_workbooks",
+    "MailStatus", "campaign_start", "fetch_replies", "mail_status", "remind_rectification", "remind_units",
+    "send_rectification", "send_workbooks",
 ]  # fmt: skip

@@ -40,6 +40,8 @@ class Letter:
     reason: str = ""  # for a reminder: missing or errors
     problems: tuple[str, ...] = ()
     received_at: str = ""
+    deadline: dt.date | None = None  # a 整改 letter's: the rectification deadline (else the campaign's)
+    items: tuple[str, ...] = ()  # a 整改 letter's: the items to rectify, each "编号 考核项目(扣 N 分)"
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,15 @@ def _context(letter: Letter, campaign: Campaign, now: dt.datetime) -> dict:
     unit = letter.unit
     today = now.date()
     problems = [printable(p) for p in letter.problems]
+    deadline = letter.deadline or campaign.deadline
     return {
         "unit": {"name": printable(unit.name), "contact": printable(unit.contact), "type": unit.type_label},
         "campaign": {"title": campaign.title, "year": campaign.year, "office": campaign.office,
                      "contact": campaign.contact, "phone": campaign.phone, "email": campaign.email},
-        "deadline": _chinese_date(campaign.deadline),
+        "deadline": _chinese_date(deadline),
         "today": _chinese_date(today),
-        "days_left": (campaign.deadline - today).days,
+        "days_left": (deadline - today).days,
+        "items": [printable(i) for i in letter.items],
         "attachment": letter.attachment_name,
         "reason": letter.reason,
         "problems": problems[:MAX_PROBLEMS],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import ERROR
-from fazhi_cli.domain.mail import ERRORS, KIND_LABELS, MISSING, REMIND, SEND, MailSettings
+from fazhi_cli.domain.mail import ERRORS, KIND_LABELS, MISSING, RECTIFY, REMIND, SEND, MailSettings
 from fazhi_cli.domain.text import safe_file_component
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
@@ -37,8 +37,9 @@ from fazhi_cli.workbook.generate import select_units
 from fazhi_cli.workspace import Workspace, annotated_name, workbook_file_name
 
 SENT, FAILED, ALREADY, WRITTEN, NOT_SENT = "sent", "failed", "already", "written", "not_sent"
+NOTHING_OWED = "nothing_owed"  # a unit named for a 整改通知 that lost no points: nothing to send, not a failure
 MAIL_OUTCOME_LABELS = {SENT: "已发送", FAILED: "发送失败", ALREADY: "此前已发送,跳过", WRITTEN: "已写出(未发送)",
-                       NOT_SENT: "未发送"}  # fmt: skip
+                       NOT_SENT: "未发送", NOTHING_OWED: "无需整改"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,8 @@ def send_workbooks(workspace: Workspace, names: list[str] | None = None, unit_ty
     campaign = workspace.campaign()
     units = select_units(workspace.units(campaign), names, unit_type)
     letters = [_workbook_letter(workspace, campaign, unit, SEND) for unit in units]
-    done = set() if resend or dry_run else _already_sent(workspace, SEND)
-    return _deliver(workspace, campaign, SEND, letters, lambda letter: letter.unit.name in done, dry_run,
+    done = set() if resend or dry_run else already_sent(workspace, SEND)
+    return deliver(workspace, campaign, SEND, letters, lambda letter: letter.unit.name in done, dry_run,
                     ask_password, on_message)
 
 
@@ -123,8 +124,8 @@ def remind_units(workspace: Workspace, names: list[str] | None = None, dry_run: 
             received = checked.received_at.strftime("%Y-%m-%d %H:%M")
             basis = f"{ERRORS}:{checked.submission_id}:{today}"
             letters.append(Letter(REMIND, unit, attachment, name, basis, ERRORS, problems, received))
-    done = set() if resend or dry_run else _already_sent(workspace, REMIND, by_basis=True)
-    return _deliver(workspace, campaign, REMIND, letters, lambda letter: f"{letter.unit.name}|{letter.basis}" in done,
+    done = set() if resend or dry_run else already_sent(workspace, REMIND, by_basis=True)
+    return deliver(workspace, campaign, REMIND, letters, lambda letter: f"{letter.unit.name}|{letter.basis}" in done,
                     dry_run, ask_password, on_message)
 
 
@@ -137,14 +138,14 @@ def _workbook_letter(workspace: Workspace, campaign: Campaign, unit: Unit, kind:
     return Letter(kind, unit, path, name)
 
 
-def _already_sent(workspace: Workspace, kind: str, by_basis: bool = False) -> set[str]:
+def already_sent(workspace: Workspace, kind: str, by_basis: bool = False) -> set[str]:
     """The units (or unit|basis) the server already accepted a message of this kind for."""
     with workspace.open_store() as store:
         sent = [m for m in store.sent_mail(kind) if m.outcome == SENT]
     return {f"{m.unit}|{m.basis}" if by_basis else m.unit for m in sent}
 
 
-def _deliver(workspace: Workspace, campaign: Campaign, kind: str, letters: list[Letter | MailOutcome],
+def deliver(workspace: Workspace, campaign: Campaign, kind: str, letters: list[Letter | MailOutcome],
              already: Callable[[Letter], bool], dry_run: bool, ask_password: Callable[[], str] | None,
              on_message: Progress | None) -> MailReport:
     """Compose and send (or write) each letter, in order, recording each accepted message at once."""
@@ -187,6 +188,8 @@ def _deliver(workspace: Workspace, campaign: Campaign, kind: str, letters: list[
 def _already_note(kind: str) -> str:
     if kind == SEND:
         return "此前已发送过自评表;如需重发请加 --resend"
+    if kind == RECTIFY:
+        return "此前已发送过整改通知;如需重发请加 --resend"
     return "今天已就同一情况催报过;如需再发请加 --resend"
 
 

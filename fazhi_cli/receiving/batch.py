@@ -31,6 +31,7 @@ LEDGER = "ledger"
 LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
 RECTIFY_TAKEN = "rectify_taken"  # the code of a 整改 return taken (its outcome TAKEN)
 RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with errors in it
+RECTIFY_REVIEW_PROBLEMS = "rectify_review_problems"  # the code of a 整改复核表 taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"
 OUTCOME_LABELS = {
@@ -54,7 +55,8 @@ class FileOutcome:
 
     @property
     def rectify(self) -> bool:
-        """True for a unit's 整改 workbook (taken, held or refused as one): its codes all begin with rectify_."""
+        """True for a 整改 file (a unit's 整改 workbook, the office's 整改复核表), taken, held or refused as one: its
+        codes all begin with rectify_. It changes no approved result."""
         return (self.code or "").startswith("rectify_")
 
 
@@ -83,6 +85,11 @@ class IngestReport:
     def rectify_problems(self) -> bool:
         """True when a 整改 return was taken with errors in it (the command then exits 1 too)."""
         return any(f.outcome == TAKEN and f.code == RECTIFY_PROBLEMS for f in self.files)
+
+    @property
+    def rectify_review_problems(self) -> bool:
+        """True when a 整改复核表 was taken with rows that could not be (a 销号 without its 复核意见 …): exit 1 too."""
+        return any(f.outcome == REVIEW and f.code == RECTIFY_REVIEW_PROBLEMS for f in self.files)
 
 
 def to_store_time(moment: dt.datetime) -> str:

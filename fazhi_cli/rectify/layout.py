@@ -32,6 +32,7 @@ CLOSE_CHOICES = ("是", "否")
 
 ID_APPROVAL = "approval"  # the approval's snapshot hash: a workbook of an approval since reopened is another's
 ID_CLOSURES_UPTO = "closures_upto"  # a review sheet's: the id of the last 销号 decision when it was written
+HEADER_SEARCH_ROWS = 15  # the header row is looked for in the first rows, as in the self-assessment
 
 # the 整改清单's look: a title block above the header, the header repeated on every printed page
 HEADER_ROW = 4

@@ -134,6 +134,15 @@ class DecisionTables(FileTables):
             seal_appended(db, self.secret, REVIEWS, added)
             return file_id
 
+    def record_closures(self, record: FileRecord, decisions: Iterable[Decision]) -> int:
+        """Record a returned 整改复核表 and the office's 销号 decisions (and withdrawals) in it, each naming the file,
+        in one transaction (each decision sealed as any other); returns the file's id."""
+        with self.transaction() as db:
+            file_id = insert_file(db, record)
+            for decision in decisions:
+                self.record_decision(replace(decision, file_id=file_id), db)
+            return file_id
+
     def review_history(self) -> list[ReviewEntry]:
         """Every decision taken from review sheets, in order (withdrawals included)."""
         return [
