@@ -47,7 +47,7 @@ from fazhi_cli.api.edge import require_defusedxml as require_defusedxml
 from fazhi_cli.api.edge import write_error as write_error
 from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
-from fazhi_cli.api.rectify import rectify_notice, rectify_review_sheet, rectify_status
+from fazhi_cli.api.rectify import rectify_generate, rectify_notice, rectify_review_sheet, rectify_status
 from fazhi_cli.api.results import feedback_letters, ledger, notice, report, review_sheets, score
 from fazhi_cli.api.returns import files, ingest, status, validate
 from fazhi_cli.api.rubric import RubricView, rubric_check, rubric_export, rubric_json, rubric_show, rubric_warnings
@@ -79,7 +79,7 @@ from fazhi_cli.mail import (
     MailStatus,
 )
 from fazhi_cli.receiving.batch import OUTCOME_LABELS, FileOutcome, IngestReport
-from fazhi_cli.rectify import RectifyView
+from fazhi_cli.rectify import RectifyGenerated, RectifyView
 from fazhi_cli.rectify import status_json as rectify_status_json
 from fazhi_cli.reports import ReportFiles
 from fazhi_cli.scoring import Scoreboard, score_json
@@ -95,7 +95,7 @@ __all__ = [
     "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
     "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
-    "send", "remind", "fetch", "rectify_status", "rectify_review_sheet", "rectify_notice",
+    "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
     "rectify_status_json", "json_ready",
@@ -105,7 +105,7 @@ __all__ = [
     "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
-    "RectifyView", "RectifyNoticeFile", "RectifyProgress",
+    "RectifyView", "RectifyNoticeFile", "RectifyProgress", "RectifyGenerated",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",

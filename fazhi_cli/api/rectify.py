@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fazhi_cli.documents import RectifyNoticeFile, write_rectify_notice
-from fazhi_cli.rectify import RectifyView, rectify_view
+from fazhi_cli.rectify import RectifyGenerated, RectifyView, rectify_view, write_rectify_workbooks
 from fazhi_cli.rectify.review import write_rectify_review
 from fazhi_cli.workspace import Workspace
 
@@ -20,6 +21,23 @@ def rectify_status(workspace: Path | None = None) -> RectifyView:
         view.summary.overdue, api.rectify_status_json(view)["units"][0]["items"]
     """
     return rectify_view(Workspace.find(workspace))
+
+
+def rectify_generate(units: list[str] | None = None, workspace: Path | None = None,
+                     on_progress: Callable[[str, int], None] | None = None) -> RectifyGenerated:
+    """Write the sealed 整改 workbook (整改清单) of each assessed unit that lost points or had 特别扣分, or of the
+    `units` named among them, into outbox/整改 (`fazhi rectify generate`), holding the lock; each file replaced whole.
+    Before the approval a `UsageError` (exit 2); a name not on the roster a `UsageError`; a unit named that owes
+    nothing is listed in `owe_nothing`. `on_progress(unit, total)` after each file.
+
+    Example::
+
+        done = api.rectify_generate(workspace=Path("2017考核"))
+        [path.name for path in done.written], done.deadline
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_rectify_workbooks(found, units, on_progress)
 
 
 def rectify_review_sheet(workspace: Path | None = None) -> Path:

@@ -55,11 +55,18 @@ def approval_blockers(board: Scoreboard, accept_missing: bool = False) -> list[s
     reasons = [f"{checked.unit.name}:尚有 {checked.errors} 个校验错误未解决"
                for checked in board.validation.results if checked.errors]
     reasons += [f"台账中未采用的行({f.file}):{f.message}" for f in board.validation.ledger]
-    reasons += [f"待确认的文件 {f.file}:{f.message}" for f in board.validation.held]
-    reasons += [f"被退回的文件 {f.file} 尚未处理:{f.message}" for f in board.validation.refused]
+    # a unit's 整改 workbook (held or refused) is no input of the results: it never blocks their approval
+    reasons += [f"待确认的文件 {f.file}:{f.message}" for f in board.validation.held if not _rectify_file(f.code)]
+    reasons += [f"被退回的文件 {f.file} 尚未处理:{f.message}" for f in board.validation.refused
+                if not _rectify_file(f.code)]
     if not accept_missing:
         reasons += [f"{r.unit}:未报送" for r in board.results if r.status == MISSING]
     return reasons
+
+
+def _rectify_file(code: str | None) -> bool:
+    """True for the code of a 整改 workbook held or refused at ingest (`rectify.take`)."""
+    return (code or "").startswith("rectify_")
 
 
 def _checked_arguments(by: str, date: str, doc_no: str | None) -> tuple[str, str, str]:

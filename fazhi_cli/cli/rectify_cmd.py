@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fazhi_cli import api
 from fazhi_cli.cli.chinese import ChineseGroup
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
-from fazhi_cli.cli.output import console, note, print_json, safe
+from fazhi_cli.cli.output import console, messages, note, print_json, safe
 
 app = typer.Typer(
     help="整改:考核结果审定并通报后,各失分单位逐项整改,法制办复核销号。\n\n"
@@ -24,6 +25,40 @@ app = typer.Typer(
 
 NoPdfOption = typer.Option(False, "--no-pdf", help="不调用 LibreOffice 生成 PDF,只生成 Word 文档。")
 STATE_STYLES = {"open": "red", "in_progress": "yellow", "reported": "cyan", "closed": "green"}
+
+
+@app.command("generate")
+def generate(
+    unit: list[str] = typer.Option(None, "--unit", "-u",
+                                   help="只生成这些单位(可重复);省略时为每个失分(或有特别扣分)的单位生成。"),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """为每个失分(或有特别扣分)的单位生成整改清单(Excel),放在 outbox/整改/。
+
+    考核结果审定后才能生成。每份整改清单逐项列出该单位的扣分项目和问题(依据评分细则、法制办核定理由和单位的
+    扣分说明),单位填写整改措施、完成情况(已完成/推进中/未启动)、完成时间和佐证材料后报回,
+    用 fazhi ingest 收取。每次生成都覆盖同名文件。
+
+    示例:
+
+      fazhi rectify generate
+
+      fazhi rectify generate --unit 区发改局 --unit 元坝镇
+    """
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=messages, transient=True) as progress:
+        task = progress.add_task("生成整改清单", total=None)
+
+        def advance(done_unit: str, total: int) -> None:
+            progress.update(task, advance=1, total=total, description=f"生成整改清单 {safe(done_unit)}")
+
+        result = api.rectify_generate(unit, workspace, on_progress=advance)
+    console.print(f"[green]✓[/] 已生成 {len(result.written)} 份整改清单(整改截止日期 {result.deadline.isoformat()}),"
+                  f"保存在 {safe(str(result.folder))}")
+    if result.owe_nothing:
+        note(f"[yellow]这些单位没有失分项目,无需整改,未生成:[/]{safe('、'.join(result.owe_nothing))}")
+    if result.written:
+        note("下一步:fazhi send --rectify 发给各单位;单位报回后用 fazhi ingest 收取,fazhi rectify status 查看进度。")
 
 
 @app.command("status")

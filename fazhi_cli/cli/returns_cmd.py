@@ -54,9 +54,11 @@ def ingest(
         note(f"[bold yellow]{safe(report.notice)}[/]")
     if report.ledger_problems:
         note("[bold red]台账中有的行有误、未采用[/](见“说明”;fazhi validate 列出每个单元格),改正后重新收回台账。")
+    if report.rectify_problems:
+        note("[bold red]收到的整改清单中有错误[/](见“说明”,写明了单元格),请单位改正后重新报送。")
     if report.rectify_review_problems:
         note("[bold red]整改复核表中有的行有误、未采用[/](见“说明”中的单元格),改正后重新收回整改复核表。")
-    if report.refused or report.ledger_problems or report.rectify_review_problems:
+    if report.refused or report.ledger_problems or report.rectify_problems or report.rectify_review_problems:
         raise typer.Exit(1)
 
 

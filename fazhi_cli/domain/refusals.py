@@ -121,7 +121,7 @@ TEMPLATES: dict[str, str] = {
         "「{name}」不是本次考核下发的自评表(找不到表内的身份信息)。"
         "请使用法制办下发的自评表填写,不要把内容复制到新建的文件中。"
     ),
-    "foreign_campaign": "「{name}」是“{other}”的{form},不属于本次“{campaign}”。请使用本次下发的自评表填报。",
+    "foreign_campaign": "「{name}」是“{other}”的{form},不属于本次“{campaign}”。请使用本次下发的{form}填报。",
     "identity_unverified": (
         "「{name}」自称“{unit}”的自评表,但表内身份信息的校验码与本工作区不符(身份信息被改动,"
         "或不是本工作区下发的表格),暂不计入,待法制办确认。请与该单位核实,必要时请其使用下发的原表重新报送;"
@@ -177,6 +177,39 @@ TEMPLATES: dict[str, str] = {
         "请用 fazhi ledger 重新生成台账后填写。"
     ),
     "ledger_unreadable": "「{name}」{detail}。请用 fazhi ledger 重新生成台账后填写。",
+    # --- a unit's 整改 workbook (整改清单) ---------------------------------------------------------------------------
+    "rectify_unverified": (
+        "「{name}」自称“{unit}”的整改清单,但表内身份信息的校验码与本工作区不符(身份信息被改动,"
+        "或不是本工作区下发的整改清单),暂不计入,待法制办确认。请与该单位核实,必要时请其使用下发的整改清单重新报送;"
+        "核实后用 fazhi accept 或 fazhi reject 处理(编号见 fazhi files)。"
+    ),
+    "rectify_unknown_unit": (
+        "「{name}」是“{unit}”的整改清单,但该单位不在本次考核的单位名单中,未予收取。请与法制办联系核实单位名称。"
+    ),
+    "rectify_not_approved": (
+        "「{name}」是整改清单,但本次考核结果现在不是审定结果(审定后已重新打开),未予收取。"
+        "结果重新审定后,请用 fazhi rectify generate 生成当前的整改清单发给单位,请单位使用当前的整改清单填报。"
+    ),
+    "rectify_outdated": (
+        "「{name}」是按此前一次审定的考核结果生成的整改清单,考核结果其后已重新审定,未予收取。"
+        "请用 fazhi rectify generate 生成当前的整改清单发给“{unit}”,请该单位使用当前的整改清单重新填报。"
+    ),
+    "rectify_owes_nothing": (
+        "「{name}」是“{unit}”的整改清单,但按审定的考核结果该单位没有失分项目,无需整改,未予收取。"
+        "如有疑问请与法制办联系。"
+    ),
+    "rectify_unreadable": (
+        "「{name}」{detail}。请使用法制办下发的整改清单填写,不要删除或改名工作表、改动表头,再重新报送。"
+    ),
+    "rectify_identity_conflict": (
+        "「{name}」的身份是“{unit}”的整改清单,但{evidence}:暂不计入,待法制办确认。"
+        "请与两个单位核实后用 fazhi accept(计入“{unit}”)或 fazhi reject(不予采用)处理(编号见 fazhi files)。"
+    ),
+    "rectify_sender_off_roster": (
+        "「{name}」是“{unit}”的整改清单,但发件地址({sender})不是单位名单中“{unit}”的邮箱,而该单位已从本单位邮箱"
+        "报送了「{current}」:暂不替换,待法制办确认。请与“{unit}”核实后用 fazhi accept 编号 --reason 理由"
+        "(采用本文件)或 fazhi reject 编号 --reason 理由(不予采用)处理(编号见 fazhi files)。"
+    ),
     # --- the office's 整改复核表 (销号) ---------------------------------------------------------------------------
     "rectify_review_not_named": (
         "「{name}」是整改复核表,但它来自{origin},未采用:整改复核表只在法制办直接指定该文件时收取"

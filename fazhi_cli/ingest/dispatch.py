@@ -22,6 +22,7 @@ from pathlib import Path
 from fazhi_cli import intake
 from fazhi_cli.approval import current_state
 from fazhi_cli.domain.refusals import refusal
+from fazhi_cli.domain.submissions import current_submissions
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.infra.clock import office_now
 from fazhi_cli.infra.debug import debug_enabled
@@ -132,10 +133,13 @@ def _groups(items: Iterable[Incoming]) -> Iterator[list[Incoming]]:
 
 
 def _mark_superseded(batch: Batch) -> None:
-    """A workbook taken in this batch that is not its unit's current submission is reported as superseded."""
+    """A workbook taken in this batch that is not its unit's current submission (a 整改 workbook: its current 整改
+    return) is reported as superseded."""
     current = batch.store.current_submissions()
+    rectify = current_submissions(batch.store.rectify_returns(), batch.store.file_decisions())
     for outcome in batch.report.files:
-        if outcome.outcome == TAKEN and outcome.unit in current and current[outcome.unit].sha256 != outcome.sha256:
+        latest = rectify if outcome.rectify else current
+        if outcome.outcome == TAKEN and outcome.unit in latest and latest[outcome.unit].sha256 != outcome.sha256:
             outcome.outcome = SUPERSEDED
             notes = ["该单位已有更晚报送的版本,本文件保留在历史记录中", outcome.message]
             outcome.message = ";".join(note for note in notes if note)  # a date warning is kept, not replaced
@@ -210,5 +214,5 @@ def _batch(workspace: Workspace, clock: Callable[[], dt.datetime]) -> Iterator[B
         yield batch
         _mark_superseded(batch)
         state = current_state(store)
-        if state.approved and report.files:
+        if state.approved and any(not f.rectify for f in report.files):  # 整改 returns change no result
             report.notice = state.frozen_notice

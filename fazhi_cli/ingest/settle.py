@@ -24,11 +24,12 @@ from fazhi_cli.infra.clock import office_now
 from fazhi_cli.ingest.identify import foreign_form, identity_problem
 from fazhi_cli.ingest.workbooks import submission_content
 from fazhi_cli.receiving.batch import Batch, IngestReport, to_store_time
+from fazhi_cli.rectify.take import RectifyRefused, accepted_rectify, is_rectify
 from fazhi_cli.store import Decision, Store, StoredFile, StoredSubmission
 from fazhi_cli.validate.received import ReceivedFile, received_files
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.formats import read_return_data
-from fazhi_cli.workbook.reader import UnreadableWorkbook
+from fazhi_cli.workbook.reader import ReadWorkbook, UnreadableWorkbook
 from fazhi_cli.workspace import Workspace
 
 _DONE = {ACCEPT: "确认采用", REJECT: "不予采用", DISMISS: "撤销"}
@@ -99,6 +100,26 @@ def _with_unit(decision: Decision, unit: str | None) -> Decision:
     return Decision(decision.time, decision.action, unit, decision.file_id, decision.reason)
 
 
+def _accept_held_rectify(workspace: Workspace, batch: Batch, store: Store, record: StoredFile, read: ReadWorkbook,
+                         decision: Decision) -> tuple[str, int]:
+    """Record a held 整改 workbook, read again from its archived original, as its unit's 整改 return."""
+    name = record.original_name
+    problem = foreign_form(batch, name, read.identity)
+    if problem is None:
+        try:
+            content = accepted_rectify(batch, name, (workspace.archive / record.archive_name).read_bytes(),
+                                       read.identity)
+        except RectifyRefused as refused:
+            problem = refused.problem
+    if problem is not None:
+        raise UsageError(f"「{name}」不能采用:{problem.message}", "请用 fazhi reject 编号 --reason 理由 不予采用。")
+    if store.rectify_return_by_sha(record.sha256) is not None:
+        raise UsageError(f"「{name}」的内容已作为整改清单收取过", "不必再确认;fazhi files 可查看各文件的状态。")
+    decision_id = store.accept_held_rectify(record, content.unit, content.rows, content.findings_data(),
+                                            content.generated_at, _with_unit(decision, content.unit))
+    return content.unit, decision_id
+
+
 def _accept_held(workspace: Workspace, store: Store, record: StoredFile, decision: Decision) -> tuple[str, int]:
     """Read the held workbook again from its archived original and record it as its unit's submission."""
     campaign = workspace.campaign()
@@ -109,6 +130,8 @@ def _accept_held(workspace: Workspace, store: Store, record: StoredFile, decisio
         read = read_return_data((workspace.archive / record.archive_name).read_bytes())
     except (UnreadableWorkbook, OSError) as problem:
         raise UsageError(f"无法读取存档的「{name}」:{problem}", "请检查 archive/ 文件夹是否完整。") from None
+    if is_rectify(read):
+        return _accept_held_rectify(workspace, batch, store, record, read, decision)
     problem = foreign_form(batch, name, read.identity) or identity_problem(batch, name, read.identity)
     if problem is None and read.structure_problems:
         problem = refusal("structure", name=name, detail=";".join(read.structure_problems))

@@ -25,6 +25,7 @@ from fazhi_cli.ledger import take_ledger
 from fazhi_cli.receiving.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold, refuse
 from fazhi_cli.rectify.closures import take_rectify_review
 from fazhi_cli.rectify.layout import RECTIFY_REVIEW_FORMAT_NAME
+from fazhi_cli.rectify.take import is_rectify, take_rectify
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout
@@ -84,6 +85,8 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
         return take_ledger(batch, item, read, sha, archive_name)
     if read.identity.get(layout.ID_FORMAT) == RECTIFY_REVIEW_FORMAT_NAME:
         return take_rectify_review(batch, item, read, sha, archive_name)
+    if is_rectify(read):  # a unit's 整改 workbook: never read as a self-assessment (it has no 自评表)
+        return take_rectify(batch, item, read, sha, archive_name)
     claimed = read.identity.get(layout.ID_UNIT, "")
     unverified = unverified_identity(batch, name, read.identity)
     if unverified is not None:

@@ -29,6 +29,8 @@ UNPACKED = "unpacked"
 REVIEW = "review"
 LEDGER = "ledger"
 LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
+RECTIFY_TAKEN = "rectify_taken"  # the code of a 整改 return taken (its outcome TAKEN)
+RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with errors in it
 RECTIFY_REVIEW_PROBLEMS = "rectify_review_problems"  # the code of a 整改复核表 taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"
@@ -51,6 +53,12 @@ class FileOutcome:
     code: str | None = None
     other_unit: str | None = None  # for an identity conflict: the roster unit the evidence names
 
+    @property
+    def rectify(self) -> bool:
+        """True for a 整改 file (a unit's 整改 workbook, the office's 整改复核表), taken, held or refused as one: its
+        codes all begin with rectify_. It changes no approved result."""
+        return (self.code or "").startswith("rectify_")
+
 
 @dataclass
 class IngestReport:
@@ -72,6 +80,11 @@ class IngestReport:
     def ledger_problems(self) -> bool:
         """True when a ledger was taken with rows that could not be (the command then exits 1 too)."""
         return any(f.outcome == LEDGER and f.code == LEDGER_PROBLEMS for f in self.files)
+
+    @property
+    def rectify_problems(self) -> bool:
+        """True when a 整改 return was taken with errors in it (the command then exits 1 too)."""
+        return any(f.outcome == TAKEN and f.code == RECTIFY_PROBLEMS for f in self.files)
 
     @property
     def rectify_review_problems(self) -> bool:
@@ -101,6 +114,7 @@ class Batch:
     clock: Callable[[], dt.datetime] = office_now
     read_ahead: dict[int, object] = field(default_factory=dict)  # id(item) → its workbook being read by a worker
     unflushed: dict[str, Path] = field(default_factory=dict)  # archive name → its `.part`, until the chunk commits
+    memo: dict[str, object] = field(default_factory=dict)  # what a stage reads once per batch (the 整改 owed)
     _evidence: RosterEvidence | None = field(default=None, repr=False)
 
     def roster_evidence(self) -> RosterEvidence:

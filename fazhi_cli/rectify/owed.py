@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fazhi_cli.approval import results_in_force
+from fazhi_cli.approval import current_state, frozen_scoreboard, results_in_force
 from fazhi_cli.domain.rectification import RectifyItem, rectify_deadline, rectify_items
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.errors import UsageError
 from fazhi_cli.scoring import Scoreboard
+from fazhi_cli.store import Store
 from fazhi_cli.workspace import Workspace
 
 NOT_APPROVED_HINT = "整改在考核结果审定之后进行:请先 fazhi approve --by … --date … 审定结果。"
@@ -48,6 +49,18 @@ def approved_owed(workspace: Workspace, what: str = "整改", board: Scoreboard 
     board = board or results_in_force(workspace)
     if not board.state.approved:
         raise UsageError(f"考核结果尚未审定,不能办理{what}", NOT_APPROVED_HINT)
+    return owed_under(board)
+
+
+def owed_in_store(store: Store) -> Owed | None:
+    """What the units owe under the approved results read from an open store (an ingest's), or None when the results
+    are not approved."""
+    state = current_state(store)
+    return owed_under(frozen_scoreboard(store, state)) if state.approved else None
+
+
+def owed_under(board: Scoreboard) -> Owed:
+    """What the units owe under approved results `board`."""
     approved_on = dt.date.fromisoformat(board.state.date)
     deadline = rectify_deadline(board.campaign.documents.rectify_deadline, approved_on)
     return Owed(board, owed_items(board), {u.name: u for u in board.units}, deadline)

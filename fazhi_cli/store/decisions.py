@@ -21,6 +21,7 @@ from fazhi_cli.store.files import (
     insert_file,
     insert_submission,
 )
+from fazhi_cli.store.rectify import RectifyRow, insert_rectify_return
 from fazhi_cli.store.schema import EXPECTED_TABLES, SNAPSHOT_TABLES
 from fazhi_cli.store.seals import read_head, read_sealed_rows, seal_appended
 
@@ -108,6 +109,14 @@ class DecisionTables(FileTables):
         was recorded."""
         with self.transaction() as db:
             insert_submission(db, replace(held, unit=unit), rubric_id, changes, values, generated_at)
+            return self.record_decision(decision, db)
+
+    def accept_held_rectify(self, held: StoredFile, unit: str, rows: Iterable[RectifyRow], findings: list[dict],
+                            generated_at: str | None, decision: Decision) -> int:
+        """The office's accept of a held 整改 workbook: its 整改 return (read again from the archived original, for
+        `unit`) and the decision, in one transaction; returns the decision's id."""
+        with self.transaction() as db:
+            insert_rectify_return(db, replace(held, unit=unit), rows, findings, generated_at)
             return self.record_decision(decision, db)
 
     def record_reviews(self, record: FileRecord, rows: Iterable[ReviewEntry]) -> int:
