@@ -15,7 +15,8 @@ from fazhi_cli.cli.output import console, messages, note, safe
 from fazhi_cli.cli.returns_cmd import ingest_table
 from fazhi_cli.errors import UsageError
 
-OUTCOME_STYLES = {"sent": "green", "written": "cyan", "already": "dim", "failed": "bold red", "not_sent": "bold red"}
+OUTCOME_STYLES = {"sent": "green", "written": "cyan", "already": "dim", "failed": "bold red", "not_sent": "bold red",
+                  "nothing_owed": "dim"}
 FETCH_STYLES = {"ingested": "green", "duplicate": "dim", "unrelated": "dim", "no_attachment": "yellow",
                 "too_large": "bold red"}
 DryRunOption = typer.Option(False, "--dry-run", help="不发送:把要发的邮件写成 .eml 文件放在 outbox/mail/,供检查。")
@@ -111,14 +112,15 @@ def _finish(report: MailReport) -> None:
 
 def mail_table(report: MailReport) -> Table:
     """Each unit's message: outcome, recipients and what went wrong."""
-    what = "催报" if report.kind == "remind" else "发送自评表"
+    what = {"remind": "催报", "rectify": "发送整改通知", "rectify_remind": "整改催办"}.get(report.kind, "发送自评表")
     table = Table(title=f"{what}{'(演练,未发送)' if report.dry_run else ''}")
     for column in ("单位", "结果", "收件人", "说明"):
         table.add_column(column, overflow="fold")
     for item in report.outcomes:
         style = OUTCOME_STYLES.get(item.outcome, "")
         detail = item.message or item.subject
-        table.add_row(safe(item.unit), f"[{style}]{MAIL_OUTCOME_LABELS.get(item.outcome, item.outcome)}[/]",
+        label = MAIL_OUTCOME_LABELS.get(item.outcome, item.outcome)
+        table.add_row(safe(item.unit), f"[{style}]{label}[/]" if style else safe(label),
                       safe(", ".join(item.recipients)), safe(detail))
     return table
 

@@ -39,7 +39,7 @@ def send_rectification(workspace: Workspace, names: list[str] | None = None, dry
     """Send each unit that owes 整改 (or each chosen one) its 整改清单 (`fazhi send --rectify`); the caller holds the
     lock. A unit already sent its 整改通知 is skipped unless `resend`; a unit that owes nothing is not written to."""
     owed = approved_owed(workspace)
-    campaign = owed.board.campaign
+    campaign = workspace.campaign()  # today's settings (the mailbox), not those frozen at the approval
     letters = [_letter(workspace, RECTIFY, unit, owed.items[unit.name], owed.deadline) if unit.name in owed.items
                else MailOutcome(unit.name, RECTIFY, NOTHING_OWED, message="该单位没有失分,无需整改,未发送")
                for unit in select_units(list(owed.units.values()), names, None) if names or unit.name in owed.items]
@@ -54,7 +54,7 @@ def remind_rectification(workspace: Workspace, names: list[str] | None = None, d
     """Remind the units with 整改 items neither reported 已完成 nor closed (`fazhi remind --rectify`), listing those
     items; a unit whose items are all reported or closed is not written to. Once a day, unless `resend`."""
     view = rectify_view(workspace)
-    campaign = view.owed.board.campaign
+    campaign = workspace.campaign()
     chosen = {u.name for u in select_units(list(view.owed.units.values()), names, None)}
     today = office_now().date().isoformat()
     letters: list[Letter | MailOutcome] = []
