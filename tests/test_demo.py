@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import docx
 import openpyxl
 from helpers import external_tool
 
 from fazhi_cli.demo import APPROVAL_DOC, APPROVED_BY, APPROVED_ON, BROKEN, CASE_FAULT, NOT_RETURNING, RESUBMITS
+from fazhi_cli.demo.rectify import CLOSED_ON_SITE, LATE_RECTIFYING, NOT_RECTIFYING, ON_SITE_OPINION
+from fazhi_cli.demo.run import RECTIFY_NOTICE_DOC
 
 
 def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
@@ -29,7 +32,8 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
         materials = db.execute("SELECT COUNT(*) FROM materials").fetchone()[0]
         reviews = db.execute("SELECT COUNT(DISTINCT file_id) FROM reviews").fetchone()[0]
         held = db.execute("SELECT original_name, code, unit, other_unit FROM files WHERE outcome = 'held'").fetchall()
-        decided = db.execute("SELECT action, unit, reason FROM decisions ORDER BY id").fetchall()
+        decided = db.execute("SELECT action, unit, reason FROM decisions WHERE action NOT LIKE 'rectify%' "
+                             "ORDER BY id").fetchall()
     pages = {p.stem for p in (reports / "feedback").glob("*.html")}
     assert pages == returned and len(returned) == 54 - len(NOT_RETURNING) - 1  # 54 assessed: not 区政府法制办
     assert BROKEN not in returned and versions == 2 and refused == 1 and materials == 1 and reviews == 2
@@ -72,6 +76,40 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert (reports / "2017年度法治政府建设考核初步结果请示.pdf").is_file()  # the 请示 sent up before the approval
     assert all(letter.with_suffix(".pdf").is_file() for letter in letters)
     assert f"另有 PDF {len(letters)} 份" in again.out
+    assert (reports / "2017年度法治政府建设考核整改情况通报.pdf").is_file()
+
+
+def test_demo_goes_on_past_the_approval_to_the_rectification(cli, tmp_path, office_clock):
+    """整改清单 out to each unit that lost points, most returned (one late, one item 推进中), two never; the office's
+    销号 (one item 推进中 closed on site, with its opinion); the 整改情况通报 naming the two units still open;
+    summary.html with the 整改 progress."""
+    folder = tmp_path / "演示"
+    result = cli("demo", folder)
+    assert result.code == 0, result.err
+    for step in ("11. 整改:下发整改清单", "12. 各单位报送整改情况", "13. 法制办复核销号", "14. 整改情况通报"):
+        assert step in result.out, step
+    owed = list((folder / "outbox" / "整改").glob("*.xlsx"))
+    assert len(owed) == len(list((folder / "outbox" / "mail").glob("*_整改通知.eml"))) > 40
+    office_clock("2018-04-10T09:00:00+08:00")  # the day of the demo's 整改情况通报
+    status = cli("rectify", "status", "--json", "-w", folder).json()
+    by_unit = {u["unit"]: u for u in status["units"]}
+    assert set(status["overdue"]) == set(NOT_RECTIFYING)
+    assert all(i["state"] == "open" for u in NOT_RECTIFYING for i in by_unit[u]["items"])
+    assert {i["state"] for i in by_unit[CLOSED_ON_SITE]["items"]} == {"closed"}
+    assert {i["state"] for i in by_unit[LATE_RECTIFYING]["items"]} == {"closed"}
+    assert status["counts"]["closed"] == status["counts"]["items"] - sum(
+        len(by_unit[u]["items"]) for u in NOT_RECTIFYING)
+    assert f"{LATE_RECTIFYING}:" in result.out and "逾期报送" in result.out
+    log = cli("log", "--json", "-w", folder).json()["decisions"]
+    on_site = [d for d in log if d["action"] == "rectify_close" and d["unit"] == CLOSED_ON_SITE
+               and ON_SITE_OPINION in str(d["detail"])]
+    assert len(on_site) == 1 and on_site[0]["label"] == "销号"
+    notice = docx.Document(folder / "reports" / "2017年度法治政府建设考核整改情况通报.docx")
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert all(unit in text for unit in NOT_RECTIFYING) and RECTIFY_NOTICE_DOC in text
+    summary = (folder / "reports" / "summary.html").read_text("utf-8")
+    assert "整改进度" in summary and all(unit in summary for unit in NOT_RECTIFYING)
+    assert cli("verify", "-w", folder).code == 0
 
 
 def test_demo_refuses_a_folder_it_did_not_make(cli, tmp_path):

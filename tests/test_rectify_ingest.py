@@ -388,3 +388,13 @@ def test_kill_minus_nine_mid_batch_leaves_the_store_consistent_and_a_rerun_compl
     assert len(query(root, "SELECT id FROM rectify_returns")) == count
     assert len(query(root, "SELECT id FROM files WHERE original_name LIKE '0%.xlsx'")) == count  # none twice
     assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in batch.iterdir()} == originals
+
+
+def test_a_return_received_after_the_deadline_is_said_to_be_late(cli, root, tmp_path, office_clock):
+    on_time = cli("ingest", fill_rectify(outbox(root, DEPT), tmp_path / "按时.xlsx", good_reports(root, DEPT)),
+                  "-w", root)
+    assert on_time.code == 0 and "逾期" not in file_row(root, "按时.xlsx")["message"]
+    office_clock("2018-04-03T10:00:00+08:00")
+    late = cli("ingest", fill_rectify(outbox(root, TOWN), tmp_path / "逾期.xlsx", good_reports(root, TOWN)), "-w", root)
+    assert late.code == 0 and "逾期报送" in late.out
+    assert "逾期报送:整改截止 2018-03-31,法制办收到于 2018-04-03" in file_row(root, "逾期.xlsx")["message"]

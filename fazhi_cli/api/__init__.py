@@ -53,7 +53,7 @@ from fazhi_cli.api.returns import files, ingest, status, validate
 from fazhi_cli.api.rubric import RubricView, rubric_check, rubric_export, rubric_json, rubric_show, rubric_warnings
 from fazhi_cli.approval import ACTION_LABELS, Approval, ApprovalRefused, LogEntry, log_json
 from fazhi_cli.demo import STEPS as DEMO_STEPS
-from fazhi_cli.demo import DemoRun
+from fazhi_cli.demo import DemoRectification, DemoRun
 from fazhi_cli.documents import LetterFiles, NoticeFile, RectifyNoticeFile
 from fazhi_cli.domain.approval import APPROVED, PRELIMINARY, ResultsState
 from fazhi_cli.domain.checks import ERROR, WARNING, Finding
@@ -102,7 +102,8 @@ __all__ = [
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
-    "UnitStatus", "DemoRun", "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
+    "UnitStatus", "DemoRun", "DemoRectification",
+    "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
     "RectifyView", "RectifyNoticeFile", "RectifyProgress", "RectifyGenerated",

@@ -89,7 +89,39 @@ def print_demo(run: api.DemoRun, pdf: bool = False) -> None:
         folder = safe(str(run.workspace.root))
         console.print(f"演示只生成 Word 文档。需要 PDF(装有 LibreOffice)时运行 fazhi demo --pdf,或 "
                       f"fazhi notice -w {folder} 和 fazhi feedback-letters -w {folder}")
+    if run.rectification is not None:
+        print_rectification(run.rectification)
     console.print(f"[green]演示完成[/],用时 {run.seconds:.1f} 秒。报告在 {safe(str(run.workspace.reports))}")
+
+
+def print_rectification(done: api.DemoRectification) -> None:
+    """Steps 11–14: the 整改清单 out, the returns taken, the office's 销号, the 整改情况通报."""
+    _step(11)
+    generated = done.generated
+    console.print(f"已生成 {len(generated.written)} 份整改清单(失分单位各一份,整改截止 "
+                  f"{generated.deadline.isoformat()}),在 {safe(str(generated.folder))}")
+    written = [o for o in done.mailed.outcomes if o.path is not None]
+    if written:
+        console.print(f"fazhi send --rectify --dry-run:已写出 {len(written)} 封整改通知(未发送)")
+    _step(12)
+    taken = [f for f in done.returned.files if f.unit]
+    console.print(f"收到整改清单 {len(taken)} 份(另有 {len(generated.written) - len(taken)} 个单位未报送);"
+                  "需要注意的:")
+    for item in taken:
+        if "逾期" in item.message or "错误" in item.message:
+            console.print(f"  {safe(item.unit)}:{safe(item.message)}")
+    _step(13)
+    for item in done.closed.files:
+        console.print(f"{safe(item.name)}:{safe(item.message)}")
+    _step(14)
+    notice = done.notice
+    summary = notice.view.summary
+    console.print(f"整改情况通报:{safe(str(notice.document))}")
+    if notice.pdf:
+        console.print(f"PDF:{safe(str(notice.pdf))}")
+    console.print(f"{summary.units} 个单位 {summary.items} 个问题,已销号 {summary.closed};"
+                  f"逾期未完成:{safe('、'.join(summary.overdue)) or '无'}")
+    console.print(f"汇总页(含整改进度):{safe(str(done.reports.summary_page))}")
 
 
 def demo(

@@ -20,13 +20,17 @@ from fazhi_cli.demo.office import (
     office_review,
     settle_held_files,
 )
+from fazhi_cli.demo.rectify import fill_rectify_returns, office_closes
 from fazhi_cli.demo.units import DemoReturns, fill_demo_returns
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_documents, write_notice
+from fazhi_cli.documents.rectify_notice import RectifyNoticeFile, write_rectify_notice
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.clock import CHINA, simulated_now
 from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.ingest.settle import Settled
-from fazhi_cli.mail import MailReport, send_workbooks
+from fazhi_cli.mail import MailReport, send_rectification, send_workbooks
+from fazhi_cli.rectify.generate import RectifyGenerated, write_rectify_workbooks
+from fazhi_cli.rectify.review import write_rectify_review
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.scoring import Scoreboard, compute_scores
 from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
@@ -39,6 +43,7 @@ DEMO_MARKER = ".fazhi-demo"
 APPROVED_BY = "区人民政府"
 APPROVED_ON = "2018-01-15"
 APPROVAL_DOC = "昭府函〔2018〕3号"
+RECTIFY_NOTICE_DOC = "昭府法办〔2018〕9号"
 
 
 def prepare_demo_folder(root: Path) -> None:
@@ -84,11 +89,26 @@ class DemoRun:
     ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
     mailed: MailReport = field(default_factory=lambda: MailReport("send", True))  # `fazhi send --dry-run`
     request: NoticeFile | None = None  # the 请示 of the preliminary results, sent up for approval
+    rectification: DemoRectification | None = None  # the 整改 after the 通报
+
+
+@dataclass
+class DemoRectification:
+    """What the demo's 整改 produced: the 整改清单 and their mail, the returns taken, the office's 销号, the
+    整改情况通报 and the reports written again with the 整改 progress."""
+
+    generated: RectifyGenerated
+    mailed: MailReport
+    returned: IngestReport
+    closed: IngestReport
+    notice: RectifyNoticeFile
+    reports: ReportFiles
 
 
 STEPS = ("建立考核工作区", "生成自评表", "各单位填报并报回(模拟)", "收取", "校验并生成退回修改表",
          "法制办集中考核:台账和复核打分表", "计分和排名(初步结果)", "处理退回文件,报区政府审定", "出具报告(审定结果)",
-         "出具公文:考核结果通报和反馈函")
+         "出具公文:考核结果通报和反馈函", "整改:下发整改清单", "各单位报送整改情况(模拟)并收取",
+         "法制办复核销号:整改复核表", "整改情况通报")
 
 
 def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
@@ -109,6 +129,29 @@ def _office_goes_on(workspace: Workspace, year: int, validation: ValidationRepor
         ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
         reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
     return settled, status, ledger, reviewed
+
+
+def _rectification(workspace: Workspace, year: int, make_pdf: bool,
+                   on_step: Callable[[str], None]) -> DemoRectification:
+    """After the 通报: the 整改清单 written and mailed (a dry run), the units' returns taken as they arrive (one after
+    the deadline), the office's 销号 taken back, and the 整改情况通报 with the reports written again."""
+    on_step(STEPS[10])
+    with simulated_now(_on_calendar(year + 1, 1, 20, 9)):
+        generated = write_rectify_workbooks(workspace)
+        mailed = send_rectification(workspace, dry_run=True)
+    on_step(STEPS[11])
+    folder = workspace.root / "整改报回"
+    fill_rectify_returns(generated.written, folder, generated.deadline)
+    returned = ingest_as_received(workspace, folder)
+    on_step(STEPS[12])
+    with simulated_now(_on_calendar(year + 1, 4, 8, 10)):
+        sheet = office_closes(write_rectify_review(workspace), workspace.root / "review-returned")
+        closed = ingest_paths(workspace, [sheet])
+    on_step(STEPS[13])
+    with simulated_now(_on_calendar(year + 1, 4, 10, 9)):
+        notice = write_rectify_notice(workspace, RECTIFY_NOTICE_DOC, make_pdf)
+        reports = write_reports(workspace)
+    return DemoRectification(generated, mailed, returned, closed, notice, reports)
 
 
 def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_pdf: bool = False) -> DemoRun:
@@ -151,6 +194,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
             reports = write_reports(workspace)
             on_step(STEPS[9])
             notice, letters = write_documents(workspace, make_pdf=make_pdf, board=approval.board)
+        rectification = _rectification(workspace, year, make_pdf, on_step)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
-                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed, request)
+                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed, request, rectification)

@@ -159,12 +159,19 @@ def take_rectify(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, arc
         content = rectify_content(batch, name, item.data, identity, unit, owed)
     except RectifyRefused as refused:
         return refuse(batch, item, sha, archive_name, refused.problem.message, unit, code=refused.problem.code)
-    message = taken_message(content)
+    message = taken_message(content) + late_note(batch.clock().astimezone(CHINA).date(), owed.deadline)
     code = RECTIFY_PROBLEMS if content.errors else RECTIFY_TAKEN
     record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit, message, code)
     if batch.store.record_rectify_return(record, content.rows, content.findings_data(), content.generated_at) is None:
         return FileOutcome(name, item.origin, DUPLICATE, unit, _SAME, sha, RECTIFY_TAKEN)
     return FileOutcome(name, item.origin, TAKEN, unit, message, sha, code)
+
+
+def late_note(received_on: dt.date, deadline: dt.date) -> str:
+    """Said of a return the office received after the 整改 deadline (by its own clock), else nothing."""
+    if received_on <= deadline:
+        return ""
+    return f";逾期报送:整改截止 {deadline.isoformat()},法制办收到于 {received_on.isoformat()}"
 
 
 def taken_message(content: RectifyContent) -> str:
