@@ -94,6 +94,16 @@ def test_no_space_on_the_page_that_the_text_does_not_have(printed, kind):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", EVERY_KIND)
+def test_every_mark_of_the_text_is_printed(printed, kind):
+    """A 、 or , falling at the end of a full line is printed (LibreOffice's hanging punctuation, turned off for the
+    PDF, hangs it beyond the text block and leaves it out of the PDF)."""
+    source = printed[kind].source_text()
+    pdf = "".join(printed[kind].raw_lines())
+    assert {mark: pdf.count(mark) for mark in "、,。;:"} == {mark: source.count(mark) for mark in "、,。;:"}
+
+
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", KINDS)
 def test_full_body_lines_hold_28_characters(printed, kind):
     """The 22 × 28 grid: a full body line holds 28 Chinese characters, never more (a closing mark may hang after the

@@ -1,7 +1,7 @@
 """PDF copies of the documents with LibreOffice, found at run time (`soffice --headless --convert-to pdf`).
 
 All documents of one command go through the same two soffice runs (starting LibreOffice costs seconds): the first
-opens the Word files and saves them as flat OpenDocument text, in which `without_autospace` turns off what Word's
+opens the Word files and saves them as flat OpenDocument text, in which `as_printed` turns off what Word's
 format cannot tell LibreOffice to leave out; the second prints those to PDF. Both run in one private profile folder
 (concurrent runs otherwise collide on the profile's lock), each with a timeout after which its whole process group
 is killed. The PDFs are written into a temporary folder beside the
@@ -67,7 +67,7 @@ def convert(documents: list[Path], soffice: str | None = None, timeout: float | 
         opened = [flat / (document.stem + ".fodt") for document in documents]
         for text in opened:
             if text.is_file():
-                without_autospace(text)
+                as_printed(text)
         _run(_command(soffice, profile, "pdf:writer_pdf_Export", Path(staging), [t for t in opened if t.is_file()]),
              timeout, environment)
         made = []
@@ -97,12 +97,17 @@ def _command(soffice: str, profile: str, kind: str, outdir: Path, files: list[Pa
 
 
 AUTOSPACE = re.compile(rb'style:text-autospace="ideograph-alpha"')
+HANGING = re.compile(rb'style:punctuation-wrap="hanging"')
 
 
-def without_autospace(flat_document: Path) -> None:
-    """Turn off LibreOffice's extra space between Chinese and digits or Latin (GB/T 9704 sets none; the .docx says
-    so with `w:autoSpaceDE`, which LibreOffice's Word import ignores) in a flat OpenDocument text file."""
-    flat_document.write_bytes(AUTOSPACE.sub(b'style:text-autospace="none"', flat_document.read_bytes()))
+def as_printed(flat_document: Path) -> None:
+    """In a flat OpenDocument text file, turn off what LibreOffice's Word import turns on: the extra space between
+    Chinese and digits or Latin (GB/T 9704 sets none; the .docx says so with `w:autoSpaceDE`, which the import
+    ignores), and hanging punctuation — with it, a 、 or , that falls at the end of a full 28-character line hangs
+    beyond the text block, and LibreOffice 7.4 leaves it out of the PDF altogether; without it, the line breaks
+    one character earlier and every mark is printed."""
+    text = AUTOSPACE.sub(b'style:text-autospace="none"', flat_document.read_bytes())
+    flat_document.write_bytes(HANGING.sub(b'style:punctuation-wrap="simple"', text))
 
 
 def _stop(process: subprocess.Popen) -> None:
