@@ -398,3 +398,21 @@ def test_a_return_received_after_the_deadline_is_said_to_be_late(cli, root, tmp_
     late = cli("ingest", fill_rectify(outbox(root, TOWN), tmp_path / "逾期.xlsx", good_reports(root, TOWN)), "-w", root)
     assert late.code == 0 and "逾期报送" in late.out
     assert "逾期报送:整改截止 2018-03-31,法制办收到于 2018-04-03" in file_row(root, "逾期.xlsx")["message"]
+
+
+def test_files_lists_a_units_rectify_returns_as_current_and_superseded_and_a_rejected_one_gives_way(cli, root,
+                                                                                                   tmp_path):
+    first = good_reports(root, DEPT)
+    assert cli("ingest", fill_rectify(outbox(root, DEPT), tmp_path / "第一次.xlsx", first), "-w", root).code == 0
+    second = {ref: {**row, PROGRESS: "已完成", DONE_ON: dt.date(2018, 2, 10), MEASURES: "已整改"}
+              for ref, row in first.items()}
+    assert cli("ingest", fill_rectify(outbox(root, DEPT), tmp_path / "第二次.xlsx", second), "-w", root).code == 0
+    listed = {f["original_name"]: f for f in cli("files", "--json", "-w", root).json()["files"]}
+    assert (listed["第一次.xlsx"]["state"], listed["第二次.xlsx"]["state"]) == ("superseded", "current")
+    assert listed["第二次.xlsx"]["label"] == "当前有效" and listed["第二次.xlsx"]["current"] is True
+    states = {i["state"] for i in cli("rectify", "status", "--json", "-w", root).json()["units"][0]["items"]}
+    assert states == {"reported"}
+    rejected = cli("reject", str(listed["第二次.xlsx"]["id"]), "--reason", "报送有误,以第一次为准", "-w", root)
+    assert rejected.code == 0, rejected.err
+    states = [i["state"] for i in cli("rectify", "status", "--json", "-w", root).json()["units"][0]["items"]]
+    assert states[0] == "reported" and set(states[1:]) == {"in_progress"}  # the first return is current again

@@ -164,6 +164,8 @@ def test_a_close_is_recorded_in_the_log_and_status_and_the_next_sheet_shows_it(c
     shown = cli("log", "-w", campaign)
     assert shown.code == 0 and "销号" in shown.out
     assert cli("verify", "-w", campaign).code == 0
+    listed = {f["original_name"]: f for f in cli("files", "--json", "-w", campaign).json()["files"]}
+    assert listed[back.name]["label"] == "整改复核表"  # not 复核打分表
     assert cli("rectify", "review-sheet", "-w", campaign).code == 0
     assert value(sheet_path(campaign), DEPT, refs[0], cols.COL_CLOSE) == "是"
     identity = table(sheet_path(campaign))[2][layout.SHEET_IDENTITY]

@@ -69,7 +69,8 @@ def ingest_table(report: IngestReport) -> Table:
         table.add_column(column, overflow="fold")
     for item in report.files:
         style = OUTCOME_STYLES.get(item.outcome, "")
-        label = OUTCOME_LABELS.get(item.outcome, item.outcome)
+        label = "整改复核表" if (item.code or "").startswith("rectify_review") else OUTCOME_LABELS.get(item.outcome,
+                                                                                                  item.outcome)
         name = safe(item.name)
         if not item.origin.startswith("文件 "):
             name += f"\n[dim]{safe(item.origin)}[/]"

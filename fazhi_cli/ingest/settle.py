@@ -82,14 +82,14 @@ def _check_allowed(action: str, received: ReceivedFile) -> None:
         raise UsageError(f"{name}已被退回,不能{_DONE[action]}", hint)
     if action in (ACCEPT, REJECT) and state not in _HELD_OR_TAKEN:
         raise UsageError(f"{name}的状态是“{received.label}”,不能{_DONE[action]}",
-                         "只有待确认的文件和已收取的自评表可以确认采用或不予采用。")
+                         "只有待确认的文件和已收取的自评表、整改清单可以确认采用或不予采用。")
 
 
 def _decide(workspace: Workspace, store: Store, action: str, record: StoredFile,
             decision: Decision) -> tuple[str | None, int]:
     """Record the decision (and, for a held workbook accepted for the first time, its submission): the unit
     concerned and the decision's id."""
-    submission = next((s for s in store.submissions() if s.file_id == record.id), None)
+    submission = next((s for s in (*store.submissions(), *store.rectify_returns()) if s.file_id == record.id), None)
     if action == ACCEPT and submission is None:
         return _accept_held(workspace, store, record, decision)
     unit = submission.unit if submission else record.unit

@@ -31,6 +31,7 @@ LEDGER = "ledger"
 LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that were not
 RECTIFY_TAKEN = "rectify_taken"  # the code of a 整改 return taken (its outcome TAKEN)
 RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with errors in it
+RECTIFY_REVIEW = "rectify_review"  # the code of a 整改复核表 taken whole
 RECTIFY_REVIEW_PROBLEMS = "rectify_review_problems"  # the code of a 整改复核表 taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"

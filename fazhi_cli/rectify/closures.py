@@ -25,7 +25,15 @@ from fazhi_cli.domain.refusals import refusal, spreadsheet_refusal
 from fazhi_cli.domain.text import printable
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.intake import Incoming
-from fazhi_cli.receiving.batch import DUPLICATE, RECTIFY_REVIEW_PROBLEMS, REVIEW, Batch, FileOutcome, refuse
+from fazhi_cli.receiving.batch import (
+    DUPLICATE,
+    RECTIFY_REVIEW,
+    RECTIFY_REVIEW_PROBLEMS,
+    REVIEW,
+    Batch,
+    FileOutcome,
+    refuse,
+)
 from fazhi_cli.rectify import layout as cols
 from fazhi_cli.rectify.owed import owed_items
 from fazhi_cli.rectify.review import ClosureInForce, closure_history, closures_upto
@@ -231,7 +239,7 @@ def take_rectify_review(batch: Batch, item: Incoming, read: ReadWorkbook, sha: s
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)
     changes = judge(rows, owed, reports, shown, closures_upto(history), name, record.taken_at)
     message = _taken_message(changes)
-    code = RECTIFY_REVIEW_PROBLEMS if changes.problems else REVIEW
+    code = RECTIFY_REVIEW_PROBLEMS if changes.problems else RECTIFY_REVIEW
     batch.store.record_closures(replace(record, message=message, code=code), changes.decisions)
     return FileOutcome(name, item.origin, REVIEW, None, message, sha, code)
 

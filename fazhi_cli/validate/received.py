@@ -15,6 +15,7 @@ from fazhi_cli.domain.submissions import (
     STATE_LABELS,
     SUPERSEDED,
     FileDecision,
+    current_submissions,
     file_state,
 )
 from fazhi_cli.infra.clock import parse_moment
@@ -44,7 +45,9 @@ class ReceivedFile:
 
     @property
     def label(self) -> str:
-        """The state in Chinese."""
+        """The state in Chinese (the office's 整改复核表 is named as such, not as a 复核打分表)."""
+        if self.state == "review" and (self.code or "").startswith("rectify_review"):
+            return "整改复核表"
         return STATE_LABELS.get(self.state, self.state)
 
     def names(self, unit: str) -> bool:
@@ -72,8 +75,10 @@ def files_json(listed: list[ReceivedFile]) -> dict[str, Any]:
 def received_files(store: Store) -> list[ReceivedFile]:
     """Every recorded file, oldest first, with its state and the reason for it."""
     decided = store.file_decisions()
-    current_ids = {s.file_id for s in store.current_submissions().values()}
-    submitted = {s.file_id: s for s in store.submissions()}
+    rectify_returns = store.rectify_returns()  # a unit's 整改清单: current or superseded as its self-assessment is
+    current_ids = {s.file_id for s in (*store.current_submissions().values(),
+                                       *current_submissions(rectify_returns, decided).values())}
+    submitted = {s.file_id: s for s in (*store.submissions(), *rectify_returns)}
     taken_shas = {s.sha256 for s in submitted.values()}
     linked = store.material_links()
     listed = []
