@@ -94,6 +94,7 @@ def findings(root: Path, unit: str) -> list[dict]:
 
 
 def test_a_return_filled_in_excel_is_taken_its_rows_stored_and_the_status_moves(cli, root, tmp_path):
+    scores = cli("score", "--json", "-w", root).json()["units"]
     returned = fill_rectify(outbox(root, DEPT), tmp_path / "in" / "区发改局整改.xlsx", good_reports(root, DEPT))
     result = cli("ingest", returned, "-w", root)
     assert result.code == 0, result.out
@@ -110,6 +111,7 @@ def test_a_return_filled_in_excel_is_taken_its_rows_stored_and_the_status_moves(
     assert {i["state"] for i in status[TOWN]["items"]} == {"open"}
     again = cli("ingest", returned, "-w", root)
     assert again.code == 0 and len(stored(root, DEPT)) == 1  # the same bytes: a duplicate
+    assert cli("score", "--json", "-w", root).json()["units"] == scores  # the approved results do not move
 
 
 @pytest.mark.parametrize("form", ["2018/2/1", "2018年2月1日", "2018-02-01", " 2018-2-1 "])

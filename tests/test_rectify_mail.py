@@ -8,8 +8,10 @@ import datetime as dt
 import sqlite3
 
 import pytest
-from mail_servers import SmtpServer, mail_settings
+from mail_servers import PASSWORD, Dovecot, SmtpServer, mail_settings, make_certificates
+from rectify_fill import fill_rectify
 from rectify_helpers import DEPT, POLICE, TOWN, approved_campaign, record_report
+from test_mail_fetch import CHINA, mail
 
 from fazhi_cli.domain.rectification import DONE
 from fazhi_cli.store import RectifyRow
@@ -86,3 +88,42 @@ def test_rectify_mail_before_the_approval_is_a_usage_error(cli, tmp_path):
 def test_rectify_and_type_together_is_a_usage_error(generated, cli):
     result = cli("send", "--rectify", "--type", "township", "--dry-run", "-w", generated)
     assert result.code == 2 and "--rectify" in result.err
+
+
+def test_a_rectify_reply_fetched_from_the_office_mailbox_is_taken_at_the_servers_time(generated, cli, tmp_path,
+                                                                                    monkeypatch):
+    """Debian's dovecot on loopback: 区发改局 replies with its filled 整改清单 from its own address; `fazhi fetch`
+    takes it at the server's arrival time, and a stranger's copy of 元坝镇's, mailed after 元坝镇's own, is held."""
+    monkeypatch.setenv("FAZHI_MAIL_PASSWORD", PASSWORD)
+    refs = [i["ref"] for i in cli("rectify", "status", "--json", "-w", generated).json()["units"][0]["items"]]
+    done = {ref: {"整改措施": "已整改", "完成情况": "已完成", "完成时间": dt.date(2018, 1, 19)} for ref in refs}
+    source = generated / "outbox" / "整改"
+    dept = fill_rectify(source / f"2017年度法治政府建设整改清单_{DEPT}.xlsx", tmp_path / "发改.xlsx", done).read_bytes()
+    town_refs = [i["ref"] for i in cli("rectify", "status", "--json", "-w", generated).json()["units"][1]["items"]]
+    town = fill_rectify(source / f"2017年度法治政府建设整改清单_{TOWN}.xlsx", tmp_path / "元坝.xlsx",
+                        {ref: {"整改措施": "推进中", "完成情况": "推进中"} for ref in town_refs}).read_bytes()
+    forged = fill_rectify(source / f"2017年度法治政府建设整改清单_{TOWN}.xlsx", tmp_path / "转发.xlsx",
+                          {ref: {"整改措施": "已整改", "完成情况": "已完成", "完成时间": dt.date(2018, 1, 19)}
+                           for ref in town_refs}).read_bytes()
+    certs = make_certificates(tmp_path / "certs")
+    with Dovecot(tmp_path, certs) as server:
+        sent = dt.datetime(2018, 1, 19, 15, tzinfo=CHINA)
+        server.append(mail("fgj@example.invalid", "区发改局整改情况", sent, [("整改清单.xlsx", dept)]),
+                      sent + dt.timedelta(minutes=5))
+        server.append(mail("yb@example.invalid", "元坝镇整改情况", sent, [("元坝镇整改.xlsx", town)]),
+                      sent + dt.timedelta(minutes=6))
+        server.append(mail("someone@example.invalid", "转发", sent, [("元坝镇整改.xlsx", forged)]),
+                      sent + dt.timedelta(minutes=7))
+        mail_settings(generated, **{"from": OFFICE, "smtp_host": "127.0.0.1", "smtp_security": "none",
+                                    "imap_host": "127.0.0.1", "imap_port": server.ssl_port, "imap_security": "ssl",
+                                    "user": server.user, "ca_file": str(certs.ca_file), "timeout": 10})
+        result = cli("fetch", "--since", "2018-01-16", "-w", generated)
+    assert result.code in (0, 1), result.err
+    with sqlite3.connect(generated / "fazhi.db") as db:
+        taken = db.execute("SELECT unit, received_at FROM rectify_returns ORDER BY id").fetchall()
+    assert taken == [(DEPT, "2018-01-19T15:05:00+08:00"), (TOWN, "2018-01-19T15:06:00+08:00")]
+    status = {u["unit"]: u for u in cli("rectify", "status", "--json", "-w", generated).json()["units"]}
+    assert {i["state"] for i in status[DEPT]["items"]} == {"reported"}
+    assert {i["state"] for i in status[TOWN]["items"]} == {"in_progress"}  # the stranger's 已完成 not counted
+    held = [f for f in cli("files", "--json", "-w", generated).json()["files"] if f["state"] == "held"]
+    assert [(f["unit"], f["code"]) for f in held] == [(TOWN, "rectify_sender_off_roster")]
