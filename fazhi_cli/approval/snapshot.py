@@ -94,7 +94,7 @@ def thaw(text: str) -> Scoreboard:
         campaign = parse_campaign(content["settings"]["text"], Path(SETTINGS_SOURCE))
         rubric = fill_rubric(parse_rubric_text(content["rubric"]["text"], RUBRIC_SOURCE),
                              campaign_values(campaign)).with_months(campaign.assessed_months)
-        units = [Unit(**unit) for unit in content["roster"]]
+        units = [Unit(**{**unit, "former_names": tuple(unit.get("former_names", ()))}) for unit in content["roster"]]
         frozen = content["results"]
         with Store.in_memory() as store:
             store.load_rows(content["store"])

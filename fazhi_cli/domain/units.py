@@ -21,6 +21,7 @@ from fazhi_cli.domain.text import (
 
 ROSTER_COLUMNS = ("单位名称", "单位类型", "联系人", "联系电话", "电子邮箱")
 ASSESSED_COLUMN = "是否考核"  # optional: 否 for a unit on the roster that is not assessed (the assessing office)
+FORMER_NAMES_COLUMN = "原单位名称"  # optional: earlier names of a unit renamed or merged (several: 、 , ; between)
 ASSESSED_ANSWERS = {"是": True, "": True, "否": False, "不考核": False, "不参加考核": False}
 TYPE_BY_LABEL = {
     "department": "department",
@@ -62,6 +63,7 @@ class Unit:
     phone: str = ""
     email: str = ""
     assessed: bool = True  # False: on the roster (it may lead tasks) but sent no form, never missing, not ranked
+    former_names: tuple[str, ...] = ()  # 原单位名称: what it was called in earlier years (renamed, or merged from)
 
     @property
     def type_label(self) -> str:
@@ -118,6 +120,11 @@ def find_header(lines: Sequence[Sequence[str]]) -> int:
         if {"单位名称", "单位类型"} <= titles:
             return index
     return 0
+
+
+def former_names(text: str) -> tuple[str, ...]:
+    """A roster's 原单位名称 cell: the earlier names, in order, separated by 、 , ; (full or half width)."""
+    return tuple(part.strip() for part in re.split(r"[、,,;;]", normalise_text(text)) if part.strip())
 
 
 def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, str]]]) -> list[Unit]:
@@ -195,6 +202,7 @@ def build_roster(header: Iterable[str], rows: Iterable[tuple[int, Mapping[str, s
                 phone=normalise_text(row.get("联系电话") or ""),
                 email=email,
                 assessed=assessed,
+                former_names=former_names(row.get(FORMER_NAMES_COLUMN) or ""),
             )
         )
     if problems:

@@ -9,6 +9,7 @@ approvals' snapshots), `ledger`, `mail`. `schema` holds the schema and its migra
 from fazhi_cli.store.connection import RECOVERY_HINT, StoreBase, missing_store_error, sqlite_problem
 from fazhi_cli.store.decisions import Decision, DecisionTables, ReviewEntry, StoredSnapshot
 from fazhi_cli.store.files import FileRecord, FileTables, StoredFile, StoredSubmission, StoredValue, raw_json
+from fazhi_cli.store.history import HistoryTables, KeptYear
 from fazhi_cli.store.ledger import LedgerRow, LedgerTables
 from fazhi_cli.store.mail import FetchedMail, MailTables, SentMail
 from fazhi_cli.store.rectify import RectifyRow, RectifyTables, StoredRectifyReturn
@@ -17,6 +18,7 @@ from fazhi_cli.store.schema import (
     MIGRATIONS,
     SCHEMA_APPROVAL,
     SCHEMA_HELD,
+    SCHEMA_HISTORY,
     SCHEMA_LEDGER,
     SCHEMA_MAIL,
     SCHEMA_MAIL_DIGEST,
@@ -39,6 +41,9 @@ __all__ = [
     "RECOVERY_HINT",
     "SCHEMA_APPROVAL",
     "SCHEMA_HELD",
+    "SCHEMA_HISTORY",
+    "HistoryTables",
+    "KeptYear",
     "SCHEMA_LEDGER",
     "SCHEMA_MAIL",
     "SCHEMA_MAIL_DIGEST",

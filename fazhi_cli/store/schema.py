@@ -226,8 +226,21 @@ CREATE TABLE rectify_rows (
 CREATE INDEX rectify_returns_unit ON rectify_returns (unit)
 """
 
+# The next campaign: each earlier year's approved results, carried by `fazhi init --from` (domain.history's canonical
+# text, its SHA-256 and the workspace's seal over both), so that comparing needs nothing from the old folder.
+SCHEMA_HISTORY = """
+CREATE TABLE history_years (
+    year INTEGER PRIMARY KEY,
+    content TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    mac TEXT NOT NULL,
+    carried_at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT ''
+)
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
-                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY)
+                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY, SCHEMA_HISTORY)
 # The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),
