@@ -5,25 +5,22 @@ and the units' 整改 returns and the office's 销号 recorded through the store
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
+import pytest
+from helpers import module_cli
+from test_approval import APPROVE, DEPT, POLICE, ROSTER, TOWN
 from test_scores import department_case, full_marks, township_case
 
-from fazhi_cli.domain.rectification import CLOSE
+from fazhi_cli.domain.rectification import CLOSE, DONE, UNDER_WAY
+from fazhi_cli.rectify import rectify_view
 from fazhi_cli.store import Decision, FileRecord, RectifyRow
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workspace import Workspace
 
-ROSTER = (
-    "单位名称,单位类型,联系人,联系电话,电子邮箱\n"
-    "区发改局,区级部门,刘洋,0839-8700011,fgj@example.invalid\n"
-    "区公安分局,区级部门,陈刚,0839-8700012,gaj@example.invalid\n"
-    "元坝镇,乡镇(街道),赵敏,0839-8700021,yb@example.invalid\n"
-)
-DEPT, POLICE, TOWN = "区发改局", "区公安分局", "元坝镇"
-APPROVE = ("approve", "--by", "区人民政府", "--date", "2018-01-15", "--doc-no", "昭府函〔2018〕3号")
 DEADLINE = "2018-03-31"  # the campaign's rectify_deadline (fazhi init's default for 2017)
 
 
@@ -69,3 +66,19 @@ def record_closure(root: Path, unit: str, ref: str, opinion: str = "", time: str
     with Workspace(root).open_store() as store:
         return store.record_decision(Decision(time=time, action=action, unit=unit,
                                               detail={"ref": ref, "opinion": opinion}))
+
+
+def reported_campaign(folder: Path) -> Path:
+    """The approved campaign (made in `folder` at 2018-01-20 by the office's clock) with 区发改局's 整改 under way: one
+    item reported 已完成 and closed, one 推进中, one closed by the office though never reported, one 已完成 awaiting
+    销号, its 特别扣分 unreported; 元坝镇 reported nothing. For module-scoped fixtures."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAZHI_NOW", "2018-01-20T09:00:00+08:00")
+        root = approved_campaign(module_cli(patch), folder)
+    items = rectify_view(Workspace(root)).unit(DEPT).items
+    record_report(root, DEPT, [RectifyRow(items[0].ref, "已建立制度", DONE, dt.date(2018, 3, 1), "制度文件"),
+                               RectifyRow(items[1].ref, "正在培训", UNDER_WAY),
+                               RectifyRow(items[3].ref, "已补报", DONE, dt.date(2018, 3, 5), "报送记录")])
+    record_closure(root, DEPT, items[0].ref)
+    record_closure(root, DEPT, items[2].ref, "经现场核查已整改到位")
+    return root

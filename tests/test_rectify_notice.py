@@ -13,19 +13,18 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
-from helpers import external_tool, module_cli, require_free_fonts
-from rectify_helpers import DEPT, TOWN, approved_campaign, record_closure, record_report
+from helpers import external_tool, require_free_fonts
+from rectify_helpers import DEPT, TOWN, reported_campaign
 from test_letter_print import FALLBACKS, _poppler, _words
 from test_notice_print import CJK, TEXT_BOTTOM
 
 from fazhi_cli.documents.rectify_notice import RECTIFY_NOTICE_TEMPLATE, write_rectify_notice
 from fazhi_cli.documents.render import fill, template_path
-from fazhi_cli.domain.rectification import DONE, UNDER_WAY, Closure, UnitRectification, summarise
+from fazhi_cli.domain.rectification import Closure, UnitRectification, summarise
 from fazhi_cli.domain.rectify_text import compose_rectify_notice
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.clock import CHINA
 from fazhi_cli.rectify import rectify_view
-from fazhi_cli.store import RectifyRow
 from fazhi_cli.workspace import Workspace
 
 NOTICE = "2017年度法治政府建设考核整改情况通报.docx"
@@ -42,17 +41,7 @@ def at(moment: str):
 def campaign(tmp_path_factory) -> Path:
     """The approved campaign: 区发改局 reported (one item 已完成 and closed, one 推进中, one 已完成 awaiting 销号), the
     office closed one more it never reported, its 特别扣分 unreported; 元坝镇 reported nothing."""
-    folder = tmp_path_factory.mktemp("rectify-notice")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FAZHI_NOW", "2018-01-20T09:00:00+08:00")
-        root = approved_campaign(module_cli(patch), folder)
-    items = rectify_view(Workspace(root)).unit(DEPT).items
-    record_report(root, DEPT, [RectifyRow(items[0].ref, "已建立制度", DONE, dt.date(2018, 3, 1), "制度文件"),
-                               RectifyRow(items[1].ref, "正在培训", UNDER_WAY),
-                               RectifyRow(items[3].ref, "已补报", DONE, dt.date(2018, 3, 5), "报送记录")])
-    record_closure(root, DEPT, items[0].ref)
-    record_closure(root, DEPT, items[2].ref, "经现场核查已整改到位")
-    return root
+    return reported_campaign(tmp_path_factory.mktemp("rectify-notice"))
 
 
 def _document(path: Path) -> tuple[list[str], list[list[str]]]:

@@ -8,16 +8,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from helpers import module_cli
-from rectify_helpers import DEPT, TOWN, approved_campaign, record_closure, record_report
+from rectify_helpers import DEPT, TOWN, reported_campaign
 
 from fazhi_cli import api
 from fazhi_cli.approval import results_in_force
-from fazhi_cli.domain.rectification import DONE, UNDER_WAY, UnitRectification
+from fazhi_cli.domain.rectification import UnitRectification
 from fazhi_cli.rectify import rectify_view
 from fazhi_cli.reports.html import summary_context
 from fazhi_cli.reports.render import environment, load_template, render
-from fazhi_cli.store import RectifyRow
 from fazhi_cli.workspace import Workspace
 
 AFTER_DEADLINE = "2018-04-02T09:00:00+08:00"  # the deadline is 2018-03-31
@@ -29,17 +27,7 @@ COUNTS = {"units": 2, "items": 10, "closed": 2, "reported": 1, "in_progress": 1,
 def campaign(tmp_path_factory) -> Path:
     """The approved campaign: 区发改局 with one item closed after its report, one closed unreported, one 推进中, one
     已完成 awaiting 销号 and its 特别扣分 unreported; 元坝镇 nothing reported (the counts of `COUNTS`)."""
-    folder = tmp_path_factory.mktemp("rectify-outputs")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FAZHI_NOW", "2018-01-20T09:00:00+08:00")
-        root = approved_campaign(module_cli(patch), folder)
-    items = rectify_view(Workspace(root)).unit(DEPT).items
-    record_report(root, DEPT, [RectifyRow(items[0].ref, "已建立制度", DONE, dt.date(2018, 3, 1), "制度文件"),
-                               RectifyRow(items[1].ref, "正在培训", UNDER_WAY),
-                               RectifyRow(items[3].ref, "已补报", DONE, dt.date(2018, 3, 5), "报送记录")])
-    record_closure(root, DEPT, items[0].ref)
-    record_closure(root, DEPT, items[2].ref, "经现场核查已整改到位")
-    return root
+    return reported_campaign(tmp_path_factory.mktemp("rectify-outputs"))
 
 
 def _compact(text: str) -> str:

@@ -42,6 +42,7 @@ from fazhi_cli.workbook.style import (
     protect,
     write_text,
 )
+from fazhi_cli.workbook.writer import write_identity
 
 
 def items_fingerprint(items: Sequence[RectifyItem]) -> str:
@@ -83,7 +84,7 @@ def build_rectify_workbook(campaign: Campaign, unit: Unit, items: Sequence[Recti
     sheet = book.active
     sheet.title = layout.SHEET_RECTIFY
     _write_lists(book.create_sheet(book_layout.SHEET_LISTS))
-    _write_identity(book.create_sheet(book_layout.SHEET_IDENTITY), identity)
+    write_identity(book.create_sheet(book_layout.SHEET_IDENTITY), identity)
     _write_sheet(sheet, campaign, unit, items, deadline)
     book.active = 0
     book.security = WorkbookProtection(workbookPassword=PROTECTION_PASSWORD, lockStructure=True)
@@ -95,14 +96,6 @@ def _write_lists(sheet: Worksheet) -> None:
     for index, progress in enumerate(PROGRESS, start=1):
         sheet.cell(index, 1, progress)
     sheet.sheet_state = "hidden"
-    protect(sheet)
-
-
-def _write_identity(sheet: Worksheet, values: dict[str, str]) -> None:
-    for index, (key, value) in enumerate(values.items(), start=1):
-        sheet.cell(index, 1, key)
-        write_text(sheet.cell(index, 2), value)
-    sheet.sheet_state = "veryHidden"
     protect(sheet)
 
 

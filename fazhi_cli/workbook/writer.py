@@ -74,7 +74,7 @@ def build_workbook(
     tasks_sheet = workbook.create_sheet(layout.SHEET_TASKS)
     targets = workbook.create_sheet(layout.SHEET_TARGETS)
     _write_lists(workbook.create_sheet(layout.SHEET_LISTS))
-    _write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), identity)
+    write_identity(workbook.create_sheet(layout.SHEET_IDENTITY), identity)
     _write_guide(guide, campaign, rubric, shown)
     write_scores(scores, campaign, shown, rows)
     _write_tasks(tasks_sheet, campaign, shown, tasks)
@@ -121,7 +121,8 @@ def identity_values(
     return values
 
 
-def _write_identity(sheet: Worksheet, values: dict[str, str]) -> None:
+def write_identity(sheet: Worksheet, values: dict[str, str]) -> None:
+    """Write a workbook's identity (key, value) rows into its sheet as text, very hidden and protected."""
     for index, (key, value) in enumerate(values.items(), start=1):
         sheet.cell(index, 1, key)
         write_text(sheet.cell(index, 2), value)
