@@ -106,8 +106,8 @@ def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, 
     assert units["区发改局"]["items"]["4.1"] == 13  # no case received by 12-20: 未报送 −2
     assert units["区司法局"]["items"]["4.1"] == 14  # received, 不符合要求: the office's 酌情扣分 1
     assert units["区司法局"]["items"]["3.2"] == 5  # no ledger row: its own figures stand
-    # the 工作总结 sheet came back as written (nothing received): after 12-10 every unit lacks one (−3)
-    assert units["元坝镇"]["items"]["4.2"] == 5 and units["区发改局"]["items"]["6.2"] == 3
+    # the 工作总结 sheet came back as written, with no row: no record, so no unit loses its 3 points for it
+    assert units["元坝镇"]["items"]["4.2"] == 8 and units["区发改局"]["items"]["6.2"] == 6
 
     findings = cli("validate", "--json", cwd=workspace).json()["findings"]
     march = next(f for f in findings if f["code"] == "ledger_differs" and f["ref"] == "3.2a.03")
@@ -115,7 +115,7 @@ def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, 
     assert "3.2a 3月:自报 2 条,台账记录 1 条" in march["message"]
     case = next(f for f in findings if f["code"] == "ledger_differs" and f["ref"] == "4.1e")
     assert case["unit"] == "区发改局" and "自报“否”,台账记录为“是”" in case["message"]
-    assert {f["ref"] for f in findings if f["code"] == "ledger_differs" and f["unit"] == "区司法局"} == {"6.2c"}
+    assert {f["ref"] for f in findings if f["code"] == "ledger_differs" and f["unit"] == "区司法局"} == set()
     assert f"信息报送!A{line}" not in str(findings)  # nothing wrong with the ledger itself
 
     assert cli("review-sheet", cwd=workspace).code == 0  # the office sees its records beside each item
@@ -141,8 +141,11 @@ def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, 
 
 def test_before_the_case_deadline_an_unrecorded_case_is_not_deducted(cli, workspace, tmp_path):
     returned(cli, workspace, tmp_path, {"区发改局": full_marks("department")})
-    path = make_ledger(cli, workspace)
-    ingested = cli("ingest", path, cwd=workspace)  # the sheets as written: no case recorded yet
+    book = openpyxl.load_workbook(make_ledger(cli, workspace))  # one other unit's case and summary recorded
+    put(book, "行政执法指导案例", "区司法局", {"收到日期": dt.date(2017, 12, 1), "件数": 1})
+    put(book, "工作总结", "区司法局", {"收到日期": dt.date(2017, 12, 1)})
+    book.save(tmp_path / "台账.xlsx")
+    ingested = cli("ingest", tmp_path / "台账.xlsx", cwd=workspace)
     assert ingested.code == 0, ingested.out
     assert by_unit(cli("score", "--json", cwd=workspace).json())["区发改局"]["items"]["4.1"] == 15
     findings = cli("validate", "--json", cwd=workspace).json()["findings"]
@@ -340,3 +343,27 @@ def test_a_taken_ledger_is_listed_by_files_with_its_own_state(cli, workspace, tm
     assert table.code == 0 and "Traceback" not in table.err and "法制办台账" in table.out
     listed = cli("files", "--state", "ledger", "--json", cwd=workspace).json()["files"]
     assert [(f["original_name"], f["label"]) for f in listed] == [("台账.xlsx", "法制办台账")]
+
+
+def test_a_sheet_with_no_rows_is_no_record_and_deducts_from_no_one(cli, workspace, tmp_path, office_clock):
+    """The ledger sent back as written (its 工作总结 and 指导案例 sheets blank) records nothing: after both due dates
+    no unit loses points for them, and ingest says why; a sheet with one row says how many units it deducts from."""
+    returned(cli, workspace, tmp_path, {"区发改局": full_marks("department"), "元坝镇": full_marks("township")})
+    office_clock(AFTER_CASES)
+    before = by_unit(cli("score", "--json", cwd=workspace).json())
+    path = make_ledger(cli, workspace)
+    assert cli("ingest", path, cwd=workspace).code == 0
+    assert by_unit(cli("score", "--json", cwd=workspace).json()) == before
+    [said] = ledger_messages(workspace)
+    assert "“工作总结”表中没有任何记录,未采用(不据此扣分)" in said
+    assert "“行政执法指导案例”表中没有任何记录,未采用(不据此扣分)" in said
+    book = openpyxl.load_workbook(path)
+    put(book, "工作总结", "区发改局", {"收到日期": dt.date(2017, 12, 1)})
+    book.save(tmp_path / "台账.xlsx")
+    assert cli("ingest", tmp_path / "台账.xlsx", cwd=workspace).code == 0
+    said = ledger_messages(workspace)[-1]
+    units = cli("status", "--json", cwd=workspace).json()["units"]
+    assert f"工作总结:记录 1 个单位,其余 {len(units) - 1} 个单位没有记录,12月10日后按未报送扣分" in said
+    after = by_unit(cli("score", "--json", cwd=workspace).json())
+    assert after["区发改局"]["items"]["6.2"] == before["区发改局"]["items"]["6.2"]
+    assert after["元坝镇"]["total"] < before["元坝镇"]["total"]  # recorded sheet: no receipt by 12-10 deducts

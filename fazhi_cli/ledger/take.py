@@ -10,6 +10,7 @@ written, never by a stored result (openpyxl stores none; a spreadsheet may keep 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.identity import LEDGER_FIELDS, is_sealed
 from fazhi_cli.domain.ledger import (
     CASES,
@@ -206,13 +208,18 @@ def _read_sheet(sheet_layout: SheetLayout, rows: list[tuple], rubric: Rubric, un
                            "该表未采用,沿用此前的记录")
         return
     index, titles = found
-    out.covered.append(sheet_layout.record)
     inputs = [t for t in sheet_layout.titles if t != cols.COL_UNIT]
+    read = []
     for line, values in enumerate(rows[index + 1:], start=index + 2):
         row = _Row(sheet_layout.name, values, titles, line)
         if all(row.raw(title) is None for title in inputs):
             continue  # a unit's row left blank: nothing recorded
-        out.rows.append(_read_row(sheet_layout.record, row, rubric, units))
+        read.append(_read_row(sheet_layout.record, row, rubric, units))
+    if not read:  # a sheet with no rows is no record: it must never deduct from every unit
+        out.skipped.append(f"“{sheet_layout.name}”表中没有任何记录,未采用(不据此扣分),沿用此前的记录")
+        return
+    out.covered.append(sheet_layout.record)
+    out.rows.extend(read)
 
 
 def _read_row(record: str, row: _Row, rubric: Rubric, units: dict[str, Unit]) -> LedgerRow:
@@ -291,10 +298,31 @@ def take_ledger(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str, arch
         return refuse(batch, item, sha, archive_name, unreadable.message, code=unreadable.code)
     problems = ledger.problems
     code = LEDGER_PROBLEMS if problems else LEDGER
-    message = _message(ledger)
+    message = ";".join([_message(ledger), *unrecorded_notes(ledger, batch.rubric, batch.units, batch.campaign)])
     record = batch.record(item, sha, archive_name, LEDGER, item.kind, message=message, code=code)
     batch.store.record_ledger(record, ledger.covered, ledger.rows)
     return FileOutcome(name, item.origin, LEDGER, None, message, sha, code)
+
+
+# the records a unit without a receipt is deducted for, and from which date
+DUE: dict[str, Callable[[Campaign], dt.date]] = {CASES: lambda c: c.case_deadline, SUMMARY: lambda c: c.deadline}
+
+
+def unrecorded_notes(ledger: ReadLedger, rubric: Rubric, units: dict[str, Unit], campaign: Campaign) -> list[str]:
+    """For each sheet whose absence of a receipt deducts (指导案例, 工作总结): how many units it records and how many
+    it will deduct from (the units assessed on that record with no row in it), and from when."""
+    notes = []
+    for record, due_of in DUE.items():
+        if record not in ledger.covered:
+            continue
+        concerned = [name for name, unit in units.items() if record in rubric.for_type(unit.type).ledger_records()]
+        recorded = {row.unit for row in ledger.rows if row.record == record and row.problem is None}
+        missing = [name for name in concerned if name not in recorded]
+        due = due_of(campaign)
+        notes.append(f"{RECORD_LABELS[record]}:记录 {len(recorded)} 个单位,其余 {len(missing)} 个单位没有记录,"
+                     f"{due.month}月{due.day}日后按未报送扣分" if missing else
+                     f"{RECORD_LABELS[record]}:{len(recorded)} 个单位均有记录")
+    return notes
 
 
 def _message(ledger: ReadLedger) -> str:
