@@ -197,7 +197,9 @@ def test_review_values_above_the_maximum_are_refused_with_an_error(cli, workspac
     filled = tmp_path / "复核.xlsx"
     edit_review(review_sheet_path(workspace, "乡镇(街道)"), filled, {("卫子镇", "1.2"): 12, ("卫子镇", "2.1"): "九"},
                 {("卫子镇", "1.2"): "理由", ("卫子镇", "2.1"): "理由"})
-    assert cli("ingest", filled, cwd=workspace).code == 0
+    assert cli("ingest", filled, cwd=workspace).code == 1  # taken, but the two values do not count: said
+    [said] = [r["message"] for r in query(workspace, "SELECT message FROM files WHERE original_name = '复核.xlsx'")]
+    assert "其中 2 项未采用" in said and "超过分值" in said
     unit = by_unit(cli("score", "--json", cwd=workspace).json())["卫子镇"]
     assert unit["items"]["1.2"] == 10 and unit["items"]["2.1"] == 10  # the self scores stand
     assert unit["errors"] == 2 and unit["provisional"] is True
@@ -262,7 +264,17 @@ def test_an_office_deduction_needs_its_reason(cli, workspace, tmp_path):
     sheet = review_sheet_path(workspace, "乡镇(街道)")
     filled = tmp_path / "复核.xlsx"
     cells = edit_review(sheet, filled, {("卫子镇", "1.2"): 8, ("卫子镇", "特别扣分"): 2})
-    assert cli("ingest", filled, cwd=workspace).code == 0
+    taken = cli("ingest", filled, cwd=workspace)
+    assert taken.code == 1 and "核定得分未采用" in taken.err  # said at once, not "记录 2 项" and all well
+    [said] = [r["message"] for r in query(workspace, "SELECT message FROM files WHERE original_name = '复核.xlsx'")]
+    assert "其中 2 项未采用" in said and cells[("卫子镇", "1.2")] in said and "核定理由" in said
+    logged = [d for d in cli("log", "--json", cwd=workspace).json()["decisions"] if d["action"] == "set"]
+    assert {(d["ref"], d["adopted"], d["label"]) for d in logged} == {("1.2", False, "核定得分(未采用)"),
+                                                                      ("特别扣分", False, "核定得分(未采用)")}
+    assert cli("review-sheet", cwd=workspace).code == 0  # the sheet written again shows them as not counting
+    book = openpyxl.load_workbook(sheet)
+    marked = book["复核打分表"][cells[("卫子镇", "1.2")].split("!")[1]]
+    assert marked.value == 8 and marked.comment.text.startswith("未采用:") and marked.font.color.rgb.endswith("C00000")
     unit = by_unit(cli("score", "--json", cwd=workspace).json())["卫子镇"]
     assert unit["items"]["1.2"] == 10 and unit["penalty"] == 0 and unit["total"] == 100  # neither is used
     assert unit["provisional"] is True and unit["errors"] == 2
@@ -273,6 +285,8 @@ def test_an_office_deduction_needs_its_reason(cli, workspace, tmp_path):
     # with its reason it counts, and the unit's feedback shows the reason
     edit_review(filled, filled, {}, {("卫子镇", "1.2"): "会议记录不全", ("卫子镇", "特别扣分"): "年内被通报一次"})
     assert cli("ingest", filled, cwd=workspace).code == 0
+    logged = [d for d in cli("log", "--json", cwd=workspace).json()["decisions"] if d["action"] == "set"]
+    assert [d["adopted"] for d in logged] == [True, True, True, True]  # the earlier two are no longer in force
     unit = by_unit(cli("score", "--json", cwd=workspace).json())["卫子镇"]
     assert unit["items"]["1.2"] == 8 and unit["penalty"] == 2 and unit["total"] == 96 and unit["errors"] == 0
     assert cli("report", cwd=workspace).code == 0

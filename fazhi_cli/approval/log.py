@@ -6,9 +6,11 @@ files accepted, rejected and dismissed, results approved and reopened (from the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from fazhi_cli.approval.state import results_in_force
 from fazhi_cli.domain.approval import ACTION_LABELS, SET, WITHDRAWN
 from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.rectification import CLOSE, WITHDRAW_CLOSE
@@ -34,16 +36,19 @@ class LogEntry:
     value: object = None  # the office value set (raw, as entered)
     file: str | None = None  # the file decided on (its name as received)
     detail: dict = field(default_factory=dict)
+    adopted: bool = True  # False: an office value in force that does not count (below the self score, no reason …)
 
     @property
     def label(self) -> str:
         """The action in Chinese (an action this version does not know is shown as recorded)."""
-        return ACTION_LABELS.get(self.action, self.action)
+        label = ACTION_LABELS.get(self.action, self.action)
+        return label if self.adopted else f"{label}(未采用)"
 
     def as_dict(self) -> dict:
         """The entry as `fazhi log --json` gives it."""
         return {"time": self.time, "action": self.action, "label": self.label, "unit": self.unit, "ref": self.ref,
-                "reason": self.reason, "value": self.value, "file": self.file, "detail": self.detail}
+                "reason": self.reason, "value": self.value, "file": self.file, "detail": self.detail,
+                "adopted": self.adopted}
 
 
 def log_json(entries: list[LogEntry]) -> dict[str, Any]:
@@ -56,13 +61,16 @@ def log_json(entries: list[LogEntry]) -> dict[str, Any]:
     return json_ready({"decisions": [entry.as_dict() for entry in entries]})
 
 
-def decision_log(store: Store) -> list[LogEntry]:
+def decision_log(store: Store, not_adopted: Collection[tuple[str, str]] = ()) -> list[LogEntry]:
     """Every decision, merged by time (ties: review values first, each source in the order recorded); only when
-    every record verifies against its seal (`RecordsUnsealed`, exit 2, otherwise)."""
+    every record verifies against its seal (`RecordsUnsealed`, exit 2, otherwise). An office value in force whose
+    (unit, ref) is in `not_adopted` is marked so (未采用)."""
     require_sealed(store)
+    in_force = {entry.id for values in store.office_values().values() for entry in values.values()}
     entries = [
         LogEntry(entry.taken_at, WITHDRAWN if entry.withdrawn else SET, entry.unit,
-                 ROW_NAMES.get(entry.ref, entry.ref), entry.reason, None if entry.withdrawn else entry.raw)
+                 ROW_NAMES.get(entry.ref, entry.ref), entry.reason, None if entry.withdrawn else entry.raw,
+                 adopted=not (entry.id in in_force and (entry.unit, entry.ref) in not_adopted))
         for entry in store.review_history()
     ]
     for decision in store.decisions():
@@ -74,6 +82,8 @@ def decision_log(store: Store) -> list[LogEntry]:
 
 
 def read_decision_log(workspace: Workspace) -> list[LogEntry]:
-    """The workspace's decision log."""
+    """The workspace's decision log, the office values in force that do not count marked 未采用 (by the results in
+    force: scored now while preliminary, as approved once approved)."""
+    refused = results_in_force(workspace).not_adopted()
     with workspace.open_store() as store:
-        return decision_log(store)
+        return decision_log(store, refused)

@@ -58,7 +58,10 @@ def ingest(
         note("[bold red]收到的整改清单中有错误[/](见“说明”,写明了单元格),请单位改正后重新报送。")
     if report.rectify_review_problems:
         note("[bold red]整改复核表中有的行有误、未采用[/](见“说明”中的单元格),改正后重新收回整改复核表。")
-    if report.refused or report.ledger_problems or report.rectify_problems or report.rectify_review_problems:
+    if report.review_problems:
+        note("[bold red]复核打分表中有的核定得分未采用[/](“说明”写明了单元格和原因,如低于自评得分而没有填写核定理由),"
+             "改正后重新收回复核打分表。")
+    if report.refused or report.taken_with_problems:
         raise typer.Exit(1)
 
 

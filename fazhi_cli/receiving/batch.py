@@ -32,6 +32,7 @@ LEDGER_PROBLEMS = "ledger_problems"  # the code of a ledger taken with rows that
 RECTIFY_TAKEN = "rectify_taken"  # the code of a 整改 return taken (its outcome TAKEN)
 RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with errors in it
 RECTIFY_REVIEW = "rectify_review"  # the code of a 整改复核表 taken whole
+REVIEW_PROBLEMS = "review_problems"  # a 复核打分表 taken with office values that do not count (未采用)
 RECTIFY_REVIEW_PROBLEMS = "rectify_review_problems"  # the code of a 整改复核表 taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"
@@ -91,6 +92,16 @@ class IngestReport:
     def rectify_review_problems(self) -> bool:
         """True when a 整改复核表 was taken with rows that could not be (a 销号 without its 复核意见 …): exit 1 too."""
         return any(f.outcome == REVIEW and f.code == RECTIFY_REVIEW_PROBLEMS for f in self.files)
+
+    @property
+    def review_problems(self) -> bool:
+        """True when a 复核打分表 was taken with office values that do not count (exit 1 too)."""
+        return any(f.outcome == REVIEW and f.code == REVIEW_PROBLEMS for f in self.files)
+
+    @property
+    def taken_with_problems(self) -> bool:
+        """True when a file was taken but something in it was not (the command exits 1, as for a refused file)."""
+        return self.ledger_problems or self.rectify_problems or self.rectify_review_problems or self.review_problems
 
 
 def to_store_time(moment: dt.datetime) -> str:

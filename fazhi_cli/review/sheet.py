@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -115,6 +116,7 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dic
     owners.update({rule.id: PENALTY for rule in board.rubric.special.penalty})
     positions = {title: index for index, (title, _) in enumerate(COLUMNS, start=1)}
     validations: dict = {}
+    refused = board.not_adopted()
     line = HEADER_ROW
     for result in board.of_type(unit_type):
         if result.status == MISSING:
@@ -138,6 +140,8 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dic
                 cell = sheet.cell(line, positions[title])
                 cell.fill = INPUT_FILL
                 cell.protection = Protection(locked=False)
+            if entry is not None and (result.unit, ref) in refused:
+                mark_not_adopted(sheet.cell(line, positions[COL_SCORE]), refused[(result.unit, ref)])
             limit = values["分值"]
             if limit is not None:
                 if limit not in validations:
@@ -148,6 +152,13 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dic
                     validations[limit].showErrorMessage = True
                     sheet.add_data_validation(validations[limit])
                 validations[limit].add(sheet.cell(line, positions[COL_SCORE]))
+
+
+def mark_not_adopted(cell, why: str) -> None:
+    """Show an office value in force that does not count: red, with the reason in a comment (its value is kept as
+    recorded, so that the sheet coming back unchanged changes nothing)."""
+    cell.font = Font(color="C00000", bold=True)
+    cell.comment = Comment(f"未采用:{why.split('】', 1)[-1]}", "fazhi", width=300, height=110)
 
 
 def _unit_rows(board: Scoreboard, result: UnitResult, type_rubric):

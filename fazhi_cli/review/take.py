@@ -23,7 +23,7 @@ from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.intake import Incoming
-from fazhi_cli.receiving.batch import DUPLICATE, REVIEW, Batch, FileOutcome, refuse
+from fazhi_cli.receiving.batch import DUPLICATE, REVIEW, REVIEW_PROBLEMS, Batch, FileOutcome, refuse
 from fazhi_cli.review.sheet import (
     COL_ID,
     COL_REASON,
@@ -33,6 +33,7 @@ from fazhi_cli.review.sheet import (
     SHEET_REVIEW,
     SPECIAL_ROWS,
 )
+from fazhi_cli.scoring import build_scoreboard
 from fazhi_cli.store import ReviewEntry
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.formats import other_format, read_other_rows
@@ -205,8 +206,24 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     shown = batch.store.office_values(_shown_upto(identity, batch.store.review_history()))
     changes = decisions([r for r in rows if r.unit not in refused_units], shown, batch.store.office_values(), name)
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)
-    batch.store.record_reviews(record, changes.entries)
-    return FileOutcome(name, item.origin, REVIEW, None, _taken_message(unit_type, names, unknown, changes), sha)
+    file_id = batch.store.record_reviews(record, changes.entries)
+    message = _taken_message(unit_type, names, unknown, changes)
+    refused_values = not_adopted(batch, [u for u in names if u not in refused_units], changes.entries)
+    if refused_values:
+        message += f";其中 {len(refused_values)} 项未采用:{';'.join(refused_values)}"
+        batch.store.note_on_file(file_id, message, REVIEW_PROBLEMS)
+    return FileOutcome(name, item.origin, REVIEW, None, message, sha, REVIEW_PROBLEMS if refused_values else None)
+
+
+def not_adopted(batch: Batch, units: list[str], entries: list[ReviewEntry]) -> list[str]:
+    """The office values this sheet set that do not count — scored now, for the sheet's units only — each as the
+    finding says it (which cell, why, what to do)."""
+    chosen = [batch.units[name] for name in units if name in batch.units]
+    if not chosen or not any(not e.withdrawn for e in entries):
+        return []
+    refused = build_scoreboard(batch.store, batch.rubric, batch.campaign, chosen, batch.clock().date()).not_adopted()
+    return [refused[(e.unit, e.ref)].split("】", 1)[-1] for e in entries
+            if not e.withdrawn and (e.unit, e.ref) in refused]
 
 
 def _taken_message(unit_type: str, names: list[str], unknown: list[str], changes: ReviewChanges) -> str:

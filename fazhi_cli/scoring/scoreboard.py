@@ -84,6 +84,13 @@ class Scoreboard:
         nothing."""
         return self._checked_by_unit.get(unit)
 
+    def not_adopted(self) -> dict[tuple[str, str], str]:
+        """The office values in force that do not count (a 核定得分 that is no number, out of range, or lowers the
+        unit's score without a 核定理由), by (unit, ref), with the finding's message."""
+        return {(checked.unit.name, finding.ref): finding.message for checked in self.validation.results
+                for finding in checked.findings
+                if finding.code in NOT_ADOPTED_CODES and finding.ref is not None}
+
     @cached_property
     def _checked_by_unit(self) -> dict[str, CheckedUnit]:
         return {checked.unit.name: checked for checked in self.validation.results}
@@ -113,6 +120,9 @@ def _tasks(values: dict[tuple[str, str], Value]) -> dict[int, tuple[str, str]]:
             note = values.get((ref, "note"))
             tasks[number] = (str(value.raw or "").strip(), str(note.raw or "").strip() if note else "")
     return tasks
+
+
+NOT_ADOPTED_CODES = frozenset({"review_not_number", "review_negative", "review_above_max", "review_no_reason"})
 
 
 def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit],

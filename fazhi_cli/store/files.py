@@ -188,6 +188,11 @@ class FileTables(StoreBase):
                 return None
             raise
 
+    def note_on_file(self, file_id: int, message: str, code: str) -> None:
+        """Say more of a recorded file (what was found once its content was recorded): its message and code."""
+        with self.transaction() as db:
+            db.execute("UPDATE files SET message = ?, code = ? WHERE id = ?", (message, code, file_id))
+
     def record_material(self, record: FileRecord) -> int:
         """Record a file a unit sent along with its workbook (工作总结, 佐证材料)."""
         with self.transaction() as db:
