@@ -218,8 +218,10 @@ def counts(workspace: Path) -> dict[str, int]:
 
 
 def outcome_line(out: str, name: str) -> str:
-    """The report table's line for one file."""
-    lines = [line for line in out.splitlines() if name in line]
+    """The report table's line for one file: the line its name starts (a message may name it too), else the one
+    line naming it."""
+    lines = ([line for line in out.splitlines() if line.lstrip("│ ").startswith(name)]
+             or [line for line in out.splitlines() if name in line])
     assert len(lines) == 1, (name, out)
     return lines[0]
 
@@ -599,14 +601,18 @@ def test_the_same_content_twice_is_a_duplicate_and_changes_nothing(cli, ws, tmp_
     shutil.copy2(first, again)
     assert cli("ingest", first, "-w", ws).code == 0
     before = counts(ws)
-    for path in (first, again):
+    for path in (first, again, again):
         result = cli("ingest", path, "-w", ws)
         assert result.code == 0
         line = outcome_line(result.out, path.name)
-        assert "重复" in line and "与已收到的文件内容相同,未重复计入" in line
+        assert "重复" in line and "与12-05 10:00收到的「区发改局.xlsx」内容相同,未重复计入" in line
         assert "共处理 1 个文件:重复 1" in result.out
-        assert counts(ws) == before
+    # nothing counts twice; the copy's coming in is listed once (a rerun of the same file records nothing more)
+    assert counts(ws) == {**before, "files": before["files"] + 1}
     assert before["submissions"] == 1 and before["files"] == 1
+    listed = cli("files", "--json", "-w", ws).json()["files"]
+    assert [(f["original_name"], f["state"]) for f in listed] == [("区发改局.xlsx", "current"),
+                                                                 ("区发改局(1).xlsx", "duplicate")]
 
 
 def test_a_renamed_file_still_identifies_its_unit(cli, ws, tmp_path):

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from fazhi_cli.domain.checks import ContentChange, suspicious_dates
 from fazhi_cli.domain.refusals import refusal, spreadsheet_refusal
+from fazhi_cli.domain.text import printable
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.infra.clock import parse_moment
 from fazhi_cli.ingest.ahead import read_taken
@@ -101,8 +102,9 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
     if read.is_blank():
         unfilled = refusal("unfilled", name=name)
         return refuse(batch, item, sha, archive_name, unfilled.message, unit.name, code=unfilled.code)
-    if batch.store.submission_by_sha(sha) is not None:
-        return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
+    earlier_same = batch.store.submission_by_sha(sha)
+    if earlier_same is not None:
+        return duplicate(batch, item, sha, archive_name, unit.name, earlier_same)
     conflict = sender_conflict(batch, item, unit.name)
     if conflict is not None:
         evidence, held = conflict
@@ -112,15 +114,36 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
         return hold(batch, item, sha, archive_name, stranger.message, unit.name, stranger.code)
     changes, values, generated_at = submission_content(batch, unit, read)
     record = batch.record(item, sha, archive_name, TAKEN, item.kind, unit.name)
+    before = batch.store.submissions(unit.name)
     if batch.store.record_submission(record, batch.rubric.id, changes, values, generated_at) is None:
         return FileOutcome(name, item.origin, DUPLICATE, unit.name, "与已收到的文件内容相同,未重复计入", sha)
-    notes = []
+    notes = [replaces(before[0])] if before else []
     if any(c["what"] in ("missing", *CONTENT_COLUMNS) for c in changes):
         notes.append("固定内容被改动,按原评分细则计分(fazhi validate 查看)")
     if any(c["what"] == "duplicate" for c in changes):
         notes.append("有重复的编号行(fazhi validate 查看)")
     notes += time_warnings(item.sent_at, batch.clock(), generated_at)
     return FileOutcome(name, item.origin, TAKEN, unit.name, ";".join(notes), sha)
+
+
+def replaces(earlier) -> str:
+    """Said of a return that becomes the unit's current one: which earlier return it replaces (kept in history)."""
+    return f"替代此前收到的「{printable(earlier.original_name)}」({_when(earlier.received_at)}收到,保留在历史记录中)"
+
+
+def _when(stored_time: str) -> str:
+    """A stored time as a clerk reads it: 12-03 10:00."""
+    return stored_time[5:16].replace("T", " ")
+
+
+def duplicate(batch: Batch, item: Incoming, sha: str, archive_name: str, unit: str, earlier) -> FileOutcome:
+    """The same bytes as a return already taken: nothing counts twice, but the file's coming in is recorded (once
+    per name and origin, so a rerun of the same folder records nothing more), naming the return it repeats."""
+    message = (f"与{_when(earlier.received_at)}收到的「{printable(earlier.original_name)}」内容相同,"
+               "未重复计入")
+    if not batch.store.file_seen(sha, item.origin, item.original_name):
+        batch.store.record_file(batch.record(item, sha, archive_name, DUPLICATE, item.kind, unit, message))
+    return FileOutcome(item.original_name, item.origin, DUPLICATE, unit, message, sha)
 
 
 def submission_content(

@@ -188,6 +188,11 @@ class FileTables(StoreBase):
                 return None
             raise
 
+    def file_seen(self, sha256: str, origin: str, original_name: str) -> bool:
+        """True when a file with these bytes, from this origin and under this name, is recorded already."""
+        return self.db.execute("SELECT 1 FROM files WHERE sha256 = ? AND origin = ? AND original_name = ? LIMIT 1",
+                               (sha256, origin, original_name)).fetchone() is not None
+
     def note_on_file(self, file_id: int, message: str, code: str) -> None:
         """Say more of a recorded file (what was found once its content was recorded): its message and code."""
         with self.transaction() as db:
