@@ -147,6 +147,10 @@ def test_bad_inputs_are_refused_with_nothing_written(cli, old, tmp_path):
     assert "不晚于上年度工作区的考核年度 2017" in refused(cli, new, "--from", old, "--year", "2017")
     assert "不晚于上年度工作区的考核年度 2017" in refused(cli, new, "--from", old, "--year", "2016")
     assert "不能与" in refused(cli, new, "--from", old, "--units", tmp_path / "units.csv")
+    no_store = tmp_path / "无数据库"
+    shutil.copytree(old, no_store)
+    (no_store / "fazhi.db").unlink()
+    assert "数据库" in refused(cli, new, "--from", no_store)
     new.mkdir()  # an empty folder is refused the same way, and left empty
     tamper(old, "UPDATE decisions SET detail = json_set(detail, '$.doc_no', '伪造') WHERE action = 'approve'")
     assert "未通过印章校验" in refused(cli, new, "--from", old)

@@ -109,14 +109,21 @@ def _read_old(old_root: Path) -> _Old:
         campaign = old.campaign()
         units = old.roster(campaign)
         rubric = old.rubric_as_written(campaign)
-        files = {campaign.units_file: (old.root / campaign.units_file).read_bytes(),
-                 campaign.rubric_file: old.rubric_text(campaign).encode("utf-8")}
+        files = {name: _file_bytes(old.root / name) for name in (campaign.units_file, campaign.rubric_file)}
         state = verified_state(old)
         with old.open_store() as store:
             earlier = years_in_store(store, old.secret())
         approved = _approved_year(old, results_in_force(old)) if state.approved else None
         settings = old.settings_text()
     return _Old(old, campaign.year, files, settings, units, rubric, approved, earlier)
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The bytes of the old campaign's roster or rubric file, to be copied as they are."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取 {path}:{exc.strerror}", "请检查该文件是否存在、能否打开。") from None
 
 
 def _approved_year(old: Workspace, board: Scoreboard) -> PastYear:
