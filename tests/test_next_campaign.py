@@ -172,6 +172,10 @@ def test_chained_years_keep_every_earlier_year_and_history_shows_three(cli, offi
     assert made.code == 0, made.err
     assert "已保存 2017、2018 年度的审定结果" in made.out
     shutil.rmtree(y2018)
+    again = cli("init", tmp_path / "2019再建", "--from", y2019, "--year", "2020", "--json")
+    assert again.code == 0, again.err
+    assert {k: again.json()[k] for k in ("year", "from_year", "from_approved", "kept_years", "units")} == {
+        "year": 2020, "from_year": 2019, "from_approved": False, "kept_years": [2017, 2018], "units": 3}
     assert [y.year for y in kept_years(Workspace(y2019))] == [2017, 2018]
     data = cli("history", "--json", "-w", y2019).json()
     assert data["years"] == [2017, 2018]

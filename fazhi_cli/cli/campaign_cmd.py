@@ -31,6 +31,7 @@ def init(
         False, "--force",
         help="重新初始化已有的工作区:同一年度保留已收文件和数据;另一年度则先把旧数据移到 previous/ 文件夹。",
     ),
+    as_json: bool = JsonOption,
 ) -> None:
     """新建一个年度考核工作区。
 
@@ -44,15 +45,27 @@ def init(
       fazhi init 2026考核 --units 名单.xlsx --rubric 细则-2026.xlsx --year 2026
 
       fazhi init 2018考核 --from 2017考核
+
+      fazhi init 2019考核 --from 2018考核 --json
     """
     if old is not None:
         if units is not None or rubric is not None or force:
             raise UsageError("--from 不能与 --units、--rubric 或 --force 同用",
                              "--from 带入上年度工作区的名单和评分细则;新工作区建好后可直接修改其中的名单、细则副本。")
-        _print_carried(api.init_from(folder, old, year))
+        made = api.init_from(folder, old, year)
+        if as_json:
+            print_json(made.as_dict())
+        else:
+            _print_carried(made)
         return
     result = api.init(folder, units, rubric, year, force)
     campaign = result.campaign
+    if as_json:
+        print_json({"workspace": str(result.workspace.root), "year": campaign.year, "title": campaign.title,
+                    "units": len(result.units), "rubric": f"{result.rubric.id} {result.rubric.version}",
+                    "previous": None if result.previous is None else str(result.previous),
+                    "warnings": list(result.warnings)})
+        return
     if result.previous is not None:
         moved = "、".join(result.moved)
         console.print(
