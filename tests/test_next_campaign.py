@@ -13,12 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rectify_helpers import approved_campaign
+from rectify_helpers import approved_campaign, reported_campaign
 from test_approval import DEPT, POLICE, ROSTER, TOWN, tamper
 from test_scores import department_case, full_marks, township_case
 
 from fazhi_cli.cli import output
 from fazhi_cli.history import kept_years, moved_date
+from fazhi_cli.rectify import rectify_view
 from fazhi_cli.workbook.filler import fill_workbook
 from fazhi_cli.workspace import Workspace
 
@@ -256,3 +257,17 @@ def test_a_unit_added_and_one_removed(cli, old, tmp_path):
     by_unit = {u["unit"]: u["years"] for u in data["units"]}
     assert set(by_unit) == {DEPT, POLICE, "区司法局"}
     assert by_unit["区司法局"] == [] and len(by_unit[DEPT]) == 1
+
+
+def test_the_kept_year_holds_the_rectify_items_not_closed(cli, tmp_path):
+    (tmp_path / "old").mkdir()
+    old = reported_campaign(tmp_path / "old")
+    items = [i.ref for i in rectify_view(Workspace(old)).unit(DEPT).items]
+    new = tmp_path / "2018考核"
+    assert cli("init", new, "--from", old).code == 0
+    [kept] = kept_years(Workspace(new))
+    closed = {items[0], items[2]}  # closed by the office; the rest (under way, awaiting 销号, unreported) are open
+    assert kept.unit(DEPT).open_rectify == tuple(ref for ref in items if ref not in closed)
+    assert "特别扣分" in kept.unit(DEPT).open_rectify
+    assert kept.unit(TOWN).open_rectify == tuple(i.ref for i in rectify_view(Workspace(old)).unit(TOWN).items)
+    assert kept.unit(POLICE).open_rectify == ()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fazhi_cli.approval import results_in_force
+from fazhi_cli.approval import read_state, results_in_force
 from fazhi_cli.domain.history import match_previous, years_running
 from fazhi_cli.history.kept import kept_years
 from fazhi_cli.workspace import Workspace
@@ -63,9 +63,8 @@ def history_view(workspace: Workspace) -> HistoryView:
     past = kept_years(workspace)
     campaign = workspace.campaign()
     units = workspace.units(campaign)
-    board = results_in_force(workspace)
-    approved = board.state.approved
-    now = {r.unit: r for r in board.results} if approved else {}
+    approved = read_state(workspace).approved  # the preliminary results are not history: not scored here
+    now = {r.unit: r for r in results_in_force(workspace).results} if approved else {}
     former = {u.name: u.former_names for u in units}
     matched = [match_previous([u.name for u in units], former, year) for year in past]
     histories = []
