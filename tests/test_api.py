@@ -22,7 +22,8 @@ from fazhi_cli.workspace import Workspace
 
 PACKAGE = Path(fazhi_cli.__file__).parent
 COMMANDS = ("init", "rubric_show", "rubric_check", "rubric_export", "generate", "ingest", "validate",
-            "review_sheets", "ledger", "score", "report", "status", "demo", "version")
+            "review_sheets", "ledger", "score", "report", "status", "demo", "version",
+            "init_from", "history")
 ALLOWED = ("fazhi_cli.api", "fazhi_cli.errors", "fazhi_cli.cli")
 
 

@@ -137,7 +137,7 @@ def test_every_command_has_help(cli):
     for args in (["--help"], ["init", "--help"], ["demo", "--help"], ["rubric", "show", "--help"],
                  ["rubric", "check", "--help"], ["rubric", "export", "--help"], ["generate", "--help"],
                  ["ingest", "--help"], ["validate", "--help"], ["status", "--help"], ["review-sheet", "--help"],
-                 ["score", "--help"], ["report", "--help"]):
+                 ["score", "--help"], ["report", "--help"], ["history", "--help"]):
         result = cli(*args)
         assert result.code == 0 and "用法" in result.out
         if len(args) > 1:

@@ -27,7 +27,8 @@ re-exported here.
 The commands, one plain function each, by stage: `campaign` (init, config, generate), `rubric`, `returns` (ingest,
 validate, status, files), `decisions` (accept, reject, dismiss, approve, reopen, log), `results` (review sheets,
 ledger, score, report, notice, feedback letters), `mail` (send, remind, fetch), `rectify` (整改: status, generate,
-review-sheet, notice), `integrity` (verify) and `about` (version, demo); all are imported from `fazhi_cli.api` itself.
+review-sheet, notice), `history` (the kept earlier years; `init_from` lives in `campaign`), `integrity` (verify) and
+`about` (version, demo); all are imported from `fazhi_cli.api` itself.
 
 Also here for the command line's edge (re-exported from `edge`, not results): `enable_debug`, `debug_enabled`,
 `write_error` (an OSError met while writing, as a user error), `require_defusedxml`, and for printing
@@ -37,7 +38,7 @@ Also here for the command line's edge (re-exported from `edge`, not results): `e
 from __future__ import annotations
 
 from fazhi_cli.api.about import demo, version
-from fazhi_cli.api.campaign import InitResult, config_set, config_show, generate, init
+from fazhi_cli.api.campaign import InitResult, config_set, config_show, generate, init, init_from
 from fazhi_cli.api.decisions import accept, approve, dismiss, log, reject, reopen
 from fazhi_cli.api.edge import debug_enabled as debug_enabled
 from fazhi_cli.api.edge import enable_debug as enable_debug
@@ -45,6 +46,7 @@ from fazhi_cli.api.edge import format_cents as format_cents
 from fazhi_cli.api.edge import printable as printable
 from fazhi_cli.api.edge import require_defusedxml as require_defusedxml
 from fazhi_cli.api.edge import write_error as write_error
+from fazhi_cli.api.history import history
 from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
 from fazhi_cli.api.rectify import rectify_generate, rectify_notice, rectify_review_sheet, rectify_status
@@ -67,6 +69,7 @@ from fazhi_cli.domain.rubric_display import rule_summary as rule_summary
 from fazhi_cli.domain.rubric_display import type_rubric_as_dict as type_rubric_as_dict
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.history import NOTHING_TO_COMPARE, CarriedCampaign, HistoryView, UnitHistory, YearResult
 from fazhi_cli.ingest.settle import Settled
 from fazhi_cli.integrity import VerifyReport
 from fazhi_cli.mail import (
@@ -92,7 +95,8 @@ from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow, co
 
 __all__ = [
     # the commands
-    "init", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate", "ingest", "validate",
+    "init", "init_from", "history", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate",
+    "ingest", "validate",
     "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
@@ -107,6 +111,7 @@ __all__ = [
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
     "RectifyView", "RectifyNoticeFile", "RectifyProgress", "RectifyGenerated",
+    "CarriedCampaign", "HistoryView", "UnitHistory", "YearResult", "NOTHING_TO_COMPARE",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",
     "PRELIMINARY", "APPROVED", "ACTION_LABELS", "missing_weight_message", "FILE_STATE_LABELS",

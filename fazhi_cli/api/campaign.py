@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.history import CarriedCampaign, carry_campaign
 from fazhi_cli.workbook.generate import GenerateResult, write_workbooks
 from fazhi_cli.workspace import CreatedWorkspace, Workspace, create_workspace
 from fazhi_cli.workspace.settings_file.edit import SettingChange, SettingRow, set_setting, show_settings
@@ -33,6 +34,22 @@ def init(
         made.workspace.root, made.campaign.deadline, len(made.units)
     """
     return create_workspace(folder, units, rubric, year, force)
+
+
+def init_from(folder: Path, old: Path, year: int | None = None) -> CarriedCampaign:
+    """Start the next campaign in `folder` from the campaign in `old` (`fazhi init DIR --from OLD`): its roster and
+    rubric files, its settings with `year` (default: the old year + 1) and every date and 文号 moved to it, and the
+    old campaign's approved results (with the years it kept itself) kept here, sealed, so that nothing of `old` is
+    needed afterwards. `result.old_approved` is False when the old results were not approved (nothing to compare
+    with); `result.warnings` names each carried text still naming the old year. Every refusal is a `UsageError`
+    (exit 2), with nothing written.
+
+    Example::
+
+        made = api.init_from(Path("2018考核"), Path("2017考核"))
+        made.year, made.kept, made.warnings
+    """
+    return carry_campaign(folder, old, year)
 
 
 def config_show(workspace: Path | None = None) -> list[SettingRow]:

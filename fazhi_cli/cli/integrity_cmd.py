@@ -15,7 +15,7 @@ from fazhi_cli.cli.output import console, messages, print_json, safe
 
 def verify(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
     """校验工作区:archive/ 中的每个原件与收取时记录的 SHA-256 是否一致,法制办的每条记录(决定、核定得分、
-    审定及其快照)的印章是否相符。不作任何改动。
+    审定及其快照)以及保存的以前年度考核结果(fazhi init --from 带入)的印章是否相符。不作任何改动。
 
     全部相符时退出码 0;有不符的,逐个列出(原件给出 archive/ 中的位置,记录给出第几条及其内容)并以退出码 1
     结束。fazhi approve 审定前会先做同样的校验。
@@ -50,5 +50,8 @@ def _problem_table(checked: api.VerifyReport) -> Table:
     for problem in checked.problems:
         row = problem.as_dict()
         where = row.get("path") or (f"第 {row['record']} 条" if row.get("record") is not None else "")
-        table.add_row("原件" if row["kind"] == "file" else "记录", safe(where), safe(row["message"]))
+        if row["kind"] == "history":
+            where = f"{row['year']} 年度"
+        kind = {"file": "原件", "history": "以前年度结果"}.get(row["kind"], "记录")
+        table.add_row(kind, safe(where), safe(row["message"]))
     return table

@@ -13,7 +13,13 @@ This package only re-exports the names the rest of fazhi imports from it; its mo
 directly, never through this package.
 """
 
-from fazhi_cli.workspace.create import CreatedWorkspace, create_workspace
+from fazhi_cli.workspace.create import (
+    CreatedWorkspace,
+    check_new_folder,
+    check_year,
+    create_carried_workspace,
+    create_workspace,
+)
 from fazhi_cli.workspace.names import (
     annotated_name,
     feedback_file_name,
@@ -39,6 +45,9 @@ __all__ = [
     "Workspace",
     "annotated_name",
     "campaign_toml",
+    "check_new_folder",
+    "check_year",
+    "create_carried_workspace",
     "create_workspace",
     "feedback_file_name",
     "ledger_file_name",

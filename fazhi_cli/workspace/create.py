@@ -6,12 +6,15 @@ into previous/.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fazhi_cli.domain.campaign import Campaign
+from fazhi_cli.domain.history import PastYear, history_seal, year_json
 from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.rubric_warnings import rubric_warnings
@@ -21,6 +24,7 @@ from fazhi_cli.infra.clock import office_now
 from fazhi_cli.infra.files import atomic_write, user_write_errors
 from fazhi_cli.roster.loading import load_roster, sample_roster_path
 from fazhi_cli.rubric.loading import builtin_rubric_text, load_rubric_file, parse_rubric_text, rubric_file_text
+from fazhi_cli.store import KeptYear
 from fazhi_cli.workspace.names import CAMPAIGN_FILES, CAMPAIGN_FOLDERS, CONFIG_NAME, FOLDERS, RUBRIC_NAME
 from fazhi_cli.workspace.paths import Workspace
 from fazhi_cli.workspace.settings_file.default import campaign_toml, default_campaign
@@ -47,6 +51,13 @@ def check_year(year: int) -> None:
             f"考核年度 {year} 超出范围(应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间)",
             "请用 --year 给出正确的年份,例如 --year 2018。",
         )
+
+
+def check_new_folder(root: Path) -> None:
+    """A folder `fazhi init` may make a new campaign in (not a file, not a workspace already): WorkspaceError."""
+    _check_folder_can_be_made(root)
+    if (root / CONFIG_NAME).exists():
+        raise WorkspaceError(f"{root} 已经是考核工作区", "请换一个新的文件夹名。")
 
 
 def _check_folder_can_be_made(root: Path) -> None:
@@ -153,6 +164,39 @@ def create_workspace(
             with user_write_errors():
                 _write_campaign_files(workspace, roster_copy, roster_bytes, rubric_text, campaign_toml(campaign))
     return CreatedWorkspace(workspace, rubric, units, campaign, previous, moved, warnings)
+
+
+def create_carried_workspace(
+    root: Path, files: Mapping[str, bytes], settings: str, units: list[Unit], kept: Sequence[PastYear], source: str,
+) -> Workspace:
+    """Make the next campaign's folder from what `fazhi init --from` carried: the roster's and rubric's files (by
+    name), fazhi.toml's text, the roster's units, and the earlier years to keep, sealed with the new workspace's
+    own new secret. The caller has checked everything, and the folder with `check_new_folder`."""
+    check_new_folder(root)
+    with user_write_errors(root):
+        root.mkdir(parents=True, exist_ok=True)
+    workspace = Workspace(root)
+    with workspace.lock(), workspace.open_store(create=True) as store, store.transaction():
+        store.sync_units(units)
+        store.record_history(_sealed(workspace.secret(), kept, source))
+        with user_write_errors():
+            for name, data in files.items():
+                atomic_write(root / name, lambda part, data=data: part.write_bytes(data))
+            for folder in FOLDERS:
+                (root / folder).mkdir(exist_ok=True)
+            atomic_write(workspace.config_path, lambda part: part.write_text(settings, encoding="utf-8"))
+    return workspace
+
+
+def _sealed(secret: bytes, kept: Sequence[PastYear], source: str) -> list[KeptYear]:
+    """The kept years' canonical text, its SHA-256 and the new workspace's seal."""
+    now = office_now().isoformat(timespec="seconds")
+    sealed = []
+    for year in kept:
+        content = year_json(year)
+        sha = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        sealed.append(KeptYear(year.year, content, sha, history_seal(secret, year.year, sha), now, source))
+    return sealed
 
 
 def _write_campaign_files(workspace: Workspace, roster_copy: str, roster: bytes, rubric: str, settings: str) -> None:
