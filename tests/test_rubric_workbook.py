@@ -319,3 +319,29 @@ def test_a_formula_in_the_rubric_workbook_is_named_as_a_formula_never_read_as_bl
     assert "“区级部门”表 F18:是公式“=10+5”,评分细则不计算公式,请直接填写数值或文字" in joined, joined
     assert "“区级部门”表 C5:是公式“=\"遵守\"&\"程序\"”" in joined, joined
     assert "实为(空)" not in joined, joined
+
+
+def test_a_new_district_is_reminded_of_the_samples_settings_and_of_a_rubric_written_for_another(cli, tmp_path,
+                                                                                                   office_clock):
+    """Issue 27.4: a campaign on the office's own roster is told that 考核单位, 主送机关 and 抄送机关 are still
+    昭化区's; once the office is another district's, `rubric check` says the rubric was written for 昭化区, and a
+    period that ended before the campaign's year is named even in a rubric of that year."""
+    office_clock(NOW_2026)
+    roster = tmp_path / "名单.csv"
+    roster.write_text("单位名称,单位类型\n区发改局,区级部门\n元坝镇,乡镇\n", encoding="utf-8")
+    root = tmp_path / "2026考核"
+    made = cli("init", root, "--units", roster, "--year", "2026")
+    assert made.code == 0, made.err
+    err = " ".join(made.err.split())
+    assert "考核单位、主送机关、抄送机关仍是示例(广元市昭化区)的写法" in err and "fazhi config set 考核单位" in err
+    plain = cli("init", tmp_path / "示例", "--year", "2026")
+    assert "仍是示例" not in plain.err  # the sample roster: a demonstration, not a district's campaign
+    rubric = export(cli, tmp_path / "细则.xlsx")
+    before = " ".join(cli("rubric", "check", rubric, cwd=root).err.split())
+    assert "评分细则是为昭化区制定的" not in before  # the office is still the sample's
+    assert "写有时期“2015—2020年”,在 2026 年度之前已经结束" in before
+    assert cli("config", "set", "考核单位", "金川区人民政府法制办公室", "-w", root).code == 0
+    after = " ".join(cli("rubric", "check", rubric, cwd=root).err.split())
+    assert "评分细则是为昭化区制定的" in after and "而考核单位是“金川区人民政府法制办公室”" in after
+    generated = " ".join(cli("generate", "-w", root).err.split())
+    assert "评分细则是为昭化区制定的" in generated

@@ -71,15 +71,16 @@ def rubric_warnings(
     rubric: Rubric, year: int | None = None, units: Path | None = None, workspace: Path | None = None,
 ) -> list[str]:
     """What in a valid rubric does not fit a campaign (`fazhi rubric check` prints these as warnings): made for
-    another year than `year`, years written into its texts, 区级相关部门-style words among a task's units, and
-    tasks naming units not on the roster `units`. Without `year` and `units`, a `workspace` given (or found from
-    the current folder) supplies its year and roster.
+    another year than `year`, years written into its texts, a period such as (2015—2020年) already over,
+    区级相关部门-style words among a task's units, and tasks naming units not on the roster `units`. Without `year`
+    and `units`, a `workspace` given (or found from the current folder) supplies its year and roster, and its
+    考核单位, against which a rubric written for another district is told.
 
     Example::
 
         api.rubric_warnings(api.rubric_check(Path("细则-2026.xlsx")), year=2026, units=Path("名单.xlsx"))
     """
-    names = None
+    names, office = None, None
     if units is not None:
         names = [unit.name for unit in load_roster(units, Limits())]
     elif year is None:
@@ -90,8 +91,8 @@ def rubric_warnings(
                 raise
         else:
             campaign = found.campaign()
-            year, names = campaign.year, [unit.name for unit in found.roster(campaign)]
-    return check_rubric_fit(rubric, year, names)
+            year, names, office = campaign.year, [unit.name for unit in found.roster(campaign)], campaign.office
+    return check_rubric_fit(rubric, year, names, office)
 
 
 def rubric_export(file: Path, force: bool = False, workspace: Path | None = None) -> Path:

@@ -106,6 +106,7 @@ def write_workbooks(
             previous = batch, {target for target, _ in files}, disk.submit(atomic_write_all, files)
         if previous is not None:
             finish(*previous)
-    warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in everyone])
+    warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in everyone],
+                               campaign.office)
     warnings += generate_warnings(campaign, office_now().date())
     return GenerateResult(written, kept, workspace.outbox, tuple(warnings))

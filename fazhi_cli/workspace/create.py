@@ -79,6 +79,17 @@ def _old_identity(config: Path) -> tuple[int, str] | None:
         return None
 
 
+SAMPLE_SETTINGS = ("考核单位", "主送机关", "抄送机关")  # what `fazhi init` writes from the sample (昭化区)
+
+
+def sample_settings_warnings() -> tuple[str, ...]:
+    """The reminder, for a campaign on the office's own roster, that the settings naming the district are still the
+    sample's (广元市昭化区): each and how to change it."""
+    return (f"设置中的{'、'.join(SAMPLE_SETTINGS)}仍是示例(广元市昭化区)的写法,会印在自评表、通报和反馈函上:"
+            "请用 fazhi config set 考核单位 \"本单位名称\"、fazhi config set 主送机关 \"…\"、"
+            "fazhi config set 抄送机关 \"…\" 改为本区(县)的,fazhi config show 可查看全部设置",)
+
+
 def _move_aside(workspace: Workspace, label: str, copies: tuple[str, ...]) -> tuple[Path, tuple[str, ...]]:
     """Move another campaign's store, secret and folders into previous/<label>-<time>/ (settings copied)."""
     stamp = office_now().strftime("%Y%m%d-%H%M%S")
@@ -143,6 +154,8 @@ def create_workspace(
     campaign_year = year or rubric.year
     check_year(campaign_year)
     warnings = tuple(rubric_warnings(rubric, campaign_year, [u.name for u in units]))
+    if units_file is not None:  # the office's own roster: the sample's district settings would be wrong
+        warnings += sample_settings_warnings()
     roster_copy = "units" + roster_source.suffix.lower()
     campaign = replace(default_campaign(campaign_year, roster_copy), limits=old_limits)
     if old is not None and old[0] == campaign_year:
