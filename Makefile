@@ -31,7 +31,9 @@ demo: install fonts
 # pytest is run by its script (not `python -m pytest`) so the tests import the installed package.
 test: $(BIN)/python fonts
 	$(FRESH_BUILD)
+	@echo "正在安装 fazhi 和测试依赖(首次约 1–3 分钟)…"
 	$(BIN)/python -m pip install --quiet ".[test]"
+	@echo "正在运行全部测试(2 核电脑约 12–15 分钟;每个测试文件一行,行末为已完成的百分比)…"
 	$(BIN)/pytest
 
 # The long fuzz run of ingest (hypothesis); `make test` runs a bounded number of the same cases.
