@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -157,3 +158,17 @@ def test_wrong_usage_exits_2(cli, workspace):
     assert cli("ingest", cwd=workspace).code == 2  # no path given
     assert cli("score", "--no-such-option", cwd=workspace).code == 2
     assert cli("no-such-command").code == 2
+
+
+def test_paths_stay_whole_when_the_output_is_piped(tmp_path):
+    """Issue 27.8: piped into a file (no terminal, rich would take 80 columns), a long path is printed on one line,
+    in a message and in a table."""
+    root = tmp_path / ("一个名字很长的考核工作区文件夹" * 3) / "2017考核"
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    made = subprocess.run([sys.executable, "-m", "fazhi_cli", "init", str(root)], capture_output=True, text=True,
+                          env=env, check=False, cwd=tmp_path)  # the installed package, not the source tree
+    assert made.returncode == 0, made.stderr
+    assert any(str(root) in line for line in made.stdout.splitlines()), made.stdout
+    listed = subprocess.run([sys.executable, "-m", "fazhi_cli", "generate", "-w", str(root)], capture_output=True,
+                            text=True, env=env, check=False, cwd=tmp_path)
+    assert listed.returncode == 0 and any(str(root / "outbox") in line for line in listed.stdout.splitlines())

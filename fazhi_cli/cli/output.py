@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -12,8 +14,19 @@ from fazhi_cli import api
 from fazhi_cli.api import json_ready
 from fazhi_cli.errors import FazhiError
 
-console = Console(highlight=False)
-messages = Console(stderr=True, highlight=False)
+PIPED_WIDTH = 200  # a table's width when the output goes to a file or a pipe (rich would take 80)
+
+
+def _console(stderr: bool) -> Console:
+    """A console whose lines rich never breaks (the terminal wraps them, so a path stays whole when copied), and
+    whose tables, when the output is piped into a file, are laid out wide enough not to break paths either."""
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=PIPED_WIDTH if piped else None)
+
+
+console = _console(stderr=False)
+messages = _console(stderr=True)
 
 
 def print_json(data: Any) -> None:
