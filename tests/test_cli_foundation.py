@@ -172,3 +172,13 @@ def test_paths_stay_whole_when_the_output_is_piped(tmp_path):
     listed = subprocess.run([sys.executable, "-m", "fazhi_cli", "generate", "-w", str(root)], capture_output=True,
                             text=True, env=env, check=False, cwd=tmp_path)
     assert listed.returncode == 0 and any(str(root / "outbox") in line for line in listed.stdout.splitlines())
+
+
+def test_the_command_list_shows_every_commands_short_help_never_dots(cli, monkeypatch):
+    """Issue 27.10: Click cut reject's and demo's first sentence, which has no space to break at, to “...”."""
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = cli("--help").out
+    lines = {line.split()[0]: line for line in listed.splitlines() if line.startswith("  ") and line.split()}
+    assert "不予采用一个文件。" in lines["reject"] and "用示例数据演示年终考核全流程。" in lines["demo"]
+    assert not [line for line in lines.values() if line.rstrip().endswith("...")], listed
+    assert "fazhi validate 不再列出它" in lines["dismiss"]  # the spaces a line has are kept

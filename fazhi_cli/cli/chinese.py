@@ -236,6 +236,35 @@ class ChineseGroup(typer.core.TyperGroup):
             ctx.fail(f"没有 {name} 命令{suggestion}")
         return super().resolve_command(ctx, args)
 
+    def format_commands(self, ctx, formatter) -> None:  # noqa: ANN001 - Click's own signature
+        """The command list, each with a short help Click can show: Click cuts a line at a space, which Chinese has
+        none of, and shows “...” for a first sentence over the width (as it did for reject and demo)."""
+        width = formatter.width - 6 - max((len(name) for name in self.list_commands(ctx)), default=0)
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.short_help and command.help:
+                command.short_help = short_help(command.help, width)
+        super().format_commands(ctx, formatter)
+
+
+def short_help(help_text: str, width: int) -> str:
+    """A command's help cut for the command list: its first sentence, else what comes before its first colon, else
+    as much as fits with “…” — never an empty “...”."""
+    text = ""
+    for line in (part.strip() for part in help_text.split("\n\n")[0].splitlines()):
+        text += (" " if _latin(text[-1:]) and _latin(line[:1]) else "") + line  # lines join as written
+    sentence = text.split("。")[0] + ("。" if "。" in text else "")
+    if len(sentence) <= width:
+        return sentence
+    head = sentence.split(":")[0]
+    if 4 <= len(head) <= width:
+        return head + "。"
+    return sentence[: max(width - 1, 8)] + "…"
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
 
 def _argument_name(param: object) -> str:
     """An argument as its help shows it: its metavar, else its name in capitals (FOLDER)."""
