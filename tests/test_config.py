@@ -169,3 +169,9 @@ def test_a_document_number_typed_with_stray_spaces_or_other_brackets_is_written_
 def test_a_document_number_as_gbt9704_has_it_is_taken_without_a_note(cli, workspace):
     result = cli("config", "set", "发文字号", "金依法办〔2026〕8号", cwd=workspace)
     assert result.code == 0 and "已按公文格式" not in result.out + result.err
+
+
+def test_setting_the_value_a_setting_already_has_says_so(cli, workspace):
+    """Issue 27.10: not “由 2017-12-10 改为 2017-12-10”."""
+    result = cli("config", "set", "截止日期", "2017年12月10日", "-w", workspace)
+    assert result.code == 0 and "已是 2017-12-10,未改动" in result.out and "改为" not in result.out

@@ -64,7 +64,10 @@ def set_(
       fazhi config set 发文字号 "昭府法办〔2027〕1号"
     """
     change = api.config_set(key, value, workspace)
-    console.print(f"[green]✓[/] 已将{safe(change.label)}({change.key})由 {safe(change.before)} "
-                  f"改为 {safe(change.after)}")
+    if change.before == change.after:
+        console.print(f"[green]✓[/] {safe(change.label)}({change.key})已是 {safe(change.after)},未改动")
+    else:
+        console.print(f"[green]✓[/] 已将{safe(change.label)}({change.key})由 {safe(change.before)} "
+                      f"改为 {safe(change.after)}")
     for text in change.notes:
         note(f"[yellow]注意:[/]{safe(text)}")
