@@ -236,6 +236,7 @@ def test_one_letter_per_returned_unit_with_its_lost_items_and_reasons(cli, score
     assert set(lost) == {"2.2", "3.2", "4.1", "6.4"}
     assert "一名执法人员未持证" in lost["4.1"][5] and "4.1a" in lost["4.1"][5]
     assert "特别扣分:P1" in text and "于2018年3月31日前将整改情况书面报送我办" in text
+    assert "各项得分按你单位自评得分计算,法制办未作调整" in text and "计分依据" not in text  # issue 27.10
     assert _mm(document.sections[0].page_width) == (210,)
 
 

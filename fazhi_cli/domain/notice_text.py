@@ -19,7 +19,7 @@ from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
-from fazhi_cli.domain.results import UnitResult
+from fazhi_cli.domain.results import BASIS_SENTENCES, UnitResult
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.typography import title_lines
 
@@ -367,7 +367,7 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
         text += f",在{report.type_label}{report.of}个单位中排名第{result.rank}位"
     if result.grade:
         text += f",等次为{result.grade}"
-    text += f"。计分依据:{report.basis_label}。"
+    text += f"。{BASIS_SENTENCES[result.basis]}。" if result.basis else "。"
     if result.provisional:
         text += f"你单位的自评材料尚有{result.errors}个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
     return text

@@ -19,6 +19,9 @@ SELF = "self"
 ASSESSED = "assessed"
 MIXED = "mixed"
 BASIS_LABELS = {SELF: "自评", ASSESSED: "核定", MIXED: "部分核定", None: ""}
+# the same, as a sentence a unit reads in its 反馈函 (“计分依据:自评” is the office's shorthand)
+BASIS_SENTENCES = {SELF: "各项得分按你单位自评得分计算,法制办未作调整", ASSESSED: "各项得分均经法制办复核核定",
+                   MIXED: "部分项目的得分经法制办复核核定,其余按你单位自评得分计算", None: ""}
 
 
 @dataclass(frozen=True)
