@@ -50,7 +50,7 @@ from fazhi_cli.api.history import history
 from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
 from fazhi_cli.api.rectify import rectify_generate, rectify_notice, rectify_review_sheet, rectify_status
-from fazhi_cli.api.results import feedback_letters, ledger, notice, report, review_sheets, score
+from fazhi_cli.api.results import feedback_letters, ledger, notice, report, review_sheets, score, score_compared_json
 from fazhi_cli.api.returns import files, ingest, status, validate
 from fazhi_cli.api.rubric import RubricView, rubric_check, rubric_export, rubric_json, rubric_show, rubric_warnings
 from fazhi_cli.approval import ACTION_LABELS, Approval, ApprovalRefused, LogEntry, log_json
@@ -101,7 +101,8 @@ __all__ = [
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
     # what `--json` prints
-    "config_json", "rubric_json", "validation_json", "score_json", "status_json", "files_json", "log_json",
+    "config_json", "rubric_json", "validation_json", "score_json", "score_compared_json", "status_json", "files_json",
+    "log_json",
     "rectify_status_json", "json_ready",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",

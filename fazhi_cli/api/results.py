@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
+from fazhi_cli.history.compare import score_json_compared
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.review import write_review_sheets
@@ -54,6 +55,17 @@ def score(workspace: Path | None = None) -> Scoreboard:
         board.state.label, [(r.rank, r.unit, r.total) for r in board.of_type("department")]
     """
     return results_in_force(Workspace.find(workspace))
+
+
+def score_compared_json(board: Scoreboard, workspace: Path | None = None) -> dict:
+    """What `fazhi score --json` prints: `score_json` with each unit's `previous` (last kept year's total, rank,
+    grade, or null) and `repeated` (items lost in both years); a kept year not verifying is exit 2.
+
+    Example::
+
+        api.score_compared_json(api.score(Path("2018考核")), Path("2018考核"))["units"][0]["previous"]
+    """
+    return score_json_compared(Workspace.find(workspace), board)
 
 
 def report(workspace: Path | None = None, ranks: bool = False) -> ReportFiles:

@@ -85,7 +85,7 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     """
     board = api.score(workspace)
     if as_json:
-        print_json(api.score_json(board))
+        print_json(api.score_compared_json(board, workspace))
         return
     console.print(state_line(board.state))
     for unit_type in board.rubric.types:
