@@ -20,6 +20,7 @@ from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.notice_text import Letter, Notice, compose_letter, compose_notice
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.errors import UsageError
+from fazhi_cli.history.compare import comparisons
 from fazhi_cli.infra.clock import office_now
 from fazhi_cli.infra.files import user_write_errors
 from fazhi_cli.scoring import Scoreboard
@@ -82,7 +83,7 @@ def write_notice(workspace: Workspace, doc_no: str | None = None, make_pdf: bool
     board = board or results_in_force(workspace)
     state = board.state
     notice = compose_notice(board.model, board.rubric, board.campaign, state, notice_number(board, doc_no),
-                            document_date(state))
+                            document_date(state), comparisons(workspace, board))
     target = workspace.reports / notice_file_name(board.campaign.year, state.approved)
     with user_write_errors(workspace.reports):
         workspace.reports.mkdir(parents=True, exist_ok=True)
@@ -128,10 +129,12 @@ def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool =
     returned = [name for name in chosen if name in board.model.units]
     not_returned = [name for name in chosen if name not in board.model.units]
     written: list[Path] = []
+    compared = comparisons(workspace, board)
     for start in range(0, len(returned), LETTER_BATCH):  # composed a batch at a time: memory stays bounded
         jobs = []
         for name in returned[start:start + LETTER_BATCH]:
-            letter: Letter = compose_letter(board.model.units[name], board.campaign, state, show_rank, date)
+            letter: Letter = compose_letter(board.model.units[name], board.campaign, state, show_rank, date, compared,
+                                            board.rubric)
             jobs.append(FillJob(template, letter, folder / letter_file_name(board.campaign.year, name), letter.title))
         written += fill_all(jobs)
     copies = _pdfs(written, make_pdf)

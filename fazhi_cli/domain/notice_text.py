@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
+from fazhi_cli.domain.comparison_text import Compared, letter_comparison, notice_comparison
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
 from fazhi_cli.domain.results import BASIS_SENTENCES, UnitResult
@@ -227,6 +228,13 @@ def _score_band(name: str) -> str:
     return f"{name}分"
 
 
+def _against_last_year(model: ResultsModel, rubric: Rubric, compared: Compared | None) -> list[Paragraph]:
+    if compared is None:
+        return []
+    sentences = notice_comparison(compared, rubric, {summary.type: summary.label for summary in model.types})
+    return [Paragraph("".join(sentences))] if sentences else []
+
+
 def _results(model: ResultsModel, attachments: Sequence[RankingTable]) -> list[Paragraph]:
     paragraphs = []
     for summary, table in zip(model.types, attachments, strict=True):
@@ -313,9 +321,10 @@ def _approval(state: ResultsState) -> str:
 
 
 def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, state: ResultsState, doc_no: str,
-                   date: dt.date) -> Notice:
+                   date: dt.date, compared: Compared | None = None) -> Notice:
     """The notice of a campaign's results: a 请示 to the 区政府 while they are preliminary, the 通报 once
-    approved; `doc_no` is its 发文字号 and `date` its 成文日期 (and 印发日期)."""
+    approved; `doc_no` is its 发文字号 and `date` its 成文日期 (and 印发日期); with `compared` (the last kept year
+    and each unit against it) a paragraph on this year against last."""
     attachments = tuple(_ranking_table(number, summary, campaign, state)
                         for number, summary in enumerate(model.types, start=1))
     opening = _opening(campaign)
@@ -331,6 +340,7 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
         Paragraph(opening),
         _heading(1, "考核基本情况"), *_overview(model),
         _heading(2, "考核结果" if state.approved else "考核初步结果"), *_results(model, attachments),
+        *_against_last_year(model, rubric, compared),
         _heading(3, "存在的主要问题"), *_losses(model, rubric),
         _heading(4, "整改要求" if state.approved else "下一步工作"), *_rectification(campaign, state.approved),
     ]
@@ -403,9 +413,10 @@ def _differences(report: UnitReport) -> list[Paragraph]:
 
 
 def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, show_rank: bool,
-                   date: dt.date) -> Letter:
+                   date: dt.date, compared: Compared | None = None, rubric: Rubric | None = None) -> Letter:
     """One unit's 反馈函: its score (its rank where `show_rank`), the items where it lost points with the
-    facts and the office's reasons, the differences from its own scores, and the 整改要求."""
+    facts and the office's reasons, the differences from its own scores, and the 整改要求; with `compared` (and the
+    `rubric` naming the items) its score and rank last year beside this year's."""
     unit = report.unit.name
     outcome = "考核情况" if state.approved else "考核初步结果"
     opening = (f"按照{campaign.year}年度法治政府建设工作安排和考核评分细则,我办对你单位{campaign.year}年度法治政府建设"
@@ -415,8 +426,10 @@ def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, 
     lost = _lost_lines(report)
     lost_text = (f"你单位有{len(lost)}个项目失分,失分情形、法制办核定的理由和你单位的扣分说明见下表:" if lost
                  else "你单位各考核项目均未失分。")
+    last_year = (letter_comparison(compared, unit, report.type_label, rubric, report.result.rank)
+                 if compared is not None and rubric is not None else "")
     before = [Paragraph(opening), _heading(1, "考核得分"), Paragraph(_score_sentence(report, show_rank)),
-              _heading(2, "失分情况"), Paragraph(lost_text)]
+              *([Paragraph(last_year)] if last_year else []), _heading(2, "失分情况"), Paragraph(lost_text)]
     after = [*_special_lines(report), _heading(3, "自评与考核得分的差异"), *_differences(report),
              _heading(4, "整改要求"),
              Paragraph(f"请你单位针对上述失分项目认真分析原因,制定整改措施,明确责任和时限,{rectify_by(campaign)}将整改"
