@@ -182,3 +182,12 @@ def test_the_command_list_shows_every_commands_short_help_never_dots(cli, monkey
     assert "不予采用一个文件。" in lines["reject"] and "用示例数据演示年终考核全流程。" in lines["demo"]
     assert not [line for line in lines.values() if line.rstrip().endswith("...")], listed
     assert "fazhi validate 不再列出它" in lines["dismiss"]  # the spaces a line has are kept
+
+
+def test_init_counts_the_units_generate_makes_forms_for(cli, tmp_path):
+    """Issue 27.10: init counted the roster's 区政府法制办 (是否考核 = 否) among the 55, generate made 54 forms."""
+    made = cli("init", tmp_path / "c")
+    said = " ".join(made.out.split())
+    assert "参加考核的区级部门 29 个,乡镇(街道) 25 个(另有 1 个单位不参加考核:区政府法制办)" in said, said
+    generated = cli("generate", "-w", tmp_path / "c")
+    assert "已生成 54 份自评表" in generated.out

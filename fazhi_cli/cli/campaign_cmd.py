@@ -74,11 +74,13 @@ def init(
             "新考核从空白开始。",
             soft_wrap=True,
         )
-    by_type = {t: sum(1 for u in result.units if u.type == t) for t in ("department", "township")}
+    by_type = {t: sum(1 for u in result.units if u.type == t and u.assessed) for t in ("department", "township")}
+    not_assessed = [u.name for u in result.units if not u.assessed]
+    besides = f"(另有 {len(not_assessed)} 个单位不参加考核:{escape('、'.join(not_assessed))})" if not_assessed else ""
     console.print(f"[green]✓[/] 已建立考核工作区 {escape(str(result.workspace.root))}")
     console.print(
         f"  {escape(campaign.title)};截止日期 {campaign.deadline};"
-        f"区级部门 {by_type['department']} 个,乡镇(街道) {by_type['township']} 个;"
+        f"参加考核的区级部门 {by_type['department']} 个,乡镇(街道) {by_type['township']} 个{besides};"
         f"评分细则 {escape(result.rubric.id)} {escape(result.rubric.version)}"
     )
     for warning in result.warnings:
