@@ -446,3 +446,17 @@ def test_the_signer_set_in_the_settings_signs_the_request(cli, scored):
     document = docx.Document(str(scored / "reports" / NOTICE))
     number = next(p for p in document.paragraphs if "签发人" in p.text)
     assert number.text.endswith("\t签发人:张三") and number.runs[-1].text == "张三"
+
+
+def test_a_letter_gives_the_units_own_total_as_its_form_adds_up_and_the_capped_one_apart(cli, workspace, tmp_path):
+    """Issue 27.2: 区发改局 claims 15 on 4.1, whose facts allow 14: its form adds up to 100, and the letter says so
+    before the 99 the rubric counts, not a bare “自评总分99.00分” the unit would dispute."""
+    from test_approval import above_ceiling
+    from test_scores import returned
+
+    returned(cli, workspace, tmp_path, {"区发改局": above_ceiling()})
+    assert cli("feedback-letters", "--unit", "区发改局", "--no-pdf", cwd=workspace).code == 0
+    text = "\n".join(_texts(docx.Document(str(workspace / "reports" / "反馈函" /
+                                                 "2017年度法治政府建设考核反馈函_区发改局.docx"))))
+    assert ("你单位自评表所填的自评总分为100.00分,其中4.1项的自评得分高于你单位填报情形对应的得分上限,"
+            "按上限计为99.00分") in text

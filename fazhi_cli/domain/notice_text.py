@@ -364,6 +364,10 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
 def _score_sentence(report: UnitReport, show_rank: bool) -> str:
     result = report.result
     text = f"你单位自评总分{points(result.self_total)}分,考核得分{points(result.total)}分"
+    over = result.over_ceiling
+    if result.claimed_total is not None and result.claimed_total != result.self_total and over:
+        text = (f"你单位自评表所填的自评总分为{points(result.claimed_total)}分,其中{'、'.join(over)}项的自评得分高于"
+                f"你单位填报情形对应的得分上限,按上限计为{points(result.self_total)}分;考核得分{points(result.total)}分")
     extras = []
     if result.bonus:
         extras.append(f"特别加分{points(result.bonus)}分")

@@ -72,6 +72,21 @@ class UnitResult:
     grade: str | None = None
 
     @property
+    def claimed_total(self) -> Decimal | None:
+        """The total as the unit's own form adds up: its 自评得分 as written (a blank as 0, none capped) with the
+        bonus and deduction its own facts give; `self_total` is the same with each score capped as the rubric
+        counts it."""
+        if self.status != SCORED:
+            return None
+        claimed = sum((i.claimed or Decimal(0) for i in self.items.values()), Decimal(0))
+        return claimed + self.self_bonus - self.self_penalty
+
+    @property
+    def over_ceiling(self) -> tuple[str, ...]:
+        """The items whose 自评得分 the unit wrote above what its own facts allow (counted at the ceiling)."""
+        return tuple(i.item_id for i in self.items.values() if i.claimed is not None and i.claimed > i.ceiling)
+
+    @property
     def basis(self) -> str | None:
         """self, assessed or mixed: whether the office's values replaced the self scores."""
         if self.status != SCORED:
