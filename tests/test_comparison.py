@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 from history_helpers import keep_year
 from rectify_helpers import approved_campaign
 from test_approval import DEPT, POLICE, TOWN
 
 from fazhi_cli.domain.comparison import NowUnit, compare_units, most_moved, repeated_most
 from fazhi_cli.domain.history import PastUnit, PastYear
+from fazhi_cli.reports.excel import RANK_HEADER_ROW, ranking_sheet_name
+from fazhi_cli.workspace import feedback_file_name, summary_file_name
 
 
 def last_year(dept_lost: tuple[str, ...]) -> PastYear:
@@ -89,3 +93,71 @@ def test_most_moved_and_repeated_most():
     assert most_moved(compared, "department") == (["乙"], ["甲"])
     assert repeated_most(compared) == [("1.1", 2), ("2.1", 1)]
     assert compared["丙"].repeated == ()
+
+
+def report(cli, root) -> Path:
+    """`fazhi report`, then the reports folder."""
+    result = cli("report", "-w", root)
+    assert result.code == 0, result.err
+    return root / "reports"
+
+
+def ranking_header(reports: Path, unit_type: str) -> list:
+    """The ranking sheet's header row of the summary workbook."""
+    book = openpyxl.load_workbook(reports / summary_file_name(2017))
+    sheet = book[ranking_sheet_name(unit_type)]
+    return [cell.value for cell in sheet[RANK_HEADER_ROW]]
+
+
+def test_reports_without_kept_year_show_no_comparison(cli, tmp_path):
+    reports = report(cli, approved_campaign(cli, tmp_path))
+    page = (reports / "summary.html").read_text("utf-8")
+    assert "上年得分" not in page and "升降" not in page and "2017年度与" not in page
+    assert "上年得分" not in ranking_header(reports, "department")
+    assert "年度得分" not in (reports / "feedback" / feedback_file_name(DEPT)).read_text("utf-8")
+
+
+def test_summary_page_and_workbook_compare_with_kept_year(cli, tmp_path):
+    root = approved_campaign(cli, tmp_path)
+    keep_year(root, last_year(()))
+    reports = report(cli, root)
+    page = (reports / "summary.html").read_text("utf-8")
+    assert "<th class=\"num\">上年得分</th><th class=\"num\">上年名次</th><th>升降</th>" in page
+    assert "<td>↓1</td>" in page and "<td>↑1</td>" in page and "<td>—</td>" in page
+    assert "总分:2017年度与2016年度" in page and "95.50" in page
+    header = ranking_header(reports, "department")
+    assert header[-4:] == ["上年得分", "上年名次", "升降", "备注"]
+    book = openpyxl.load_workbook(reports / summary_file_name(2017))
+    sheet = book[ranking_sheet_name("department")]
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=RANK_HEADER_ROW + 1, values_only=True) if row[1]}
+    assert rows[DEPT][-4:-1] == (95.5, 1, "↓1") and rows[POLICE][-4:-1] == (90, 2, "↑1")
+    town = book[ranking_sheet_name("township")]
+    town_rows = [row for row in town.iter_rows(min_row=RANK_HEADER_ROW + 1, values_only=True) if row[1] == TOWN]
+    assert town_rows[0][-4:-1] == (None, "—", "—")
+
+
+def test_feedback_page_line_on_last_year(cli, tmp_path):
+    root = approved_campaign(cli, tmp_path)
+    keep_year(root, last_year(_lost_ids(cli, root)))
+    reports = report(cli, root)
+    page = (reports / "feedback" / feedback_file_name(DEPT)).read_text("utf-8")
+    assert "2016年度得分 95.50 分,在" in page and "中排名第 1 名;本年度下降 1 名。" in page
+    assert "连续两年失分的项目:" + _lost_ids(cli, root)[0] in page
+    assert "2016年度整改尚未完成的项目:1.1。" in page
+    police = (reports / "feedback" / feedback_file_name(POLICE)).read_text("utf-8")
+    assert "排名第 2 名;本年度上升 1 名。" in police and "连续两年失分" not in police
+    assert "2016年度得分" not in (reports / "feedback" / feedback_file_name(TOWN)).read_text("utf-8")
+
+
+def test_hostile_previous_unit_name_is_escaped(cli, tmp_path):
+    root = approved_campaign(cli, tmp_path)
+    hostile = "<script>alert(1)</script>"
+    keep_year(root, PastYear(2016, "t", "区人民政府", "2017-01-20", "d", (
+        PastUnit(hostile, "department", Decimal("80"), 1, "合格"),
+        PastUnit(DEPT, "department", Decimal("70"), 2, "合格", (), (hostile,)),
+    )))
+    reports = report(cli, root)
+    pages = [reports / "summary.html", *(reports / "feedback").iterdir()]
+    assert all("<script>" not in p.read_text("utf-8") for p in pages)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in (reports / "feedback" / feedback_file_name(DEPT)).read_text(
+        "utf-8")

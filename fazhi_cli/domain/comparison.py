@@ -68,3 +68,25 @@ def repeated_most(comparisons: Mapping[str, UnitComparison], limit: int = 3) -> 
         for ref in c.repeated:
             counts[ref] = counts.get(ref, 0) + 1
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+
+def change_label(comparison: UnitComparison | None) -> str:
+    """The 升降 column: "↑2" (rose two places), "↓1", "持平", or "—" when either year has no rank."""
+    if comparison is None or comparison.change is None:
+        return "—"
+    if comparison.change > 0:
+        return f"↑{comparison.change}"
+    if comparison.change < 0:
+        return f"↓{-comparison.change}"
+    return "持平"
+
+
+def change_words(change: int | None) -> str:
+    """The feedback page's words for the places moved: 上升 k 名 / 下降 k 名 / 名次不变 ("" when unknown)."""
+    if change is None:
+        return ""
+    if change > 0:
+        return f"上升 {change} 名"
+    if change < 0:
+        return f"下降 {-change} 名"
+    return "名次不变"

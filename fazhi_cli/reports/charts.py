@@ -86,3 +86,31 @@ def stacked_bars(labels: Sequence[str], parts: Sequence[Sequence[int]], legend: 
         body.append(f"<rect x='{x}' y='{y - 10}' width='12' height='12' fill='{colour}'/>")
         body.append(f"<text x='{x + 16}' y='{y}'>{escape(name)}</text>")
     return _svg(width, height, body, title)
+
+
+def paired_bars(labels: Sequence[str], now: Sequence[Decimal], before: Sequence[Decimal | None], maximum: Decimal,
+                title: str, legend: tuple[str, str]) -> str:
+    """Two horizontal bars per label (this year's above last year's, none for a label without last year)."""
+    row, left, width = 30, 130, 640
+    height = row * len(labels) + 44
+    scale = float(maximum) if maximum else 1.0
+    span = width - left - 60
+    colours = (BAR_COLOUR, "#b0b0b0")
+    body = []
+    for index, label in enumerate(labels):
+        y = 10 + index * row
+        body.append(f"<text x='{left - 6}' y='{y + 15}' text-anchor='end'>{escape(label)}</text>")
+        for offset, (value, colour) in enumerate(zip((now[index], before[index]), colours, strict=True)):
+            if value is None:
+                continue
+            bar = span * max(0.0, float(value)) / scale
+            top = y + offset * 12
+            body.append(f"<rect x='{left}' y='{top}' width='{bar:.1f}' height='11' fill='{colour}'/>")
+            body.append(f"<text x='{left + bar + 4:.1f}' y='{top + 10}' fill='#222' font-size='10'>"
+                        f"{format_cents(value)}</text>")
+    y = height - 12
+    for index, (name, colour) in enumerate(zip(legend, colours, strict=True)):
+        x = left + index * 110
+        body.append(f"<rect x='{x}' y='{y - 10}' width='12' height='12' fill='{colour}'/>")
+        body.append(f"<text x='{x + 16}' y='{y}'>{escape(name)}</text>")
+    return _svg(width, height, body, title)

@@ -28,6 +28,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fazhi_cli.domain.comparison import UnitComparison, change_label
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Section
@@ -139,13 +140,16 @@ def scored(board: Scoreboard, unit_type: str) -> list[UnitResult]:
     return list(board.model.of_type(unit_type).ranked)
 
 
-def write_summary_workbook(board: Scoreboard, path: Path) -> None:
-    """Write the ranked summary workbook to `path` (written to a temporary name, then renamed)."""
+def write_summary_workbook(board: Scoreboard, path: Path,
+                           compared: tuple[int, dict[str, UnitComparison]] | None = None) -> None:
+    """Write the ranked summary workbook to `path` (written to a temporary name, then renamed); with `compared`
+    (the last kept year's comparisons) the ranking sheets add 上年得分, 上年名次 and 升降."""
     book = Workbook()
     book.remove(book.active)
     types = list(board.rubric.types)
     for unit_type in types:
-        _write_ranking(book.create_sheet(ranking_sheet_name(unit_type)), board, unit_type)
+        _write_ranking(book.create_sheet(ranking_sheet_name(unit_type)), board, unit_type,
+                       compared[1] if compared else None)
     for unit_type in types:
         _write_detail(book.create_sheet(detail_sheet_name(unit_type)), board, unit_type)
     _write_compare(book.create_sheet(SHEET_COMPARE), board)
@@ -193,7 +197,22 @@ def _name_width(results: list[UnitResult], minimum: int = 14) -> int:
     return max(minimum, min(longest + 2, 40))
 
 
-def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
+def _write_previous(sheet: Worksheet, line: int, column: int, found: UnitComparison | None) -> None:
+    """上年得分, 上年名次 and 升降 of one unit from `column` ("—" for a unit not in last year's results)."""
+    previous = found.previous if found is not None else None
+    if previous is not None:
+        write_number(sheet.cell(line, column), previous.total)
+    if previous is not None and previous.rank is not None:
+        write_number(sheet.cell(line, column + 1), previous.rank)
+    else:
+        write_text(sheet.cell(line, column + 1), "—")
+    write_text(sheet.cell(line, column + 2), change_label(found))
+    for offset in (1, 2):
+        restyle(sheet.cell(line, column + offset), "alignment", CENTER)
+
+
+def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
+                   compared: dict[str, UnitComparison] | None = None) -> None:
     type_rubric = board.rubric.for_type(unit_type)
     summary = board.model.of_type(unit_type)
     results = list(summary.ranked)
@@ -203,7 +222,10 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
     columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9), ("折算分", 8)]
     if graded:
         columns.append(("等次", 8))
-    columns += [("计分依据", 9), ("备注", 24)]
+    columns.append(("计分依据", 9))
+    if compared is not None:
+        columns += [("上年得分", 9), ("上年名次", 8), ("升降", 7)]
+    columns.append(("备注", 24))
     label = UNIT_TYPE_LABELS[unit_type]
     provisional = summary.provisional
     weight = board.campaign.weight(unit_type)
@@ -233,6 +255,9 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str) -> None:
             column += 1
         write_text(sheet.cell(line, column), BASIS_LABELS.get(result.basis or "", ""))
         restyle(sheet.cell(line, column), "alignment", CENTER)
+        if compared is not None:
+            _write_previous(sheet, line, column + 1, compared.get(result.unit))
+            column += 3
         remark = sheet.cell(line, column + 1)
         write_text(remark, board.model.units[result.unit].remark)
         restyle(remark, "font", ALERT_FONT)

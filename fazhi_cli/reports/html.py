@@ -18,12 +18,14 @@ from markupsafe import Markup
 
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.domain.approval import ResultsState
+from fazhi_cli.domain.comparison import UnitComparison, change_label, change_words
 from fazhi_cli.domain.rectification import CLOSED, IN_PROGRESS, OPEN, REPORTED
 from fazhi_cli.domain.rectify_text import NO, unit_row
 from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
 from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
+from fazhi_cli.history.compare import comparisons
 from fazhi_cli.infra.files import atomic_write, atomic_write_all
 from fazhi_cli.infra.parallel import start_beside
 from fazhi_cli.rectify import RectifyView, rectify_view
@@ -81,13 +83,41 @@ def _loss_rows(summary: TypeSummary) -> list[dict]:
              "loss_rate": loss.loss_rate} for loss in summary.losses[:LOSS_ROWS]]
 
 
-def _type_context(summary: TypeSummary, weight: Decimal | None) -> dict:
+Compared = tuple[int, dict[str, UnitComparison]] | None  # (last kept year, each unit's comparison) or None
+
+
+def _with_previous(rows: list[dict], compared: dict[str, UnitComparison]) -> list[dict]:
+    """Each ranking row with 上年得分, 上年名次 and 升降 (None / "—" for a unit not in last year's results)."""
+    out = []
+    for row in rows:
+        found = compared.get(row["unit"])
+        previous = found.previous if found is not None else None
+        out.append({**row, "previous_total": previous.total if previous is not None else None,
+                    "previous_rank": previous.rank if previous is not None else None,
+                    "change": change_label(found)})
+    return out
+
+
+def _compare_chart(summary: TypeSummary, year: int, last: int, compared: dict[str, UnitComparison]) -> Markup:
+    """This year's total against last year's, per unit of the type."""
+    ranked = list(summary.ranked)
+    before = [compared[r.unit].previous.total if r.unit in compared and compared[r.unit].previous is not None
+              else None for r in ranked]
+    return Markup(charts.paired_bars([r.unit for r in ranked], [r.total for r in ranked], before,
+                                     summary.max_total, f"{summary.label}总分:{year}年度与{last}年度",
+                                     (f"{year}年度", f"{last}年度")))
+
+
+def _type_context(summary: TypeSummary, weight: Decimal | None, year: int = 0, compared: Compared = None) -> dict:
     ranked = summary.ranked
     losses = summary.losses[:LOSS_ROWS]
+    rows = _ranking_rows(list(ranked))
     return {
+        "compared_year": compared[0] if compared else None,
+        "rows": _with_previous(rows, compared[1]) if compared else rows,
+        "compare_chart": _compare_chart(summary, year, compared[0], compared[1]) if compared and ranked else "",
         "label": summary.label,
         "weight": weight,  # None: not set in fazhi.toml, no converted scores
-        "rows": _ranking_rows(list(ranked)),
         "missing": list(summary.missing),
         "average": summary.average_total,
         "chart": Markup(charts.horizontal_bars(
@@ -119,9 +149,9 @@ def summary_rectify(workspace: Workspace, board: Scoreboard) -> RectifyView | No
     return rectify_view(workspace, board=board) if board.state.approved else None
 
 
-def summary_context(board: Scoreboard, rectify: RectifyView | None = None) -> dict:
+def summary_context(board: Scoreboard, rectify: RectifyView | None = None, compared: Compared = None) -> dict:
     """Everything summary.html shows, as plain data (charts as escaped SVG markup); `rectify` the 整改 once approved
-    (`summary_rectify`)."""
+    (`summary_rectify`); `compared` this year against the last kept year (`history.compare.comparisons`)."""
     model = board.model
     headline = model.headline
     tasks = [{"number": t.number, "title": t.title, **t.counts, "total": t.total} for t in model.tasks]
@@ -132,7 +162,8 @@ def summary_context(board: Scoreboard, rectify: RectifyView | None = None) -> di
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "headline": {"units": headline.units, "returned": headline.returned, "missing": headline.missing,
                      "reviewed": headline.reviewed, "provisional": headline.provisional},
-        "types": [_type_context(summary, board.campaign.weight(summary.type)) for summary in model.types],
+        "types": [_type_context(summary, board.campaign.weight(summary.type), board.campaign.year, compared)
+                  for summary in model.types],
         "histogram": Markup(charts.histogram(list(model.distribution), "总分分布")),
         "gaps": [{"unit": g.unit, "item": g.item, "name": g.name, "self": g.self_score, "office": g.office,
                   "diff": g.difference} for g in model.largest_gaps],
@@ -159,8 +190,21 @@ def shows_ranks(board: Scoreboard, ranks: bool = False) -> bool:
     return ranks or (board.state.approved and board.campaign.show_rank_in_feedback)
 
 
-def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False) -> dict:
-    """Everything one unit's feedback page shows (ranks as `shows_ranks` decides)."""
+def previous_context(compared: Compared, unit: str, show_rank: bool) -> dict | None:
+    """The feedback page's line on last year (its score, rank and the places moved, the items lost in both years,
+    last year's 整改 items not closed); None when no year is kept or the unit is not in it."""
+    found = compared[1].get(unit) if compared else None
+    if found is None or found.previous is None:
+        return None
+    previous = found.previous
+    return {"year": compared[0], "total": previous.total, "rank": previous.rank if show_rank else None,
+            "moved": change_words(found.change) if show_rank else "", "repeated": list(found.repeated),
+            "open_rectify": list(found.open_rectify)}
+
+
+def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False, compared: Compared = None) -> dict:
+    """Everything one unit's feedback page shows (ranks as `shows_ranks` decides; last year's line with
+    `compared`)."""
     report = board.model.units[unit.name]
     checked = board.checked(unit.name)
     show_others = shows_ranks(board, ranks)
@@ -193,6 +237,7 @@ def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False) -> dict
         "materials": board.materials.get(unit.name, []),
         "findings": [f.message for f in checked.findings if f.severity == "error"],
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "previous": previous_context(compared, unit.name, show_others),
     }
 
 
@@ -212,17 +257,18 @@ def write_reports(workspace: Workspace, ranks: bool = False) -> ReportFiles:
     summary = reports / "summary.html"
     returned = [(unit, feedback_folder / feedback_file_name(unit.name)) for unit in board.units
                 if unit.name in board.model.units]  # a unit that returned nothing has no page
-    beside = (start_beside(lambda: write_summary_workbook(board, workbook))
+    compared = comparisons(workspace, board)
+    beside = (start_beside(lambda: write_summary_workbook(board, workbook, compared))
               if BESIDE_FROM <= len(returned) <= BESIDE_UP_TO else None)
     try:
-        page = summary_context(board, summary_rectify(workspace, board))
+        page = summary_context(board, summary_rectify(workspace, board), compared)
         _write_text(summary, render(load_template(env, "summary.html.j2"), page))
         template = load_template(env, "feedback.html.j2")
-        _write_pages(returned, lambda unit: render(template, feedback_context(board, unit, ranks)))
+        _write_pages(returned, lambda unit: render(template, feedback_context(board, unit, ranks, compared)))
     finally:
         made_beside = beside is not None and beside.succeeded()  # never left running past this call
     if not made_beside:
-        write_summary_workbook(board, workbook)  # here, its failure is raised with its message
+        write_summary_workbook(board, workbook, compared)  # here, its failure is raised with its message
     return ReportFiles(workbook, summary, [page for _, page in returned], board.state)
 
 
