@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from fazhi_cli.approval import verified_state
-from fazhi_cli.domain.approval import ResultsState
+from fazhi_cli.approval import read_state, results_in_force
 from fazhi_cli.domain.submissions import STATE_LABELS as FILE_STATE_LABELS
 from fazhi_cli.domain.units import roster_spelling
 from fazhi_cli.errors import UsageError
@@ -18,6 +17,7 @@ from fazhi_cli.ingest import ingest_paths
 from fazhi_cli.mail import mail_status
 from fazhi_cli.receiving.batch import FileOutcome, IngestReport
 from fazhi_cli.rectify import rectify_view
+from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.validate import Annotated, Validation, validate_workspace
 from fazhi_cli.validate import annotate as annotate_returns
 from fazhi_cli.validate.received import ReceivedFile, workspace_files
@@ -78,16 +78,20 @@ def status(workspace: Path | None = None, today: dt.date | None = None) -> Statu
     """
     found = Workspace.find(workspace)
     report = campaign_status(found, today)
-    state = verified_state(found)
-    return replace(report, state=state, mail=tuple(mail_status(found)), rectify=rectify_progress(found, state, today))
+    state = read_state(found)
+    approved = results_in_force(found) if state.approved else None  # rebuilt once: checks the snapshot, feeds 整改
+    return replace(report, state=approved.state if approved else state, mail=tuple(mail_status(found)),
+                   rectify=rectify_progress(found, approved, today))
 
 
-def rectify_progress(workspace: Workspace, state: ResultsState, today: dt.date | None = None) -> RectifyProgress | None:
-    """The 整改's counts for `fazhi status`: by the office's clock (or on `today`), None before the approval."""
-    if not state.approved:
+def rectify_progress(workspace: Workspace, approved: Scoreboard | None,
+                     today: dt.date | None = None) -> RectifyProgress | None:
+    """The 整改's counts for `fazhi status` under the `approved` results: by the office's clock (or on `today`), None
+    before the approval."""
+    if approved is None:
         return None
     clock = office_now if today is None else (lambda: dt.datetime.combine(today, dt.time(12), CHINA))
-    view = rectify_view(workspace, clock)
+    view = rectify_view(workspace, clock, approved)
     return RectifyProgress(view.summary, view.deadline, view.today)
 
 
