@@ -46,7 +46,7 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     table = Table(title=f"{safe(board.campaign.title)}{board.state.label} — {type_rubric.label}", title_justify="left")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
-    for column in ("自评", "加分", "扣分", "总分", "折算分"):
+    for column in ("自评总分", "项目得分", "加分", "扣分", "总分", "折算分"):
         table.add_column(column, justify="right", no_wrap=True)
     if graded:
         table.add_column("等次", no_wrap=True)
@@ -56,7 +56,7 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
         if r.status == api.MISSING:
             continue
         remark = f"[red]暂定:{r.errors} 个错误[/]" if r.provisional else ""
-        row = [str(r.rank), safe(r.unit), _fmt(r.self_total), _fmt(r.bonus), _fmt(r.penalty),
+        row = [str(r.rank), safe(r.unit), _fmt(r.claimed_total), _fmt(r.items_total), _fmt(r.bonus), _fmt(r.penalty),
                f"[bold]{_fmt(r.total)}[/]", _fmt(r.converted)]
         if graded:
             row.append(safe(r.grade or ""))
@@ -72,7 +72,8 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     """计算各单位得分和排名(按单位类型分别排名)。
 
     有核定得分的项目按核定得分计,否则按自评得分(不超过其填报情形对应的得分上限)计;
-    总分 = 各项得分 + 特别加分 − 特别扣分;折算分 = 总分 × 权重 / 100,权重按单位类型在
+    总分 = 项目得分(各项计分得分之和)+ 特别加分 − 特别扣分;“自评总分”为单位自评表所填,
+    与总分之差见 fazhi report 的“自评与核定对比”。折算分 = 总分 × 权重 / 100,权重按单位类型在
     fazhi.toml 的 [weights] 中设置,未设置的那类单位不显示折算分。
     未报送的单位列为“未报送”,不参加排名;尚有校验错误的单位标为“暂定”。
     审定前为“初步结果(未经审定)”;fazhi approve 审定后按冻结的快照显示“审定结果”。

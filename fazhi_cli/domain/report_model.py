@@ -362,7 +362,7 @@ def _item_line(item: Item, counted: ItemResult, facts: Facts, note: str, average
 def _differences(rubric: Rubric, result: UnitResult, items: tuple[ItemLine, ...], label: str) -> tuple[Difference, ...]:
     rows = [
         Difference(result.unit, result.type, label, line.id, line.name, line.max, line.claimed, line.ceiling,
-                   line.office, line.score, line.gap, line.reason, line.note)
+                   line.office, line.score, line.score - (line.claimed or ZERO), line.reason, line.note)
         for line in items if line.changed
     ]
     if result.bonus != result.self_bonus:
@@ -373,9 +373,11 @@ def _differences(rubric: Rubric, result: UnitResult, items: tuple[ItemLine, ...]
         rows.append(Difference(result.unit, result.type, label, PENALTY_REF, "特别扣分(扣减分数)", None,
                                result.self_penalty, None, result.penalty, result.penalty,
                                result.self_penalty - result.penalty, office_reason(result.penalty_reason), ""))
-    difference = None if result.total is None or result.self_total is None else result.total - result.self_total
+    # the unit's total as its form adds up, so that the rows' differences add up to the total's
+    claimed = result.claimed_total
+    difference = None if result.total is None or claimed is None else result.total - claimed
     rows.append(Difference(result.unit, result.type, label, TOTAL_REF, "总分(含特别加分、扣分)",
-                           rubric.for_type(result.type).total, result.self_total, None, None, result.total,
+                           rubric.for_type(result.type).total, claimed, None, None, result.total,
                            difference, f"计分依据:{BASIS_LABELS[result.basis]}", "", is_total=True))
     return tuple(rows)
 

@@ -82,6 +82,14 @@ class UnitResult:
         return claimed + self.self_bonus - self.self_penalty
 
     @property
+    def items_total(self) -> Decimal | None:
+        """The counted scores of the items added up, before the special bonus and deduction: with them it makes
+        the total (项目得分 + 加分 − 扣分 = 总分, the total never below 0)."""
+        if self.status != SCORED:
+            return None
+        return sum((i.score for i in self.items.values()), Decimal(0))
+
+    @property
     def over_ceiling(self) -> tuple[str, ...]:
         """The items whose 自评得分 the unit wrote above what its own facts allow (counted at the ceiling)."""
         return tuple(i.item_id for i in self.items.values() if i.claimed is not None and i.claimed > i.ceiling)

@@ -71,7 +71,8 @@ def _lines(deductions) -> list[str]:
 
 def _ranking_rows(results: list[UnitResult]) -> list[dict]:
     return [
-        {"rank": r.rank, "unit": r.unit, "total": r.total, "self_total": r.self_total, "converted": r.converted,
+        {"rank": r.rank, "unit": r.unit, "total": r.total, "claimed_total": r.claimed_total,
+         "items_total": r.items_total, "converted": r.converted,
          "grade": r.grade, "basis": BASIS_LABELS[r.basis], "provisional": r.provisional, "errors": r.errors,
          "bonus": r.bonus, "penalty": r.penalty}
         for r in results
