@@ -30,8 +30,6 @@ LINE_CHARACTERS = 28  # GB/T 9704: 28 characters a line
 SIGNATURE_RIGHT = 2  # the 发文机关署名 ends two characters from the right (右空二字)
 DATE_SHIFT = 2  # the 成文日期 starts two characters right of the 署名 (首字右移二字)
 NUMERALS = "一二三四五六七八九十"
-CLAUSE_ENDS = ";;。"
-CLAUSE_CHARACTERS = 40
 IDEOGRAPHIC_SPACE = "\u3000"
 PRELIMINARY_MARK = f"征求意见稿 {PRELIMINARY_LABEL}"
 
@@ -175,13 +173,6 @@ def _percent(rate: Decimal) -> str:
     return f"{rate * 100:.1f}%"
 
 
-def _clause(text: str) -> str:
-    """The first clause of an item's 考核内容: what the item is about, in a few words."""
-    end = min((text.find(c) for c in CLAUSE_ENDS if c in text), default=len(text))
-    clause = text[:end].strip()
-    return clause if len(clause) <= CLAUSE_CHARACTERS else clause[:CLAUSE_CHARACTERS] + "……"
-
-
 def _heading(number: int, text: str) -> Paragraph:
     return Paragraph(f"{NUMERALS[number - 1]}、{text}", heading=True)
 
@@ -257,9 +248,11 @@ def _losses(model: ResultsModel, rubric: Rubric) -> list[Paragraph]:
         lost = [loss for loss in summary.losses if loss.loss_rate > 0][:MOST_LOST]
         if not lost:
             continue
-        named = [f"“{loss.item} {loss.name}”(平均失分率{_percent(loss.loss_rate)},"
-                 f"主要考核{_clause(items[loss.item].content)})" for loss in lost]
-        paragraphs.append(Paragraph(f"{summary.label}失分较多的项目依次是:{_names(named)}。"))
+        rules = {rule.id: rule.text for item in items.values() for rule in item.rules}
+        reports = [r for r in model.units.values() if r.result.type == summary.type and r.items]
+        named = [f"“{loss.item} {loss.name}”,平均失分率{_percent(loss.loss_rate)},"
+                 f"主要是{_why_lost(loss.item, reports, rules)}" for loss in lost]
+        paragraphs.append(Paragraph(f"{summary.label}失分较多的项目依次是:{';'.join(named)}。"))
     penalised = [report for report in model.units.values() if report.result.penalty > 0]
     if penalised:
         named = [f"{report.unit.name}({';'.join(d.text for d in report.penalty_lines) or '法制办核定'},"
@@ -270,6 +263,35 @@ def _losses(model: ResultsModel, rubric: Rubric) -> list[Paragraph]:
     if not paragraphs[:-1]:
         paragraphs.insert(0, Paragraph("各单位各考核项目均未失分。"))
     return paragraphs
+
+
+OFFICE_CAUSE, LEDGER_CAUSE, SELF_CAUSE = "经法制办核定扣分", "经法制办台账记载扣分", "自评扣分"
+MOST_CAUSES = 2  # the causes named per item in the 通报
+
+
+def _causes(line, rules: dict[str, str]) -> list[str]:
+    """Why one unit lost points on one item: the rules that deducted (in the rubric's words), else the office's
+    value or its ledger, else the unit's own lower self score."""
+    if line.office is not None:
+        return [OFFICE_CAUSE]
+    causes = [rules.get(d.rule_id, d.rule_id) for d in line.deductions if d.points > 0]
+    if line.ledger and not causes:
+        causes.append(LEDGER_CAUSE)
+    return causes or [SELF_CAUSE]
+
+
+def _why_lost(item_id: str, reports, rules: dict[str, str]) -> str:
+    """The commonest reasons the units lost points on an item, with how many units each: “5个单位未持证上岗、
+    2个单位自评扣分”."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        line = next((line for line in report.items if line.id == item_id), None)
+        if line is None or line.lost <= 0:
+            continue
+        for cause in dict.fromkeys(_causes(line, rules)):
+            counts[cause] = counts.get(cause, 0) + 1
+    ordered = sorted(counts.items(), key=lambda pair: -pair[1])[:MOST_CAUSES]  # stable: first met first
+    return "、".join(f"{count}个单位{cause}" for cause, count in ordered)
 
 
 def rectify_by(campaign: Campaign) -> str:
