@@ -151,35 +151,36 @@ def match_names(text: str, materials: Iterable[Material]) -> tuple[NamedFile, ..
 
 
 def item_evidence(type_rubric: UnitTypeRubric, values: Mapping[tuple[str, str], Value],
-                  materials: Iterable[Material]) -> dict[str, ItemEvidence]:
-    """Every item's 佐证材料 matched, by item ID: items with a 佐证材料 text and items the rubric marks."""
+                  materials: Iterable[Material], special: Iterable[str] = ()) -> dict[str, ItemEvidence]:
+    """Every item's 佐证材料 matched, by ID: items with a 佐证材料 text and items the rubric marks; then the
+    `special` rules (特别加分 B1, B2 …) whose 佐证材料 names something."""
     pool = list(materials)
     found: dict[str, ItemEvidence] = {}
-    for item in type_rubric.items:
-        value = values.get((item.id, "evidence"))
+    marked = {item.id: item.evidence for item in type_rubric.items}
+    for ref in (*marked, *special):
+        value = values.get((ref, "evidence"))
         text = "" if value is None or is_blank(value.raw) else str(value.raw).strip()
-        if text or item.evidence:
-            found[item.id] = ItemEvidence(item.id, text, value.cell if value else None, match_names(text, pool),
-                                          item.evidence)
+        if text or marked.get(ref):
+            found[ref] = ItemEvidence(ref, text, value.cell if value else None, match_names(text, pool),
+                                      marked.get(ref, False))
     return found
 
 
 def check_evidence(unit: str, type_rubric: UnitTypeRubric, evidence: Mapping[str, ItemEvidence]) -> list[Finding]:
-    """`evidence_missing` warnings: an item naming a file that did not arrive (each name said), or an item the
-    rubric marks as needing evidence that names none."""
+    """`evidence_missing` warnings, in rubric order: an item (or 特别加分 rule) naming a file that did not arrive
+    (each name said), or an item the rubric marks as needing evidence that names none."""
+    names = {item.id: item.name for item in type_rubric.items}
     findings = []
-    for item in type_rubric.items:
-        found = evidence.get(item.id)
-        if found is None:
-            continue
+    for ref, found in evidence.items():
         where = f"{found.cell}:" if found.cell else ""
+        label = f"第 {ref} 项" if ref in names else f"特别加分 {ref}"
         if found.missing:
-            names = "、".join(f"「{name}」" for name in found.missing)
-            text = (f"第 {item.id} 项的佐证材料列明了{names},但随自评表报送的文件中没有。"
+            listed = "、".join(f"「{name}」" for name in found.missing)
+            text = (f"{label}的佐证材料列明了{listed},但随自评表报送的文件中没有。"
                     "请补报该文件(与自评表同一封邮件或同一压缩包),或把佐证材料栏改为所附文件的文件名。")
         elif found.required and not found.named:
-            text = f"第 {item.id} 项“{item.name}”需要佐证材料,但佐证材料栏未列明。请列明文件名,并随自评表一并报送。"
+            text = f"{label}“{names[ref]}”需要佐证材料,但佐证材料栏未列明。请列明文件名,并随自评表一并报送。"
         else:
             continue
-        findings.append(Finding(unit, WARNING, CODE, item.id, found.cell, f"【{unit}】{where}{text}"))
+        findings.append(Finding(unit, WARNING, CODE, ref, found.cell, f"【{unit}】{where}{text}"))
     return findings

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fazhi_cli.domain.campaign import Campaign
-from fazhi_cli.domain.item_evidence import ItemEvidence
 from fazhi_cli.domain.checks import (
     ERROR,
     WARNING,
@@ -23,6 +22,7 @@ from fazhi_cli.domain.checks import (
     check_dates,
     validate_submission,
 )
+from fazhi_cli.domain.item_evidence import ItemEvidence
 from fazhi_cli.domain.ledger import (
     ItemLedger,
     Ledger,

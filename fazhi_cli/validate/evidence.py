@@ -38,5 +38,6 @@ def add_evidence(checked, rubric: Rubric, materials: dict[str, list[Material]]) 
     """Match a checked unit's 佐证材料 against its materials: the matches on `checked.evidence`, the
     `evidence_missing` warnings added to its findings."""
     type_rubric = rubric.for_type(checked.unit.type)
-    checked.evidence = item_evidence(type_rubric, checked.values, materials.get(checked.unit.name, ()))
+    bonus = [rule.id for rule in rubric.special.bonus]
+    checked.evidence = item_evidence(type_rubric, checked.values, materials.get(checked.unit.name, ()), bonus)
     checked.findings.extend(check_evidence(checked.unit.name, type_rubric, checked.evidence))
