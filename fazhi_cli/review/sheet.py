@@ -41,7 +41,7 @@ SPECIAL_ROWS = {ROW_BONUS: BONUS, ROW_PENALTY: PENALTY}
 HEADER_ROW = 4
 # (title, width); 核定得分 and 核定理由 are the only input cells
 COLUMNS = ((COL_UNIT, 14), (COL_ID, 8), ("考核内容", 30), ("分值", 7), ("自评得分", 9), ("得分上限", 9),
-           ("问题", 40), (COL_EVIDENCE, 36), (COL_SCORE, 10), (COL_REASON, 30))
+           ("问题", 40), (COL_SCORE, 10), (COL_REASON, 30), (COL_EVIDENCE, 40))  # evidence last: letters stay
 INPUTS = (COL_SCORE, COL_REASON)
 
 
