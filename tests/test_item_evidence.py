@@ -203,7 +203,7 @@ def marked_ws(tmp_path, cli) -> Path:
     """A 2017 workspace whose rubric marks 1.1 and 6.1 of the departments as needing evidence, its form generated."""
     rubric_file = tmp_path / "细则.yaml"
     rubric_file.write_text(yaml.safe_dump(_marked_data(), allow_unicode=True, sort_keys=False), "utf-8")
-    root = tmp_path / "campaign"
+    root = tmp_path / "marked"
     assert cli("init", root, "--rubric", rubric_file).code == 0
     assert cli("generate", "--unit", DEPT, "-w", root).code == 0
     return root
@@ -277,3 +277,12 @@ def test_the_mark_does_not_touch_campaigns_on_the_built_in_rubric(cli, workspace
     sent = send_zip(workspace, tmp_path, {}, [])
     assert cli("ingest", sent, "-w", workspace).code == 0
     assert [f for f in cli("validate", "--json", "-w", workspace).json()["findings"] if f["code"] == CODE] == []
+
+
+def test_the_form_tells_the_unit_which_items_need_evidence(cli, marked_ws, workspace):
+    def guide(root: Path) -> str:
+        book = openpyxl.load_workbook(root / "outbox" / f"2017年度法治政府建设自评表_{DEPT}.xlsx")
+        return "\n".join(str(c.value) for row in book["填报说明"].iter_rows() for c in row if c.value)
+    assert "第 1.1、6.1 项须附佐证材料" in guide(marked_ws) and "同一压缩包" in guide(marked_ws)
+    assert cli("generate", "--unit", DEPT, "-w", workspace).code == 0
+    assert "须附佐证材料" not in guide(workspace)
