@@ -286,3 +286,12 @@ def test_the_form_tells_the_unit_which_items_need_evidence(cli, marked_ws, works
     assert "第 1.1、6.1 项须附佐证材料" in guide(marked_ws) and "同一压缩包" in guide(marked_ws)
     assert cli("generate", "--unit", DEPT, "-w", workspace).code == 0
     assert "须附佐证材料" not in guide(workspace)
+
+
+def test_the_feedback_page_lists_each_items_evidence_escaped(cli, marked_ws, tmp_path):
+    named = {**EVIDENCE, "3.1": "说明<script>alert(1)</script>.pdf"}
+    assert cli("ingest", send_zip(marked_ws, tmp_path, named, SENT), "-w", marked_ws).code == 0
+    assert cli("report", "-w", marked_ws).code == 0
+    page = (marked_ws / "reports" / "feedback" / f"{DEPT}.html").read_text("utf-8")
+    assert "佐证材料:重大行政决策目录.PDF<" in page and "佐证材料:签到表.jpg(未收到)" in page
+    assert "<script>alert" not in page and "说明&lt;script&gt;alert(1)&lt;/script&gt;.pdf(未收到)" in page
