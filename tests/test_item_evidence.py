@@ -295,3 +295,12 @@ def test_the_feedback_page_lists_each_items_evidence_escaped(cli, marked_ws, tmp
     page = (marked_ws / "reports" / "feedback" / f"{DEPT}.html").read_text("utf-8")
     assert "佐证材料:重大行政决策目录.PDF<" in page and "佐证材料:签到表.jpg(未收到)" in page
     assert "<script>alert" not in page and "说明&lt;script&gt;alert(1)&lt;/script&gt;.pdf(未收到)" in page
+
+
+def test_rubric_show_says_which_items_need_evidence(cli, marked_ws):
+    shown = cli("rubric", "show", "--type", "department", "-w", marked_ws)
+    assert shown.code == 0 and "遵守行政决策程序 10 分 (需佐证)" in shown.out
+    assert "规范性文件审查、报备 5 分 (需佐证)" not in shown.out
+    data = cli("rubric", "show", "--json", "-w", marked_ws).json()
+    text = str(data)
+    assert "'evidence': True" in text and text.count("'evidence': True") == len(MARKED)
