@@ -304,3 +304,7 @@ def test_rubric_show_says_which_items_need_evidence(cli, marked_ws):
     data = cli("rubric", "show", "--json", "-w", marked_ws).json()
     text = str(data)
     assert "'evidence': True" in text and text.count("'evidence': True") == len(MARKED)
+
+
+def test_invisible_characters_do_not_stop_a_match():
+    assert found_names("\u200b工作总结\ufeff.pdf", "工作总结.pdf") == {"\u200b工作总结\ufeff.pdf": ["工作总结.pdf"]}

@@ -6,10 +6,11 @@ How a 佐证材料 cell is read (`split_names`):
 - a list mark in front (“1.”, “(2)”, “③”) and quotes or book-title marks around a name are tolerated, and
   words that name no file (无, 见附件, /, …) are left out.
 
-How a name is matched (`name_keys`, `match_item`): compared after NFKC (full-width letters, digits and brackets
-as their ordinary forms), case-folded, without spaces and without any folder in front (附件/计划.pdf is 计划.pdf);
-a name without an extension matches a file of that name with any extension. A name that is the name of a zip
-(or e-mail) the files came in matches every file from it.
+How a name is matched (`name_keys`, `match_names`): compared after NFKC (full-width letters, digits and brackets
+as their ordinary forms), case-folded, without spaces or invisible characters and without any folder in front
+(附件/计划.pdf is 计划.pdf); a name without an extension matches a file of that name with any extension, one with
+an extension only that extension. A name that is the name of a zip (or e-mail) the files came in matches every
+file from it.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ def _base(text: str) -> str:
     """NFKC, case-folded, without spaces, without a folder in front."""
     normal = unicodedata.normalize("NFKC", text).casefold()
     normal = re.split(r"[/\\]", normal)[-1]
-    return re.sub(r"\s+", "", normal).strip(_QUOTES)
+    visible = "".join(ch for ch in normal if unicodedata.category(ch) != "Cf")  # zero-width spaces, BOMs, marks
+    return re.sub(r"\s+", "", visible).strip(_QUOTES)
 
 
 def _stem(key: str) -> str | None:
