@@ -26,7 +26,8 @@ re-exported here.
 
 The commands, one plain function each, by stage: `campaign` (init, config, generate), `rubric`, `returns` (ingest,
 validate, status, files), `decisions` (accept, reject, dismiss, approve, reopen, log), `results` (review sheets,
-ledger, score, report, notice, feedback letters), `mail` (send, remind, fetch), `rectify` (整改: status, generate,
+ledger, score, report, notice, feedback letters, export), `mail` (send, remind, fetch),
+`rectify` (整改: status, generate,
 review-sheet, notice), `history` (the kept earlier years; `init_from` lives in `campaign`), `integrity` (verify) and
 `about` (version, demo); all are imported from `fazhi_cli.api` itself.
 
