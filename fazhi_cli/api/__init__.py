@@ -26,10 +26,9 @@ re-exported here.
 
 The commands, one plain function each, by stage: `campaign` (init, config, generate), `rubric`, `returns` (ingest,
 validate, status, files), `decisions` (accept, reject, dismiss, approve, reopen, log), `results` (review sheets,
-ledger, score, report, notice, feedback letters, export), `mail` (send, remind, fetch),
-`rectify` (整改: status, generate,
-review-sheet, notice), `history` (the kept earlier years; `init_from` lives in `campaign`), `integrity` (verify) and
-`about` (version, demo); all are imported from `fazhi_cli.api` itself.
+ledger, score, report, notice, feedback letters, export), `mail` (send, remind, fetch), `rectify` (整改: status,
+generate, review-sheet, notice), `history` (the kept earlier years; `init_from` lives in `campaign`), `integrity`
+(verify) and `about` (version, demo); all are imported from `fazhi_cli.api` itself.
 
 Also here for the command line's edge (re-exported from `edge`, not results): `enable_debug`, `debug_enabled`,
 `write_error` (an OSError met while writing, as a user error), `require_defusedxml`, and for printing
