@@ -203,6 +203,12 @@ def previous_context(compared: Compared, unit: str, show_rank: bool) -> dict | N
             "open_rectify": list(found.open_rectify)}
 
 
+def _evidence_lines(checked, ref: str) -> list[dict]:
+    """The files an item's 佐证材料 names, each with whether it was received (for the unit's own page)."""
+    found = checked.evidence.get(ref) if checked is not None else None
+    return [{"name": named.name, "received": bool(named.found)} for named in found.named] if found else []
+
+
 def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False, compared: Compared = None) -> dict:
     """Everything one unit's feedback page shows (ranks as `shows_ranks` decides; last year's line with
     `compared`)."""
@@ -213,7 +219,8 @@ def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False, compare
         {"id": line.id, "name": line.name, "max": line.max, "claimed": line.claimed, "ceiling": line.ceiling,
          "office": line.office, "score": line.score, "deductions": _lines(line.deductions), "note": line.note,
          "average": line.average if show_others else None,
-         "office_reason": line.reason if line.office_changed else "", "ledger": list(line.ledger)}
+         "office_reason": line.reason if line.office_changed else "", "ledger": list(line.ledger),
+         "evidence": _evidence_lines(checked, line.id)}
         for line in report.items
     ]
     improve = [{"id": line.id, "name": line.name, "lost": line.lost, "why": list(line.why),
