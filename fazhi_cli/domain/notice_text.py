@@ -20,7 +20,7 @@ from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.comparison_text import Compared, letter_comparison, notice_comparison
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
-from fazhi_cli.domain.results import BASIS_SENTENCES, UnitResult
+from fazhi_cli.domain.results import BASIS_SENTENCES, SELF, UnitResult
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.typography import title_lines
 
@@ -383,13 +383,43 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
 # --------------------------------------------------------------------------------------------- letters
 
 
+def _rectify_request(campaign: Campaign, lost_points: bool) -> str:
+    """What the letter asks: rectification of what was lost, or, for a unit that lost nothing, to keep it so."""
+    if not lost_points:
+        return "请你单位继续保持,进一步巩固法治政府建设成效。"
+    return (f"请你单位针对上述失分项目认真分析原因,制定整改措施,明确责任和时限,{rectify_by(campaign)}将整改"
+            "情况书面报送我办。")
+
+
+def _over_ceiling(result: UnitResult) -> str:
+    """Which items were claimed above their ceiling, and whose facts set it: “3.2项的自评得分高于按法制办台账记载的
+    情形对应的得分上限”; "" when none was."""
+    parts = []
+    if result.over_ceiling:
+        parts.append(f"{'、'.join(result.over_ceiling)}项的自评得分高于你单位填报情形对应的得分上限")
+    if result.over_ledger_ceiling:
+        parts.append(f"{'、'.join(result.over_ledger_ceiling)}项的自评得分高于按法制办台账记载的情形对应的得分上限")
+    return ",".join(parts)
+
+
+def _basis_sentence(result: UnitResult) -> str:
+    """How the unit was scored; the items the office's ledger changed are named, never “法制办未作调整”."""
+    changed = result.ledger_changed
+    if not changed:
+        return BASIS_SENTENCES[result.basis]
+    named = "、".join(changed)
+    if result.basis == SELF:
+        return f"各项得分按你单位自评得分计算,其中{named}项按法制办台账记载的情况计"
+    return f"{BASIS_SENTENCES[result.basis]},其中{named}项按法制办台账记载的情况计"
+
+
 def _score_sentence(report: UnitReport, show_rank: bool) -> str:
     result = report.result
     text = f"你单位自评总分{points(result.self_total)}分,考核得分{points(result.total)}分"
-    over = result.over_ceiling
+    over = _over_ceiling(result)
     if result.claimed_total is not None and result.claimed_total != result.self_total and over:
-        text = (f"你单位自评表所填的自评总分为{points(result.claimed_total)}分,其中{'、'.join(over)}项的自评得分高于"
-                f"你单位填报情形对应的得分上限,按上限计为{points(result.self_total)}分;考核得分{points(result.total)}分")
+        text = (f"你单位自评表所填的自评总分为{points(result.claimed_total)}分,其中{over},"
+                f"按上限计为{points(result.self_total)}分;考核得分{points(result.total)}分")
     extras = []
     if result.bonus:
         extras.append(f"特别加分{points(result.bonus)}分")
@@ -403,7 +433,7 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
         text += f",在{report.type_label}{report.of}个单位中排名第{result.rank}位"
     if result.grade:
         text += f",等次为{result.grade}"
-    text += f"。{BASIS_SENTENCES[result.basis]}。" if result.basis else "。"
+    text += f"。{_basis_sentence(result)}。" if result.basis else "。"
     if result.provisional:
         text += f"你单位的自评材料尚有{result.errors}个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
     return text
@@ -457,9 +487,7 @@ def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, 
     before = [Paragraph(opening), _heading(1, "考核得分"), Paragraph(_score_sentence(report, show_rank)),
               *([Paragraph(last_year)] if last_year else []), _heading(2, "失分情况"), Paragraph(lost_text)]
     after = [*_special_lines(report), _heading(3, "自评与考核得分的差异"), *_differences(report),
-             _heading(4, "整改要求"),
-             Paragraph(f"请你单位针对上述失分项目认真分析原因,制定整改措施,明确责任和时限,{rectify_by(campaign)}将整改"
-                       f"情况书面报送我办。")]
+             _heading(4, "整改要求"), Paragraph(_rectify_request(campaign, bool(lost) or report.result.penalty > 0))]
     contact = f"(联系人:{campaign.contact},联系电话:{campaign.phone})" if campaign.contact else ""
     title = f"关于{unit}{campaign.year}年度法治政府建设{outcome}的反馈函"
     return Letter(

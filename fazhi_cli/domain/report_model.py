@@ -285,7 +285,8 @@ def change_reason(item: ItemResult) -> str:
     if item.claimed is None:
         why = "未填自评得分" + ("" if office else ",按 0 计")
     elif item.claimed > item.ceiling:
-        why = "自评得分超过得分上限" + ("" if office else ",按上限计")
+        limit = "按法制办台账计的得分上限" if item.ledger_lines else "得分上限"
+        why = f"自评得分超过{limit}" + ("" if office else ",按上限计")
     elif item.claimed < 0:
         why = "自评得分为负数" + ("" if office else ",按 0 计")
     else:
