@@ -122,7 +122,8 @@ def _tasks(values: dict[tuple[str, str], Value]) -> dict[int, tuple[str, str]]:
     return tasks
 
 
-NOT_ADOPTED_CODES = frozenset({"review_not_number", "review_negative", "review_above_max", "review_no_reason"})
+NOT_ADOPTED_CODES = frozenset({"review_not_number", "review_negative", "review_above_max", "review_no_reason",
+                               "review_conflict"})
 
 
 def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit],
