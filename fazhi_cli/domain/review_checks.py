@@ -179,3 +179,30 @@ def resolve_reviewed(findings: Iterable[Finding], type_rubric: UnitTypeRubric, o
                               message=f"{finding.message}(法制办已核定 {item}:{office.reasons[item]})")
         out.append(finding)
     return out
+
+
+@dataclass(frozen=True)
+class TeamReview:
+    """What one review team (考核组) set: the units it gave office values for (in roster order), how many values it
+    has in force, and how many of them disagree with another team's (`review_conflict`, so not used)."""
+
+    team: str
+    units: tuple[str, ...]
+    values: int
+    conflicts: int
+
+
+def team_reviews(layers: Mapping[str, Mapping[str, Mapping[str, object]]], roster: Iterable[str],
+                 conflicts: Iterable[tuple[str, str]]) -> list[TeamReview]:
+    """Each review team's summary, by team name, from its values in force (team → unit → ref → value; the office's
+    own layer, "", is left out) and the (unit, ref) in conflict."""
+    order = {name: index for index, name in enumerate(roster)}
+    disputed = set(conflicts)
+    out = []
+    for team in sorted(t for t in layers if t):
+        by_unit = {unit: refs for unit, refs in layers[team].items() if refs}
+        units = tuple(sorted(by_unit, key=lambda unit: (order.get(unit, len(order)), unit)))
+        values = sum(len(refs) for refs in by_unit.values())
+        clashing = sum(1 for unit, refs in by_unit.items() for ref in refs if (unit, ref) in disputed)
+        out.append(TeamReview(team, units, values, clashing))
+    return out
