@@ -5,9 +5,14 @@ the real CLI."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+
 import openpyxl
 import pytest
 from test_scores import by_unit, edit_review, full_marks, query, returned, review_sheet_path, review_table
+
+from fazhi_cli.store import MIGRATIONS, SCHEMA_REVIEW_TEAMS
 
 DEPTS, TOWNS = "区级部门", "乡镇(街道)"
 FIRST, SECOND = "第一考核组", "第二考核组"
@@ -229,3 +234,23 @@ def test_without_teams_the_summary_has_no_team_section(cli, workspace, tmp_path)
     assert "考核组复核情况" not in (workspace / "reports" / "summary.html").read_text("utf-8")
     assert "考核组" not in openpyxl.load_workbook(
         workspace / "reports" / "2017年度法治政府建设考核结果汇总.xlsx").sheetnames
+
+
+def test_a_store_from_before_teams_opens_and_its_values_still_verify(cli, workspace, tmp_path):
+    _three_units(cli, workspace, tmp_path)
+    assert cli("review-sheet", cwd=workspace).code == 0
+    office = tmp_path / "法制办.xlsx"
+    edit_review(review_sheet_path(workspace, DEPTS), office, {KEY: 3}, {KEY: "抽查"})
+    assert cli("ingest", office, cwd=workspace).code == 0
+    with closing(sqlite3.connect(workspace / "fazhi.db")) as db, db:  # the store as the release before teams left it
+        db.execute("ALTER TABLE reviews DROP COLUMN team")
+        db.execute(f"PRAGMA user_version = {MIGRATIONS.index(SCHEMA_REVIEW_TEAMS)}")
+    assert _item(cli, workspace) == (3, False)
+    assert cli("verify", cwd=workspace).code == 0
+    [entry] = [d for d in cli("log", "--json", cwd=workspace).json()["decisions"] if d["action"] == "set"]
+    assert entry["team"] is None
+    assert _team_sets(cli, workspace, tmp_path, FIRST, 4).code == 0  # the upgraded store takes a team's values
+    assert cli("verify", cwd=workspace).code == 0
+    with closing(sqlite3.connect(workspace / "fazhi.db")) as db, db:  # a team put on (or moved) by hand is caught
+        db.execute("UPDATE reviews SET team = ? WHERE team IS NULL", (SECOND,))
+    assert cli("verify", cwd=workspace).code == 1
