@@ -171,6 +171,10 @@ def test_the_offices_own_sheet_settles_a_conflict_and_its_value_wins(cli, worksp
     assert _conflicts(cli, workspace) == [] and _item(cli, workspace) == (3.5, False)
     teams = [r["team"] for r in query(workspace, "SELECT team FROM reviews ORDER BY id")]
     assert teams == [FIRST, SECOND, None]
+    # a team's value entered after the office decided does not displace the office's, and ingest says so
+    later = _team_sets(cli, workspace, tmp_path, FIRST, 2)
+    assert later.code == 0 and "以法制办为准" in later.out and "法制办核定 3.5" in later.out
+    assert _conflicts(cli, workspace) == [] and _item(cli, workspace) == (3.5, False)
 
 
 def test_equal_values_from_two_teams_are_no_conflict(cli, workspace, tmp_path):

@@ -5,6 +5,10 @@ The sheet is read against what it showed when written (its sealed `reviews_upto`
 was shown records nothing; a blank cell that showed the office value still in force withdraws it (a row of its own,
 its reason naming the sheet and the cell: history is never deleted); a value set after the sheet was written stays.
 A unit and 编号 on two rows refuses the sheet, naming both cells.
+
+A review team's (考核组) sheet carries the team and its units in its sealed identity: its values are recorded with
+the team, judged against the team's own values (what it showed), and a row for a unit not assigned to the team is
+not taken (named with its cell). Which source's value counts is `domain.review_checks.resolve_sources`'.
 """
 
 from __future__ import annotations
@@ -217,12 +221,20 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     changes = ReviewChanges([replace(e, team=team) for e in changes.entries], changes.kept)
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)
     file_id = batch.store.record_reviews(record, changes.entries)
-    message = _taken_message(unit_type, names, unknown, changes, team)
+    message = _taken_message(unit_type, names, unknown, changes, team) + _office_prevails(batch, changes.entries)
     refused_values = outside + not_adopted(batch, [u for u in names if u not in refused_units], changes.entries)
     if refused_values:
         message += f";其中 {len(refused_values)} 项未采用:{';'.join(refused_values)}"
         batch.store.note_on_file(file_id, message, REVIEW_PROBLEMS)
     return FileOutcome(name, item.origin, REVIEW, None, message, sha, REVIEW_PROBLEMS if refused_values else None)
+
+
+def _office_prevails(batch: Batch, entries: list[ReviewEntry]) -> str:
+    """For a team's values where the office's own sheet set the item already: the office's value counts, said."""
+    office = batch.store.office_values()
+    over = [f"{e.unit} {ROW_NAMES.get(e.ref, e.ref)}(法制办核定 {office[e.unit][e.ref].raw})" for e in entries
+            if e.team and not e.withdrawn and e.ref in office.get(e.unit, {})]
+    return f";以下 {len(over)} 项法制办已在本办复核打分表中核定,以法制办为准:{'、'.join(over)}" if over else ""
 
 
 def _sealed(secret: bytes, identity: dict[str, str]) -> bool:
