@@ -142,6 +142,8 @@ def test_two_teams_that_disagree_are_a_conflict_and_neither_counts_until_one_cha
         assert text in conflict["message"], text
     assert cli("validate", cwd=workspace).code == 1
     assert _item(cli, workspace) == (own, True)  # neither value: the self score, provisional
+    refused = cli("approve", "--by", "区人民政府", "--date", "2018-01-15", "--accept-missing", cwd=workspace)
+    assert refused.code == 1 and "区发改局:尚有 1 个校验错误未解决" in refused.err  # the conflict blocks approval
     log = [d for d in cli("log", "--json", cwd=workspace).json()["decisions"] if d["action"] == "set"]
     assert [(d["team"], d["adopted"]) for d in log] == [(FIRST, False), (SECOND, False)]
     # the second team changes its value to agree: settled, the agreed value counts
