@@ -57,14 +57,16 @@ def reseal(workspace: Path) -> None:
     from contextlib import closing
 
     from fazhi_cli.domain.seals import CHAINS, head_seal, seal_rows
-    from fazhi_cli.store import SEALED_COLUMNS
+    from fazhi_cli.store import SEALED_COLUMNS, SEALED_WHEN_SET
 
     secret = (workspace / "fazhi.secret").read_bytes()
     with closing(sqlite3.connect(workspace / "fazhi.db")) as db, db:
         for chain in CHAINS:
-            columns = SEALED_COLUMNS[chain]
-            rows = db.execute(f"SELECT {', '.join(columns)} FROM {chain} ORDER BY id").fetchall()
-            seals = seal_rows(secret, chain, "", [dict(zip(columns, row, strict=True)) for row in rows])
+            columns, later = SEALED_COLUMNS[chain], SEALED_WHEN_SET.get(chain, ())
+            rows = db.execute(f"SELECT {', '.join(columns + later)} FROM {chain} ORDER BY id").fetchall()
+            fields = [{name: value for name, value in zip(columns + later, row, strict=True)
+                       if name in columns or value is not None} for row in rows]
+            seals = seal_rows(secret, chain, "", fields)
             db.executemany(f"UPDATE {chain} SET seal = ? WHERE id = ?",
                            [(seal, row[0]) for seal, row in zip(seals, rows, strict=True)])
             last = seals[-1] if seals else ""

@@ -37,7 +37,7 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
                              "ORDER BY id").fetchall()
     pages = {p.stem for p in (reports / "feedback").glob("*.html")}
     assert pages == returned and len(returned) == 54 - len(NOT_RETURNING) - 1  # 54 assessed: not 区政府法制办
-    assert BROKEN not in returned and versions == 2 and refused == 1 and reviews == 2
+    assert BROKEN not in returned and versions == 2 and refused == 1 and reviews == 4  # the office's 2, the teams' 2
     assert materials == 1 + len(EVIDENCE_SENT)  # the 工作总结 and the evidence 区发改局 sends with its e-mail
     assert held == [("区环保局自评表.xlsx", "identity_conflict", "区司法局", "区环保局")]
     assert [(d[0], d[1]) for d in decided] == [("reject", "区司法局"), ("dismiss", None), ("approve", None)]
@@ -57,6 +57,7 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     summary = (reports / "summary.html").read_text("utf-8")
     assert "审定结果" in summary and approved in summary and APPROVAL_DOC in summary
     assert "初步结果" not in summary
+    assert "考核组复核情况" in summary and "第一考核组" in summary and "第二考核组" in summary  # two review teams
     sheet = openpyxl.load_workbook(reports / "2017年度法治政府建设考核结果汇总.xlsx")["区级部门排名"]
     assert sheet["A1"].value == "2017年度法治政府建设考核审定结果——区级部门"
     assert f"审定结果({approved},{APPROVAL_DOC})" in sheet["A2"].value

@@ -17,18 +17,21 @@ from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace
 
 
-def review_sheets(workspace: Path | None = None) -> list[Path]:
+def review_sheets(workspace: Path | None = None, team: str | None = None, units: list[str] | None = None) -> list[Path]:
     """Write the office's review sheets (复核打分表, one per unit type) into review/ (`fazhi review-sheet`),
-    holding the lock; returns the files written. Filled in, they go back through `ingest`.
+    holding the lock; returns the files written. Filled in, they go back through `ingest`. With `team`, a review
+    team's (考核组) sheets, for the `units` assigned to it (all assessed units when none; a name not on the roster
+    or not assessed is a `UsageError`).
 
     Example::
 
         sheets = api.review_sheets(Path("2017考核"))
         api.ingest(sheets, Path("2017考核"))   # after the office has filled them in
+        api.review_sheets(Path("2017考核"), team="第一考核组", units=["区发改局", "元坝镇"])
     """
     found = Workspace.find(workspace)
     with found.lock():
-        return write_review_sheets(found)
+        return write_review_sheets(found, team=team, names=units)
 
 
 def ledger(workspace: Path | None = None) -> Path:

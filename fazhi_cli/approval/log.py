@@ -37,6 +37,7 @@ class LogEntry:
     file: str | None = None  # the file decided on (its name as received)
     detail: dict = field(default_factory=dict)
     adopted: bool = True  # False: an office value in force that does not count (below the self score, no reason …)
+    team: str = ""  # the review team (考核组) whose sheet set (or withdrew) the office value; "" for the office
 
     @property
     def label(self) -> str:
@@ -48,11 +49,12 @@ class LogEntry:
         """The entry as `fazhi log --json` gives it."""
         return {"time": self.time, "action": self.action, "label": self.label, "unit": self.unit, "ref": self.ref,
                 "reason": self.reason, "value": self.value, "file": self.file, "detail": self.detail,
-                "adopted": self.adopted}
+                "adopted": self.adopted, "team": self.team or None}
 
 
 def log_json(entries: list[LogEntry]) -> dict[str, Any]:
-    """What `fazhi log --json` prints: `{"decisions": [{"time", "action", "unit", "ref", "reason", …}]}`.
+    """What `fazhi log --json` prints: `{"decisions": [{"time", "action", "unit", "ref", "reason", …}]}`; an office
+    value's `team` is the review team (考核组) whose sheet set it (null: the office's own sheet).
 
     Example::
 
@@ -66,11 +68,12 @@ def decision_log(store: Store, not_adopted: Collection[tuple[str, str]] = ()) ->
     every record verifies against its seal (`RecordsUnsealed`, exit 2, otherwise). An office value in force whose
     (unit, ref) is in `not_adopted` is marked so (未采用)."""
     require_sealed(store)
-    in_force = {entry.id for values in store.office_values().values() for entry in values.values()}
+    in_force = {entry.id for layer in store.review_layers().values() for values in layer.values()
+                for entry in values.values()}
     entries = [
         LogEntry(entry.taken_at, WITHDRAWN if entry.withdrawn else SET, entry.unit,
                  ROW_NAMES.get(entry.ref, entry.ref), entry.reason, None if entry.withdrawn else entry.raw,
-                 adopted=not (entry.id in in_force and (entry.unit, entry.ref) in not_adopted))
+                 adopted=not (entry.id in in_force and (entry.unit, entry.ref) in not_adopted), team=entry.team)
         for entry in store.review_history()
     ]
     for decision in store.decisions():

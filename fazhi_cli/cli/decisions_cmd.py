@@ -73,11 +73,16 @@ def log(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
         print_json(api.log_json(entries))
         return
     table = Table(title=f"决定记录:{len(entries)} 项", title_justify="left")
-    for column in ("时间", "决定", "单位", "编号/文件", "内容", "理由"):
+    teams = any(entry.team for entry in entries)
+    columns = ("时间", "决定", "单位", "编号/文件", "内容", "理由") + (("考核组",) if teams else ())
+    for column in columns:
         table.add_column(column, overflow="fold")
     for entry in entries:
-        table.add_row(safe(entry.time.replace("T", " ")[:16]), safe(entry.label), safe(entry.unit or ""),
-                      safe(entry.ref or entry.file or ""), safe(_content(entry)), safe(entry.reason))
+        row = [safe(entry.time.replace("T", " ")[:16]), safe(entry.label), safe(entry.unit or ""),
+               safe(entry.ref or entry.file or ""), safe(_content(entry)), safe(entry.reason)]
+        if teams:
+            row.append(safe(entry.team) if entry.team else ("法制办" if entry.action in ("set", "withdrawn") else ""))
+        table.add_row(*row)
     console.print(table)
 
 

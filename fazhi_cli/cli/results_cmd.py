@@ -11,21 +11,33 @@ from rich.table import Table
 from fazhi_cli import api
 from fazhi_cli.cli.common import JsonOption, WorkspaceOption
 from fazhi_cli.cli.output import console, note, print_json, safe
+from fazhi_cli.errors import UsageError
 
 
-def review_sheet(workspace: Path = WorkspaceOption) -> None:
+def review_sheet(
+    team: str = typer.Option(None, "--team", help="为这个考核组生成复核打分表(考核组名称写入文件名和表头)。"),
+    unit: list[str] = typer.Option(None, "--unit", "-u",
+                                   help="考核组负责的单位(可重复,须与 --team 同用);省略时为全部参加考核的单位。"),
+    workspace: Path = WorkspaceOption,
+) -> None:
     """生成复核打分表(每种单位类型一份),放在工作区的 review/ 文件夹。
 
     每行一个已报送单位,预填当前计分;法制办改写需要调整的得分后,用 fazhi ingest 收回,
     核定得分即取代自评得分。再次生成时预填的是已核定的得分,不会丢失。
+    加 --team 时生成该考核组的复核打分表,只含 --unit 列出的单位;两个考核组对同一单位同一项目
+    核定的得分不一致时,两者都不采用,直到一方撤销或改为一致,或由法制办在本办的复核打分表中核定。
 
     示例:
 
       fazhi review-sheet
 
+      fazhi review-sheet --team 第一考核组 --unit 区发改局 --unit 元坝镇
+
       fazhi ingest review/2017年度法治政府建设复核打分表_区级部门.xlsx
     """
-    for path in api.review_sheets(workspace):
+    if unit and team is None:
+        raise UsageError("--unit 须与 --team 同用", "例如:fazhi review-sheet --team 第一考核组 --unit 区发改局")
+    for path in api.review_sheets(workspace, team, unit or None):
         console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
 
 

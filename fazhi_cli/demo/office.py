@@ -63,6 +63,47 @@ def office_review(workspace: Workspace, folder: Path) -> list[Path]:
     return changed
 
 
+TEAMS = ("第一考核组", "第二考核组")
+TEAM_REASON = "考核组实地核查:相关台账资料不完整"
+
+
+def _entered(path: Path) -> list[tuple[str, str, object, str]]:
+    """The (unit, 编号, 核定得分, 核定理由) a filled review sheet holds, found by title."""
+    sheet = openpyxl.load_workbook(path)[SHEET_REVIEW]
+    header = next(r for r in range(1, 16) if COL_UNIT in [c.value for c in sheet[r]])
+    columns = {c.value: c.column for c in sheet[header]}
+    return [(sheet.cell(r, columns[COL_UNIT]).value, sheet.cell(r, columns[COL_ID]).value,
+             sheet.cell(r, columns[COL_SCORE]).value, sheet.cell(r, columns[COL_REASON]).value)
+            for r in range(header + 1, sheet.max_row + 1) if sheet.cell(r, columns[COL_SCORE]).value is not None]
+
+
+def teams_review(workspace: Workspace, office_sheets: list[Path], folder: Path) -> list[Path]:
+    """The 考核组: each office sheet's units (one team the departments', the other the townships') get their own
+    team's sheet, on which the team enters the item 1.2 it found short, the value the office's sheet agrees with."""
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for team, office_sheet in zip(TEAMS, office_sheets, strict=False):
+        found = [(unit, ref, value) for unit, ref, value, _ in _entered(office_sheet) if ref == "1.2"]
+        if not found:
+            continue
+        units = list(dict.fromkeys(unit for unit, _, _ in found))
+        for sheet_path in write_review_sheets(workspace, team=team, names=units):
+            book = openpyxl.load_workbook(sheet_path)
+            sheet = book[SHEET_REVIEW]
+            header = next(r for r in range(1, 16) if COL_UNIT in [c.value for c in sheet[r]])
+            columns = {c.value: c.column for c in sheet[header]}
+            values = {(unit, ref): value for unit, ref, value in found}
+            for line in range(header + 1, sheet.max_row + 1):
+                key = (sheet.cell(line, columns[COL_UNIT]).value, sheet.cell(line, columns[COL_ID]).value)
+                if key in values:
+                    sheet.cell(line, columns[COL_SCORE]).value = values[key]
+                    sheet.cell(line, columns[COL_REASON]).value = TEAM_REASON
+            target = folder / sheet_path.name
+            book.save(target)
+            changed.append(target)
+    return changed
+
+
 LEDGER_SHEETS = {INFO: "信息报送", CASES: "行政执法指导案例", SUMMARY: "工作总结"}
 CASE_FAULT = "案例未经集体讨论评选,要素不全"
 

@@ -19,6 +19,7 @@ from fazhi_cli.demo.office import (
     office_ledger,
     office_review,
     settle_held_files,
+    teams_review,
 )
 from fazhi_cli.demo.rectify import fill_rectify_returns, office_closes
 from fazhi_cli.demo.units import DemoReturns, fill_demo_returns
@@ -127,7 +128,9 @@ def _office_goes_on(workspace: Workspace, year: int, validation: ValidationRepor
     on_step(STEPS[5])
     with simulated_now(_on_calendar(year, 12, 21, 10)):
         ledger = ingest_paths(workspace, [office_ledger(workspace, workspace.root / "ledger-returned", validation)])
-        reviewed = ingest_paths(workspace, office_review(workspace, workspace.root / "review-returned"))
+        sheets = office_review(workspace, workspace.root / "review-returned")
+        sheets += teams_review(workspace, sheets, workspace.root / "review-returned")
+        reviewed = ingest_paths(workspace, sheets)
     return settled, status, ledger, reviewed
 
 

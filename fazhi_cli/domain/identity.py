@@ -21,6 +21,8 @@ SELF_ASSESSMENT_FIELDS = (
 REVIEW_SHEET_FIELDS = ("format", "campaign", "year", "unit_type", "rubric", "rubric_version", "generated_at",
                        "reviews_upto")
 LEGACY_REVIEW_SHEET_FIELDS = REVIEW_SHEET_FIELDS[:-1]  # sheets written before they sealed it
+# a review team's (考核组) sheet also seals the team and the units assigned to it
+TEAM_REVIEW_SHEET_FIELDS = (*REVIEW_SHEET_FIELDS, "team", "units")
 LEDGER_FIELDS = ("format", "campaign", "year", "rubric", "rubric_version", "generated_at")
 # a 整改 workbook: whose it is, under which approval (its snapshot's hash) and which items (their fingerprint)
 RECTIFY_FIELDS = ("format", "campaign", "year", "unit", "unit_type", "approval", "fingerprint", "generated_at")

@@ -39,6 +39,51 @@ class OfficeValue:
     raw: object
     cell: str | None = None
     reason: str = ""
+    team: str = ""  # the review team (考核组) that set it; "" for the office itself
+    sheet: str = ""  # the review sheet it came in
+
+
+def _same_value(first: object, second: object) -> bool:
+    """Two office values say the same: equal numbers however typed (8, "8分", 8.0), else equal text."""
+    try:
+        return parse_decimal(first) == parse_decimal(second)
+    except NotANumber:
+        return str(first).strip() == str(second).strip()
+
+
+def _source(value: OfficeValue) -> str:
+    return f"{value.team or '法制办'}(「{value.sheet}」{value.cell or ''})"
+
+
+def resolve_sources(unit: str, office: Mapping[str, OfficeValue],
+                    teams: Mapping[str, Mapping[str, OfficeValue]]) -> tuple[dict[str, OfficeValue], list[Finding]]:
+    """The office value that counts for each ref of one unit, from the office's own review sheet (`office`) and its
+    review teams' (`teams`: team → ref → value), with an error `review_conflict` where teams disagree.
+
+    The office's own value prevails. Otherwise the teams' values count when they agree (one with a 核定理由 is
+    taken); when two teams give different values, neither counts until one is withdrawn or changed to agree, or
+    the office sets the value itself."""
+    chosen = dict(office)
+    by_ref: dict[str, list[OfficeValue]] = {}
+    for team in sorted(teams):
+        for ref, value in teams[team].items():
+            if not is_blank(value.raw):
+                by_ref.setdefault(ref, []).append(value)
+    findings = []
+    for ref, values in by_ref.items():
+        if ref in chosen:
+            continue
+        first = values[0]
+        other = next((v for v in values[1:] if not _same_value(first.raw, v.raw)), None)
+        if other is None:
+            chosen[ref] = next((v for v in values if (v.reason or "").strip()), first)
+            continue
+        shown = ROW_NAMES.get(ref, ref)
+        given = ";".join(f"{_source(v)}核定 {v.raw}" for v in values)
+        findings.append(Finding(unit, ERROR, "review_conflict", ref, first.cell,
+                                f"【{unit}】复核打分表 {shown} 的核定得分不一致:{given},均未采用。"
+                                "请由考核组撤销或改为一致,或由法制办在本办的复核打分表中核定。"))
+    return chosen, findings
 
 
 def _finding(unit: str, severity: str, code: str, ref: str, cell: str | None, text: str) -> Finding:
@@ -133,4 +178,31 @@ def resolve_reviewed(findings: Iterable[Finding], type_rubric: UnitTypeRubric, o
             finding = replace(finding, severity=WARNING,
                               message=f"{finding.message}(法制办已核定 {item}:{office.reasons[item]})")
         out.append(finding)
+    return out
+
+
+@dataclass(frozen=True)
+class TeamReview:
+    """What one review team (考核组) set: the units it gave office values for (in roster order), how many values it
+    has in force, and how many of them disagree with another team's (`review_conflict`, so not used)."""
+
+    team: str
+    units: tuple[str, ...]
+    values: int
+    conflicts: int
+
+
+def team_reviews(layers: Mapping[str, Mapping[str, Mapping[str, object]]], roster: Iterable[str],
+                 conflicts: Iterable[tuple[str, str]]) -> list[TeamReview]:
+    """Each review team's summary, by team name, from its values in force (team → unit → ref → value; the office's
+    own layer, "", is left out) and the (unit, ref) in conflict."""
+    order = {name: index for index, name in enumerate(roster)}
+    disputed = set(conflicts)
+    out = []
+    for team in sorted(t for t in layers if t):
+        by_unit = {unit: refs for unit, refs in layers[team].items() if refs}
+        units = tuple(sorted(by_unit, key=lambda unit: (order.get(unit, len(order)), unit)))
+        values = sum(len(refs) for refs in by_unit.values())
+        clashing = sum(1 for unit, refs in by_unit.items() for ref in refs if (unit, ref) in disputed)
+        out.append(TeamReview(team, units, values, clashing))
     return out

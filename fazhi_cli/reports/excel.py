@@ -52,6 +52,8 @@ from fazhi_cli.workbook.style import (
 SHEET_COMPARE = "自评与核定对比"
 SHEET_MISSING = "未报送"
 SHEET_NOTES = "失分与说明"
+SHEET_TEAMS = "考核组"
+TEAMS_COLUMNS = (("考核组", 16), ("核定的单位", 60), ("核定得分(项)", 14), ("与其他考核组不一致(项)", 22))
 NOTES_HEADER_ROW = 3
 NOTES_COLUMNS = (("单位", 14), ("类型", 10), ("编号", 7), ("考核项目", 22), ("分值", 7), ("得分", 8), ("失分", 8),
                  ("扣分说明(单位填报)", 48))
@@ -155,6 +157,8 @@ def write_summary_workbook(board: Scoreboard, path: Path,
     _write_compare(book.create_sheet(SHEET_COMPARE), board)
     _write_notes(book.create_sheet(SHEET_NOTES), board)
     _write_missing(book.create_sheet(SHEET_MISSING), board)
+    if board.teams:
+        _write_teams(book.create_sheet(SHEET_TEAMS), board)
     book.properties.title = clean_text(f"{board.campaign.title}{board.state.label}")
     book.properties.creator = clean_text(board.campaign.office)
     atomic_write(path, book.save)
@@ -416,6 +420,25 @@ def _write_missing(sheet: Worksheet, board: Scoreboard) -> None:
         write_text(sheet.cell(line + 1, 1), "全部单位均已报送。")
     sheet.freeze_panes = sheet.cell(MISSING_HEADER_ROW + 1, 2)
     print_setup(sheet, landscape=False, title_rows=f"{MISSING_HEADER_ROW}:{MISSING_HEADER_ROW}")
+
+
+def _write_teams(sheet: Worksheet, board: Scoreboard) -> None:
+    """Each review team (考核组): the units it set office values for, how many, and how many disagree with
+    another team's (not used until settled)."""
+    columns = list(TEAMS_COLUMNS)
+    _title(sheet, board, f"{board.campaign.title}考核组复核情况",
+           "各考核组核定得分的单位和项数;两个考核组对同一单位同一项目核定的得分不一致时,两者都不采用,"
+           "直到一方撤销或改为一致,或由法制办核定。", len(columns))
+    _header(sheet, MISSING_HEADER_ROW, columns)
+    line = MISSING_HEADER_ROW
+    for team in board.teams:
+        line += 1
+        write_text(sheet.cell(line, 1), team.team)
+        write_text(sheet.cell(line, 2), "、".join(team.units))
+        sheet.cell(line, 3).value = team.values  # counts, not scores
+        sheet.cell(line, 4).value = team.conflicts
+        _box(sheet, line, len(columns))
+    print_setup(sheet, landscape=True, title_rows=f"{MISSING_HEADER_ROW}:{MISSING_HEADER_ROW}")
 
 
 def _write_notes(sheet: Worksheet, board: Scoreboard) -> None:

@@ -169,6 +169,8 @@ def summary_context(board: Scoreboard, rectify: RectifyView | None = None, compa
         "gaps": [{"unit": g.unit, "item": g.item, "name": g.name, "self": g.self_score, "office": g.office,
                   "diff": g.difference} for g in model.largest_gaps],
         "missing": list(model.missing),
+        "teams": [{"team": t.team, "units": list(t.units), "values": t.values, "conflicts": t.conflicts}
+                  for t in board.teams],
         "tasks": tasks,
         "tasks_chart": Markup(charts.stacked_bars(
             [f"任务{t.number}" for t in model.tasks],

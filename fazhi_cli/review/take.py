@@ -5,17 +5,27 @@ The sheet is read against what it showed when written (its sealed `reviews_upto`
 was shown records nothing; a blank cell that showed the office value still in force withdraws it (a row of its own,
 its reason naming the sheet and the cell: history is never deleted); a value set after the sheet was written stays.
 A unit and 编号 on two rows refuses the sheet, naming both cells.
+
+A review team's (考核组) sheet carries the team and its units in its sealed identity: its values are recorded with
+the team, judged against the team's own values (what it showed), and a row for a unit not assigned to the team is
+not taken (named with its cell). Which source's value counts is `domain.review_checks.resolve_sources`'.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, replace
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from fazhi_cli.domain.identity import LEGACY_REVIEW_SHEET_FIELDS, REVIEW_SHEET_FIELDS, is_sealed
+from fazhi_cli.domain.identity import (
+    LEGACY_REVIEW_SHEET_FIELDS,
+    REVIEW_SHEET_FIELDS,
+    TEAM_REVIEW_SHEET_FIELDS,
+    is_sealed,
+)
 from fazhi_cli.domain.numbers import is_blank, normalise_text
 from fazhi_cli.domain.refusals import refusal, spreadsheet_refusal
 from fazhi_cli.domain.review_checks import ROW_NAMES
@@ -177,10 +187,10 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     if not item.explicit:
         not_named = refusal("review_not_named", name=name, origin=item.origin)
         return refuse(batch, item, sha, archive_name, not_named.message, code=not_named.code)
-    if not (is_sealed(batch.secret, identity, REVIEW_SHEET_FIELDS)
-            or is_sealed(batch.secret, identity, LEGACY_REVIEW_SHEET_FIELDS)):
+    if not _sealed(batch.secret, identity):
         forged = refusal("review_forged", name=name)
         return refuse(batch, item, sha, archive_name, forged.message, code=forged.code)
+    team, assigned = sheet_team(identity)
     if batch.store.file_by_sha_and_outcome(sha, REVIEW) is not None:
         return FileOutcome(name, item.origin, DUPLICATE, None, "与已收到的复核打分表相同,未重复计入", sha)
     item_ids = [i.id for i in batch.rubric.for_type(unit_type).items]
@@ -203,16 +213,58 @@ def take_review_sheet(batch: Batch, item: Incoming, read: ReadWorkbook, sha: str
     names = list(dict.fromkeys(r.unit for r in rows))
     unknown = [u for u in names if u not in batch.units or batch.units[u].type != unit_type]
     refused_units = set(unknown)
-    shown = batch.store.office_values(_shown_upto(identity, batch.store.review_history()))
-    changes = decisions([r for r in rows if r.unit not in refused_units], shown, batch.store.office_values(), name)
+    outside = unassigned_rows(rows, assigned, refused_units, team)
+    refused_units |= {u for u in names if assigned is not None and u not in assigned}
+    shown = batch.store.office_values(_shown_upto(identity, batch.store.review_history()), team)
+    changes = decisions([r for r in rows if r.unit not in refused_units], shown,
+                        batch.store.office_values(team=team), name)
+    changes = ReviewChanges([replace(e, team=team) for e in changes.entries], changes.kept)
     record = batch.record(item, sha, archive_name, REVIEW, item.kind)
     file_id = batch.store.record_reviews(record, changes.entries)
-    message = _taken_message(unit_type, names, unknown, changes)
-    refused_values = not_adopted(batch, [u for u in names if u not in refused_units], changes.entries)
+    message = _taken_message(unit_type, names, unknown, changes, team) + _office_prevails(batch, changes.entries)
+    refused_values = outside + not_adopted(batch, [u for u in names if u not in refused_units], changes.entries)
     if refused_values:
         message += f";其中 {len(refused_values)} 项未采用:{';'.join(refused_values)}"
         batch.store.note_on_file(file_id, message, REVIEW_PROBLEMS)
     return FileOutcome(name, item.origin, REVIEW, None, message, sha, REVIEW_PROBLEMS if refused_values else None)
+
+
+def _office_prevails(batch: Batch, entries: list[ReviewEntry]) -> str:
+    """For a team's values where the office's own sheet set the item already: the office's value counts, said."""
+    office = batch.store.office_values()
+    over = [f"{e.unit} {ROW_NAMES.get(e.ref, e.ref)}(法制办核定 {office[e.unit][e.ref].raw})" for e in entries
+            if e.team and not e.withdrawn and e.ref in office.get(e.unit, {})]
+    return f";以下 {len(over)} 项法制办已在本办复核打分表中核定,以法制办为准:{'、'.join(over)}" if over else ""
+
+
+def _sealed(secret: bytes, identity: dict[str, str]) -> bool:
+    """The sheet's identity verifies: a review team's with the team and its units sealed, else the office's own
+    (or one written before the watermark was sealed)."""
+    if layout.ID_TEAM in identity or layout.ID_TEAM_UNITS in identity:
+        return is_sealed(secret, identity, TEAM_REVIEW_SHEET_FIELDS)
+    return is_sealed(secret, identity, REVIEW_SHEET_FIELDS) or is_sealed(secret, identity, LEGACY_REVIEW_SHEET_FIELDS)
+
+
+def sheet_team(identity: dict[str, str]) -> tuple[str, set[str] | None]:
+    """A verified sheet's review team and the units assigned to it; ("", None) for the office's own sheet."""
+    team = identity.get(layout.ID_TEAM, "")
+    if not team:
+        return "", None
+    try:
+        units = json.loads(identity.get(layout.ID_TEAM_UNITS, "[]"))
+    except ValueError:
+        units = []
+    return team, {str(unit) for unit in units} if isinstance(units, list) else set()
+
+
+def unassigned_rows(rows: list[ReviewRow], assigned: set[str] | None, unknown: set[str], team: str) -> list[str]:
+    """On a review team's sheet, each row that sets a value (or a reason) for a roster unit not assigned to the
+    team, naming its cell: not taken."""
+    if assigned is None:
+        return []
+    return [f"{row.unit} {ROW_NAMES.get(row.ref, row.ref)}({row.cell})不是{team}复核的单位,该行未采用"
+            for row in rows if row.unit not in assigned and row.unit not in unknown
+            and (row.raw is not None or row.reason)]
 
 
 def not_adopted(batch: Batch, units: list[str], entries: list[ReviewEntry]) -> list[str]:
@@ -225,9 +277,11 @@ def not_adopted(batch: Batch, units: list[str], entries: list[ReviewEntry]) -> l
     return [refused[(e.unit, e.ref)] for e in entries if not e.withdrawn and (e.unit, e.ref) in refused]  # 【unit】…
 
 
-def _taken_message(unit_type: str, names: list[str], unknown: list[str], changes: ReviewChanges) -> str:
+def _taken_message(unit_type: str, names: list[str], unknown: list[str], changes: ReviewChanges,
+                   team: str = "") -> str:
     values = sum(1 for c in changes.entries if not c.withdrawn)
-    message = (f"复核打分表({UNIT_TYPE_LABELS[unit_type]}):{len(names) - len(unknown)} 个单位;"
+    whose = f"{team}的" if team else ""
+    message = (f"{whose}复核打分表({UNIT_TYPE_LABELS[unit_type]}):{len(names) - len(unknown)} 个单位;"
                f"记录核定得分 {values} 项,撤销核定 {len(changes.entries) - values} 项")
     if changes.kept:
         kept = "、".join(f"{unit} {ROW_NAMES.get(ref, ref)}" for unit, ref in changes.kept)

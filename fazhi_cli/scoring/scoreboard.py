@@ -21,6 +21,7 @@ from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_or_none
 from fazhi_cli.domain.report_model import ResultsModel, build_results_model
 from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
+from fazhi_cli.domain.review_checks import TeamReview, team_reviews
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
@@ -45,6 +46,7 @@ class Scoreboard:
     facts: dict[str, dict[str, bool | int]] = field(default_factory=dict)
     materials: dict[str, list[str]] = field(default_factory=dict)
     state: ResultsState = field(default_factory=ResultsState)
+    teams: list[TeamReview] = field(default_factory=list)  # what each review team (考核组) set
 
     @property
     def provisional_count(self) -> int:
@@ -122,7 +124,8 @@ def _tasks(values: dict[tuple[str, str], Value]) -> dict[int, tuple[str, str]]:
     return tasks
 
 
-NOT_ADOPTED_CODES = frozenset({"review_not_number", "review_negative", "review_above_max", "review_no_reason"})
+NOT_ADOPTED_CODES = frozenset({"review_not_number", "review_negative", "review_above_max", "review_no_reason",
+                               "review_conflict"})
 
 
 def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: list[Unit],
@@ -149,6 +152,8 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.materials[unit.name] = [m.original_name for m in materials.get(unit.name, ())]
     bands = [(band.name, band.minimum) for band in campaign.grades]
     board.results = rank_and_convert(results, campaign.weights, bands)
+    conflicts = [(f.unit, f.ref) for f in validation.findings() if f.code == "review_conflict" and f.unit and f.ref]
+    board.teams = team_reviews(store.review_layers(), [unit.name for unit in units], conflicts)
     return board
 
 

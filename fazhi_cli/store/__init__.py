@@ -23,6 +23,7 @@ from fazhi_cli.store.schema import (
     SCHEMA_MAIL,
     SCHEMA_MAIL_DIGEST,
     SCHEMA_RECTIFY,
+    SCHEMA_REVIEW_TEAMS,
     SCHEMA_SEALS,
     SCHEMA_V1,
     SCHEMA_V2,
@@ -30,6 +31,7 @@ from fazhi_cli.store.schema import (
     SCHEMA_V4,
     SCHEMA_VERSION,
     SEALED_COLUMNS,
+    SEALED_WHEN_SET,
     SNAPSHOT_TABLES,
 )
 from fazhi_cli.store.seals import SealHeadMissing
@@ -51,6 +53,7 @@ __all__ = [
     "RectifyRow",
     "RectifyTables",
     "StoredRectifyReturn",
+    "SCHEMA_REVIEW_TEAMS",
     "SCHEMA_SEALS",
     "SCHEMA_V1",
     "SCHEMA_V2",
@@ -58,6 +61,7 @@ __all__ = [
     "SCHEMA_V4",
     "SCHEMA_VERSION",
     "SEALED_COLUMNS",
+    "SEALED_WHEN_SET",
     "SNAPSHOT_TABLES",
     "Decision",
     "DecisionTables",

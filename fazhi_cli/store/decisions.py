@@ -39,6 +39,8 @@ class ReviewEntry:
     withdrawn: bool = False
     taken_at: str = ""
     id: int | None = None  # its row in the store, once recorded
+    team: str = ""  # the review team (考核组) whose sheet set it; "" for the office's own sheet
+    sheet: str = ""  # the name of the review sheet it came in (as received), once recorded
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,10 @@ class DecisionTables(FileTables):
             file_id = insert_file(db, record)
             first = db.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0]
             db.executemany(
-                "INSERT INTO reviews (unit, ref, raw, cell, reason, withdrawn, file_id, taken_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO reviews (unit, ref, raw, cell, reason, withdrawn, file_id, taken_at, team) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(e.unit, e.ref, None if e.withdrawn else json.dumps(e.raw, ensure_ascii=False), e.cell,
-                  e.reason or None, int(e.withdrawn), file_id, record.taken_at) for e in rows],
+                  e.reason or None, int(e.withdrawn), file_id, record.taken_at, e.team or None) for e in rows],
             )
             added = [row[0] for row in db.execute("SELECT id FROM reviews WHERE id > ? ORDER BY id", (first,))]
             seal_appended(db, self.secret, REVIEWS, added)
@@ -144,30 +146,39 @@ class DecisionTables(FileTables):
             return file_id
 
     def review_history(self) -> list[ReviewEntry]:
-        """Every decision taken from review sheets, in order (withdrawals included)."""
+        """Every decision taken from review sheets, in order (withdrawals included), each with its team and the
+        name of the sheet it came in."""
         return [
             ReviewEntry(row["unit"], row["ref"], None if row["raw"] is None else json.loads(row["raw"]), row["cell"],
-                        row["reason"] or "", bool(row["withdrawn"]), row["taken_at"], row["id"])
-            for row in self.db.execute("SELECT * FROM reviews ORDER BY id")
+                        row["reason"] or "", bool(row["withdrawn"]), row["taken_at"], row["id"], row["team"] or "",
+                        row["sheet"] or "")
+            for row in self.db.execute("SELECT reviews.*, files.original_name AS sheet FROM reviews "
+                                       "LEFT JOIN files ON files.id = reviews.file_id ORDER BY reviews.id")
         ]
 
     def last_review_id(self) -> int:
         """The id of the last decision taken from a review sheet (0 when none)."""
         return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM reviews").fetchone()[0])
 
-    def office_values(self, upto: int | None = None) -> dict[str, dict[str, ReviewEntry]]:
-        """The office's values in force per unit and ref: the latest decision, unless it is a withdrawal; with
-        `upto`, as they were once the decision of that id was recorded."""
-        latest: dict[str, dict[str, ReviewEntry]] = {}
+    def review_layers(self, upto: int | None = None) -> dict[str, dict[str, dict[str, ReviewEntry]]]:
+        """The values in force of each source, team → unit → ref ("" is the office's own review sheet): each
+        source's latest decision, unless it is a withdrawal; with `upto`, as they were once the decision of that id
+        was recorded. Which of them counts is `domain.review_checks.resolve_sources`'."""
+        layers: dict[str, dict[str, dict[str, ReviewEntry]]] = {}
         for entry in self.review_history():
             if upto is not None and entry.id is not None and entry.id > upto:
                 break
-            by_ref = latest.setdefault(entry.unit, {})
+            by_ref = layers.setdefault(entry.team, {}).setdefault(entry.unit, {})
             if entry.withdrawn:
                 by_ref.pop(entry.ref, None)
             else:
                 by_ref[entry.ref] = entry
-        return latest
+        return layers
+
+    def office_values(self, upto: int | None = None, team: str = "") -> dict[str, dict[str, ReviewEntry]]:
+        """One source's values in force per unit and ref (by default the office's own sheet; `team`: that review
+        team's), as `review_layers` gives them."""
+        return self.review_layers(upto).get(team, {})
 
     def seal_head(self, chain: str) -> ChainHead | None:
         """A chain's sealed head as stored, or None when there is none."""

@@ -239,12 +239,24 @@ CREATE TABLE history_years (
 )
 """
 
+# Review teams (考核组): each office value records the team whose review sheet set it (NULL: the office's own sheet).
+# Each team's values are a layer of their own: the team's latest decision per unit and item is its value in force.
+SCHEMA_REVIEW_TEAMS = """
+ALTER TABLE reviews ADD COLUMN team TEXT
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
-                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY, SCHEMA_HISTORY)
+                               SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY, SCHEMA_HISTORY,
+                               SCHEMA_REVIEW_TEAMS)
 # The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),
     REVIEWS: ("id", "unit", "ref", "raw", "cell", "reason", "withdrawn", "file_id", "taken_at"),
+}
+# Columns added later that a seal covers only where they hold a value: a record written before the column existed
+# (NULL there) keeps the seal it had, and a value put in afterwards, or taken out, no longer verifies.
+SEALED_WHEN_SET: dict[str, tuple[str, ...]] = {
+    REVIEWS: ("team",),
 }
 
 # The store rows approved results are rebuilt from (`Store.snapshot_rows`), table → which rows: `:used` is the JSON

@@ -14,7 +14,7 @@ import sqlite3
 from fazhi_cli.domain.approval import ACTION_LABELS, APPROVE
 from fazhi_cli.domain.seals import CHAIN_LABELS, CHAINS, DECISIONS, ChainHead, SealedRow, head_seal, seal_rows
 from fazhi_cli.errors import WorkspaceError
-from fazhi_cli.store.schema import SEALED_COLUMNS
+from fazhi_cli.store.schema import SEALED_COLUMNS, SEALED_WHEN_SET
 
 
 class SealHeadMissing(WorkspaceError):
@@ -74,10 +74,23 @@ def _write_head(db: sqlite3.Connection, secret: bytes | None, chain: str, count:
                (chain, count, last, head_seal(secret, chain, count, last)))
 
 
+def _later_columns(db: sqlite3.Connection, chain: str) -> tuple[str, ...]:
+    """The chain's `SEALED_WHEN_SET` columns the table has (the step that brings seals runs before some exist)."""
+    present = {row[1] for row in db.execute(f"PRAGMA table_info({chain})")}
+    return tuple(name for name in SEALED_WHEN_SET.get(chain, ()) if name in present)
+
+
+def _covered(row: sqlite3.Row, columns: tuple[str, ...], later: tuple[str, ...]) -> dict[str, object]:
+    """What a record's seal covers: its `SEALED_COLUMNS`, and each later column that holds a value."""
+    fields = {name: row[name] for name in columns}
+    fields.update({name: row[name] for name in later if row[name] is not None})
+    return fields
+
+
 def _sealed_fields(db: sqlite3.Connection, chain: str, row_id: int) -> dict[str, object]:
-    columns = SEALED_COLUMNS[chain]
-    row = db.execute(f"SELECT {', '.join(columns)} FROM {chain} WHERE id = ?", (row_id,)).fetchone()
-    return dict(zip(columns, tuple(row), strict=True))
+    columns, later = SEALED_COLUMNS[chain], _later_columns(db, chain)
+    row = db.execute(f"SELECT {', '.join(columns + later)} FROM {chain} WHERE id = ?", (row_id,)).fetchone()
+    return _covered(row, columns, later)
 
 
 def read_head(db: sqlite3.Connection, chain: str) -> ChainHead | None:
@@ -88,7 +101,6 @@ def read_head(db: sqlite3.Connection, chain: str) -> ChainHead | None:
 
 def read_sealed_rows(db: sqlite3.Connection, chain: str) -> list[SealedRow]:
     """Every record of a chain as stored, in id order: the content its seal covers and the seal."""
-    columns = SEALED_COLUMNS[chain]
-    rows = db.execute(f"SELECT {', '.join(columns)}, seal FROM {chain} ORDER BY id")
-    return [SealedRow(row["id"], {name: row[name] for name in columns}, row["seal"], _row_label(chain, row))
-            for row in rows]
+    columns, later = SEALED_COLUMNS[chain], _later_columns(db, chain)
+    rows = db.execute(f"SELECT {', '.join(columns + later)}, seal FROM {chain} ORDER BY id")
+    return [SealedRow(row["id"], _covered(row, columns, later), row["seal"], _row_label(chain, row)) for row in rows]

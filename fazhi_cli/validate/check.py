@@ -31,12 +31,12 @@ from fazhi_cli.domain.ledger import (
     build_ledger,
     entry_from_data,
 )
-from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_reviewed
+from fazhi_cli.domain.review_checks import OfficeValue, office_scores, resolve_reviewed, resolve_sources
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.submissions import ACCEPT, resolve_accepted
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.infra.clock import CHINA, office_now, parse_moment
-from fazhi_cli.store import Store, StoredSubmission
+from fazhi_cli.store import ReviewEntry, Store, StoredSubmission
 from fazhi_cli.validate.evidence import add_evidence, unit_materials
 from fazhi_cli.workspace import Workspace
 
@@ -128,11 +128,12 @@ def check_unit(
     accepted: str | None = None,
     ledger: Ledger | None = None,
     today: dt.date | None = None,
+    conflicts: list[Finding] | None = None,
 ) -> CheckedUnit:
     """Check one unit's submission (a store row with its values), with the office's ledger facts in place of
     the unit's own where the ledger covers them (`today`: the office's date, for what is due), and the
     office's review values for it; `accepted` is the reason the office gave when it accepted this file (its
-    file-level errors are then resolved)."""
+    file-level errors are then resolved); `conflicts` are the review teams' disagreements on its items."""
     changes = [ContentChange(**c) for c in row.changes]
     received = dt.datetime.fromisoformat(row.received_at)
     tasks = [t.number for t in rubric.tasks_for(unit.name, unit.type)]
@@ -154,7 +155,8 @@ def check_unit(
     if accepted is not None:
         findings = resolve_accepted(findings, accepted)
     return CheckedUnit(unit, row.id, row.archive_name, row.original_name, received, versions, values,
-                      interpreted, findings + office.findings, office.values, office.reasons, own_facts, effect.items)
+                      interpreted, findings + office.findings + list(conflicts or ()), office.values, office.reasons,
+                      own_facts, effect.items)
 
 
 def load_ledger(store: Store, units: list[Unit]) -> tuple[Ledger, list[Finding]]:
@@ -176,7 +178,7 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     report = ValidationReport()
     current = store.current_submissions()
     versions = Counter(h.unit for h in store.submissions())
-    office = store.office_values()
+    layers = store.review_layers()
     decided = store.file_decisions()
     ledger, report.ledger = load_ledger(store, units)
     today = today or office_now().astimezone(CHINA).date()
@@ -185,15 +187,26 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         row = current.get(unit.name)
         if row is None:
             continue
-        reviews = {ref: OfficeValue(v.raw, v.cell, v.reason) for ref, v in office.get(unit.name, {}).items()}
+        reviews, conflicts = unit_reviews(unit.name, layers)
         decision = decided.get(row.file_id)
         accepted = decision.reason if decision is not None and decision.action == ACCEPT else None
         checked = check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews,
-                             accepted, ledger, today)
+                             accepted, ledger, today, conflicts)
         add_evidence(checked, rubric, materials)
         report.results.append(checked)
     report.refused, report.held = unsettled_files(store, current)
     return report
+
+
+def unit_reviews(unit: str, layers: dict[str, dict[str, dict[str, ReviewEntry]]]
+                 ) -> tuple[dict[str, OfficeValue], list[Finding]]:
+    """The office values that count for one unit, from the office's own sheet and its review teams' (each source's
+    values in force, as `Store.review_layers` gives them), and the teams' disagreements (`review_conflict`)."""
+    sources = {team: {ref: OfficeValue(v.raw, v.cell, v.reason, team, v.sheet)
+                      for ref, v in by_unit.get(unit, {}).items()}
+               for team, by_unit in layers.items()}
+    office = sources.pop("", {})
+    return resolve_sources(unit, office, sources)
 
 
 def unsettled_files(store: Store, current: dict[str, StoredSubmission]) -> tuple[list[Finding], list[Finding]]:

@@ -83,6 +83,8 @@ ID_RUBRIC_VERSION = "rubric_version"
 ID_FINGERPRINT = "fingerprint"
 ID_GENERATED = "generated_at"
 ID_REVIEWS_UPTO = "reviews_upto"  # a review sheet's: the id of the last office value recorded when it was written
+ID_TEAM = "team"  # a review team's sheet: the team (考核组) it is for
+ID_TEAM_UNITS = "units"  # and the units assigned to it (a JSON list of roster names)
 ID_MAC = "mac"  # the office's seal over the identity (domain.identity), keyed by the workspace secret
 
 

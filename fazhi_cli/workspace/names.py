@@ -35,9 +35,11 @@ def annotated_name(year: int, unit: str) -> str:
     return f"{year}年度法治政府建设自评表_{safe_file_component(unit)}_修改意见.xlsx"
 
 
-def review_file_name(year: int, unit_type: str) -> str:
-    """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`."""
-    return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}.xlsx"
+def review_file_name(year: int, unit_type: str, team: str = "") -> str:
+    """`<年度>年度法治政府建设复核打分表_<类型>.xlsx`; a review team's: `…_<类型>_<考核组>.xlsx` (the team's name
+    made safe for every file system)."""
+    suffix = f"_{safe_file_component(team)}" if team else ""
+    return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}{suffix}.xlsx"
 
 
 def ledger_file_name(year: int) -> str:
