@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import external_tool, seed_text
+from helpers import REQUIRE_EXTERNAL, external_tool, seed_text
 from openpyxl.utils import get_column_letter
 from test_ingest import (  # noqa: F401 - wide_terminal is an autouse fixture
     DEPT,
@@ -29,11 +29,13 @@ from test_validate import findings, ingest
 from workbook_helpers import libreoffice_convert
 
 from fazhi_cli.domain.kinds import ANSWER_WHOLE, kind_of
+from fazhi_cli.infra.print_fonts import calibri_stand_in
 from fazhi_cli.rubric.loading import builtin_rubric
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.filler import fill_workbook
-from fazhi_cli.workbook.pages import Block, plan_breaks
+from fazhi_cli.workbook.pages import Block, plan_breaks, print_scale
 from fazhi_cli.workbook.reader import read_workbook
+from fazhi_cli.workbook.score_sheet import SIDE_MARGIN, WIDTHS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "format1"
 TOWN_STREET = "拣银岩街道"
@@ -268,6 +270,57 @@ def test_no_printed_page_holds_only_a_few_rows(ws, tmp_path):
         assert min(ids) >= 4, (unit, ids)
         assert "B1" in pages[-1] and "P2" in pages[-1] and "自评总分" in pages[-1] and "填报人" in pages[-1]
         assert re.search(r"\b1\.1\b", pages[0]) and "考核事项" in pages[0]
+
+
+def _subtotal_tops(pdf: Path, page: int) -> list[float]:
+    """The top of each 小计 (a section's first row) on one printed page, in points (pdftotext -bbox)."""
+    xml = subprocess.run([external_tool("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, check=True, text=True, timeout=60).stdout
+    return [float(top) for top in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">小计<', xml)]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_form_at_the_scale_its_page_breaks_were_planned_for(ws, tmp_path):
+    """Issue 27.7: the columns print as wide as Calibri's digits make them (Carlito on Linux), so the sheet fitted to
+    the page width prints at the planned scale, not shrunk to 60 % with small type and its pages part empty."""
+    if calibri_stand_in() is not None and not REQUIRE_EXTERNAL:
+        pytest.skip(f"LibreOffice here prints Calibri as {calibri_stand_in()}: install fonts-crosextra-carlito "
+                    "(.ci/run does)")
+    soffice = external_tool("soffice")
+    source = outbox_file(ws, DEPT)
+    book = openpyxl.load_workbook(source)
+    for name in book.sheetnames:
+        if name != layout.SHEET_SCORES:
+            book[name].sheet_state = "hidden"
+    book.active = book.sheetnames.index(layout.SHEET_SCORES)
+    only = tmp_path / "only.xlsx"
+    book.save(only)
+    sheet = book[layout.SHEET_SCORES]
+    sections = [line for line in range(5, sheet.max_row + 1) if sheet.cell(line, 1).value][:2]
+    planned = sum(sheet.row_dimensions[line].height for line in range(*sections))  # section 一's rows, at 100 %
+    scale = print_scale([WIDTHS[t] for t in layout.SCORE_COLUMNS], landscape=True, side_margins=SIDE_MARGIN)
+    pdf = libreoffice_convert(soffice, only, tmp_path / "pdf", tmp_path / "profile", to="pdf")
+    first, second = _subtotal_tops(pdf, 1)[:2]
+    assert second - first == pytest.approx(planned * scale, rel=0.05), (second - first, planned * scale)
+
+
+@pytest.mark.libreoffice
+def test_generate_warns_when_libreoffice_would_print_calibri_with_a_wider_font(cli, tmp_path, monkeypatch):
+    external_tool("soffice")
+    external_tool("fc-match")
+    config = tmp_path / "fonts.conf"  # a fontconfig that knows only DejaVu: what a machine without Carlito has
+    config.write_text('<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>'
+                      f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>', "utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    root = tmp_path / "campaign"
+    assert cli("init", root).code == 0
+    said = cli("generate", "-w", root)
+    assert said.code == 0
+    assert "没有 Calibri 字体" in said.err.replace("\n", "") and "fonts-crosextra-carlito" in said.err.replace("\n", "")
+    monkeypatch.delenv("FONTCONFIG_FILE")
+    if calibri_stand_in() is None:  # this machine's own fonts: Carlito, so nothing is said
+        again = cli("generate", "--force", "-w", root)
+        assert "没有 Calibri 字体" not in again.err.replace("\n", "")
 
 
 # --- returns of the first layout --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from fazhi_cli.domain.units import TYPE_WORDS, Unit, name_key, roster_spelling, 
 from fazhi_cli.errors import UsageError
 from fazhi_cli.infra.clock import office_now
 from fazhi_cli.infra.files import atomic_write_all
+from fazhi_cli.infra.print_fonts import print_font_warning
 from fazhi_cli.workbook.templates import WorkbookFactory
 from fazhi_cli.workspace import Workspace, workbook_file_name
 
@@ -109,4 +110,7 @@ def write_workbooks(
     warnings = rubric_warnings(workspace.rubric_as_written(campaign), campaign.year, [u.name for u in everyone],
                                campaign.office)
     warnings += generate_warnings(campaign, office_now().date())
+    font_warning = print_font_warning()
+    if font_warning is not None:
+        warnings.append(font_warning)
     return GenerateResult(written, kept, workspace.outbox, tuple(warnings))
