@@ -212,11 +212,14 @@ def _spread(model: ResultsModel) -> str:
 
 
 def _score_band(name: str) -> str:
-    """A band of the distribution as a sentence says it: “80–90分”, “100分以上”, “60分以下”."""
-    for open_end in ("以上", "以下"):
-        if name.endswith(open_end):
-            return f"{name[:-len(open_end)].strip()}分{open_end}"
-    return f"{name}分"
+    """A band of the distribution as a 公文 says it, its bounds unambiguous (以上 includes its number, 不足 does not):
+    “80分以上不足90分”, “100分以上”, “不足60分”."""
+    if name.endswith("以上"):
+        return f"{name[:-2].strip()}分以上"
+    if name.endswith("以下"):  # the lowest band holds the totals below its number
+        return f"不足{name[:-2].strip()}分"
+    low, high = name.split("–")
+    return f"{low}分以上不足{high}分"
 
 
 def _against_last_year(model: ResultsModel, rubric: Rubric, compared: Compared | None) -> list[Paragraph]:
