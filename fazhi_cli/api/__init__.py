@@ -40,6 +40,7 @@ from __future__ import annotations
 from fazhi_cli.api.about import demo, version
 from fazhi_cli.api.campaign import InitResult, config_set, config_show, generate, init, init_from
 from fazhi_cli.api.decisions import accept, approve, dismiss, log, reject, reopen
+from fazhi_cli.api.edge import combination_text as combination_text
 from fazhi_cli.api.edge import debug_enabled as debug_enabled
 from fazhi_cli.api.edge import enable_debug as enable_debug
 from fazhi_cli.api.edge import format_cents as format_cents
@@ -50,7 +51,16 @@ from fazhi_cli.api.history import history
 from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
 from fazhi_cli.api.rectify import rectify_generate, rectify_notice, rectify_review_sheet, rectify_status
-from fazhi_cli.api.results import feedback_letters, ledger, notice, report, review_sheets, score, score_compared_json
+from fazhi_cli.api.results import (
+    component_sheet,
+    feedback_letters,
+    ledger,
+    notice,
+    report,
+    review_sheets,
+    score,
+    score_compared_json,
+)
 from fazhi_cli.api.returns import files, ingest, status, validate
 from fazhi_cli.api.rubric import RubricView, rubric_check, rubric_export, rubric_json, rubric_show, rubric_warnings
 from fazhi_cli.approval import ACTION_LABELS, Approval, ApprovalRefused, LogEntry, log_json
@@ -97,7 +107,7 @@ __all__ = [
     # the commands
     "init", "init_from", "history", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate",
     "ingest", "validate",
-    "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
+    "review_sheets", "component_sheet", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
     # what `--json` prints
