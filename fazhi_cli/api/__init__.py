@@ -107,7 +107,8 @@ __all__ = [
     # the commands
     "init", "init_from", "history", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate",
     "ingest", "validate",
-    "review_sheets", "component_sheet", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
+    "review_sheets", "component_sheet", "ledger", "score", "report", "notice", "feedback_letters", "status", "files",
+    "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
     # what `--json` prints

@@ -202,13 +202,28 @@ def _overview(model: ResultsModel) -> list[Paragraph]:
     headline = model.headline
     if headline.reviewed:
         text += f"集中考核中,我办对{headline.reviewed}个单位的部分项目核定了得分。"
-    if headline.provisional:
+    text += _components_overview(model)
+    waiting = sum(1 for s in model.types for r in s.ranked if r.components_missing)
+    if headline.provisional and not waiting:
         text += f"有{headline.provisional}个单位的自评材料尚有校验错误未改正,其结果为暂定。"
+    elif headline.provisional:
+        with_errors = sum(1 for s in model.types for r in s.ranked if r.errors)
+        text += (f"有{headline.provisional}个单位的结果为暂定(其中{with_errors}个尚有校验错误未改正,"
+                 f"{waiting}个的评分构成得分尚未录入)。")
     return [Paragraph(text)]
 
 
+def _components_overview(model: ResultsModel) -> str:
+    """The score components' sentence (综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%), per unit type that has
+    them; "" without components."""
+    combinations = [f"{s.label}{s.combination}" for s in model.types if s.components]
+    if not combinations:
+        return ""
+    return f"考核得分由考核细则得分和评分构成得分综合而成:{';'.join(combinations)},排名按综合得分。"
+
+
 def _leading(summary: TypeSummary) -> str:
-    named = [f"{r.unit}({points(r.total)}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
+    named = [f"{r.unit}({points(_counted(r))}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
     return f"{summary.label}得分前{len(named)}名依次为:{_names(named)}。"
 
 
@@ -293,8 +308,12 @@ def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state:
     weighted = campaign.weight(summary.type) is not None
     rows = tuple(_ranking_row(r) for r in summary.ranked)
     notes = []
-    if summary.provisional:
+    if summary.components:
+        notes.append(f"得分为综合得分,{summary.combination}")
+    if summary.provisional and not any(r.components_missing for r in summary.ranked):
         notes.append(f"得分后注“暂定”的{summary.provisional}个单位尚有校验错误未改正,其结果可能变化")
+    elif summary.provisional:
+        notes.append(f"得分后注“暂定”的{summary.provisional}个单位尚有校验错误未改正或评分构成得分尚未录入,其结果可能变化")
     if summary.missing:
         notes.append(f"未报送自评材料、不参加排名的单位:{_names(summary.missing)}")
     results = "考核结果排名" if state.approved else "考核初步结果排名"
@@ -305,8 +324,13 @@ def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state:
     )
 
 
+def _counted(result: UnitResult):
+    """The score a unit is ranked on: the combined score where there are components (else it equals the total)."""
+    return result.combined if result.components else result.total
+
+
 def _ranking_row(result: UnitResult) -> RankingRow:
-    total = points(result.total) + ("(暂定)" if result.provisional else "")
+    total = points(_counted(result)) + ("(暂定)" if result.provisional else "")
     return RankingRow(str(result.rank), result.unit, total, result.grade or "", points(result.converted))
 
 
@@ -375,6 +399,8 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
         extras.append(f"特别扣分{points(result.penalty)}分")
     if extras:
         text += f"(其中{'、'.join(extras)})"
+    if report.component_text:
+        text += f";{report.component_text}"
     if result.converted is not None:
         text += f",折算分{points(result.converted)}分"
     if show_rank and result.rank is not None:
@@ -382,8 +408,10 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
     if result.grade:
         text += f",等次为{result.grade}"
     text += f"。{BASIS_SENTENCES[result.basis]}。" if result.basis else "。"
-    if result.provisional:
+    if result.provisional and (result.errors or not result.components_missing):
         text += f"你单位的自评材料尚有{result.errors}个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
+    if result.components_missing:
+        text += f"你单位的{'、'.join(result.components_missing)}得分尚未录入,以上结果为暂定。"
     return text
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.checks import TASK_STATUSES
+from fazhi_cli.domain.components import combination_text
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult
@@ -182,6 +183,26 @@ class UnitReport:
     differences: tuple[Difference, ...]  # changed items, changed bonus/deduction, then the total
     tasks: tuple[TaskLine, ...]
     remark: str  # 暂定… when provisional
+    components: tuple[tuple[str, Decimal], ...] = ()  # the score components of its type: (name, weight)
+
+    @property
+    def component_text(self) -> str:
+        """The unit's score with its components in a sentence (考核细则得分 96.40 分,第三方评估 85.00 分(占 10%),
+        综合得分 95.26 分); "" without components."""
+        if not self.components or self.result.total is None:
+            return ""
+        parts = [f"考核细则得分 {self.result.total:.2f} 分(占 {_percent(self.rubric_weight)})"]
+        for name, weight in self.components:
+            value = self.result.components.get(name)
+            shown = "尚未录入" if value is None else f"{value:.2f} 分"
+            parts.append(f"{name} {shown}(占 {_percent(weight)})")
+        combined = "" if self.result.combined is None else f",综合得分 {self.result.combined:.2f} 分"
+        return ",".join(parts) + combined
+
+    @property
+    def rubric_weight(self) -> Decimal:
+        """The weight the rubric's total carries (100 − Σ component weights)."""
+        return HUNDRED - sum((weight for _, weight in self.components), ZERO)
 
     @property
     def lost_items(self) -> tuple[ItemLine, ...]:
@@ -209,6 +230,13 @@ class TypeSummary:
     average_total: Decimal | None
     averages: dict[str, Decimal]  # item → average counted score
     losses: tuple[ItemLoss, ...]  # highest loss rate first (rubric order among equals)
+    components: tuple[tuple[str, Decimal], ...] = ()  # the type's score components: (name, weight)
+
+    @property
+    def combination(self) -> str:
+        """How the combined score is made (综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%); "" without
+        components."""
+        return combination_text(dict(self.components)) if self.components else ""
 
     @property
     def returned(self) -> int:
@@ -311,6 +339,21 @@ def is_changed(item: ItemResult) -> bool:
     return item.claimed is None or item.score != item.claimed
 
 
+def _percent(weight: Decimal) -> str:
+    return f"{weight.normalize():f}%"
+
+
+def provisional_remark(result: UnitResult) -> str:
+    """Why a result is provisional, as the reports say it: its validation errors, the components not entered."""
+    if not result.provisional:
+        return ""
+    if not result.components_missing:
+        return f"暂定:有 {result.errors} 个校验错误"
+    reasons = [f"有 {result.errors} 个校验错误"] if result.errors else []
+    reasons += [f"{name}尚未录入" for name in result.components_missing]
+    return "暂定:" + "、".join(reasons)
+
+
 def _average(values: Sequence[Decimal]) -> Decimal | None:
     return sum(values, ZERO) / len(values) if values else None
 
@@ -319,7 +362,8 @@ def _in_rank_order(results: Iterable[UnitResult]) -> list[UnitResult]:
     return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.unit))
 
 
-def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult]) -> TypeSummary:
+def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult],
+                  components: Mapping[str, Decimal] | None = None) -> TypeSummary:
     type_rubric = rubric.for_type(unit_type)
     ordered = _in_rank_order(r for r in results if r.type == unit_type)
     ranked = tuple(r for r in ordered if r.status != MISSING)
@@ -344,6 +388,7 @@ def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult]) -> 
         average_total=_average([r.total for r in ranked]),
         averages=averages,
         losses=tuple(losses),
+        components=tuple((components or {}).items()),
     )
 
 
@@ -401,7 +446,8 @@ def _unit_report(rubric: Rubric, unit: Unit, result: UnitResult, summary: TypeSu
         penalty_lines=tuple(d for rule in rubric.special.penalty if (d := explain_rule(rule, facts))),
         differences=_differences(rubric, result, items, UNIT_TYPE_LABELS[unit.type]),
         tasks=tasks,
-        remark=f"暂定:有 {result.errors} 个校验错误" if result.provisional else "",
+        remark=provisional_remark(result),
+        components=summary.components,
     )
 
 
@@ -448,12 +494,16 @@ def build_results_model(
     notes: Mapping[str, Mapping[str, str]],
     tasks: Mapping[str, Mapping[int, tuple[str, str]]],
     grade_names: Sequence[str] = (),
+    component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ResultsModel:
     """The results model of a campaign from its ranked results (`rank_and_convert`) and, per returned
-    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note))."""
+    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note)); `component_weights`
+    gives each unit type's score components (name → weight), none by default."""
     results = list(results)
     by_name = {r.unit: r for r in results}
-    summaries = tuple(_type_summary(rubric, unit_type, results) for unit_type in rubric.types)
+    component_weights = component_weights or {}
+    summaries = tuple(_type_summary(rubric, unit_type, results, component_weights.get(unit_type))
+                      for unit_type in rubric.types)
     returned = [u for u in units if by_name[u.name].status != MISSING]
     reports = {}
     units_by_name = {u.name: u for u in reversed(units)}  # the first of a name, as before

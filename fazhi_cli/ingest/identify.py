@@ -13,8 +13,8 @@ from fazhi_cli.receiving.batch import Batch, to_store_time
 from fazhi_cli.rectify.layout import RECTIFY_FORMAT_NAME, RECTIFY_REVIEW_FORMAT_NAME, SHEET_RECTIFY
 from fazhi_cli.workbook import layout
 
-KNOWN_FORMATS = (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME, layout.COMPONENT_FORMAT_NAME, layout.LEDGER_FORMAT_NAME, RECTIFY_REVIEW_FORMAT_NAME,
-                 RECTIFY_FORMAT_NAME)
+KNOWN_FORMATS = (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME, layout.COMPONENT_FORMAT_NAME, layout.LEDGER_FORMAT_NAME,
+                 RECTIFY_REVIEW_FORMAT_NAME, RECTIFY_FORMAT_NAME)
 
 
 def foreign_form(batch: Batch, name: str, identity: dict[str, str]) -> Refusal | None:

@@ -2,7 +2,6 @@
 component sheets (评分构成表: `component_sheet`, `component_take`), one score component's values."""
 
 from fazhi_cli.review.component_sheet import write_component_sheet
-
 from fazhi_cli.review.sheet import (
     COL_ID,
     COL_REASON,

@@ -44,8 +44,9 @@ def component_named(campaign: Campaign, typed: str) -> str:
     if name in known:
         return name
     listed = f"已设置的评分构成:{'、'.join(known)}。" if known else "fazhi.toml 尚未设置任何评分构成。"
+    example = name[:40] or "第三方评估"
     raise UsageError(f"没有名为“{name[:40]}”的评分构成。{listed}",
-                     f"请先用 fazhi config set 评分构成.{name[:40] or '第三方评估'} 10 设置其权重(占综合得分的百分比)。")
+                     f"请先用 fazhi config set 评分构成.{example} 10 设置其权重(占综合得分的百分比)。")
 
 
 def component_units(campaign: Campaign, units: list[Unit], name: str) -> list[Unit]:

@@ -8,8 +8,8 @@ pandas table for scripts; `score_json` is what `fazhi score --json` prints.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -102,6 +102,7 @@ class Scoreboard:
         return build_results_model(
             self.rubric, self.units, self.results, self.facts, self.notes, self.task_status,
             [band.name for band in self.campaign.grades],
+            {unit_type: self.campaign.component_weights(unit_type) for unit_type in self.rubric.types},
         )
 
 

@@ -22,8 +22,8 @@ from fazhi_cli.workspace.create import (
 )
 from fazhi_cli.workspace.names import (
     annotated_name,
-    feedback_file_name,
     component_file_name,
+    feedback_file_name,
     ledger_file_name,
     letter_file_name,
     notice_file_name,

@@ -79,7 +79,7 @@ def components_toml(components) -> list[str]:
     """The `[components]` part of fazhi.toml: each score component's weight, or how to set one, commented out."""
     lines = [
         "# 评分构成(可选):考核细则之外的评分来源(如第三方评估),各占综合得分的百分比,考核细则得分占其余部分:",
-        "# 综合得分 = 细则总分 × (100 − 各项权重之和)/100 + Σ 该项得分 × 权重/100;排名按综合得分。",
+        "# 综合得分 = 细则总分 × (100 - 各项权重之和)/100 + Σ 该项得分 × 权重/100;排名按综合得分。",
         "# 用 fazhi config set 评分构成.第三方评估 10 设置,评分构成.第三方评估.乡镇 5 按单位类型分别设置;",
         "# 用 fazhi component-sheet 第三方评估 生成评分构成表,填好后用 fazhi ingest 收回。",
     ]

@@ -23,8 +23,8 @@ from fazhi_cli.domain.limits import limits_from_settings
 from fazhi_cli.domain.mail import MailSettings, mail_settings_from
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES
-from fazhi_cli.domain.units import unit_type_from_label
 from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
+from fazhi_cli.domain.units import unit_type_from_label
 from fazhi_cli.errors import WorkspaceError
 from fazhi_cli.workspace.names import RUBRIC_NAME
 
@@ -151,8 +151,9 @@ def _components(data: Mapping[str, object], path: _Source) -> tuple[Component, .
             for typed, weight in value.items():
                 unit_type = unit_type_from_label(str(typed))
                 if unit_type is None:
-                    raise WorkspaceError(f"{path} 中的设置有误:[components] 中“{name}”的“{str(typed)[:40]}”不是单位类型",
-                                         f"应写成 {COMPONENTS_FORM}。")
+                    raise WorkspaceError(
+                        f"{path} 中的设置有误:[components] 中“{name}”的“{str(typed)[:40]}”不是单位类型",
+                        f"应写成 {COMPONENTS_FORM}。")
                 weights[unit_type] = _weight(weight, key, COMPONENTS_FORM, path)
         else:
             weights = dict.fromkeys(UNIT_TYPES, _weight(value, key, COMPONENTS_FORM, path))
