@@ -245,3 +245,54 @@ def test_without_components_the_score_table_is_as_before(cli, workspace, tmp_pat
     units = _score(cli, workspace)
     assert units["卫子镇"]["components"] == {} and units["卫子镇"]["combined"] == units["卫子镇"]["total"]
     assert "components" not in cli("score", "--json", cwd=workspace).json()
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_reports_notice_and_letters_show_the_component_its_weight_and_the_combination(cli, workspace, tmp_path):
+    _campaign(cli, workspace, tmp_path)
+    assert cli("component-sheet", NAME, cwd=workspace).code == 0
+    filled = _fill(workspace, tmp_path / "f.xlsx", {"卫子镇": 80, "区发改局": 60})
+    assert cli("ingest", filled, cwd=workspace).code == 0
+    assert cli("report", cwd=workspace).code == 0
+    reports = workspace / "reports"
+    summary = (reports / "summary.html").read_text("utf-8")
+    assert f"{NAME}(10.00%)" in summary and "综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%" in summary
+    assert "第三方评估尚未录入" in summary  # 元坝镇: provisional until entered
+    page = (reports / "feedback" / "卫子镇.html").read_text("utf-8")
+    assert "考核细则得分100.00分(占90%),第三方评估80.00分(占10%),综合得分98.00分" in page
+    book = openpyxl.load_workbook(reports / "2017年度法治政府建设考核结果汇总.xlsx")
+    ranking = book["乡镇(街道)排名"]
+    cells = [str(c.value) for row in ranking.iter_rows() for c in row if c.value is not None]
+    assert f"{NAME}(10%)" in cells and "综合得分" in cells and "98" in " ".join(cells)
+    assert any("综合得分 = 考核细则得分 × 90%" in c for c in cells)
+
+    made = cli("notice", "--no-pdf", cwd=workspace)
+    assert made.code == 0, made.err
+    notice = _docx_text(reports / "2017年度法治政府建设考核初步结果请示.docx")
+    assert "综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%" in notice and "排名按综合得分" in notice
+    assert "评分构成得分尚未录入" in notice
+    letters = cli("feedback-letters", "--no-pdf", "--unit", "卫子镇", "--unit", "元坝镇", cwd=workspace)
+    assert letters.code == 0, letters.err
+    letter = _docx_text(reports / "反馈函" / "2017年度法治政府建设考核反馈函_卫子镇.docx")
+    assert "第三方评估80.00分(占10%),综合得分98.00分" in letter
+    waiting = _docx_text(reports / "反馈函" / "2017年度法治政府建设考核反馈函_元坝镇.docx")
+    assert "第三方评估得分尚未录入,以上结果为暂定" in waiting
+
+
+def test_without_components_no_output_mentions_them(cli, workspace, tmp_path):
+    returned(cli, workspace, tmp_path, {"卫子镇": full_marks("township")})
+    assert cli("report", cwd=workspace).code == 0
+    assert cli("notice", "--no-pdf", cwd=workspace).code == 0
+    assert cli("feedback-letters", "--no-pdf", cwd=workspace).code == 0
+    reports = workspace / "reports"
+    assert "综合得分" not in (reports / "summary.html").read_text("utf-8")
+    assert "综合得分" not in (reports / "feedback" / "卫子镇.html").read_text("utf-8")
+    assert "综合得分" not in _docx_text(reports / "2017年度法治政府建设考核初步结果请示.docx")
+    assert "综合得分" not in _docx_text(reports / "反馈函" / "2017年度法治政府建设考核反馈函_卫子镇.docx")

@@ -94,8 +94,25 @@ def component_value(raw: object) -> Decimal:
     return cents(value)
 
 
+def _percent(weight: Decimal) -> str:
+    return f"{weight.normalize():f}%"
+
+
+def component_sentence(total: Decimal | None, combined: Decimal | None, values: Mapping[str, Decimal | None],
+                       weights: Mapping[str, Decimal]) -> str:
+    """A unit's score with its components, as the documents write it: 考核细则得分96.40分(占90%),第三方评估85.00分
+    (占10%),综合得分95.26分; a value not entered is said so; "" without components (or without a total)."""
+    if not weights or total is None:
+        return ""
+    parts = [f"考核细则得分{total:.2f}分(占{_percent(rubric_weight(weights))})"]
+    for name, weight in weights.items():
+        value = values.get(name)
+        parts.append(f"{name}{'尚未录入' if value is None else f'{value:.2f}分'}(占{_percent(weight)})")
+    return ",".join(parts) + ("" if combined is None else f",综合得分{combined:.2f}分")
+
+
 def combination_text(weights: Mapping[str, Decimal]) -> str:
     """The combination in words: 综合得分 = 细则得分 × 90% + 第三方评估 × 10%."""
-    parts = [f"考核细则得分 × {rubric_weight(weights).normalize():f}%",
-             *(f"{name} × {weight.normalize():f}%" for name, weight in weights.items())]
+    parts = [f"考核细则得分 × {_percent(rubric_weight(weights))}",
+             *(f"{name} × {_percent(weight)}" for name, weight in weights.items())]
     return "综合得分 = " + " + ".join(parts)

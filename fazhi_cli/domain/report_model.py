@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.checks import TASK_STATUSES
-from fazhi_cli.domain.components import combination_text
+from fazhi_cli.domain.components import combination_text, component_sentence
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
-from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult
+from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult, provisional_remark
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Item, Rubric, Rule
 from fazhi_cli.domain.units import Unit
 
@@ -187,22 +187,9 @@ class UnitReport:
 
     @property
     def component_text(self) -> str:
-        """The unit's score with its components in a sentence (考核细则得分 96.40 分,第三方评估 85.00 分(占 10%),
-        综合得分 95.26 分); "" without components."""
-        if not self.components or self.result.total is None:
-            return ""
-        parts = [f"考核细则得分 {self.result.total:.2f} 分(占 {_percent(self.rubric_weight)})"]
-        for name, weight in self.components:
-            value = self.result.components.get(name)
-            shown = "尚未录入" if value is None else f"{value:.2f} 分"
-            parts.append(f"{name} {shown}(占 {_percent(weight)})")
-        combined = "" if self.result.combined is None else f",综合得分 {self.result.combined:.2f} 分"
-        return ",".join(parts) + combined
-
-    @property
-    def rubric_weight(self) -> Decimal:
-        """The weight the rubric's total carries (100 − Σ component weights)."""
-        return HUNDRED - sum((weight for _, weight in self.components), ZERO)
+        """The unit's score with its components in a sentence (`domain.components.component_sentence`)."""
+        r = self.result
+        return component_sentence(r.total, r.combined, r.components, dict(self.components))
 
     @property
     def lost_items(self) -> tuple[ItemLine, ...]:
@@ -234,8 +221,7 @@ class TypeSummary:
 
     @property
     def combination(self) -> str:
-        """How the combined score is made (综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%); "" without
-        components."""
+        """How the combined score is made (`domain.components.combination_text`); "" without components."""
         return combination_text(dict(self.components)) if self.components else ""
 
     @property
@@ -337,21 +323,6 @@ def is_changed(item: ItemResult) -> bool:
 
     An office value equal to the unit's claim changes nothing, so `office is not None` alone is not a change."""
     return item.claimed is None or item.score != item.claimed
-
-
-def _percent(weight: Decimal) -> str:
-    return f"{weight.normalize():f}%"
-
-
-def provisional_remark(result: UnitResult) -> str:
-    """Why a result is provisional, as the reports say it: its validation errors, the components not entered."""
-    if not result.provisional:
-        return ""
-    if not result.components_missing:
-        return f"暂定:有 {result.errors} 个校验错误"
-    reasons = [f"有 {result.errors} 个校验错误"] if result.errors else []
-    reasons += [f"{name}尚未录入" for name in result.components_missing]
-    return "暂定:" + "、".join(reasons)
 
 
 def _average(values: Sequence[Decimal]) -> Decimal | None:
@@ -497,13 +468,11 @@ def build_results_model(
     component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ResultsModel:
     """The results model of a campaign from its ranked results (`rank_and_convert`) and, per returned
-    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note)); `component_weights`
-    gives each unit type's score components (name → weight), none by default."""
+    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note)); `component_weights`: each
+    unit type's score components (name → weight)."""
     results = list(results)
     by_name = {r.unit: r for r in results}
-    component_weights = component_weights or {}
-    summaries = tuple(_type_summary(rubric, unit_type, results, component_weights.get(unit_type))
-                      for unit_type in rubric.types)
+    summaries = tuple(_type_summary(rubric, t, results, (component_weights or {}).get(t)) for t in rubric.types)
     returned = [u for u in units if by_name[u.name].status != MISSING]
     reports = {}
     units_by_name = {u.name: u for u in reversed(units)}  # the first of a name, as before

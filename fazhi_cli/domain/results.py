@@ -110,6 +110,17 @@ class UnitResult:
         return self.errors > 0 or (self.status == SCORED and bool(self.components_missing))
 
 
+def provisional_remark(result: UnitResult) -> str:
+    """Why a result is provisional, as the reports say it: its validation errors, the components not entered."""
+    if not result.provisional:
+        return ""
+    if not result.components_missing:
+        return f"暂定:有 {result.errors} 个校验错误"
+    reasons = [f"有 {result.errors} 个校验错误"] if result.errors else []
+    reasons += [f"{name}尚未录入" for name in result.components_missing]
+    return "暂定:" + "、".join(reasons)
+
+
 def score_unit(
     unit: str,
     type_rubric: UnitTypeRubric,

@@ -21,8 +21,8 @@ from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.comparison import UnitComparison, change_label, change_words
 from fazhi_cli.domain.rectification import CLOSED, IN_PROGRESS, OPEN, REPORTED
 from fazhi_cli.domain.rectify_text import NO, unit_row
-from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule, provisional_remark
-from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
+from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
+from fazhi_cli.domain.results import BASIS_LABELS, UnitResult, provisional_remark
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.history.compare import comparisons
