@@ -90,10 +90,10 @@ class DemoRun:
     letters: LetterFiles
     seconds: float
     ledger: IngestReport = field(default_factory=IngestReport)  # the office's ledger taken back
-    components: IngestReport = field(default_factory=IngestReport)  # the 第三方评估 component sheet taken back
     mailed: MailReport = field(default_factory=lambda: MailReport("send", True))  # `fazhi send --dry-run`
     request: NoticeFile | None = None  # the 请示 of the preliminary results, sent up for approval
     rectification: DemoRectification | None = None  # the 整改 after the 通报
+    components: IngestReport = field(default_factory=IngestReport)  # the 第三方评估 component sheet taken back
 
 
 @dataclass
@@ -205,4 +205,4 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
                    dismissed, approval, reports, notice, letters, elapsed, ledger, mailed, request, rectification,
-                   components)
+                   components=components)
