@@ -296,3 +296,22 @@ def test_without_components_no_output_mentions_them(cli, workspace, tmp_path):
     assert "综合得分" not in (reports / "feedback" / "卫子镇.html").read_text("utf-8")
     assert "综合得分" not in _docx_text(reports / "2017年度法治政府建设考核初步结果请示.docx")
     assert "综合得分" not in _docx_text(reports / "反馈函" / "2017年度法治政府建设考核反馈函_卫子镇.docx")
+
+
+def test_approval_waits_for_every_component_value_then_freezes_them(cli, workspace, tmp_path):
+    _campaign(cli, workspace, tmp_path)
+    approve = ("approve", "--by", "区人民政府", "--date", "2018-01-15", "--accept-missing")
+    assert cli("component-sheet", NAME, cwd=workspace).code == 0
+    first = _fill(workspace, tmp_path / "一.xlsx", {"卫子镇": 80, "区发改局": 60})
+    assert cli("ingest", first, cwd=workspace).code == 0
+    waiting = cli(*approve, cwd=workspace)
+    assert waiting.code == 1 and f"元坝镇:{NAME}得分尚未录入" in waiting.err
+    assert cli("ingest", _fill(workspace, tmp_path / "二.xlsx", {"元坝镇": 95.5}), cwd=workspace).code == 0
+    done = cli(*approve, cwd=workspace)
+    assert done.code == 0, done.err
+    frozen = cli("score", "--json", cwd=workspace).json()
+    assert frozen["state"] == "approved" and frozen["components"]["township"] == {NAME: 10}
+    units = by_unit(frozen)
+    assert units["元坝镇"]["combined"] == 99.55 and units["卫子镇"]["components"] == {NAME: 80}
+    assert cli("ingest", _fill(workspace, tmp_path / "三.xlsx", {"元坝镇": 10}), cwd=workspace).code == 0
+    assert by_unit(cli("score", "--json", cwd=workspace).json())["元坝镇"]["combined"] == 99.55  # frozen
