@@ -315,3 +315,11 @@ def test_approval_waits_for_every_component_value_then_freezes_them(cli, workspa
     assert units["元坝镇"]["combined"] == 99.55 and units["卫子镇"]["components"] == {NAME: 80}
     assert cli("ingest", _fill(workspace, tmp_path / "三.xlsx", {"元坝镇": 10}), cwd=workspace).code == 0
     assert by_unit(cli("score", "--json", cwd=workspace).json())["元坝镇"]["combined"] == 99.55  # frozen
+
+
+def test_a_snapshot_frozen_before_components_compares_without_them():
+    from fazhi_cli.approval.snapshot import as_frozen
+
+    rebuilt = [{"unit": "甲", "total": 90, "components": {}, "combined": 90}]
+    assert as_frozen(rebuilt, [{"unit": "甲", "total": 90}]) == [{"unit": "甲", "total": 90}]
+    assert as_frozen(rebuilt, [{"unit": "甲", "total": 90, "components": {}, "combined": 90}]) == rebuilt
