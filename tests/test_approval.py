@@ -396,7 +396,7 @@ def test_the_excel_summary_the_pages_and_the_notice_state_the_same_results(cli, 
         assert cli("notice", "--no-pdf", "-w", small).code == 0
         label = "审定结果" if approved else "初步结果(未经审定)"
         sheet = openpyxl.load_workbook(small / "reports" / SUMMARY_XLSX)["区级部门排名"]
-        excel = [(str(r[0]), r[1], f"{r[10]:.2f}") for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
+        excel = [(str(r[0]), r[1], f"{r[11]:.2f}") for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]]
         name = "2017年度法治政府建设考核结果通报.docx" if approved else "2017年度法治政府建设考核初步结果请示.docx"
         notice = docx.Document(str(small / "reports" / name))
         table = [tuple(c.text for c in row.cells[:3]) for row in notice.tables[0].rows[1:]]

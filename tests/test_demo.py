@@ -12,6 +12,7 @@ from helpers import external_tool
 from fazhi_cli.demo import APPROVAL_DOC, APPROVED_BY, APPROVED_ON, BROKEN, CASE_FAULT, NOT_RETURNING, RESUBMITS
 from fazhi_cli.demo.rectify import CLOSED_ON_SITE, LATE_RECTIFYING, NOT_RECTIFYING, ON_SITE_OPINION
 from fazhi_cli.demo.run import RECTIFY_NOTICE_DOC
+from fazhi_cli.demo.units import BY_EMAIL, EVIDENCE_SENT
 
 
 def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
@@ -36,7 +37,8 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
                              "ORDER BY id").fetchall()
     pages = {p.stem for p in (reports / "feedback").glob("*.html")}
     assert pages == returned and len(returned) == 54 - len(NOT_RETURNING) - 1  # 54 assessed: not 区政府法制办
-    assert BROKEN not in returned and versions == 2 and refused == 1 and materials == 1 and reviews == 2
+    assert BROKEN not in returned and versions == 2 and refused == 1 and reviews == 2
+    assert materials == 1 + len(EVIDENCE_SENT)  # the 工作总结 and the evidence 区发改局 sends with its e-mail
     assert held == [("区环保局自评表.xlsx", "identity_conflict", "区司法局", "区环保局")]
     assert [(d[0], d[1]) for d in decided] == [("reject", "区司法局"), ("dismiss", None), ("approve", None)]
     assert "区环保局误用了区司法局的自评表" in decided[0][2]
@@ -63,6 +65,16 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     sheet = openpyxl.load_workbook(reports / "2017年度法治政府建设考核结果汇总.xlsx")["区级部门排名"]
     assert sheet["A1"].value == "2017年度法治政府建设考核审定结果——区级部门"
     assert f"审定结果({approved},{APPROVAL_DOC})" in sheet["A2"].value
+    # 区发改局 names evidence on three items, one of the files not sent: one evidence_missing warning (the units
+    # claiming a 特别加分 name a file none of them sends: a warning each)
+    missing = [f for f in cli("validate", "--json", "-w", folder).json()["findings"] if f["code"] == "evidence_missing"]
+    assert [f["ref"] for f in missing if f["unit"] == BY_EMAIL[0]] == ["6.3"]
+    assert {f["ref"] for f in missing if f["unit"] != BY_EMAIL[0]} <= {"B1", "B2"}
+    missing = [f for f in missing if f["unit"] == BY_EMAIL[0]]
+    assert "培训签到表.jpg" in missing[0]["message"]
+    exported = {r["ref"]: r for r in cli("export", "--json", "-w", folder).json() if r["unit"] == BY_EMAIL[0]}
+    assert [f["name"] for f in exported["6.1"]["evidence_files"]] == ["第一责任人职责清单.pdf"]
+    assert exported["6.3"]["evidence_missing"] == ["培训签到表.jpg"] and exported["6.3"]["state"] == "approved"
     score = cli("score", "--json", "-w", folder).json()
     assert score["state"] == "approved" and score["approval"]["by"] == APPROVED_BY
     assert score["approval"]["date"] == APPROVED_ON and score["approval"]["doc_no"] == APPROVAL_DOC

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -182,6 +183,8 @@ def test_the_body_is_written_from_the_results(notice_doc):
     assert "区级各部门应参加考核29个单位,报送自评材料3个,未报送26个" in text  # not 区政府法制办
     assert "区级各部门得分前3名依次为:区公安分局(100.00分)、区政府办(100.00分)、区发改局(96.40分)" in text
     assert "失分较多的项目依次是" in text and "平均失分率" in text
+    # why the units lost points, not the rule quoted (issue 27.10)
+    assert re.search(r"“\d\.\d [^”]+”,平均失分率[\d.]+%,主要是\d+个单位", text) and "主要考核" not in text
     assert "有2个单位被特别扣分:区发改局" in text
     assert "于2018年3月31日前将整改情况书面报送广元市昭化区人民政府法制办公室" in text
     assert "附件:1.区级各部门2017年度法治政府建设考核初步结果排名" in text

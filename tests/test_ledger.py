@@ -7,6 +7,7 @@ import io
 import shutil
 import zipfile
 
+import docx
 import openpyxl
 import yaml
 from test_scores import full_marks, query, returned
@@ -137,6 +138,14 @@ def test_a_ledger_changes_3_2_and_4_1e_and_the_feedback_shows_both_figures(cli, 
     assert "不符合要求,酌情扣 1 分" in other and "案例未经集体讨论评选" in other
     town = (workspace / "reports" / "feedback" / "元坝镇.html").read_text("utf-8")
     assert "台账:备案 2 件" in town and "元坝镇规范性文件2号" in town
+
+    # the 反馈函 says the office's ledger, not the unit's own facts, set the lower figure (issue 27, the 2026 run)
+    assert cli("feedback-letters", "--no-pdf", cwd=workspace).code == 0
+    letter = docx.Document(next((workspace / "reports" / "反馈函").glob("*区发改局*.docx")))
+    text = "".join(p.text for p in letter.paragraphs)
+    assert "其中3.2、4.1项的自评得分高于按法制办台账记载的情形对应的得分上限,按上限计为97.80分" in text, text
+    assert "其中3.2、4.1项按法制办台账记载的情况计" in text and "法制办未作调整" not in text
+    assert "你单位填报情形对应的得分上限" not in text
 
 
 def test_before_the_case_deadline_an_unrecorded_case_is_not_deducted(cli, workspace, tmp_path):

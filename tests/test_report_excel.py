@@ -104,7 +104,7 @@ def test_ranked_sheets_have_the_scoreboards_ranks_and_totals(summary):
         sheet = book[ranking_sheet_name(unit_type)]
         type_rubric = board.rubric.for_type(unit_type)
         header = [c.value for c in sheet[3]]
-        assert header == ["名次", "单位", *[section_header(s) for s in type_rubric.sections],
+        assert header == ["名次", "单位", "自评总分", *[section_header(s) for s in type_rubric.sections],
                           "特别加分", "特别扣分", "总分", "折算分", "计分依据", "备注"]
         rows = _table(sheet, 3)
         expected = [r for r in board.of_type(unit_type) if r.status != MISSING]
@@ -215,18 +215,18 @@ def test_comparison_lists_office_values_and_every_units_totals(summary):
     assert reviewed["核定得分"] == float(OFFICE_VALUE) == reviewed["计分得分"]
     assert reviewed["自评得分"] == (None if item.claimed is None else float(item.claimed))
     assert reviewed["得分上限"] == float(item.ceiling)
-    assert reviewed["差额"] == pytest.approx(float(OFFICE_VALUE - item.self_score))
+    assert reviewed["差额"] == pytest.approx(float(OFFICE_VALUE - (item.claimed or 0)))  # against the form as sent
     assert reviewed["说明"] == f"法制办核定:{OFFICE_REASON}"
     assert reviewed["扣分说明(单位填报)"] == FORMULA_NOTE
     scored = [r for r in board.results if r.status != MISSING]
     totals = {r["单位"]: r for r in rows if r["编号"] == "合计"}
     assert set(totals) == {r.unit for r in scored}
     for result in scored:
-        assert totals[result.unit]["自评得分"] == float(result.self_total)
+        assert totals[result.unit]["自评得分"] == pytest.approx(float(result.claimed_total))  # as the form adds up
         assert totals[result.unit]["计分得分"] == float(result.total)
         differences = [r["差额"] for r in rows if r["单位"] == result.unit and r["编号"] != "合计"]
         if result.total > 0:
-            assert sum(differences) == pytest.approx(float(result.total - result.self_total))
+            assert sum(differences) == pytest.approx(float(result.total - result.claimed_total))
         for item_id, item_result in result.items.items():
             listed = any(r["单位"] == result.unit and r["编号"] == item_id for r in rows)
             assert listed == (item_result.claimed is None or item_result.claimed != item_result.score)

@@ -28,6 +28,8 @@ ROSTER = (
 )
 SUMMARY_XLSX = "2017年度法治政府建设考核结果汇总.xlsx"
 PRELIMINARY = "初步结果(未经审定):报区人民政府审定前,结果可能变化"  # every sheet says which results it shows
+TOTALS_NOTE = ("自评总分为单位自评表所填(各项自评得分之和加减其自报的特别加分、扣分);"
+               "总分 = 各部分计分得分之和 + 特别加分 − 特别扣分,与自评总分的差见“自评与核定对比”表。")
 P1_TEXT = "P1 行政决策违法、规范性文件违法、行政执法行为违法或不依法履行法定职责(未引起不良后果)"
 
 
@@ -197,7 +199,11 @@ def test_ranking_sheets_totals_ranks_converted_and_remarks(campaign):
     # 区发改局 on the office's values: 95.4 − 2 (6.4: 5 → 3) = 93.4 items, + 3 − 2 = 94.4; × 5 / 100 = 4.72
     assert (fgj["特别加分"], fgj["特别扣分"], fgj["总分"], fgj["折算分"]) == (3, 2, 94.4, 4.72)
     # sections: 一 8 + 5 = 13; 二 5 + 5 = 10; 三 5 + 4.4 = 9.4; 四 13 + 10 = 23; 五 5 + 10 = 15; 六 8 + 6 + 6 + 3 = 23
-    assert [fgj[h] for h in list(fgj)[2:8]] == [13, 10, 9.4, 23, 15, 23]
+    assert [fgj[h] for h in list(fgj)[3:9]] == [13, 10, 9.4, 23, 15, 23]
+    # 自评总分 is the form's own sum (95.4 + 3 − 2); the columns after it add up to 总分 as read
+    assert (gaj["自评总分"], fgj["自评总分"]) == (100, 96.4)
+    for row in departments:
+        assert sum(row[h] for h in list(row)[3:9]) + row["特别加分"] - row["特别扣分"] == pytest.approx(row["总分"])
     assert (fgj["计分依据"], fgj["备注"]) == ("部分核定", None)
     townships = sheet_rows(book, "乡镇(街道)排名", 3)
     assert [(r["名次"], r["单位"], r["总分"], r["折算分"]) for r in townships] == [
@@ -207,10 +213,11 @@ def test_ranking_sheets_totals_ranks_converted_and_remarks(campaign):
     assert [(r["计分依据"], r["备注"]) for r in townships] == [("自评", None), ("自评", "暂定:有 1 个校验错误")]
     sheet = openpyxl.load_workbook(book)
     assert sheet["区级部门排名"]["A2"].value == (
-        f"【{PRELIMINARY}】区级各部门:已报送 2 个单位,未报送 1 个(不排名,见“未报送”表)。折算分 = 总分 × 5 ÷ 100。")
+        f"【{PRELIMINARY}】区级各部门:已报送 2 个单位,未报送 1 个(不排名,见“未报送”表)。{TOTALS_NOTE}"
+        "折算分 = 总分 × 5 ÷ 100。")
     assert sheet["乡镇(街道)排名"]["A2"].value == (
         f"【{PRELIMINARY}】各乡镇(街道):已报送 2 个单位,未报送 0 个(不排名,见“未报送”表),其中 1 个尚有校验错误(暂定)。"
-        "折算分 = 总分 × 5 ÷ 100。")
+        f"{TOTALS_NOTE}折算分 = 总分 × 5 ÷ 100。")
 
 
 def test_detail_sheet_counted_scores_and_the_office_shading(campaign):
@@ -233,10 +240,13 @@ def test_comparison_sheet_differences_and_reasons(campaign):
         ("区发改局", "6.4", 5, 5, 5, 3, 3, -2, f"法制办核定:{OFFICE_REASON}"),
         ("区发改局", "合计", 100, 96.4, None, None, 94.4, -2, "计分依据:部分核定"),  # 94.4 − 96.4
         ("卫子镇", "合计", 100, 102, None, None, 102, 0, "计分依据:自评"),
-        # 4.2: claimed 8 above the ceiling 8 − 3 = 5; counts 5, which is also the self score as it counts
-        ("元坝镇", "4.2", 8, 8, 5, None, 5, 0, "自评得分超过得分上限,按上限计"),
-        ("元坝镇", "合计", 100, 88.6, None, None, 88.6, 0, "计分依据:自评"),
+        # 4.2: claimed 8 above the ceiling 8 − 3 = 5; counts 5: 5 − 8 = −3
+        ("元坝镇", "4.2", 8, 8, 5, None, 5, -3, "自评得分超过得分上限,按上限计"),
+        ("元坝镇", "合计", 100, 91.6, None, None, 88.6, -3, "计分依据:自评"),  # the form adds to 91.6
     ]
+    for unit in {r["单位"] for r in rows}:  # a unit's differences add up to its total's
+        own = [r for r in rows if r["单位"] == unit]
+        assert sum(r["差额"] for r in own[:-1]) == pytest.approx(own[-1]["差额"]), unit
     assert pick(rows, 单位="区发改局", 编号="6.4")["扣分说明(单位填报)"] == "法制机构仅一人"
 
 
@@ -279,11 +289,14 @@ def test_summary_rankings(campaign):
     page = read_page(campaign / "summary.html")
     rows = [r for t in page.tables if t and t[0][:2] == ["名次", "单位"] for r in t[1:]]
     assert rows == [
-        ["1", "区公安分局", "100.00", "5.00", "5.00", "100.00", "5.00", "自评", ""],
-        ["2", "区发改局", "96.40", "3.00", "2.00", "94.40", "4.72", "部分核定", ""],
-        ["1", "卫子镇", "102.00", "3.00", "0.00", "102.00", "5.10", "自评", ""],
-        ["2", "元坝镇", "88.60", "0.00", "0.00", "88.60", "4.43", "自评", "暂定:1 个错误待改正"],
+        ["1", "区公安分局", "100.00", "100.00", "5.00", "5.00", "100.00", "5.00", "自评", ""],
+        ["2", "区发改局", "96.40", "93.40", "3.00", "2.00", "94.40", "4.72", "部分核定", ""],
+        ["1", "卫子镇", "102.00", "99.00", "3.00", "0.00", "102.00", "5.10", "自评", ""],
+        # the form adds to 91.60 (4.2 claimed 8 above its ceiling 5); 项目 + 加分 − 扣分 = 总分 as read
+        ["2", "元坝镇", "91.60", "88.60", "0.00", "0.00", "88.60", "4.43", "自评", "暂定:1 个错误待改正"],
     ]
+    for row in rows:
+        assert float(row[3]) + float(row[4]) - float(row[5]) == pytest.approx(float(row[6])), row
     assert "未报送(不排名):区教育局" in page.lines
 
 
@@ -367,3 +380,21 @@ def test_township_feedback_page(campaign):
                                  "4.2a 未制定法治政府建设工作安排和年度意见:是,扣 3 分"]
     tasks = {r[0]: r[2] for r in table_after(page, ["序号", "工作任务", "完成情况"])}
     assert tasks["1"] == "未启动" and len(tasks) == 13  # tasks 5, 6, 7 and 13–16 are not the townships'
+
+
+def test_the_feedback_table_adds_up_to_both_totals_as_read(campaign):
+    """Issue 27.2: the 自评得分 column adds up to the form's own total, the 得分 column to the total."""
+    for unit in ("区发改局", "元坝镇", "区公安分局"):
+        rows = table_after(read_page(campaign / "feedback" / f"{unit}.html"), ["编号", "考核项目", "分值"])
+        specials = {r[1]: r for r in rows if not r[0]}
+        items = [r for r in rows if r[0]]
+
+        def column(index: int, rows=items) -> float:
+            return sum(float(r[index] or 0) for r in rows)
+
+        total = specials["总分"]
+        for index in (3, 5):  # 自评得分, 得分
+            assert float(total[index]) == pytest.approx(
+                column(index) + float(specials["特别加分"][index]) - float(specials["特别扣分"][index])), (unit, index)
+    yb = {r[1]: r for r in table_after(read_page(campaign / "feedback" / "元坝镇.html"), ["编号", "考核项目", "分值"])}
+    assert (yb["总分"][3], yb["总分"][5]) == ("91.60", "88.60")  # the form as sent, and the total as it counts

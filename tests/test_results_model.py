@@ -197,14 +197,14 @@ def test_the_report_of_a_reviewed_unit():
     assert report.penalty_lines == (Deduction("P1", "count", D(2), 1, (), True, "P1 违法:1 次,扣 2 分"),)
     assert report.tasks == (TaskLine(1, "学习", "已完成", "学完"), TaskLine(2, "审批", "推进", ""))
     assert report.differences == (
-        Difference("区发改局", "department", "区级部门", "1.1", "决策程序", D(10), D(6), D(5), None, D(5), D(0),
-                   "自评得分超过得分上限,按上限计", "未建立制度"),
+        Difference("区发改局", "department", "区级部门", "1.1", "决策程序", D(10), D(6), D(5), None, D(5), D(-1),
+                   "自评得分超过得分上限,按上限计", "未建立制度"),  # 5 − 6: against the form as sent
         Difference("区发改局", "department", "区级部门", "1.3", "培训", D(5), None, D(5), D(4), D(4), D(4),
                    "法制办核定(未填自评得分)", ""),
         Difference("区发改局", "department", "区级部门", "特别加分", "特别加分", D(5), D(5), None, D(3), D(3), D(-2),
                    "法制办核定", ""),
-        Difference("区发改局", "department", "区级部门", "合计", "总分(含特别加分、扣分)", D(20), D("12.60"), None,
-                   None, D("14.60"), D(2), "计分依据:部分核定", "", is_total=True),
+        Difference("区发改局", "department", "区级部门", "合计", "总分(含特别加分、扣分)", D(20), D("13.60"), None,
+                   None, D("14.60"), D(1), "计分依据:部分核定", "", is_total=True),  # the form adds to 13.6: −1 + 4 − 2
     )
 
 
@@ -216,8 +216,8 @@ def test_the_reports_of_self_scored_and_assessed_units():
         ("1.1", True, "按两位小数计"), ("1.2", False, ""), ("1.3", True, "自评得分为负数,按 0 计")]
     assert czj.tasks == (TaskLine(1, "学习", "", ""),)
     assert [(d.ref, d.difference, d.reason, d.is_total) for d in czj.differences] == [
-        ("1.1", D("0.00"), "按两位小数计", False), ("1.3", D("0.00"), "自评得分为负数,按 0 计", False),
-        ("合计", D(0), "计分依据:自评", True)]
+        ("1.1", D("0.001"), "按两位小数计", False), ("1.3", D(1), "自评得分为负数,按 0 计", False),
+        ("合计", D("1.001"), "计分依据:自评", True)]  # the form adds to 13.999: 15 − 13.999
     yb = m.units["元坝镇"]
     assert (yb.type_label, yb.basis_label, yb.of, yb.tasks) == (
         "各乡镇(街道)", "核定", 1, (TaskLine(3, "基层", "未启动", ""),))

@@ -105,10 +105,10 @@ def test_the_rubric_workbook_has_a_sheet_per_part_and_drop_downs(cli, tmp_path):
     assert book.sheetnames == ["基本信息", "区级部门", "乡镇(街道)", "特别加分扣分", "工作任务", "目标责任书"]
     department = book["区级部门"]
     _, titles = header(department)
-    assert list(titles)[:11] == ["编号", "考核事项", "考核内容", "评分标准", "扣分条款", "分值", "类型", "扣分情形",
-                                 "扣分", "每月要求", "台账"]
+    assert list(titles)[:12] == ["编号", "考核事项", "考核内容", "评分标准", "扣分条款", "分值", "类型", "扣分情形",
+                                 "扣分", "每月要求", "台账", "需佐证"]
     lists = {str(v.sqref)[0]: v.formula1 for v in department.data_validations.dataValidation}
-    assert lists == {"G": '"是否,次数,按月"', "K": '"信息报送,指导案例,工作总结,备案"'}
+    assert lists == {"G": '"是否,次数,按月"', "K": '"信息报送,指导案例,工作总结,备案"', "L": '"是"'}
     rule = line_of(department, "4.1e")
     assert department.cell(rule, titles["扣分情形"]).value == "未于{案例截止日期}前评选报送2个以上行政执法指导案例"
     assert department.cell(rule, titles["类型"]).value == "是否"

@@ -268,6 +268,7 @@ def test_an_office_deduction_needs_its_reason(cli, workspace, tmp_path):
     assert taken.code == 1 and "核定得分未采用" in taken.err  # said at once, not "记录 2 项" and all well
     [said] = [r["message"] for r in query(workspace, "SELECT message FROM files WHERE original_name = '复核.xlsx'")]
     assert "其中 2 项未采用" in said and cells[("卫子镇", "1.2")] in said and "核定理由" in said
+    assert f"【卫子镇】{cells[('卫子镇', '1.2')]}" in said  # the unit named, not only the cell
     logged = [d for d in cli("log", "--json", cwd=workspace).json()["decisions"] if d["action"] == "set"]
     assert {(d["ref"], d["adopted"], d["label"]) for d in logged} == {("1.2", False, "核定得分(未采用)"),
                                                                       ("特别扣分", False, "核定得分(未采用)")}

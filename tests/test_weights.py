@@ -90,7 +90,7 @@ def test_a_type_without_a_weight_shows_no_converted_score_anywhere(cli, workspac
     towns = shown.out[shown.out.index("乡镇(街道)"):]
     row = next(line for line in towns.splitlines() if "元坝镇" in line)
     cells = [cell.strip() for cell in row.split("│")[1:-1]]
-    assert cells[:7] == ["2", "元坝镇", "88.60", "5.00", "5.00", "88.60", ""]
+    assert cells[:8] == ["2", "元坝镇", "88.60", "88.60", "5.00", "5.00", "88.60", ""]  # 自评总分 项目 加分 扣分 总分
     assert "乡镇(街道)的折算权重未设置" in shown.err.replace("\n", "") and "区级部门的折算权重" not in shown.err
     # status: terminal and JSON
     assert cli("status", "--json", cwd=workspace).json()["weights_missing"] == ["township"]
@@ -109,8 +109,8 @@ def test_a_type_without_a_weight_shows_no_converted_score_anywhere(cli, workspac
     page = read_page(workspace / "reports" / "summary.html")
     assert "折算权重:区级各部门 5、各乡镇(街道) 未设置" in "".join(page.lines)
     rows = {r[1]: r for t in page.tables if t and t[0][:2] == ["名次", "单位"] for r in t[1:]}
-    assert (rows["元坝镇"][5], rows["元坝镇"][6]) == ("88.60", "")
-    assert (rows["区发改局"][5], rows["区发改局"][6]) == ("96.40", "4.82")
+    assert (rows["元坝镇"][6], rows["元坝镇"][7]) == ("88.60", "")
+    assert (rows["区发改局"][6], rows["区发改局"][7]) == ("96.40", "4.82")
     town_page = (workspace / "reports" / "feedback" / "元坝镇.html").read_text("utf-8")
     assert "折算分" not in town_page and "88.60" in town_page
     department_page = "\n".join(read_page(workspace / "reports" / "feedback" / "区发改局.html").lines)

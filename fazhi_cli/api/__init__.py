@@ -26,9 +26,9 @@ re-exported here.
 
 The commands, one plain function each, by stage: `campaign` (init, config, generate), `rubric`, `returns` (ingest,
 validate, status, files), `decisions` (accept, reject, dismiss, approve, reopen, log), `results` (review sheets,
-ledger, score, report, notice, feedback letters), `mail` (send, remind, fetch), `rectify` (整改: status, generate,
-review-sheet, notice), `history` (the kept earlier years; `init_from` lives in `campaign`), `integrity` (verify) and
-`about` (version, demo); all are imported from `fazhi_cli.api` itself.
+ledger, score, report, notice, feedback letters, export), `mail` (send, remind, fetch), `rectify` (整改: status,
+generate, review-sheet, notice), `history` (the kept earlier years; `init_from` lives in `campaign`), `integrity`
+(verify) and `about` (version, demo); all are imported from `fazhi_cli.api` itself.
 
 Also here for the command line's edge (re-exported from `edge`, not results): `enable_debug`, `debug_enabled`,
 `write_error` (an OSError met while writing, as a user error), `require_defusedxml`, and for printing
@@ -53,6 +53,7 @@ from fazhi_cli.api.mail import fetch, remind, send
 from fazhi_cli.api.rectify import rectify_generate, rectify_notice, rectify_review_sheet, rectify_status
 from fazhi_cli.api.results import (
     component_sheet,
+    export,
     feedback_letters,
     ledger,
     notice,
@@ -95,6 +96,8 @@ from fazhi_cli.receiving.batch import OUTCOME_LABELS, FileOutcome, IngestReport
 from fazhi_cli.rectify import RectifyGenerated, RectifyView
 from fazhi_cli.rectify import status_json as rectify_status_json
 from fazhi_cli.reports import ReportFiles
+from fazhi_cli.reports.item_table import ItemRow, ItemTable
+from fazhi_cli.reports.item_table import rows_json as export_json
 from fazhi_cli.scoring import Scoreboard, score_json
 from fazhi_cli.validate import Annotated, Validation, ValidationReport, status_json, validation_json
 from fazhi_cli.validate.received import ReceivedFile, files_json
@@ -111,10 +114,11 @@ __all__ = [
     "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
+    "export",
     # what `--json` prints
     "config_json", "rubric_json", "validation_json", "score_json", "score_compared_json", "status_json", "files_json",
     "log_json",
-    "rectify_status_json", "json_ready",
+    "rectify_status_json", "json_ready", "export_json",
     # the results
     "InitResult", "RubricView", "GenerateResult", "IngestReport", "FileOutcome", "Validation",
     "ValidationReport", "Annotated", "Finding", "Scoreboard", "UnitResult", "ReportFiles", "StatusReport",
@@ -122,7 +126,7 @@ __all__ = [
     "Rubric", "Rule", "Unit", "Workspace", "ReceivedFile", "Settled", "ResultsState",
     "Approval", "ApprovalRefused", "LogEntry", "NoticeFile", "LetterFiles", "SettingRow", "SettingChange",
     "MailReport", "MailOutcome", "FetchReport", "FetchedMessage", "MailStatus", "VerifyReport",
-    "RectifyView", "RectifyNoticeFile", "RectifyProgress", "RectifyGenerated",
+    "RectifyView", "RectifyNoticeFile", "RectifyProgress", "RectifyGenerated", "ItemTable", "ItemRow",
     "CarriedCampaign", "HistoryView", "UnitHistory", "YearResult", "NOTHING_TO_COMPARE",
     # their vocabulary
     "UNIT_TYPES", "OUTCOME_LABELS", "ERROR", "WARNING", "SCORED", "MISSING", "BASIS_LABELS", "DEMO_STEPS",

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.documents import LetterFiles, NoticeFile, write_letters, write_notice
+from fazhi_cli.errors import UsageError
 from fazhi_cli.history.compare import score_json_compared
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.reports import ReportFiles, write_reports
+from fazhi_cli.reports.item_table import ItemTable, item_rows, write_rows_csv
 from fazhi_cli.review import write_component_sheet, write_review_sheets
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace
@@ -129,3 +131,24 @@ def feedback_letters(workspace: Path | None = None, units: list[str] | None = No
     found = Workspace.find(workspace)
     with found.lock():
         return write_letters(found, units or (), ranks, pdf)
+
+
+def export(workspace: Path | None = None, csv_file: Path | None = None) -> ItemTable:
+    """The long table of the results in force (`fazhi export`): one row per returned unit and item, then its 特别加分
+    and 特别扣分 rows, with the self score, the office's value, what counts, the reasons and the evidence; with
+    `csv_file`, also written there as CSV for Excel (UTF-8 with a BOM, texts never formulas). `export_json` gives
+    the rows as `--json` prints them.
+
+    Example::
+
+        table = api.export(Path("2017考核"), Path("逐项得分.csv"))
+        api.export_json(table)[0]["counted"]
+    """
+    table = item_rows(results_in_force(Workspace.find(workspace)))
+    if csv_file is not None:
+        if csv_file.is_dir():
+            raise UsageError(f"{csv_file} 是文件夹", "请在 --csv 后写要生成的文件名,例如 --csv 逐项得分.csv。")
+        if not csv_file.parent.is_dir():
+            raise UsageError(f"找不到文件夹 {csv_file.parent}", "请先建立该文件夹,或换一个保存位置。")
+        write_rows_csv(table, csv_file)
+    return table

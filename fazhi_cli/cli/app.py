@@ -12,6 +12,7 @@ from fazhi_cli.cli import (
     config_cmd,
     decisions_cmd,
     demo_cmd,
+    export_cmd,
     files_cmd,
     generate_cmd,
     integrity_cmd,
@@ -69,6 +70,7 @@ app.command("component-sheet")(results_cmd.component_sheet)
 app.command("ledger")(ledger_cmd.ledger)
 app.command("score")(results_cmd.score)
 app.command("report")(results_cmd.report)
+app.command("export")(export_cmd.export)
 app.command("approve")(decisions_cmd.approve)
 app.command("reopen")(decisions_cmd.reopen)
 app.command("log")(decisions_cmd.log)

@@ -67,7 +67,7 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     table = Table(title=f"{safe(board.campaign.title)}{board.state.label} — {type_rubric.label}", title_justify="left")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
-    columns = ("自评", "加分", "扣分", "总分")
+    columns = ("自评总分", "项目得分", "加分", "扣分", "总分")
     if components:  # the rubric's total, each component with its weight, the combined score
         columns += (*(f"{safe(name)}({api.format_cents(w).removesuffix('.00')}%)" for name, w in components.items()),
                     "综合得分")
@@ -80,7 +80,7 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     for r in board.of_type(unit_type):
         if r.status == api.MISSING:
             continue
-        row = [str(r.rank), safe(r.unit), _fmt(r.self_total), _fmt(r.bonus), _fmt(r.penalty)]
+        row = [str(r.rank), safe(r.unit), _fmt(r.claimed_total), _fmt(r.items_total), _fmt(r.bonus), _fmt(r.penalty)]
         if components:
             row += [_fmt(r.total), *(_fmt(r.components.get(name)) or "未录入" for name in components),
                     f"[bold]{_fmt(r.combined)}[/]"]
@@ -113,7 +113,8 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     """计算各单位得分和排名(按单位类型分别排名)。
 
     有核定得分的项目按核定得分计,否则按自评得分(不超过其填报情形对应的得分上限)计;
-    总分 = 各项得分 + 特别加分 − 特别扣分;设有评分构成(如第三方评估)时,综合得分 =
+    总分 = 项目得分(各项计分得分之和)+ 特别加分 − 特别扣分;“自评总分”为单位自评表所填,
+    与总分之差见 fazhi report 的“自评与核定对比”。设有评分构成(如第三方评估)时,综合得分 =
     总分 × (100 − 各项权重之和)/100 + Σ 该项得分 × 权重/100,排名、折算分和等次按综合得分;
     折算分 = 总分(综合得分)× 权重 / 100,权重按单位类型在
     fazhi.toml 的 [weights] 中设置,未设置的那类单位不显示折算分。

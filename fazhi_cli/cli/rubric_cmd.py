@@ -27,7 +27,8 @@ def rubric_tree(rubric: Rubric, unit_type: str) -> Tree:
     for section in type_rubric.sections:
         branch = tree.add(f"[bold]{section.numeral}、{safe(section.name)}[/] ({section.max} 分)")
         for item in section.items:
-            leaf = branch.add(f"[green]{item.id}[/] {safe(item.name)} [bold]{item.max}[/] 分")
+            marked = " [cyan](需佐证)[/]" if item.evidence else ""
+            leaf = branch.add(f"[green]{item.id}[/] {safe(item.name)} [bold]{item.max}[/] 分{marked}")
             for rule in item.rules:
                 leaf.add(_rule_line(rule))
     special = tree.add("[bold]特别加分和扣分[/]")

@@ -45,6 +45,11 @@ REASONS = ("部分制度未及时修订", "个别案卷归档不规范", "宣传
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
             b"endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 TASK_NOTES = ("已按要求完成", "已制定方案并组织实施", "正在推进,预计年底完成", "")
+# 区发改局 names its evidence on three items (in capitals, without an extension, in full-width digits) and sends
+# the files with its e-mail, all but the 签到表 it names on 6.3: one evidence_missing warning.
+EVIDENCE_NAMED = {"1.1": "重大行政决策目录.PDF", "6.1": "第一责任人职责清单",
+                  "6.3": "２０１７年学法计划.pdf、培训签到表.jpg"}
+EVIDENCE_SENT = ("重大行政决策目录.pdf", "第一责任人职责清单.pdf", "2017年学法计划.pdf")
 
 
 def demo_answers(rubric: Rubric, unit: Unit, rng: random.Random) -> Answers:
@@ -143,6 +148,8 @@ def fill_demo_returns(workspace: Workspace, folder: Path) -> DemoReturns:
         if unit.name in NOT_RETURNING or unit.name == BROKEN:
             continue
         answers = _with_mistakes(unit, rubric, answers)
+        if unit.name in BY_EMAIL:
+            answers.evidence.update(EVIDENCE_NAMED)
         source = workspace.outbox / f"{campaign.year}年度法治政府建设自评表_{unit.name}.xlsx"
         target = staging / f"{index:02d}.xlsx"
         jobs.append((source, target, copy.deepcopy(answers)))  # a resubmission changes `answers` below
@@ -184,7 +191,8 @@ def fill_demo_returns(workspace: Workspace, folder: Path) -> DemoReturns:
 
 
 def _write_email(path: Path, workbooks: dict[str, Path], moment: dt.datetime) -> int:
-    """An e-mail from a unit office: its workbook (GB2312-encoded name) and its 工作总结 as a PDF."""
+    """An e-mail from a unit office: its workbook (GB2312-encoded name), its 工作总结 as a PDF and the evidence files
+    its items name."""
     message = EmailMessage()
     message["From"] = "unit03@example.invalid"
     message["To"] = "fazhiban@example.invalid"
@@ -197,6 +205,9 @@ def _write_email(path: Path, workbooks: dict[str, Path], moment: dt.datetime) ->
                                filename=("gb2312", "", f"{unit}自评表.xlsx"))
         message.add_attachment(DEMO_PDF, maintype="application", subtype="pdf",
                                filename=("gb2312", "", f"{unit}2017年度法治政府建设工作总结.pdf"))
+        for number, name in enumerate(EVIDENCE_SENT):  # each its own bytes, as real files would be
+            message.add_attachment(DEMO_PDF + f"% {number}\n".encode(), maintype="application", subtype="pdf",
+                                   filename=("gb2312", "", name))
     path.write_bytes(message.as_bytes())
     set_file_time(path, moment)  # it reached the office when it was sent
     return 1

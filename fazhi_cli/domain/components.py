@@ -99,9 +99,11 @@ def _percent(weight: Decimal) -> str:
 
 
 def component_sentence(total: Decimal | None, combined: Decimal | None, values: Mapping[str, Decimal | None],
-                       weights: Mapping[str, Decimal]) -> str:
+                       components: Iterable[tuple[str, Decimal]]) -> str:
     """A unit's score with its components, as the documents write it: 考核细则得分96.40分(占90%),第三方评估85.00分
-    (占10%),综合得分95.26分; a value not entered is said so; "" without components (or without a total)."""
+    (占10%),综合得分95.26分; a value not entered is said so; "" without components (or without a total).
+    `components` are (name, weight) pairs."""
+    weights = dict(components)
     if not weights or total is None:
         return ""
     parts = [f"考核细则得分{total:.2f}分(占{_percent(rubric_weight(weights))})"]

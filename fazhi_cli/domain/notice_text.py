@@ -18,9 +18,10 @@ from decimal import Decimal
 from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.comparison_text import Compared, letter_comparison, notice_comparison
+from fazhi_cli.domain.component_text import counted, letter_provisional, overview_sentences, ranking_notes
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
-from fazhi_cli.domain.results import BASIS_SENTENCES, UnitResult
+from fazhi_cli.domain.results import BASIS_SENTENCES, SELF, UnitResult
 from fazhi_cli.domain.rubric import Rubric
 from fazhi_cli.domain.typography import title_lines
 
@@ -30,8 +31,6 @@ LINE_CHARACTERS = 28  # GB/T 9704: 28 characters a line
 SIGNATURE_RIGHT = 2  # the 发文机关署名 ends two characters from the right (右空二字)
 DATE_SHIFT = 2  # the 成文日期 starts two characters right of the 署名 (首字右移二字)
 NUMERALS = "一二三四五六七八九十"
-CLAUSE_ENDS = ";;。"
-CLAUSE_CHARACTERS = 40
 IDEOGRAPHIC_SPACE = "\u3000"
 PRELIMINARY_MARK = f"征求意见稿 {PRELIMINARY_LABEL}"
 
@@ -175,13 +174,6 @@ def _percent(rate: Decimal) -> str:
     return f"{rate * 100:.1f}%"
 
 
-def _clause(text: str) -> str:
-    """The first clause of an item's 考核内容: what the item is about, in a few words."""
-    end = min((text.find(c) for c in CLAUSE_ENDS if c in text), default=len(text))
-    clause = text[:end].strip()
-    return clause if len(clause) <= CLAUSE_CHARACTERS else clause[:CLAUSE_CHARACTERS] + "……"
-
-
 def _heading(number: int, text: str) -> Paragraph:
     return Paragraph(f"{NUMERALS[number - 1]}、{text}", heading=True)
 
@@ -202,28 +194,12 @@ def _overview(model: ResultsModel) -> list[Paragraph]:
     headline = model.headline
     if headline.reviewed:
         text += f"集中考核中,我办对{headline.reviewed}个单位的部分项目核定了得分。"
-    text += _components_overview(model)
-    waiting = sum(1 for s in model.types for r in s.ranked if r.components_missing)
-    if headline.provisional and not waiting:
-        text += f"有{headline.provisional}个单位的自评材料尚有校验错误未改正,其结果为暂定。"
-    elif headline.provisional:
-        with_errors = sum(1 for s in model.types for r in s.ranked if r.errors)
-        text += (f"有{headline.provisional}个单位的结果为暂定(其中{with_errors}个尚有校验错误未改正,"
-                 f"{waiting}个的评分构成得分尚未录入)。")
+    text += overview_sentences(model)
     return [Paragraph(text)]
 
 
-def _components_overview(model: ResultsModel) -> str:
-    """The score components' sentence (综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%), per unit type that has
-    them; "" without components."""
-    combinations = [f"{s.label}{s.combination}" for s in model.types if s.components]
-    if not combinations:
-        return ""
-    return f"考核得分由考核细则得分和评分构成得分综合而成:{';'.join(combinations)},排名按综合得分。"
-
-
 def _leading(summary: TypeSummary) -> str:
-    named = [f"{r.unit}({points(_counted(r))}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
+    named = [f"{r.unit}({points(counted(r))}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
     return f"{summary.label}得分前{len(named)}名依次为:{_names(named)}。"
 
 
@@ -272,9 +248,11 @@ def _losses(model: ResultsModel, rubric: Rubric) -> list[Paragraph]:
         lost = [loss for loss in summary.losses if loss.loss_rate > 0][:MOST_LOST]
         if not lost:
             continue
-        named = [f"“{loss.item} {loss.name}”(平均失分率{_percent(loss.loss_rate)},"
-                 f"主要考核{_clause(items[loss.item].content)})" for loss in lost]
-        paragraphs.append(Paragraph(f"{summary.label}失分较多的项目依次是:{_names(named)}。"))
+        rules = {rule.id: rule.text for item in items.values() for rule in item.rules}
+        reports = [r for r in model.units.values() if r.result.type == summary.type and r.items]
+        named = [f"“{loss.item} {loss.name}”,平均失分率{_percent(loss.loss_rate)},"
+                 f"主要是{_why_lost(loss.item, reports, rules)}" for loss in lost]
+        paragraphs.append(Paragraph(f"{summary.label}失分较多的项目依次是:{';'.join(named)}。"))
     penalised = [report for report in model.units.values() if report.result.penalty > 0]
     if penalised:
         named = [f"{report.unit.name}({';'.join(d.text for d in report.penalty_lines) or '法制办核定'},"
@@ -285,6 +263,35 @@ def _losses(model: ResultsModel, rubric: Rubric) -> list[Paragraph]:
     if not paragraphs[:-1]:
         paragraphs.insert(0, Paragraph("各单位各考核项目均未失分。"))
     return paragraphs
+
+
+OFFICE_CAUSE, LEDGER_CAUSE, SELF_CAUSE = "经法制办核定扣分", "经法制办台账记载扣分", "自评扣分"
+MOST_CAUSES = 2  # the causes named per item in the 通报
+
+
+def _causes(line, rules: dict[str, str]) -> list[str]:
+    """Why one unit lost points on one item: the rules that deducted (in the rubric's words), else the office's
+    value or its ledger, else the unit's own lower self score."""
+    if line.office is not None:
+        return [OFFICE_CAUSE]
+    causes = [rules.get(d.rule_id, d.rule_id) for d in line.deductions if d.points > 0]
+    if line.ledger and not causes:
+        causes.append(LEDGER_CAUSE)
+    return causes or [SELF_CAUSE]
+
+
+def _why_lost(item_id: str, reports, rules: dict[str, str]) -> str:
+    """The commonest reasons the units lost points on an item, with how many units each: “5个单位未持证上岗、
+    2个单位自评扣分”."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        line = next((line for line in report.items if line.id == item_id), None)
+        if line is None or line.lost <= 0:
+            continue
+        for cause in dict.fromkeys(_causes(line, rules)):
+            counts[cause] = counts.get(cause, 0) + 1
+    ordered = sorted(counts.items(), key=lambda pair: -pair[1])[:MOST_CAUSES]  # stable: first met first
+    return "、".join(f"{count}个单位{cause}" for cause, count in ordered)
 
 
 def rectify_by(campaign: Campaign) -> str:
@@ -307,13 +314,7 @@ def _rectification(campaign: Campaign, approved: bool) -> list[Paragraph]:
 def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state: ResultsState) -> RankingTable:
     weighted = campaign.weight(summary.type) is not None
     rows = tuple(_ranking_row(r) for r in summary.ranked)
-    notes = []
-    if summary.components:
-        notes.append(f"得分为综合得分,{summary.combination}")
-    if summary.provisional and not any(r.components_missing for r in summary.ranked):
-        notes.append(f"得分后注“暂定”的{summary.provisional}个单位尚有校验错误未改正,其结果可能变化")
-    elif summary.provisional:
-        notes.append(f"得分后注“暂定”的{summary.provisional}个单位尚有校验错误未改正或评分构成得分尚未录入,其结果可能变化")
+    notes = ranking_notes(summary)
     if summary.missing:
         notes.append(f"未报送自评材料、不参加排名的单位:{_names(summary.missing)}")
     results = "考核结果排名" if state.approved else "考核初步结果排名"
@@ -324,13 +325,8 @@ def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state:
     )
 
 
-def _counted(result: UnitResult):
-    """The score a unit is ranked on: the combined score where there are components (else it equals the total)."""
-    return result.combined if result.components else result.total
-
-
 def _ranking_row(result: UnitResult) -> RankingRow:
-    total = points(_counted(result)) + ("(暂定)" if result.provisional else "")
+    total = points(counted(result)) + ("(暂定)" if result.provisional else "")
     return RankingRow(str(result.rank), result.unit, total, result.grade or "", points(result.converted))
 
 
@@ -385,13 +381,43 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
 # --------------------------------------------------------------------------------------------- letters
 
 
+def _rectify_request(campaign: Campaign, lost_points: bool) -> str:
+    """What the letter asks: rectification of what was lost, or, for a unit that lost nothing, to keep it so."""
+    if not lost_points:
+        return "请你单位继续保持,进一步巩固法治政府建设成效。"
+    return (f"请你单位针对上述失分项目认真分析原因,制定整改措施,明确责任和时限,{rectify_by(campaign)}将整改"
+            "情况书面报送我办。")
+
+
+def _over_ceiling(result: UnitResult) -> str:
+    """Which items were claimed above their ceiling, and whose facts set it: “3.2项的自评得分高于按法制办台账记载的
+    情形对应的得分上限”; "" when none was."""
+    parts = []
+    if result.over_ceiling:
+        parts.append(f"{'、'.join(result.over_ceiling)}项的自评得分高于你单位填报情形对应的得分上限")
+    if result.over_ledger_ceiling:
+        parts.append(f"{'、'.join(result.over_ledger_ceiling)}项的自评得分高于按法制办台账记载的情形对应的得分上限")
+    return ",".join(parts)
+
+
+def _basis_sentence(result: UnitResult) -> str:
+    """How the unit was scored; the items the office's ledger changed are named, never “法制办未作调整”."""
+    changed = result.ledger_changed
+    if not changed:
+        return BASIS_SENTENCES[result.basis]
+    named = "、".join(changed)
+    if result.basis == SELF:
+        return f"各项得分按你单位自评得分计算,其中{named}项按法制办台账记载的情况计"
+    return f"{BASIS_SENTENCES[result.basis]},其中{named}项按法制办台账记载的情况计"
+
+
 def _score_sentence(report: UnitReport, show_rank: bool) -> str:
     result = report.result
     text = f"你单位自评总分{points(result.self_total)}分,考核得分{points(result.total)}分"
-    over = result.over_ceiling
+    over = _over_ceiling(result)
     if result.claimed_total is not None and result.claimed_total != result.self_total and over:
-        text = (f"你单位自评表所填的自评总分为{points(result.claimed_total)}分,其中{'、'.join(over)}项的自评得分高于"
-                f"你单位填报情形对应的得分上限,按上限计为{points(result.self_total)}分;考核得分{points(result.total)}分")
+        text = (f"你单位自评表所填的自评总分为{points(result.claimed_total)}分,其中{over},"
+                f"按上限计为{points(result.self_total)}分;考核得分{points(result.total)}分")
     extras = []
     if result.bonus:
         extras.append(f"特别加分{points(result.bonus)}分")
@@ -407,12 +433,8 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
         text += f",在{report.type_label}{report.of}个单位中排名第{result.rank}位"
     if result.grade:
         text += f",等次为{result.grade}"
-    text += f"。{BASIS_SENTENCES[result.basis]}。" if result.basis else "。"
-    if result.provisional and (result.errors or not result.components_missing):
-        text += f"你单位的自评材料尚有{result.errors}个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
-    if result.components_missing:
-        text += f"你单位的{'、'.join(result.components_missing)}得分尚未录入,以上结果为暂定。"
-    return text
+    text += f"。{_basis_sentence(result)}。" if result.basis else "。"
+    return text + letter_provisional(result)
 
 
 def _reasons(report: UnitReport) -> dict[str, str]:
@@ -463,9 +485,7 @@ def compose_letter(report: UnitReport, campaign: Campaign, state: ResultsState, 
     before = [Paragraph(opening), _heading(1, "考核得分"), Paragraph(_score_sentence(report, show_rank)),
               *([Paragraph(last_year)] if last_year else []), _heading(2, "失分情况"), Paragraph(lost_text)]
     after = [*_special_lines(report), _heading(3, "自评与考核得分的差异"), *_differences(report),
-             _heading(4, "整改要求"),
-             Paragraph(f"请你单位针对上述失分项目认真分析原因,制定整改措施,明确责任和时限,{rectify_by(campaign)}将整改"
-                       f"情况书面报送我办。")]
+             _heading(4, "整改要求"), Paragraph(_rectify_request(campaign, bool(lost) or report.result.penalty > 0))]
     contact = f"(联系人:{campaign.contact},联系电话:{campaign.phone})" if campaign.contact else ""
     title = f"关于{unit}{campaign.year}年度法治政府建设{outcome}的反馈函"
     return Letter(

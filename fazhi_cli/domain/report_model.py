@@ -188,8 +188,7 @@ class UnitReport:
     @property
     def component_text(self) -> str:
         """The unit's score with its components in a sentence (`domain.components.component_sentence`)."""
-        r = self.result
-        return component_sentence(r.total, r.combined, r.components, dict(self.components))
+        return component_sentence(self.result.total, self.result.combined, self.result.components, self.components)
 
     @property
     def lost_items(self) -> tuple[ItemLine, ...]:
@@ -299,7 +298,8 @@ def change_reason(item: ItemResult) -> str:
     if item.claimed is None:
         why = "未填自评得分" + ("" if office else ",按 0 计")
     elif item.claimed > item.ceiling:
-        why = "自评得分超过得分上限" + ("" if office else ",按上限计")
+        limit = "按法制办台账计的得分上限" if item.ledger_lines else "得分上限"
+        why = f"自评得分超过{limit}" + ("" if office else ",按上限计")
     elif item.claimed < 0:
         why = "自评得分为负数" + ("" if office else ",按 0 计")
     else:
@@ -333,8 +333,7 @@ def _in_rank_order(results: Iterable[UnitResult]) -> list[UnitResult]:
     return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.unit))
 
 
-def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult],
-                  components: Mapping[str, Decimal] | None = None) -> TypeSummary:
+def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult], components: Mapping) -> TypeSummary:
     type_rubric = rubric.for_type(unit_type)
     ordered = _in_rank_order(r for r in results if r.type == unit_type)
     ranked = tuple(r for r in ordered if r.status != MISSING)
@@ -359,7 +358,7 @@ def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult],
         average_total=_average([r.total for r in ranked]),
         averages=averages,
         losses=tuple(losses),
-        components=tuple((components or {}).items()),
+        components=tuple(components.items()),
     )
 
 
@@ -378,7 +377,7 @@ def _item_line(item: Item, counted: ItemResult, facts: Facts, note: str, average
 def _differences(rubric: Rubric, result: UnitResult, items: tuple[ItemLine, ...], label: str) -> tuple[Difference, ...]:
     rows = [
         Difference(result.unit, result.type, label, line.id, line.name, line.max, line.claimed, line.ceiling,
-                   line.office, line.score, line.gap, line.reason, line.note)
+                   line.office, line.score, line.score - (line.claimed or ZERO), line.reason, line.note)
         for line in items if line.changed
     ]
     if result.bonus != result.self_bonus:
@@ -389,9 +388,11 @@ def _differences(rubric: Rubric, result: UnitResult, items: tuple[ItemLine, ...]
         rows.append(Difference(result.unit, result.type, label, PENALTY_REF, "特别扣分(扣减分数)", None,
                                result.self_penalty, None, result.penalty, result.penalty,
                                result.self_penalty - result.penalty, office_reason(result.penalty_reason), ""))
-    difference = None if result.total is None or result.self_total is None else result.total - result.self_total
+    # the unit's total as its form adds up, so that the rows' differences add up to the total's
+    claimed = result.claimed_total
+    difference = None if result.total is None or claimed is None else result.total - claimed
     rows.append(Difference(result.unit, result.type, label, TOTAL_REF, "总分(含特别加分、扣分)",
-                           rubric.for_type(result.type).total, result.self_total, None, None, result.total,
+                           rubric.for_type(result.type).total, claimed, None, None, result.total,
                            difference, f"计分依据:{BASIS_LABELS[result.basis]}", "", is_total=True))
     return tuple(rows)
 
@@ -467,12 +468,11 @@ def build_results_model(
     grade_names: Sequence[str] = (),
     component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ResultsModel:
-    """The results model of a campaign from its ranked results (`rank_and_convert`) and, per returned
-    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note)); `component_weights`: each
-    unit type's score components (name → weight)."""
+    """The results model of a campaign from its ranked results (`rank_and_convert`), each type's score components
+    (`component_weights`) and, per returned unit, its facts, 扣分说明 by item and task progress (number → status)."""
     results = list(results)
     by_name = {r.unit: r for r in results}
-    summaries = tuple(_type_summary(rubric, t, results, (component_weights or {}).get(t)) for t in rubric.types)
+    summaries = tuple(_type_summary(rubric, t, results, (component_weights or {}).get(t, {})) for t in rubric.types)
     returned = [u for u in units if by_name[u.name].status != MISSING]
     reports = {}
     units_by_name = {u.name: u for u in reversed(units)}  # the first of a name, as before

@@ -90,9 +90,32 @@ class UnitResult:
         return claimed + self.self_bonus - self.self_penalty
 
     @property
+    def items_total(self) -> Decimal | None:
+        """The counted scores of the items added up, before the special bonus and deduction: with them it makes
+        the total (项目得分 + 加分 − 扣分 = 总分, the total never below 0)."""
+        if self.status != SCORED:
+            return None
+        return sum((i.score for i in self.items.values()), Decimal(0))
+
+    @property
     def over_ceiling(self) -> tuple[str, ...]:
-        """The items whose 自评得分 the unit wrote above what its own facts allow (counted at the ceiling)."""
-        return tuple(i.item_id for i in self.items.values() if i.claimed is not None and i.claimed > i.ceiling)
+        """The items whose 自评得分 the unit wrote above what its own facts allow (counted at the ceiling); an
+        item whose facts the office's ledger replaced is in `over_ledger_ceiling` instead."""
+        return tuple(i.item_id for i in self.items.values()
+                     if i.claimed is not None and i.claimed > i.ceiling and not i.ledger_lines)
+
+    @property
+    def over_ledger_ceiling(self) -> tuple[str, ...]:
+        """The items whose 自评得分 is above the ceiling that the office's ledger, not the unit's own facts, gives."""
+        return tuple(i.item_id for i in self.items.values()
+                     if i.claimed is not None and i.claimed > i.ceiling and i.ledger_lines)
+
+    @property
+    def ledger_changed(self) -> tuple[str, ...]:
+        """The items whose counted score the office's ledger changed (its facts or its deduction), without an
+        office value."""
+        return tuple(i.item_id for i in self.items.values()
+                     if i.office is None and i.ledger_lines and i.score != (i.claimed or Decimal(0)))
 
     @property
     def basis(self) -> str | None:

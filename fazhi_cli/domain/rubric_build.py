@@ -46,7 +46,7 @@ FIELD_LABELS = {
     "label": "名称", "attachment": "附件", "total": "总分", "version": "版本", "title": "标题", "source": "来源",
     "year": "年度", "standard_bonus": "特别加分标准", "standard_penalty": "特别扣分标准", "number": "序号",
     "section": "类别编号", "section_title": "任务类别", "responsible_text": "责任单位(原文)", "lead": "牵头单位",
-    "partners": "参与单位", "responsible": "责任单位", "item": "考核项目",
+    "partners": "参与单位", "responsible": "责任单位", "item": "考核项目", "evidence": "需佐证",
 }
 SECTION_LABELS = {"name": "考核事项"}
 ITEM_LABELS = {"name": "考核内容"}
@@ -244,7 +244,24 @@ def _build_item(c: _Collector, unit_type: str, data: dict) -> Item:
         standard=c.text(data, "standard", where, required=False),
         rules=rules,
         ledger=ledger,
+        evidence=_yes_no(c, data, "evidence", where),
     )
+
+
+YES = frozenset({"true", "yes", "y", "1", "是", "需", "需要", "√", "✓"})
+NO = frozenset({"", "false", "no", "n", "0", "否", "不需", "不需要", "none"})
+
+
+def _yes_no(c: _Collector, data: dict, key: str, where: str) -> bool:
+    """An optional yes/no key (YAML true/false, or 是/否 as the workbook has it); absent is no."""
+    raw = data.get(key)
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    text = str(raw).strip().casefold()
+    if text in YES or text in NO:
+        return text in YES
+    c.add(where, f"“{FIELD_LABELS.get(key, key)}”应为“是”或留空,实为“{raw}”", data, key)
+    return False
 
 
 def _ledger_name(record: str) -> str:

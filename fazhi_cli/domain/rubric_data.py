@@ -41,7 +41,8 @@ def _type_data(type_rubric: UnitTypeRubric) -> dict[str, Any]:
         "sections": [
             {"id": s.id, "numeral": s.numeral, "name": s.name, "max": str(s.max), "items": [
                 {"id": i.id, "name": i.name, "max": str(i.max), "content": i.content, "standard": i.standard,
-                 **({"ledger": i.ledger} if i.ledger else {}), "rules": [_rule_data(r) for r in i.rules]}
+                 **({"ledger": i.ledger} if i.ledger else {}),
+                 **({"evidence": True} if i.evidence else {}), "rules": [_rule_data(r) for r in i.rules]}
                 for i in s.items]}
             for s in type_rubric.sections
         ],

@@ -48,6 +48,7 @@ def type_rubric_as_dict(type_rubric: UnitTypeRubric) -> dict[str, Any]:
                         "standard": item.standard,
                         "rules": [rule_as_dict(rule) for rule in item.rules],
                         **({"ledger": item.ledger} if item.ledger else {}),
+                        **({"evidence": True} if item.evidence else {}),
                     }
                     for item in section.items
                 ],

@@ -68,6 +68,7 @@ class Item:
     standard: str
     rules: tuple[Rule, ...] = ()
     ledger: str = ""  # the office's reference record on this item (LEDGER_ITEM_RECORDS), or ""
+    evidence: bool = False  # 需佐证: the unit must name (and send) the files that prove it
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
     summary = board.model.of_type(unit_type)
     results = list(summary.ranked)
     graded = bool(board.campaign.grades)
-    columns: list[tuple[str, float]] = [("名次", 6), ("单位", _name_width(results))]
+    columns: list[tuple[str, float]] = [("名次", 6), ("单位", _name_width(results)), ("自评总分", 9)]
     columns += [(section_header(s), 11) for s in type_rubric.sections]
     columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9)]
     components = summary.components  # (name, weight): none without [components]
@@ -238,6 +238,8 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
     subtitle = (f"{type_rubric.label}:已报送 {summary.returned} 个单位,"
                 f"未报送 {summary.missing_count} 个(不排名,见“{SHEET_MISSING}”表)"
                 f"{f',其中 {provisional} 个尚有校验错误(暂定)' if provisional else ''}。"
+                f"自评总分为单位自评表所填(各项自评得分之和加减其自报的特别加分、扣分);"
+                f"总分 = 各部分计分得分之和 + 特别加分 − 特别扣分,与自评总分的差见“{SHEET_COMPARE}”表。"
                 f"{conversion}" + (f"{summary.combination},排名按综合得分。" if components else ""))
     _title(sheet, board, f"{board.campaign.title}{board.state.label}——{label}", subtitle, len(columns))
     _header(sheet, RANK_HEADER_ROW, columns)
@@ -246,14 +248,14 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
         line += 1
         restyle(sheet.cell(line, 1, result.rank), "alignment", CENTER)
         write_text(sheet.cell(line, 2), result.unit)
-        values = [result.subtotals.get(s.id) for s in type_rubric.sections]
+        values = [result.claimed_total, *(result.subtotals.get(s.id) for s in type_rubric.sections)]
         values += [result.bonus, result.penalty, result.total]
         if components:
             values += [*(result.components.get(name) for name, _ in components), result.combined]
         values.append(result.converted)
         for index, value in enumerate(values, start=3):
             write_number(sheet.cell(line, index), value)
-        total_cell = sheet.cell(line, 3 + len(type_rubric.sections) + 2 + (len(components) + 1 if components else 0))
+        total_cell = sheet.cell(line, _total_column(type_rubric) + (len(components) + 1 if components else 0))
         restyle(total_cell, "font", BOLD)
         column = 3 + len(values)
         if graded:
@@ -274,7 +276,12 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
     sheet.freeze_panes = sheet.cell(RANK_HEADER_ROW + 1, 3)
     print_setup(sheet, landscape=True, title_rows=f"{RANK_HEADER_ROW}:{RANK_HEADER_ROW}")
     if results:
-        _add_chart(sheet, board, unit_type, line, total_column=3 + len(type_rubric.sections) + 2)
+        _add_chart(sheet, board, unit_type, line, total_column=_total_column(type_rubric))
+
+
+def _total_column(type_rubric) -> int:
+    """The 总分 column of a ranking sheet: after 名次, 单位, 自评总分, the sections, 特别加分 and 特别扣分."""
+    return 4 + len(type_rubric.sections) + 2
 
 
 def _add_chart(sheet: Worksheet, board: Scoreboard, unit_type: str, last_line: int, total_column: int) -> None:
@@ -360,7 +367,8 @@ def _write_compare(sheet: Worksheet, board: Scoreboard) -> None:
     columns = list(COMPARE_COLUMNS)
     _title(sheet, board, f"{board.campaign.title}自评与核定对比",
            "列出计分得分与单位自评不一致的项目(法制办核定改动、超过得分上限或未填),以及每个已报送单位的总分。"
-           "差额 = 计分得分 − 自评得分(自评按计分规则:超过上限按上限、未填按 0),为对总分的影响。",
+           "自评得分为单位所填(未填按 0),总分行的自评得分为单位自评表所填各项之和加减其自报的特别加分、扣分;"
+           "差额 = 计分得分 − 自评得分,为对总分的影响,一个单位各行差额之和即其总分行的差额。",
            len(columns))
     _header(sheet, COMPARE_HEADER_ROW, columns)
     line = COMPARE_HEADER_ROW

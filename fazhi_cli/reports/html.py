@@ -71,7 +71,8 @@ def _lines(deductions) -> list[str]:
 
 def _ranking_rows(results: list[UnitResult]) -> list[dict]:
     return [
-        {"rank": r.rank, "unit": r.unit, "total": r.total, "self_total": r.self_total, "converted": r.converted,
+        {"rank": r.rank, "unit": r.unit, "total": r.total, "claimed_total": r.claimed_total,
+         "items_total": r.items_total, "converted": r.converted,
          "grade": r.grade, "basis": BASIS_LABELS[r.basis], "provisional": r.provisional, "errors": r.errors,
          "bonus": r.bonus, "penalty": r.penalty, "components": r.components, "combined": r.combined,
          "components_missing": r.components_missing, "remark": provisional_remark(r)}
@@ -205,6 +206,12 @@ def previous_context(compared: Compared, unit: str, show_rank: bool) -> dict | N
             "open_rectify": list(found.open_rectify)}
 
 
+def _evidence_lines(checked, ref: str) -> list[dict]:
+    """The files an item's 佐证材料 names, each with whether it was received (for the unit's own page)."""
+    found = checked.evidence.get(ref) if checked is not None else None
+    return [{"name": named.name, "received": bool(named.found)} for named in found.named] if found else []
+
+
 def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False, compared: Compared = None) -> dict:
     """Everything one unit's feedback page shows (ranks as `shows_ranks` decides; last year's line with
     `compared`)."""
@@ -215,7 +222,8 @@ def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False, compare
         {"id": line.id, "name": line.name, "max": line.max, "claimed": line.claimed, "ceiling": line.ceiling,
          "office": line.office, "score": line.score, "deductions": _lines(line.deductions), "note": line.note,
          "average": line.average if show_others else None,
-         "office_reason": line.reason if line.office_changed else "", "ledger": list(line.ledger)}
+         "office_reason": line.reason if line.office_changed else "", "ledger": list(line.ledger),
+         "evidence": _evidence_lines(checked, line.id)}
         for line in report.items
     ]
     improve = [{"id": line.id, "name": line.name, "lost": line.lost, "why": list(line.why),

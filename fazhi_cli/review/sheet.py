@@ -33,6 +33,7 @@ COL_UNIT = "单位名称"
 COL_ID = "编号"
 COL_SCORE = "核定得分"
 COL_REASON = "核定理由"
+COL_EVIDENCE = "佐证材料"  # reference: each file the item names, with its archive path (or 未收到)
 REQUIRED_COLUMNS = (COL_UNIT, COL_ID, COL_SCORE, COL_REASON)
 ROW_BONUS = "特别加分"
 ROW_PENALTY = "特别扣分"
@@ -40,7 +41,7 @@ SPECIAL_ROWS = {ROW_BONUS: BONUS, ROW_PENALTY: PENALTY}
 HEADER_ROW = 4
 # (title, width); 核定得分 and 核定理由 are the only input cells
 COLUMNS = ((COL_UNIT, 14), (COL_ID, 8), ("考核内容", 30), ("分值", 7), ("自评得分", 9), ("得分上限", 9),
-           ("问题", 40), (COL_SCORE, 10), (COL_REASON, 30))
+           ("问题", 40), (COL_SCORE, 10), (COL_REASON, 30), (COL_EVIDENCE, 40))  # evidence last: letters stay
 INPUTS = (COL_SCORE, COL_REASON)
 
 
@@ -128,6 +129,7 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dic
             entry = set_now.get(ref)
             cells = {COL_UNIT: result.unit, COL_ID: row_id, **values,
                      "问题": "\n".join(problems.get(ref, [])) or None,
+                     COL_EVIDENCE: evidence_cell(board, result.unit, ref),
                      COL_SCORE: entry.raw if entry else None, COL_REASON: entry.reason if entry else None}
             for title, value in cells.items():
                 cell = sheet.cell(line, positions[title])
@@ -135,7 +137,8 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dic
                     write_text(cell, value)
                 else:
                     cell.value = value
-                cell.alignment = Alignment(wrap_text=title in ("考核内容", "问题", COL_REASON), vertical="top")
+                wrapped = title in ("考核内容", "问题", COL_EVIDENCE, COL_REASON)
+                cell.alignment = Alignment(wrap_text=wrapped, vertical="top")
             for title in INPUTS:
                 cell = sheet.cell(line, positions[title])
                 cell.fill = INPUT_FILL
@@ -152,6 +155,17 @@ def _review_rows(sheet, board: Scoreboard, unit_type: str, office: dict[str, dic
                     validations[limit].showErrorMessage = True
                     sheet.add_data_validation(validations[limit])
                 validations[limit].add(sheet.cell(line, positions[COL_SCORE]))
+
+
+def evidence_cell(board: Scoreboard, unit: str, ref: str) -> str | None:
+    """An item's evidence for the office to check before it scores: each named file with its archive path
+    (relative to the workspace), or 未收到; None when the item names none."""
+    checked = board.checked(unit)
+    if checked is None:
+        return None
+    refs = [rule.id for rule in board.rubric.special.bonus] if ref == BONUS else [ref]
+    shown = [checked.evidence[r].shown() for r in refs if r in checked.evidence]
+    return "\n".join(text for text in shown if text) or None
 
 
 def mark_not_adopted(cell, why: str) -> None:

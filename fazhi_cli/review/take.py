@@ -222,8 +222,7 @@ def not_adopted(batch: Batch, units: list[str], entries: list[ReviewEntry]) -> l
     if not chosen or not any(not e.withdrawn for e in entries):
         return []
     refused = build_scoreboard(batch.store, batch.rubric, batch.campaign, chosen, batch.clock().date()).not_adopted()
-    return [refused[(e.unit, e.ref)].split("】", 1)[-1] for e in entries
-            if not e.withdrawn and (e.unit, e.ref) in refused]
+    return [refused[(e.unit, e.ref)] for e in entries if not e.withdrawn and (e.unit, e.ref) in refused]  # 【unit】…
 
 
 def _taken_message(unit_type: str, names: list[str], unknown: list[str], changes: ReviewChanges) -> str:

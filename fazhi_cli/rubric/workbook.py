@@ -49,9 +49,10 @@ TYPE_SHEETS = dict(UNIT_TYPE_LABELS)  # department: 区级部门, township: 乡�
 COL_ID, COL_SECTION, COL_ITEM, COL_CONTENT = "编号", "考核事项", "考核内容", "评分标准"
 COL_STANDARD, COL_MAX, COL_KIND, COL_TEXT = "扣分条款", "分值", "类型", "扣分情形"
 COL_POINTS, COL_QUOTA, COL_LEDGER = "扣分", "每月要求", "台账"
+COL_EVIDENCE = "需佐证"  # 是: the unit must name the files that prove the item (an older workbook has no such column)
 TYPE_COLUMNS = (COL_ID, COL_SECTION, COL_ITEM, COL_CONTENT, COL_STANDARD, COL_MAX, COL_KIND, COL_TEXT, COL_POINTS,
-                COL_QUOTA, COL_LEDGER)
-TYPE_WIDTHS = (8, 22, 22, 50, 30, 7, 8, 30, 7, 9, 10)
+                COL_QUOTA, COL_LEDGER, COL_EVIDENCE)
+TYPE_WIDTHS = (8, 22, 22, 50, 30, 7, 8, 30, 7, 9, 10, 8)
 COL_GROUP = "类别"
 SPECIAL_COLUMNS = (COL_ID, COL_GROUP, COL_KIND, "情形", COL_POINTS)
 SPECIAL_WIDTHS = (8, 12, 8, 60, 8)
@@ -116,12 +117,14 @@ def _write_info(sheet: Worksheet, rubric: Rubric) -> None:
         "2. 类型:是否(发生即扣“扣分”)、次数(每次扣“扣分”)、按月(每月少于“每月要求”的,每少 1 条扣“扣分”)。",
         "3. 台账:由法制办台账提供事实的规则或考核内容:信息报送(按月规则)、指导案例、工作总结(是否规则)、"
         "备案(考核内容,仅供参考)。",
-        "4. 各考核内容分值之和应等于所属考核事项的分值,各考核事项之和应等于总分;编号不能重复。",
-        "5. 工作任务:牵头单位、参与单位填写单位名单中的单位全称,多个单位用顿号分隔;“各乡镇(街道)”“区级各部门”"
+        "4. 需佐证:填“是”的考核内容,单位须在自评表“佐证材料”栏列明证明文件并随表报送,未列明或未收到的,"
+        "校验时提示(evidence_missing)。",
+        "5. 各考核内容分值之和应等于所属考核事项的分值,各考核事项之和应等于总分;编号不能重复。",
+        "6. 工作任务:牵头单位、参与单位填写单位名单中的单位全称,多个单位用顿号分隔;“各乡镇(街道)”“区级各部门”"
         "表示该类全部单位;“区级相关部门”不是单位名称,请改为具体单位。",
-        "6. 文字中的年度和日期请用占位符,生成自评表时按 fazhi.toml 的设置填入:"
+        "7. 文字中的年度和日期请用占位符,生成自评表时按 fazhi.toml 的设置填入:"
         + "、".join(f"{{{name}}}({note})" for name, note in PLACEHOLDERS.items()) + "。",
-        "7. 改好后运行 fazhi rubric check 本文件 检查,再用 fazhi init 文件夹 --rubric 本文件 建立考核工作区。",
+        "8. 改好后运行 fazhi rubric check 本文件 检查,再用 fazhi init 文件夹 --rubric 本文件 建立考核工作区。",
     ]
     line += 1
     for index, text in enumerate(guide):
@@ -144,13 +147,15 @@ def _write_type(sheet: Worksheet, rubric: Rubric, unit_type: str) -> None:
         line += 1
         for item in section.items:
             ledger = LEDGER_LABELS.get(item.ledger, "")
-            _row(sheet, line, (item.id, "", item.name, item.content, item.standard, item.max, "", "", "", "", ledger))
+            _row(sheet, line, (item.id, "", item.name, item.content, item.standard, item.max, "", "", "", "", ledger,
+                               "是" if item.evidence else ""))
             line += 1
             for rule in item.rules:
                 _row(sheet, line, _rule_cells(rule))
                 line += 1
     _choices(sheet, COL_KIND, TYPE_COLUMNS, [kind.label for kind in KINDS.values()])
     _choices(sheet, COL_LEDGER, TYPE_COLUMNS, list(LEDGER_LABELS.values()))
+    _choices(sheet, COL_EVIDENCE, TYPE_COLUMNS, ["是"])
 
 
 def _rule_cells(rule: Rule) -> tuple:
@@ -342,9 +347,10 @@ class _Reader:
                 item = {"id": _id(row.get(COL_ID)), "name": _text(row.get(COL_ITEM)),
                         "content": _text(row.get(COL_CONTENT)), "standard": _text(row.get(COL_STANDARD)),
                         "max": _value(row.get(COL_MAX)), "rules": [],
-                        "ledger": self._ledger(row, at),
+                        "ledger": self._ledger(row, at), "evidence": _text(row.get(COL_EVIDENCE)),
                         AT: {"": first, "id": first, "name": at.get(COL_ITEM), "content": at.get(COL_CONTENT),
-                             "standard": at.get(COL_STANDARD), "max": at.get(COL_MAX), "ledger": at.get(COL_LEDGER)}}
+                             "standard": at.get(COL_STANDARD), "max": at.get(COL_MAX), "ledger": at.get(COL_LEDGER),
+                             "evidence": at.get(COL_EVIDENCE)}}
                 sections[-1]["items"].append(item)
         return sections
 

@@ -22,6 +22,7 @@ from fazhi_cli.domain.checks import (
     check_dates,
     validate_submission,
 )
+from fazhi_cli.domain.item_evidence import ItemEvidence
 from fazhi_cli.domain.ledger import (
     ItemLedger,
     Ledger,
@@ -36,6 +37,7 @@ from fazhi_cli.domain.submissions import ACCEPT, resolve_accepted
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.infra.clock import CHINA, office_now, parse_moment
 from fazhi_cli.store import Store, StoredSubmission
+from fazhi_cli.validate.evidence import add_evidence, unit_materials
 from fazhi_cli.workspace import Workspace
 
 
@@ -56,6 +58,7 @@ class CheckedUnit:
     office_reasons: dict[str, str] = field(default_factory=dict)
     own_facts: dict[str, bool | int] = field(default_factory=dict)  # as the unit declared them (before the ledger)
     ledger: dict[str, ItemLedger] = field(default_factory=dict)  # the office's ledger deductions and lines by item
+    evidence: dict[str, ItemEvidence] = field(default_factory=dict)  # each item's 佐证材料 matched to the files sent
 
     @property
     def errors(self) -> int:
@@ -177,6 +180,7 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
     decided = store.file_decisions()
     ledger, report.ledger = load_ledger(store, units)
     today = today or office_now().astimezone(CHINA).date()
+    materials = unit_materials(store)
     for unit in units:
         row = current.get(unit.name)
         if row is None:
@@ -184,10 +188,10 @@ def validate_store(store: Store, rubric: Rubric, campaign: Campaign, units: list
         reviews = {ref: OfficeValue(v.raw, v.cell, v.reason) for ref, v in office.get(unit.name, {}).items()}
         decision = decided.get(row.file_id)
         accepted = decision.reason if decision is not None and decision.action == ACCEPT else None
-        report.results.append(
-            check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews,
-                       accepted, ledger, today)
-        )
+        checked = check_unit(unit, rubric, campaign, row, load_values(store, row.id), versions[unit.name], reviews,
+                             accepted, ledger, today)
+        add_evidence(checked, rubric, materials)
+        report.results.append(checked)
     report.refused, report.held = unsettled_files(store, current)
     return report
 

@@ -147,7 +147,8 @@ def _write_guide(sheet: Worksheet, campaign: Campaign, rubric: Rubric, unit: Uni
         *_monthly_lines(monthly),
         ("4. 绿色的“规则扣分”和“得分上限”根据所填情况自动计算;“自评得分”不能超过“得分上限”,"
          "超过时单元格变红。", None),
-        ("5. 有失分的项目,请在“扣分说明”中写明原因;申报特别加分的,请在“佐证材料”中列明证明材料名称。", None),
+        ("5. 有失分的项目,请在“扣分说明”中写明原因;申报特别加分或有证明材料的项目,请在“佐证材料”中写明所附文件的"
+         "文件名(多个用顿号分隔),文件与本表放在同一封邮件或同一压缩包中报送。" + _evidence_items(type_rubric), None),
         ("6. 在“工作任务”表中填写本单位牵头或参与的年度工作任务完成情况(已完成 / 推进中 / 未启动)及说明;"
          "“本单位角色”列标明本单位是牵头单位还是参与单位。", None),
         ("7. 在“自评表”末尾填写填报单位(盖章)、负责人、填报人、联系电话和填报日期;报送纸质件的,请加盖单位公章。", None),
@@ -255,3 +256,9 @@ def _sheet_heading(sheet: Worksheet, title: str, columns: tuple[str, ...], width
         cell.alignment = CENTER
         cell.border = BORDER
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _evidence_items(type_rubric) -> str:
+    """The guide's note of the items the rubric marks as needing evidence (需佐证), or ""."""
+    marked = [item.id for item in type_rubric.items if item.evidence]
+    return f"第 {'、'.join(marked)} 项须附佐证材料。" if marked else ""
