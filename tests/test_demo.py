@@ -58,6 +58,11 @@ def test_demo_runs_the_whole_job_and_writes_every_report(cli, tmp_path):
     assert "审定结果" in summary and approved in summary and APPROVAL_DOC in summary
     assert "初步结果" not in summary
     assert "考核组复核情况" in summary and "第一考核组" in summary and "第二考核组" in summary  # two review teams
+    with sqlite3.connect(folder / "fazhi.db") as db:  # the 第三方评估 component sheet, filled and taken back
+        component_sheets = db.execute("SELECT code FROM files WHERE code LIKE 'component%'").fetchall()
+        component_values = db.execute("SELECT COUNT(*) FROM component_values").fetchone()[0]
+    assert component_sheets == [("component",)] and component_values == 54  # finding-free: one per assessed unit
+    assert "第三方评估(10.00%)" in summary and "综合得分 = 考核细则得分 × 90% + 第三方评估 × 10%" in summary
     sheet = openpyxl.load_workbook(reports / "2017年度法治政府建设考核结果汇总.xlsx")["区级部门排名"]
     assert sheet["A1"].value == "2017年度法治政府建设考核审定结果——区级部门"
     assert f"审定结果({approved},{APPROVAL_DOC})" in sheet["A2"].value

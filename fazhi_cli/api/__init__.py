@@ -40,6 +40,7 @@ from __future__ import annotations
 from fazhi_cli.api.about import demo, version
 from fazhi_cli.api.campaign import InitResult, config_set, config_show, generate, init, init_from
 from fazhi_cli.api.decisions import accept, approve, dismiss, log, reject, reopen
+from fazhi_cli.api.edge import combination_text as combination_text
 from fazhi_cli.api.edge import debug_enabled as debug_enabled
 from fazhi_cli.api.edge import enable_debug as enable_debug
 from fazhi_cli.api.edge import format_cents as format_cents
@@ -51,6 +52,7 @@ from fazhi_cli.api.integrity import verify
 from fazhi_cli.api.mail import fetch, remind, send
 from fazhi_cli.api.rectify import rectify_generate, rectify_notice, rectify_review_sheet, rectify_status
 from fazhi_cli.api.results import (
+    component_sheet,
     export,
     feedback_letters,
     ledger,
@@ -108,7 +110,8 @@ __all__ = [
     # the commands
     "init", "init_from", "history", "rubric_show", "rubric_check", "rubric_warnings", "rubric_export", "generate",
     "ingest", "validate",
-    "review_sheets", "ledger", "score", "report", "notice", "feedback_letters", "status", "files", "accept", "reject",
+    "review_sheets", "component_sheet", "ledger", "score", "report", "notice", "feedback_letters", "status", "files",
+    "accept", "reject",
     "dismiss", "approve", "reopen", "log", "verify", "demo", "version", "config_show", "config_set",
     "send", "remind", "fetch", "rectify_status", "rectify_generate", "rectify_review_sheet", "rectify_notice",
     "export",

@@ -1,11 +1,12 @@
 """What the command line's edge uses besides the commands (re-exported by the api, not results): the debug switch
 (`enable_debug`, `debug_enabled`), `write_error` (an OSError met while writing, as a user error),
-`require_defusedxml`, and for printing `format_cents` and `printable`."""
+`require_defusedxml`, and for printing `format_cents`, `printable` and `combination_text` (a score's components)."""
 
 from __future__ import annotations
 
 import os
 
+from fazhi_cli.domain.components import combination_text as combination_text
 from fazhi_cli.domain.numbers import format_cents as format_cents
 from fazhi_cli.domain.text import printable as printable
 from fazhi_cli.infra.debug import ENVIRONMENT_VARIABLE as DEBUG_VARIABLE

@@ -12,7 +12,7 @@ from fazhi_cli.history.compare import score_json_compared
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.reports import ReportFiles, write_reports
 from fazhi_cli.reports.item_table import ItemTable, item_rows, write_rows_csv
-from fazhi_cli.review import write_review_sheets
+from fazhi_cli.review import write_component_sheet, write_review_sheets
 from fazhi_cli.scoring import Scoreboard
 from fazhi_cli.workspace import Workspace
 
@@ -32,6 +32,21 @@ def review_sheets(workspace: Path | None = None, team: str | None = None, units:
     found = Workspace.find(workspace)
     with found.lock():
         return write_review_sheets(found, team=team, names=units)
+
+
+def component_sheet(name: str, workspace: Path | None = None) -> Path:
+    """Write the office's component sheet (评分构成表) of one score component set in fazhi.toml into review/
+    (`fazhi component-sheet NAME`), holding the lock; returns the file. Filled in (a survey firm's table may be
+    pasted in), it goes back through `ingest` (named directly); an unknown component is a `UsageError`.
+
+    Example::
+
+        path = api.component_sheet("第三方评估", Path("2017考核"))
+        api.ingest([path], Path("2017考核"))   # after the office has filled it in
+    """
+    found = Workspace.find(workspace)
+    with found.lock():
+        return write_component_sheet(found, name)
 
 
 def ledger(workspace: Path | None = None) -> Path:

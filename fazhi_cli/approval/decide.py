@@ -50,11 +50,13 @@ class Approval:
 
 def approval_blockers(board: Scoreboard, accept_missing: bool = False) -> list[str]:
     """Every reason the results cannot be approved yet, in Chinese: units with unresolved validation errors, rows
-    of the office's ledger that were not taken, held files, refused files not settled, and units that never
-    returned (unless `accept_missing`)."""
+    of the office's ledger that were not taken, score components not entered for a returned unit, held files,
+    refused files not settled, and units that never returned (unless `accept_missing`)."""
     reasons = [f"{checked.unit.name}:尚有 {checked.errors} 个校验错误未解决"
                for checked in board.validation.results if checked.errors]
     reasons += [f"台账中未采用的行({f.file}):{f.message}" for f in board.validation.ledger]
+    reasons += [f"{r.unit}:{name}得分尚未录入(fazhi component-sheet {name} 生成评分构成表)"
+                for r in board.results for name in r.components_missing]
     # a unit's 整改 workbook (held or refused) is no input of the results: it never blocks their approval
     reasons += [f"待确认的文件 {f.file}:{f.message}" for f in board.validation.held if not _rectify_file(f.code)]
     reasons += [f"被退回的文件 {f.file} 尚未处理:{f.message}" for f in board.validation.refused

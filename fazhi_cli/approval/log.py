@@ -1,4 +1,5 @@
 """`fazhi log`: every decision the office took, in order — office values set and withdrawn (from review sheets),
+score components' values set and withdrawn (from component sheets),
 files accepted, rejected and dismissed, results approved and reopened (from the command line), 整改 items closed
 (销号) and their closures withdrawn (from 整改复核表); `log_json`, what
 `fazhi log --json` prints."""
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fazhi_cli.approval.state import results_in_force
-from fazhi_cli.domain.approval import ACTION_LABELS, SET, WITHDRAWN
+from fazhi_cli.domain.approval import ACTION_LABELS, COMPONENT_SET, COMPONENT_WITHDRAWN, SET, WITHDRAWN
 from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.rectification import CLOSE, WITHDRAW_CLOSE
 from fazhi_cli.domain.review_checks import ROW_NAMES
@@ -75,6 +76,11 @@ def decision_log(store: Store, not_adopted: Collection[tuple[str, str]] = ()) ->
                  ROW_NAMES.get(entry.ref, entry.ref), entry.reason, None if entry.withdrawn else entry.raw,
                  adopted=not (entry.id in in_force and (entry.unit, entry.ref) in not_adopted), team=entry.team)
         for entry in store.review_history()
+    ]
+    entries += [
+        LogEntry(entry.taken_at, COMPONENT_WITHDRAWN if entry.withdrawn else COMPONENT_SET, entry.unit,
+                 entry.component, entry.note, None if entry.withdrawn else entry.raw, entry.file_name)
+        for entry in store.component_history()
     ]
     for decision in store.decisions():
         stored = store.file_by_id(decision.file_id) if decision.file_id is not None else None

@@ -101,10 +101,22 @@ def thaw(text: str) -> Scoreboard:
             board = build_scoreboard(store, rubric, campaign, units, dt.date.fromisoformat(content["today"]))
     except (ValueError, KeyError, TypeError, AttributeError, sqlite3.Error, FazhiError) as exc:
         raise UnreadableSnapshot(str(exc)) from None
-    rebuilt = results_units(board)
+    rebuilt = as_frozen(results_units(board), frozen)
     if canonical_json(rebuilt) != canonical_json(frozen):
         raise RebuildDiffers(_differing_units(rebuilt, frozen), str(content.get("program", "")))
     return board
+
+
+NEWER_FIELDS = ("components", "combined")  # what score --json gained after some snapshots were frozen
+
+
+def as_frozen(rebuilt: list[dict], frozen: object) -> list[dict]:
+    """The rebuilt results in the form of the frozen ones: a snapshot frozen before the units had `components`
+    and `combined` is compared without them (its settings could set no component, so they add nothing)."""
+    units = frozen if isinstance(frozen, list) else []
+    if not units or not isinstance(units[0], dict) or all(name in units[0] for name in NEWER_FIELDS):
+        return rebuilt
+    return [{key: value for key, value in unit.items() if key not in NEWER_FIELDS} for unit in rebuilt]
 
 
 def _differing_units(rebuilt: list[dict], frozen: object) -> list[str]:

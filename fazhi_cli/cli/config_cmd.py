@@ -51,7 +51,9 @@ def set_(
 
     可用的名称:考核名称、考核单位、截止日期、案例截止日期、联系人、电话、邮箱、显示名次、
     区级部门权重(权重.部门)、乡镇(街道)权重(权重.乡镇)、发文机关、发文字号、主送机关、
-    请示主送机关、抄送机关、印发机关、整改截止日期;也可用 fazhi.toml 中的英文写法(deadline、documents.doc_no…)。
+    请示主送机关、抄送机关、印发机关、整改截止日期;评分构成.名称(如 评分构成.第三方评估,占综合得分的百分比;
+    加 .区级部门 或 .乡镇 按单位类型分别设置,值写“删除”即取消);也可用 fazhi.toml 中的英文写法
+    (deadline、documents.doc_no、components.第三方评估…)。
 
     示例:
 
@@ -60,6 +62,10 @@ def set_(
       fazhi config set 联系人 张三
 
       fazhi config set 权重.乡镇 4
+
+      fazhi config set 评分构成.第三方评估 10
+
+      fazhi config set 评分构成.第三方评估.乡镇 5
 
       fazhi config set 发文字号 "昭府法办〔2027〕1号"
     """

@@ -89,7 +89,7 @@ def log(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
 def _content(entry: api.LogEntry) -> str:
     """What was decided, in a few words: the office value, or the approval's approver, date and document."""
     if entry.value is not None:
-        return f"核定得分 {entry.value}"
+        return f"{'得分' if entry.action == 'component_set' else '核定得分'} {entry.value}"
     detail = entry.detail
     if entry.action == "approve":
         missing = detail.get("missing") or []

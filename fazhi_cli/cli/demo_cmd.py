@@ -52,6 +52,8 @@ def print_demo(run: api.DemoRun, pdf: bool = False) -> None:
         console.print(f"台账 {safe(item.name)}:{safe(item.message)}")
     for item in run.reviewed.files:
         console.print(f"{safe(item.name)}:{safe(item.message)}")
+    for item in run.components.files:
+        console.print(f"{safe(item.name)}:{safe(item.message)}")
     _step(7)
     console.print(state_line(run.board.state))
     for unit_type in run.board.rubric.types:

@@ -41,6 +41,26 @@ def review_sheet(
         console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
 
 
+def component_sheet(
+    name: str = typer.Argument(..., metavar="评分构成", help="fazhi.toml 中设置的评分构成名称,例如 第三方评估。"),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """生成一项评分构成(如第三方评估)的评分构成表,放在工作区的 review/ 文件夹。
+
+    每个参加该项评分的单位一行,列为 单位名称、得分(0 至 100)、说明;可把第三方机构的结果表粘贴进去。
+    填好后用 fazhi ingest 文件路径 收回;综合得分 = 细则总分 × (100 − 各项权重之和)/100 + Σ 该项得分 × 权重/100,
+    排名按综合得分。权重用 fazhi config set 评分构成.第三方评估 10 设置。
+
+    示例:
+
+      fazhi component-sheet 第三方评估
+
+      fazhi ingest review/2017年度法治政府建设评分构成表_第三方评估.xlsx
+    """
+    path = api.component_sheet(name, workspace)
+    console.print(f"[green]✓[/] 已生成 {safe(str(path))}")
+
+
 def state_line(state: api.ResultsState) -> str:
     """Which results are shown, as a marked-up line: 初步结果(未经审定), or 审定结果 with approver and date."""
     colour = "bold green" if state.approved else "bold yellow"
@@ -55,10 +75,15 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     """A ranked table of one unit type (section subtotals are in the Excel summary)."""
     type_rubric = board.rubric.for_type(unit_type)
     graded = bool(board.campaign.grades)
+    components = board.campaign.component_weights(unit_type)
     table = Table(title=f"{safe(board.campaign.title)}{board.state.label} — {type_rubric.label}", title_justify="left")
     table.add_column("名次", justify="right", no_wrap=True)
     table.add_column("单位", no_wrap=True)
-    for column in ("自评总分", "项目得分", "加分", "扣分", "总分", "折算分"):
+    columns = ("自评总分", "项目得分", "加分", "扣分", "总分")
+    if components:  # the rubric's total, each component with its weight, the combined score
+        columns += (*(f"{safe(name)}({api.format_cents(w).removesuffix('.00')}%)" for name, w in components.items()),
+                    "综合得分")
+    for column in (*columns, "折算分"):
         table.add_column(column, justify="right", no_wrap=True)
     if graded:
         table.add_column("等次", no_wrap=True)
@@ -67,17 +92,33 @@ def scores_table(board: api.Scoreboard, unit_type: str) -> Table:
     for r in board.of_type(unit_type):
         if r.status == api.MISSING:
             continue
-        remark = f"[red]暂定:{r.errors} 个错误[/]" if r.provisional else ""
-        row = [str(r.rank), safe(r.unit), _fmt(r.claimed_total), _fmt(r.items_total), _fmt(r.bonus), _fmt(r.penalty),
-               f"[bold]{_fmt(r.total)}[/]", _fmt(r.converted)]
+        row = [str(r.rank), safe(r.unit), _fmt(r.claimed_total), _fmt(r.items_total), _fmt(r.bonus), _fmt(r.penalty)]
+        if components:
+            row += [_fmt(r.total), *(_fmt(r.components.get(name)) or "未录入" for name in components),
+                    f"[bold]{_fmt(r.combined)}[/]"]
+        else:
+            row.append(f"[bold]{_fmt(r.total)}[/]")
+        row.append(_fmt(r.converted))
         if graded:
             row.append(safe(r.grade or ""))
-        table.add_row(*row, api.BASIS_LABELS[r.basis], remark)
+        table.add_row(*row, api.BASIS_LABELS[r.basis], _remark(r))
     missing = [r.unit for r in board.of_type(unit_type) if r.status == api.MISSING]
+    captions = [safe(api.combination_text(components))] if components else []
     if missing:
-        table.caption = f"未报送(不排名){len(missing)} 个:{'、'.join(safe(m) for m in missing)}"
+        captions.append(f"未报送(不排名){len(missing)} 个:{'、'.join(safe(m) for m in missing)}")
+    if captions:
+        table.caption = "\n".join(captions)
         table.caption_justify = "left"
     return table
+
+
+def _remark(result: api.UnitResult) -> str:
+    """Why a result is provisional: its validation errors, the score components not entered yet."""
+    if not result.provisional:
+        return ""
+    reasons = [f"{result.errors} 个错误"] if result.errors else []
+    reasons += [f"未录入{safe(name)}" for name in result.components_missing]
+    return f"[red]暂定:{'、'.join(reasons)}[/]"
 
 
 def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None:
@@ -85,7 +126,9 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
 
     有核定得分的项目按核定得分计,否则按自评得分(不超过其填报情形对应的得分上限)计;
     总分 = 项目得分(各项计分得分之和)+ 特别加分 − 特别扣分;“自评总分”为单位自评表所填,
-    与总分之差见 fazhi report 的“自评与核定对比”。折算分 = 总分 × 权重 / 100,权重按单位类型在
+    与总分之差见 fazhi report 的“自评与核定对比”。设有评分构成(如第三方评估)时,综合得分 =
+    总分 × (100 − 各项权重之和)/100 + Σ 该项得分 × 权重/100,排名、折算分和等次按综合得分;
+    折算分 = 总分(综合得分)× 权重 / 100,权重按单位类型在
     fazhi.toml 的 [weights] 中设置,未设置的那类单位不显示折算分。
     未报送的单位列为“未报送”,不参加排名;尚有校验错误的单位标为“暂定”。
     审定前为“初步结果(未经审定)”;fazhi approve 审定后按冻结的快照显示“审定结果”。
@@ -107,7 +150,12 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
         note(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
     provisional = board.provisional_count
     if provisional:
-        note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误,fazhi validate 查看)。")
+        waiting = sum(1 for r in board.results if r.components_missing)
+        if waiting:
+            note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误或评分构成未录入:fazhi validate 查看错误,"
+                 "fazhi component-sheet 名称 生成评分构成表)。")
+        else:
+            note(f"[yellow]{provisional} 个单位的结果为暂定[/](尚有校验错误,fazhi validate 查看)。")
 
 
 def report(

@@ -61,6 +61,8 @@ def ingest(
     if report.review_problems:
         note("[bold red]复核打分表中有的核定得分未采用[/](“说明”写明了单元格和原因,如低于自评得分而没有填写核定理由),"
              "改正后重新收回复核打分表。")
+    if report.component_problems:
+        note("[bold red]评分构成表中有的行有误、未采用[/](见“说明”中的单元格),改正后重新收回评分构成表。")
     if report.refused or report.taken_with_problems:
         raise typer.Exit(1)
 
@@ -72,8 +74,9 @@ def ingest_table(report: IngestReport) -> Table:
         table.add_column(column, overflow="fold")
     for item in report.files:
         style = OUTCOME_STYLES.get(item.outcome, "")
-        label = "整改复核表" if (item.code or "").startswith("rectify_review") else OUTCOME_LABELS.get(item.outcome,
-                                                                                                  item.outcome)
+        code = item.code or ""
+        label = ("整改复核表" if code.startswith("rectify_review") else "评分构成表" if code.startswith("component")
+                 else OUTCOME_LABELS.get(item.outcome, item.outcome))
         name = safe(item.name)
         if not item.origin.startswith("文件 "):
             name += f"\n[dim]{safe(item.origin)}[/]"

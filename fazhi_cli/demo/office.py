@@ -19,11 +19,34 @@ from fazhi_cli.ingest import IngestReport, ingest_paths
 from fazhi_cli.ingest.settle import Settled, settle
 from fazhi_cli.ledger import write_ledger
 from fazhi_cli.review import COL_ID, COL_REASON, COL_SCORE, COL_UNIT, SHEET_REVIEW, write_review_sheets
+from fazhi_cli.review.component_sheet import HEADER_ROW as COMPONENT_HEADER_ROW
+from fazhi_cli.review.component_sheet import write_component_sheet
 from fazhi_cli.validate import CheckedUnit, ValidationReport, validate_workspace
 from fazhi_cli.workspace import Workspace, ledger_file_name
 
 WRONG_FORM_REASON = "经电话核实,系区环保局误用了区司法局的自评表,不予采用;已通知区环保局用本单位的表格报送"
 DISMISS_REASON = f"文件损坏无法打开,已电话告知{BROKEN};该单位未重新报送,按未报送处理"
+
+
+COMPONENT = "第三方评估"  # the demo's score component beside the rubric, and its weight (percent)
+COMPONENT_WEIGHT = "10"
+COMPONENT_NOTE = "第三方机构群众满意度调查"
+
+
+def office_components(workspace: Workspace, folder: Path) -> Path:
+    """The 第三方评估 a survey firm made of every assessed unit, typed into `fazhi component-sheet`'s sheet as the
+    clerk would paste it (every value a number from 0 to 100: no finding)."""
+    sheet_path = write_component_sheet(workspace, COMPONENT)
+    book = openpyxl.load_workbook(sheet_path)
+    sheet = book[COMPONENT]
+    for number, line in enumerate(range(COMPONENT_HEADER_ROW + 1, sheet.max_row + 1)):
+        if sheet.cell(line, 1).value:
+            sheet.cell(line, 2).value = 80 + (number * 7) % 19 + (0.5 if number % 3 == 0 else 0)
+            sheet.cell(line, 3).value = COMPONENT_NOTE
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / sheet_path.name
+    book.save(target)
+    return target
 
 
 def settle_held_files(workspace: Workspace, report: ValidationReport) -> list[Settled]:

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from fazhi_cli.approval import Approval, approve_results
 from fazhi_cli.demo.office import (
+    COMPONENT,
+    COMPONENT_WEIGHT,
     DISMISS_REASON,
     dismiss_refused,
     ingest_as_received,
+    office_components,
     office_ledger,
     office_review,
     settle_held_files,
@@ -38,7 +41,7 @@ from fazhi_cli.validate import Annotated, ValidationReport, validate_workspace
 from fazhi_cli.validate.annotate import start_annotating
 from fazhi_cli.validate.status import StatusReport, campaign_status
 from fazhi_cli.workbook.generate import GenerateResult, write_workbooks
-from fazhi_cli.workspace import Workspace, create_workspace
+from fazhi_cli.workspace import Workspace, create_workspace, set_setting
 
 DEMO_MARKER = ".fazhi-demo"
 APPROVED_BY = "区人民政府"
@@ -91,6 +94,7 @@ class DemoRun:
     mailed: MailReport = field(default_factory=lambda: MailReport("send", True))  # `fazhi send --dry-run`
     request: NoticeFile | None = None  # the 请示 of the preliminary results, sent up for approval
     rectification: DemoRectification | None = None  # the 整改 after the 通报
+    components: IngestReport = field(default_factory=IngestReport)  # the 第三方评估 component sheet taken back
 
 
 @dataclass
@@ -119,9 +123,10 @@ def _on_calendar(year: int, month: int, day: int, hour: int) -> dt.datetime:
 
 
 def _office_goes_on(workspace: Workspace, year: int, validation: ValidationReport,
-                    on_step: Callable[[str], None]) -> tuple[list[Settled], StatusReport, IngestReport, IngestReport]:
-    """After validation: the held files settled and the status taken, then the 集中考核 (the office's ledger and
-    review sheets filled and taken back, after the guiding cases were due)."""
+                    on_step: Callable[[str], None]
+                    ) -> tuple[list[Settled], StatusReport, IngestReport, IngestReport, IngestReport]:
+    """After validation: the held files settled and the status taken, then the 集中考核 (the office's ledger,
+    review sheets and the 第三方评估 component sheet filled and taken back, after the guiding cases were due)."""
     with simulated_now(_on_calendar(year, 12, 13, 9)):
         settled = settle_held_files(workspace, validation)
         status = campaign_status(workspace)
@@ -131,7 +136,8 @@ def _office_goes_on(workspace: Workspace, year: int, validation: ValidationRepor
         sheets = office_review(workspace, workspace.root / "review-returned")
         sheets += teams_review(workspace, sheets, workspace.root / "review-returned")
         reviewed = ingest_paths(workspace, sheets)
-    return settled, status, ledger, reviewed
+        components = ingest_paths(workspace, [office_components(workspace, workspace.root / "review-returned")])
+    return settled, status, ledger, reviewed, components
 
 
 def _rectification(workspace: Workspace, year: int, make_pdf: bool,
@@ -165,6 +171,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
     workspace = create_demo_workspace(root)
     year = workspace.campaign().year
     with workspace.lock():
+        set_setting(workspace, f"components.{COMPONENT}", COMPONENT_WEIGHT)  # a 第三方评估 beside the rubric
         on_step(STEPS[1])
         with simulated_now(_on_calendar(year, 11, 20, 9)):
             generated = write_workbooks(workspace)
@@ -178,7 +185,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
             validation = validate_workspace(workspace)
             annotating = start_annotating(workspace, validation)  # made by the pool while the office goes on
         try:
-            settled, status, ledger, reviewed = _office_goes_on(workspace, year, validation, on_step)
+            settled, status, ledger, reviewed, components = _office_goes_on(workspace, year, validation, on_step)
         except BaseException:
             with contextlib.suppress(Exception):
                 annotating()  # the pool is never left running
@@ -200,4 +207,5 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
         rectification = _rectification(workspace, year, make_pdf, on_step)
     elapsed = time.perf_counter() - started
     return DemoRun(workspace, generated, returns, ingested, validation, annotated, status, settled, reviewed, board,
-                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed, request, rectification)
+                   dismissed, approval, reports, notice, letters, elapsed, ledger, mailed, request, rectification,
+                   components=components)

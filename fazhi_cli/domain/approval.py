@@ -20,9 +20,12 @@ APPROVE = "approve"
 REOPEN = "reopen"
 SET = "set"  # an office value (核定得分) set from a review sheet
 WITHDRAWN = "withdrawn"  # and one withdrawn
+COMPONENT_SET = "component_set"  # a score component's value set from a component sheet (评分构成表)
+COMPONENT_WITHDRAWN = "component_withdrawn"  # and one withdrawn
 ACTION_LABELS = {
     SET: "核定得分", WITHDRAWN: "撤回核定", "accept": "确认采用", "reject": "不予采用", "dismiss": "不再处理",
     APPROVE: "审定", REOPEN: "重新打开", "rectify_close": "销号", "rectify_withdraw": "撤回销号",
+    COMPONENT_SET: "评分构成得分", COMPONENT_WITHDRAWN: "撤回评分构成得分",
 }  # fmt: skip
 PRELIMINARY_LABEL = "初步结果(未经审定)"
 APPROVED_LABEL = "审定结果"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fazhi_cli.domain.components import Component, weights_for
 from fazhi_cli.domain.limits import Limits
 from fazhi_cli.domain.mail import MailSettings
 
@@ -73,6 +74,7 @@ class Campaign:
     limits: Limits = field(default_factory=Limits)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     mail: MailSettings = field(default_factory=MailSettings)  # the office mailbox ([mail]); not configured by default
+    components: tuple[Component, ...] = ()  # score components beside the rubric ([components]); none by default
 
     @property
     def issuer(self) -> str:
@@ -101,6 +103,10 @@ class Campaign:
     def weight(self, unit_type: str) -> Decimal | None:
         """The conversion weight (折算权重) of a unit type; None when fazhi.toml does not set it."""
         return self.weights.get(unit_type)
+
+    def component_weights(self, unit_type: str) -> dict[str, Decimal]:
+        """The score components (评分构成) that apply to a unit type, by name, with their weights (percent)."""
+        return weights_for(self.components, unit_type)
 
     def weights_missing(self, unit_types: Iterable[str]) -> list[str]:
         """The unit types, in the given order, whose weight is not set (their converted scores are not shown)."""

@@ -41,3 +41,5 @@ def is_sealed(secret: bytes, identity: Mapping[str, str], fields: tuple[str, ...
     """True when the identity carries a seal that the office's secret reproduces (constant-time comparison)."""
     claimed = str(identity.get(MAC_KEY, ""))
     return bool(claimed) and hmac.compare_digest(claimed, seal(secret, identity, fields))
+# the office's component sheet (评分构成表): which component, and the last component value recorded when written
+COMPONENT_SHEET_FIELDS = ("format", "campaign", "year", "component", "generated_at", "components_upto")

@@ -18,6 +18,7 @@ from decimal import Decimal
 from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.comparison_text import Compared, letter_comparison, notice_comparison
+from fazhi_cli.domain.component_text import counted, letter_provisional, overview_sentences, ranking_notes
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
 from fazhi_cli.domain.results import BASIS_SENTENCES, SELF, UnitResult
@@ -193,13 +194,12 @@ def _overview(model: ResultsModel) -> list[Paragraph]:
     headline = model.headline
     if headline.reviewed:
         text += f"集中考核中,我办对{headline.reviewed}个单位的部分项目核定了得分。"
-    if headline.provisional:
-        text += f"有{headline.provisional}个单位的自评材料尚有校验错误未改正,其结果为暂定。"
+    text += overview_sentences(model)
     return [Paragraph(text)]
 
 
 def _leading(summary: TypeSummary) -> str:
-    named = [f"{r.unit}({points(r.total)}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
+    named = [f"{r.unit}({points(counted(r))}分{',暂定' if r.provisional else ''})" for r in summary.ranked[:LEADING]]
     return f"{summary.label}得分前{len(named)}名依次为:{_names(named)}。"
 
 
@@ -317,9 +317,7 @@ def _rectification(campaign: Campaign, approved: bool) -> list[Paragraph]:
 def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state: ResultsState) -> RankingTable:
     weighted = campaign.weight(summary.type) is not None
     rows = tuple(_ranking_row(r) for r in summary.ranked)
-    notes = []
-    if summary.provisional:
-        notes.append(f"得分后注“暂定”的{summary.provisional}个单位尚有校验错误未改正,其结果可能变化")
+    notes = ranking_notes(summary)
     if summary.missing:
         notes.append(f"未报送自评材料、不参加排名的单位:{_names(summary.missing)}")
     results = "考核结果排名" if state.approved else "考核初步结果排名"
@@ -331,7 +329,7 @@ def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state:
 
 
 def _ranking_row(result: UnitResult) -> RankingRow:
-    total = points(result.total) + ("(暂定)" if result.provisional else "")
+    total = points(counted(result)) + ("(暂定)" if result.provisional else "")
     return RankingRow(str(result.rank), result.unit, total, result.grade or "", points(result.converted))
 
 
@@ -430,6 +428,8 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
         extras.append(f"特别扣分{points(result.penalty)}分")
     if extras:
         text += f"(其中{'、'.join(extras)})"
+    if report.component_text:
+        text += f";{report.component_text}"
     if result.converted is not None:
         text += f",折算分{points(result.converted)}分"
     if show_rank and result.rank is not None:
@@ -437,9 +437,7 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
     if result.grade:
         text += f",等次为{result.grade}"
     text += f"。{_basis_sentence(result)}。" if result.basis else "。"
-    if result.provisional:
-        text += f"你单位的自评材料尚有{result.errors}个校验错误未改正,以上结果为暂定,请尽快改正后重新报送。"
-    return text
+    return text + letter_provisional(result)
 
 
 def _reasons(report: UnitReport) -> dict[str, str]:

@@ -177,6 +177,20 @@ TEMPLATES: dict[str, str] = {
         "请用 fazhi ledger 重新生成台账后填写。"
     ),
     "ledger_unreadable": "「{name}」{detail}。请用 fazhi ledger 重新生成台账后填写。",
+    # --- the office's component sheet (评分构成表) -------------------------------------------------------------------
+    "component_not_named": (
+        "「{name}」是评分构成表,但它来自{origin},未采用:评分构成表只在法制办直接指定该文件时收取"
+        "(fazhi ingest 文件路径),不从邮件、压缩包或文件夹中收取。如需采用,请用 fazhi ingest 直接指定该文件。"
+    ),
+    "component_forged": (
+        "「{name}」自称评分构成表,但校验码与本工作区不符(身份信息被改动,或不是本工作区生成的),未采用。"
+        "请用 fazhi component-sheet 重新生成评分构成表后填写。"
+    ),
+    "component_unknown": (
+        "「{name}」是评分构成“{component}”的评分构成表,但 fazhi.toml 现在没有设置这项评分构成,未采用。"
+        "请先用 fazhi config set 评分构成.{component} 权重 设置,再收回该表。"
+    ),
+    "component_unreadable": "「{name}」{detail}。请用 fazhi component-sheet 重新生成评分构成表后填写。",
     # --- a unit's 整改 workbook (整改清单) ---------------------------------------------------------------------------
     "rectify_unverified": (
         "「{name}」自称“{unit}”的整改清单,但表内身份信息的校验码与本工作区不符(身份信息被改动,"

@@ -17,9 +17,10 @@ from decimal import Decimal
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.checks import TASK_STATUSES
+from fazhi_cli.domain.components import combination_text, component_sentence
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
-from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult
+from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult, provisional_remark
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Item, Rubric, Rule
 from fazhi_cli.domain.units import Unit
 
@@ -182,6 +183,12 @@ class UnitReport:
     differences: tuple[Difference, ...]  # changed items, changed bonus/deduction, then the total
     tasks: tuple[TaskLine, ...]
     remark: str  # 暂定… when provisional
+    components: tuple[tuple[str, Decimal], ...] = ()  # the score components of its type: (name, weight)
+
+    @property
+    def component_text(self) -> str:
+        """The unit's score with its components in a sentence (`domain.components.component_sentence`)."""
+        return component_sentence(self.result.total, self.result.combined, self.result.components, self.components)
 
     @property
     def lost_items(self) -> tuple[ItemLine, ...]:
@@ -209,6 +216,12 @@ class TypeSummary:
     average_total: Decimal | None
     averages: dict[str, Decimal]  # item → average counted score
     losses: tuple[ItemLoss, ...]  # highest loss rate first (rubric order among equals)
+    components: tuple[tuple[str, Decimal], ...] = ()  # the type's score components: (name, weight)
+
+    @property
+    def combination(self) -> str:
+        """How the combined score is made (`domain.components.combination_text`); "" without components."""
+        return combination_text(dict(self.components)) if self.components else ""
 
     @property
     def returned(self) -> int:
@@ -320,7 +333,7 @@ def _in_rank_order(results: Iterable[UnitResult]) -> list[UnitResult]:
     return sorted(results, key=lambda r: (r.rank is None, r.rank or 0, r.unit))
 
 
-def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult]) -> TypeSummary:
+def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult], components: Mapping) -> TypeSummary:
     type_rubric = rubric.for_type(unit_type)
     ordered = _in_rank_order(r for r in results if r.type == unit_type)
     ranked = tuple(r for r in ordered if r.status != MISSING)
@@ -345,6 +358,7 @@ def _type_summary(rubric: Rubric, unit_type: str, results: list[UnitResult]) -> 
         average_total=_average([r.total for r in ranked]),
         averages=averages,
         losses=tuple(losses),
+        components=tuple(components.items()),
     )
 
 
@@ -404,7 +418,8 @@ def _unit_report(rubric: Rubric, unit: Unit, result: UnitResult, summary: TypeSu
         penalty_lines=tuple(d for rule in rubric.special.penalty if (d := explain_rule(rule, facts))),
         differences=_differences(rubric, result, items, UNIT_TYPE_LABELS[unit.type]),
         tasks=tasks,
-        remark=f"暂定:有 {result.errors} 个校验错误" if result.provisional else "",
+        remark=provisional_remark(result),
+        components=summary.components,
     )
 
 
@@ -451,12 +466,13 @@ def build_results_model(
     notes: Mapping[str, Mapping[str, str]],
     tasks: Mapping[str, Mapping[int, tuple[str, str]]],
     grade_names: Sequence[str] = (),
+    component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
 ) -> ResultsModel:
-    """The results model of a campaign from its ranked results (`rank_and_convert`) and, per returned
-    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note))."""
+    """The results model of a campaign from its ranked results (`rank_and_convert`), each type's score components
+    (`component_weights`) and, per returned unit, its facts, 扣分说明 by item and task progress (number → status)."""
     results = list(results)
     by_name = {r.unit: r for r in results}
-    summaries = tuple(_type_summary(rubric, unit_type, results) for unit_type in rubric.types)
+    summaries = tuple(_type_summary(rubric, t, results, (component_weights or {}).get(t, {})) for t in rubric.types)
     returned = [u for u in units if by_name[u.name].status != MISSING]
     reports = {}
     units_by_name = {u.name: u for u in reversed(units)}  # the first of a name, as before

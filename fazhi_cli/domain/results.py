@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.components import combined_score
 from fazhi_cli.domain.ledger import ItemLedger, ledger_item_score
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
@@ -70,6 +71,13 @@ class UnitResult:
     rank: int | None = None
     converted: Decimal | None = None
     grade: str | None = None
+    components: dict[str, Decimal | None] = field(default_factory=dict)  # 评分构成: each one's value (None: not in)
+    combined: Decimal | None = None  # the total combined with the components (= total without any)
+
+    @property
+    def components_missing(self) -> tuple[str, ...]:
+        """The score components whose value is not entered yet (the result stays provisional until they are)."""
+        return tuple(name for name, value in self.components.items() if value is None)
 
     @property
     def claimed_total(self) -> Decimal | None:
@@ -121,8 +129,19 @@ class UnitResult:
 
     @property
     def provisional(self) -> bool:
-        """A result with unresolved validation errors may still change."""
-        return self.errors > 0
+        """A result with unresolved validation errors, or a score component not entered, may still change."""
+        return self.errors > 0 or (self.status == SCORED and bool(self.components_missing))
+
+
+def provisional_remark(result: UnitResult) -> str:
+    """Why a result is provisional, as the reports say it: its validation errors, the components not entered."""
+    if not result.provisional:
+        return ""
+    if not result.components_missing:
+        return f"暂定:有 {result.errors} 个校验错误"
+    reasons = [f"有 {result.errors} 个校验错误"] if result.errors else []
+    reasons += [f"{name}尚未录入" for name in result.components_missing]
+    return "暂定:" + "、".join(reasons)
 
 
 def score_unit(
@@ -186,28 +205,46 @@ def missing_unit(unit: str, unit_type: str) -> UnitResult:
     return UnitResult(unit=unit, type=unit_type, status=MISSING)
 
 
-def rank_and_convert(
-    results: Iterable[UnitResult], weights: Mapping[str, Decimal], bands: Iterable[tuple[str, Decimal]] = ()
-) -> list[UnitResult]:
-    """Competition ranks within each unit type, converted scores and grades; missing units stay unranked.
+def with_components(result: UnitResult, weights: Mapping[str, Decimal],
+                    values: Mapping[str, Decimal]) -> UnitResult:
+    """The result with its score components (those of its type, by name: the value entered or None) and the
+    combined score (`domain.components.combined_score`); a unit that returned nothing gets neither."""
+    if result.total is None:
+        return result
+    components = {name: values.get(name) for name in weights}
+    return replace(result, components=components, combined=combined_score(result.total, components, weights))
 
-    `weights` maps a unit type to its conversion weight; a type without one gets no converted score."""
-    results = list(results)
+
+def rank_and_convert(
+    results: Iterable[UnitResult], weights: Mapping[str, Decimal], bands: Iterable[tuple[str, Decimal]] = (),
+    component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
+    component_values: Mapping[str, Mapping[str, Decimal]] | None = None,
+) -> list[UnitResult]:
+    """Combined scores, competition ranks within each unit type on them, converted scores and grades; missing
+    units stay unranked.
+
+    `weights` maps a unit type to its conversion weight; a type without one gets no converted score.
+    `component_weights` gives each unit type's score components (name → weight), `component_values` each unit's
+    values entered (name → value); without components the combined score is the total."""
+    component_weights = component_weights or {}
+    component_values = component_values or {}
+    results = [with_components(r, component_weights.get(r.type, {}), component_values.get(r.unit, {}))
+               for r in results]
     bands = list(bands)
     ranks: dict[str, int] = {}
     for unit_type in {r.type for r in results}:
-        totals = {r.unit: r.total for r in results if r.type == unit_type and r.total is not None}
+        totals = {r.unit: r.combined for r in results if r.type == unit_type and r.combined is not None}
         ranks.update(scoring.competition_ranks(totals))
     ranked = []
     for result in results:
-        if result.total is None:
+        if result.combined is None:
             ranked.append(result)
             continue
         weight = weights.get(result.type)
         ranked.append(replace(
             result,
             rank=ranks[result.unit],
-            converted=None if weight is None else scoring.converted_score(result.total, weight),
-            grade=scoring.grade_for(result.total, bands),
+            converted=None if weight is None else scoring.converted_score(result.combined, weight),
+            grade=scoring.grade_for(result.combined, bands),
         ))
     return ranked

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from fazhi_cli.domain.campaign import Campaign
+from fazhi_cli.domain.components import Component, ComponentProblem, check_name
 from fazhi_cli.domain.dates import NotADate, parse_date
 from fazhi_cli.domain.numbers import NotANumber, parse_weight
 from fazhi_cli.domain.units import LABEL_BY_TYPE, is_email, split_addresses, unit_type_from_label
@@ -127,10 +128,50 @@ def _names(setting: Setting) -> set[str]:
     return {_word(name) for name in names}
 
 
+COMPONENTS_TABLE = "components"
+COMPONENT_WORDS = frozenset({"components", "component", "评分构成", "构成"})
+REMOVE_WORDS = frozenset({"删除", "取消", "无", "none", "delete", "remove"})
+
+
+def component_setting(name: str, unit_type: str | None = None) -> Setting:
+    """The setting of one score component's weight (`components.第三方评估`), or of its weight for one unit type
+    (`components.第三方评估.township`)."""
+    if unit_type is None:
+        return Setting(f"{COMPONENTS_TABLE}.{name}", f"{name}权重",
+                       f"评分构成“{name}”占综合得分的百分比(0 至 100),各类单位相同;考核细则得分占其余部分。"
+                       "设为“删除”即不再计入", WEIGHT)
+    label = LABEL_BY_TYPE[unit_type]
+    return Setting(f"{COMPONENTS_TABLE}.{name}.{unit_type}", f"{name}权重({label})",
+                   f"评分构成“{name}”占{label}综合得分的百分比(0 至 100)", WEIGHT)
+
+
+def _component_setting(typed: str) -> Setting | None:
+    """The component setting a key names (`components.第三方评估`, `评分构成.第三方评估.乡镇`), None when the key
+    names no component; SettingProblem for a component name or unit type that cannot be."""
+    text = unicodedata.normalize("NFKC", typed).strip()
+    head, _, rest = text.partition(".")
+    if _word(head) not in COMPONENT_WORDS:
+        return None
+    name, _, type_word = rest.partition(".")
+    try:
+        name = check_name(name)
+    except ComponentProblem as problem:
+        raise SettingProblem(str(problem)) from None
+    if not type_word:
+        return component_setting(name)
+    unit_type = unit_type_from_label(type_word)
+    if unit_type is None:
+        raise SettingProblem(f"“{type_word}”不是单位类型;应写成 评分构成.{name}.区级部门 或 评分构成.{name}.乡镇")
+    return component_setting(name, unit_type)
+
+
 def find_setting(typed: str) -> Setting:
     """The setting a key names: its fazhi.toml key, its Chinese name or another usual name, in either width
     (`截止日期`, `deadline`, `权重.乡镇`, `区级部门权重`, `发文字号`…); SettingProblem (with the nearest names)
     otherwise."""
+    component = _component_setting(typed)
+    if component is not None:
+        return component
     word = _word(typed)
     for setting in SETTINGS:
         if word in _names(setting):
@@ -148,6 +189,8 @@ def setting_value(setting: Setting, typed: str) -> object:
     """The value a typed text gives a setting, as fazhi.toml keeps it: dates as dates (typed 2026-12-5,
     2026/12/5, 2026年12月5日…), weights as text of a number, yes/no as true/false; SettingProblem when it does
     not fit."""
+    if setting.table == COMPONENTS_TABLE and _word(typed) in REMOVE_WORDS:
+        return None  # the component is taken out of fazhi.toml
     if not setting.settable:
         raise SettingProblem(f"{setting.label}({setting.key})不能用 fazhi config set 修改:{setting.means}")
     text = unicodedata.normalize("NFC", typed).strip()
@@ -192,7 +235,29 @@ def current_values(campaign: Campaign) -> dict[str, object]:
            for name in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer", "signer",
                         "rectify_deadline")},
         "files.rubric": campaign.rubric_file, "files.units": campaign.units_file,
+        **component_values(campaign.components),
     }
+
+
+def component_values(components: tuple[Component, ...]) -> dict[str, object]:
+    """Each component's setting as `config show` gives it: one weight for all types, or each type's."""
+    values: dict[str, object] = {}
+    for component in components:
+        weights = set(component.weights.values())
+        if len(weights) == 1 and set(component.weights) == set(LABEL_BY_TYPE):
+            values[f"{COMPONENTS_TABLE}.{component.name}"] = weights.pop()
+        else:
+            values[f"{COMPONENTS_TABLE}.{component.name}"] = ";".join(
+                f"{LABEL_BY_TYPE[t]} {w}" for t, w in component.weights.items()) or None
+        for unit_type in LABEL_BY_TYPE:
+            values[f"{COMPONENTS_TABLE}.{component.name}.{unit_type}"] = component.weights.get(unit_type)
+    return values
+
+
+def component_rows(campaign: Campaign) -> list[Setting]:
+    """The settings `config show` lists for the components set, after the fixed ones."""
+    return [component_setting(c.name) for c in campaign.components]
+
 
 
 def shown(value: object) -> str:
@@ -204,4 +269,3 @@ def shown(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value) if str(value) else "(空)"
-

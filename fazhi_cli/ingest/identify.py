@@ -13,8 +13,8 @@ from fazhi_cli.receiving.batch import Batch, to_store_time
 from fazhi_cli.rectify.layout import RECTIFY_FORMAT_NAME, RECTIFY_REVIEW_FORMAT_NAME, SHEET_RECTIFY
 from fazhi_cli.workbook import layout
 
-KNOWN_FORMATS = (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME, layout.LEDGER_FORMAT_NAME, RECTIFY_REVIEW_FORMAT_NAME,
-                 RECTIFY_FORMAT_NAME)
+KNOWN_FORMATS = (layout.FORMAT_NAME, layout.REVIEW_FORMAT_NAME, layout.COMPONENT_FORMAT_NAME, layout.LEDGER_FORMAT_NAME,
+                 RECTIFY_REVIEW_FORMAT_NAME, RECTIFY_FORMAT_NAME)
 
 
 def foreign_form(batch: Batch, name: str, identity: dict[str, str]) -> Refusal | None:
@@ -25,6 +25,7 @@ def foreign_form(batch: Batch, name: str, identity: dict[str, str]) -> Refusal |
     if identity.get(layout.ID_CAMPAIGN) != campaign.campaign_id:
         other = printable(identity.get(layout.ID_CAMPAIGN, "")).split(":", 1)[-1][:60] or "其他考核"
         forms = {layout.REVIEW_FORMAT_NAME: "复核打分表", layout.LEDGER_FORMAT_NAME: "法制办台账",
+                 layout.COMPONENT_FORMAT_NAME: "评分构成表",
                  RECTIFY_REVIEW_FORMAT_NAME: "整改复核表", RECTIFY_FORMAT_NAME: SHEET_RECTIFY}
         form = forms.get(identity.get(layout.ID_FORMAT, ""), "自评表")
         return refusal("foreign_campaign", name=name, other=other, form=form, campaign=campaign.title)

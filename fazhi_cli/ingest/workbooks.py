@@ -27,6 +27,7 @@ from fazhi_cli.receiving.batch import DUPLICATE, TAKEN, Batch, FileOutcome, hold
 from fazhi_cli.rectify.closures import take_rectify_review
 from fazhi_cli.rectify.layout import RECTIFY_REVIEW_FORMAT_NAME
 from fazhi_cli.rectify.take import is_rectify, take_rectify
+from fazhi_cli.review.component_take import take_component_sheet
 from fazhi_cli.review.take import take_review_sheet
 from fazhi_cli.store import StoredValue
 from fazhi_cli.workbook import layout
@@ -82,6 +83,8 @@ def take_workbook(batch: Batch, item: Incoming, sha: str, archive_name: str) -> 
         return refuse(batch, item, sha, archive_name, foreign.message, code=foreign.code)
     if read.identity.get(layout.ID_FORMAT) == layout.REVIEW_FORMAT_NAME:
         return take_review_sheet(batch, item, read, sha, archive_name)
+    if read.identity.get(layout.ID_FORMAT) == layout.COMPONENT_FORMAT_NAME:
+        return take_component_sheet(batch, item, read, sha, archive_name)
     if read.identity.get(layout.ID_FORMAT) == layout.LEDGER_FORMAT_NAME:
         return take_ledger(batch, item, read, sha, archive_name)
     if read.identity.get(layout.ID_FORMAT) == RECTIFY_REVIEW_FORMAT_NAME:

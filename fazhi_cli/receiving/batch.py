@@ -34,6 +34,8 @@ RECTIFY_PROBLEMS = "rectify_problems"  # the code of a 整改 return taken with 
 RECTIFY_REVIEW = "rectify_review"  # the code of a 整改复核表 taken whole
 REVIEW_PROBLEMS = "review_problems"  # a 复核打分表 taken with office values that do not count (未采用)
 RECTIFY_REVIEW_PROBLEMS = "rectify_review_problems"  # the code of a 整改复核表 taken with rows that were not
+COMPONENT_SHEET = "component"  # the code of a 评分构成表 taken whole (its outcome REVIEW)
+COMPONENT_PROBLEMS = "component_problems"  # the code of a 评分构成表 taken with rows that were not
 HELD = "held"
 SKIPPED = "skipped"
 OUTCOME_LABELS = {
@@ -99,9 +101,16 @@ class IngestReport:
         return any(f.outcome == REVIEW and f.code == REVIEW_PROBLEMS for f in self.files)
 
     @property
+    def component_problems(self) -> bool:
+        """True when a 评分构成表 was taken with rows that could not be (a value no number or out of 0–100, a unit
+        not assessed, a unit twice): exit 1 too."""
+        return any(f.outcome == REVIEW and f.code == COMPONENT_PROBLEMS for f in self.files)
+
+    @property
     def taken_with_problems(self) -> bool:
         """True when a file was taken but something in it was not (the command exits 1, as for a refused file)."""
-        return self.ledger_problems or self.rectify_problems or self.rectify_review_problems or self.review_problems
+        return (self.ledger_problems or self.rectify_problems or self.rectify_review_problems or self.review_problems
+                or self.component_problems)
 
 
 def to_store_time(moment: dt.datetime) -> str:

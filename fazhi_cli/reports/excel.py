@@ -223,7 +223,11 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
     graded = bool(board.campaign.grades)
     columns: list[tuple[str, float]] = [("名次", 6), ("单位", _name_width(results)), ("自评总分", 9)]
     columns += [(section_header(s), 11) for s in type_rubric.sections]
-    columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9), ("折算分", 8)]
+    columns += [("特别加分", 8), ("特别扣分", 8), ("总分", 9)]
+    components = summary.components  # (name, weight): none without [components]
+    if components:
+        columns += [*((f"{name}({format_points(weight)}%)", 12) for name, weight in components), ("综合得分", 9)]
+    columns.append(("折算分", 8))
     if graded:
         columns.append(("等次", 8))
     columns.append(("计分依据", 9))
@@ -240,7 +244,7 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
                 f"{f',其中 {provisional} 个尚有校验错误(暂定)' if provisional else ''}。"
                 f"自评总分为单位自评表所填(各项自评得分之和加减其自报的特别加分、扣分);"
                 f"总分 = 各部分计分得分之和 + 特别加分 − 特别扣分,与自评总分的差见“{SHEET_COMPARE}”表。"
-                f"{conversion}")
+                f"{conversion}" + (f"{summary.combination},排名按综合得分。" if components else ""))
     _title(sheet, board, f"{board.campaign.title}{board.state.label}——{label}", subtitle, len(columns))
     _header(sheet, RANK_HEADER_ROW, columns)
     line = RANK_HEADER_ROW
@@ -249,10 +253,13 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
         restyle(sheet.cell(line, 1, result.rank), "alignment", CENTER)
         write_text(sheet.cell(line, 2), result.unit)
         values = [result.claimed_total, *(result.subtotals.get(s.id) for s in type_rubric.sections)]
-        values += [result.bonus, result.penalty, result.total, result.converted]
+        values += [result.bonus, result.penalty, result.total]
+        if components:
+            values += [*(result.components.get(name) for name, _ in components), result.combined]
+        values.append(result.converted)
         for index, value in enumerate(values, start=3):
             write_number(sheet.cell(line, index), value)
-        total_cell = sheet.cell(line, _total_column(type_rubric))
+        total_cell = sheet.cell(line, _total_column(type_rubric) + (len(components) + 1 if components else 0))
         restyle(total_cell, "font", BOLD)
         column = 3 + len(values)
         if graded:

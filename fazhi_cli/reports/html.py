@@ -22,7 +22,7 @@ from fazhi_cli.domain.comparison import UnitComparison, change_label, change_wor
 from fazhi_cli.domain.rectification import CLOSED, IN_PROGRESS, OPEN, REPORTED
 from fazhi_cli.domain.rectify_text import NO, unit_row
 from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
-from fazhi_cli.domain.results import BASIS_LABELS, UnitResult
+from fazhi_cli.domain.results import BASIS_LABELS, UnitResult, provisional_remark
 from fazhi_cli.domain.rubric import Rule
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.history.compare import comparisons
@@ -74,7 +74,8 @@ def _ranking_rows(results: list[UnitResult]) -> list[dict]:
         {"rank": r.rank, "unit": r.unit, "total": r.total, "claimed_total": r.claimed_total,
          "items_total": r.items_total, "converted": r.converted,
          "grade": r.grade, "basis": BASIS_LABELS[r.basis], "provisional": r.provisional, "errors": r.errors,
-         "bonus": r.bonus, "penalty": r.penalty}
+         "bonus": r.bonus, "penalty": r.penalty, "components": r.components, "combined": r.combined,
+         "components_missing": r.components_missing, "remark": provisional_remark(r)}
         for r in results
     ]
 
@@ -118,6 +119,8 @@ def _type_context(summary: TypeSummary, weight: Decimal | None, year: int = 0, c
         "rows": _with_previous(rows, compared[1]) if compared else rows,
         "compare_chart": _compare_chart(summary, year, compared[0], compared[1]) if compared and ranked else "",
         "label": summary.label,
+        "components": list(summary.components),  # (name, weight): none without [components]
+        "combination": summary.combination,
         "weight": weight,  # None: not set in fazhi.toml, no converted scores
         "missing": list(summary.missing),
         "average": summary.average_total,
@@ -233,6 +236,8 @@ def feedback_context(board: Scoreboard, unit: Unit, ranks: bool = False, compare
         "unit": unit,
         "type_label": report.type_label,
         "result": report.result,
+        "component_text": report.component_text,  # "" without [components]
+        "combination": board.model.of_type(unit.type).combination,
         "weight": board.campaign.weight(unit.type),  # None: not set, the converted score is not shown
         "basis": report.basis_label,
         "show_rank": show_others,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -103,6 +104,7 @@ class Scoreboard:
         return build_results_model(
             self.rubric, self.units, self.results, self.facts, self.notes, self.task_status,
             [band.name for band in self.campaign.grades],
+            {unit_type: self.campaign.component_weights(unit_type) for unit_type in self.rubric.types},
         )
 
 
@@ -151,10 +153,18 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.task_status[unit.name] = _tasks(checked.values)
         board.materials[unit.name] = [m.original_name for m in materials.get(unit.name, ())]
     bands = [(band.name, band.minimum) for band in campaign.grades]
-    board.results = rank_and_convert(results, campaign.weights, bands)
+    component_weights = {unit_type: campaign.component_weights(unit_type) for unit_type in rubric.types}
+    board.results = rank_and_convert(results, campaign.weights, bands, component_weights,
+                                     component_values(store) if campaign.components else {})
     conflicts = [(f.unit, f.ref) for f in validation.findings() if f.code == "review_conflict" and f.unit and f.ref]
     board.teams = team_reviews(store.review_layers(), [unit.name for unit in units], conflicts)
     return board
+
+
+def component_values(store: Store) -> dict[str, dict[str, Decimal]]:
+    """The score components' values in force, by unit and component name."""
+    return {unit: {name: entry.value for name, entry in entries.items() if entry.value is not None}
+            for unit, entries in store.component_values().items()}
 
 
 def compute_scores(workspace: Workspace) -> Scoreboard:
@@ -168,6 +178,9 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
     """What `fazhi score --json` prints: the document fixed by the interface (with a few more fields), JSON-ready.
     `state` is `preliminary` or `approved`, with `approval` (by, date, doc_no, snapshot) once approved. `weights`
     gives each unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too).
+    Each unit's `components` gives its score components' values (null: not entered) and `combined` the total
+    combined with them (equal to `total` without components; ranks follow it); the document's `components` (only
+    when fazhi.toml sets some) each unit type's component weights.
 
     Example::
 
@@ -185,9 +198,15 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
                 "total": plain_or_none(r.total), "self_total": plain_or_none(r.self_total), "rank": r.rank,
                 "converted": plain_or_none(r.converted), "grade": r.grade, "errors": r.errors,
                 "provisional": r.provisional,
+                "components": {name: plain_or_none(value) for name, value in r.components.items()},
+                "combined": plain_or_none(r.combined),
             })
     weights = {unit_type: plain_or_none(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
     document = {"campaign": board.campaign.title, "state": board.state.state, "weights": weights, "units": units}
+    if board.campaign.components:
+        document["components"] = {unit_type: {name: plain_or_none(weight) for name, weight in
+                                              board.campaign.component_weights(unit_type).items()}
+                                  for unit_type in board.rubric.types}
     if board.state.approved:
         document["approval"] = board.state.as_dict()
     return json_ready(document)

@@ -6,6 +6,7 @@ approvals' snapshots), `ledger`, `mail`. `schema` holds the schema and its migra
 `connection` opening the store, its transactions and the migration runner; `store` puts the `Store` together.
 """
 
+from fazhi_cli.store.components import ComponentEntry, ComponentTables
 from fazhi_cli.store.connection import RECOVERY_HINT, StoreBase, missing_store_error, sqlite_problem
 from fazhi_cli.store.decisions import Decision, DecisionTables, ReviewEntry, StoredSnapshot
 from fazhi_cli.store.files import FileRecord, FileTables, StoredFile, StoredSubmission, StoredValue, raw_json
@@ -38,6 +39,8 @@ from fazhi_cli.store.seals import SealHeadMissing
 from fazhi_cli.store.store import Store
 
 __all__ = [
+    "ComponentEntry",
+    "ComponentTables",
     "EXPECTED_TABLES",
     "MIGRATIONS",
     "RECOVERY_HINT",

@@ -245,9 +245,27 @@ SCHEMA_REVIEW_TEAMS = """
 ALTER TABLE reviews ADD COLUMN team TEXT
 """
 
+# Score components (评分构成): each value a returned component sheet gave a unit (raw as entered, the decimal it
+# counts as, the 说明 and the cell), and each withdrawal (a value blanked) as a row of its own; never updated or
+# deleted. The latest row per (component, unit) counts.
+SCHEMA_COMPONENTS = """
+CREATE TABLE component_values (
+    id INTEGER PRIMARY KEY,
+    component TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    raw TEXT,
+    value TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    cell TEXT,
+    withdrawn INTEGER NOT NULL DEFAULT 0,
+    file_id INTEGER NOT NULL REFERENCES files (id),
+    taken_at TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
                                SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY, SCHEMA_HISTORY,
-                               SCHEMA_REVIEW_TEAMS)
+                               SCHEMA_REVIEW_TEAMS, SCHEMA_COMPONENTS)
 # The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),
@@ -269,12 +287,13 @@ SNAPSHOT_TABLES: dict[str, str] = {
     "files": "id IN (SELECT file_id FROM submissions WHERE id IN (SELECT value FROM json_each(:used))) "
              "OR id IN (SELECT file_id FROM materials) OR id IN (SELECT file_id FROM reviews) "
              "OR id IN (SELECT file_id FROM decisions) OR id IN (SELECT file_id FROM ledger_records) "
-             "OR id IN (SELECT file_id FROM ledger_entries)",
+             "OR id IN (SELECT file_id FROM ledger_entries) OR id IN (SELECT file_id FROM component_values)",
     "materials": "1",
     "reviews": "1",
     "decisions": "action NOT IN ('approve', 'reopen')",
     "ledger_records": "1",
     "ledger_entries": "1",
+    "component_values": "1",
 }
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset(re.findall(r"CREATE TABLE (\w+)", "".join(MIGRATIONS)))

@@ -17,6 +17,7 @@ from fazhi_cli.workbook.legacy import v1_texts
 
 FORMAT_NAME = "fazhi-self-assessment"
 REVIEW_FORMAT_NAME = "fazhi-review-sheet"
+COMPONENT_FORMAT_NAME = "fazhi-component-sheet"  # the office's 评分构成表 (review.components)
 LEDGER_FORMAT_NAME = "fazhi-ledger"  # the office's own records (台账), `fazhi ledger`
 # 2: the document's own columns (考核事项, 考核内容, 评分标准) and the 填报单位… block; 1: returns of the first layout
 # (考核项目, 考核内容, 评分标准), still read and checked against the texts they were written with (`legacy`).
@@ -85,6 +86,8 @@ ID_GENERATED = "generated_at"
 ID_REVIEWS_UPTO = "reviews_upto"  # a review sheet's: the id of the last office value recorded when it was written
 ID_TEAM = "team"  # a review team's sheet: the team (考核组) it is for
 ID_TEAM_UNITS = "units"  # and the units assigned to it (a JSON list of roster names)
+ID_COMPONENT = "component"  # a component sheet's: the score component it gives
+ID_COMPONENTS_UPTO = "components_upto"  # and the id of the last component value recorded when it was written
 ID_MAC = "mac"  # the office's seal over the identity (domain.identity), keyed by the workspace secret
 
 

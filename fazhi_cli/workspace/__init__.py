@@ -22,6 +22,7 @@ from fazhi_cli.workspace.create import (
 )
 from fazhi_cli.workspace.names import (
     annotated_name,
+    component_file_name,
     feedback_file_name,
     ledger_file_name,
     letter_file_name,
@@ -50,6 +51,7 @@ __all__ = [
     "create_carried_workspace",
     "create_workspace",
     "feedback_file_name",
+    "component_file_name",
     "ledger_file_name",
     "letter_file_name",
     "rectify_file_name",

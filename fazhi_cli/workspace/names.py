@@ -42,6 +42,11 @@ def review_file_name(year: int, unit_type: str, team: str = "") -> str:
     return f"{year}年度法治政府建设复核打分表_{UNIT_TYPE_LABELS[unit_type]}{suffix}.xlsx"
 
 
+def component_file_name(year: int, component: str) -> str:
+    """`<年度>年度法治政府建设评分构成表_<评分构成>.xlsx` (the name made safe for every file system)."""
+    return f"{year}年度法治政府建设评分构成表_{safe_file_component(component)}.xlsx"
+
+
 def ledger_file_name(year: int) -> str:
     """`<年度>年度法治政府建设法制办台账.xlsx`."""
     return f"{year}年度法治政府建设法制办台账.xlsx"

@@ -75,6 +75,27 @@ def weights_toml(weights: Mapping[str, Decimal]) -> list[str]:
     return lines
 
 
+def components_toml(components) -> list[str]:
+    """The `[components]` part of fazhi.toml: each score component's weight, or how to set one, commented out."""
+    lines = [
+        "# 评分构成(可选):考核细则之外的评分来源(如第三方评估),各占综合得分的百分比,考核细则得分占其余部分:",
+        "# 综合得分 = 细则总分 × (100 - 各项权重之和)/100 + Σ 该项得分 × 权重/100;排名按综合得分。",
+        "# 用 fazhi config set 评分构成.第三方评估 10 设置,评分构成.第三方评估.乡镇 5 按单位类型分别设置;",
+        "# 用 fazhi component-sheet 第三方评估 生成评分构成表,填好后用 fazhi ingest 收回。",
+    ]
+    if not components:
+        return [*lines, "# [components]", '# "第三方评估" = "10"']
+    lines.append("[components]")
+    for component in components:
+        weights = set(component.weights.values())
+        if len(weights) == 1 and set(component.weights) == set(UNIT_TYPE_LABELS):
+            lines.append(f"{_toml_string(component.name)} = {_toml_string(str(weights.pop()))}")
+        else:
+            inner = ", ".join(f"{t} = {_toml_string(str(w))}" for t, w in component.weights.items())
+            lines.append(f"{_toml_string(component.name)} = {{ {inner} }}")
+    return lines
+
+
 def documents_toml(documents: DocumentSettings) -> list[str]:
     """The `[documents]` part of fazhi.toml: what the 通报 and the 反馈函 say of their issuer."""
     deadline = documents.rectify_deadline
@@ -113,6 +134,8 @@ def campaign_toml(campaign: Campaign) -> str:
         f"show_rank_in_feedback = {'true' if campaign.show_rank_in_feedback else 'false'}",
         "",
         *weights_toml(campaign.weights),
+        "",
+        *components_toml(campaign.components),
         "",
         *documents_toml(campaign.documents),
         "",

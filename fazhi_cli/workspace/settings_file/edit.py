@@ -18,20 +18,22 @@ import tomlkit
 from tomlkit.exceptions import ParseError
 
 from fazhi_cli.domain.settings import (
+    COMPONENTS_TABLE,
     IN_WORKBOOKS,
     SETTINGS,
     Setting,
     SettingProblem,
+    component_rows,
     current_values,
     find_setting,
     setting_value,
     shown,
 )
 from fazhi_cli.domain.typography import document_number
-from fazhi_cli.errors import UsageError
+from fazhi_cli.errors import UsageError, WorkspaceError
 from fazhi_cli.infra.files import atomic_write, user_write_errors
 from fazhi_cli.workspace.paths import Workspace
-from fazhi_cli.workspace.settings_file.parse import parse_campaign, read_settings_text, syntax_error
+from fazhi_cli.workspace.settings_file.parse import parse_campaign, quote_bare_keys, read_settings_text, syntax_error
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,9 @@ class SettingChange:
 
 def show_settings(workspace: Workspace) -> list[SettingRow]:
     """Every setting of the campaign with its Chinese name, value and meaning."""
-    values = current_values(workspace.campaign())
-    return [SettingRow(s.key, s.label, shown(values[s.key]), s.means) for s in SETTINGS]
+    campaign = workspace.campaign()
+    values = current_values(campaign)
+    return [SettingRow(s.key, s.label, shown(values[s.key]), s.means) for s in (*SETTINGS, *component_rows(campaign))]
 
 
 def set_setting(workspace: Workspace, key: str, typed: str) -> SettingChange:
@@ -79,21 +82,64 @@ def set_setting(workspace: Workspace, key: str, typed: str) -> SettingChange:
         raise UsageError(str(problem), "用 fazhi config show 可列出全部设置及其写法。") from None
     value, normalised = _as_documents_write_it(setting, value)
     path = workspace.config_path
-    text = read_settings_text(path).removeprefix("\ufeff")
+    text = quote_bare_keys(read_settings_text(path).removeprefix("\ufeff"))
     before = _before(workspace, setting)
     document = _document(path, _written_in_place(text, setting), setting)
     table = document.get(setting.table)
     if table is None:
         table = tomlkit.table()
         document[setting.table] = table
-    table[setting.name] = value
+    if setting.table == COMPONENTS_TABLE:
+        _set_component(table, setting, value)
+    else:
+        table[setting.name] = value
     new_text = tomlkit.dumps(document)
-    campaign = parse_campaign(new_text, path)
+    campaign = _checked(new_text, path, setting)
     with user_write_errors(path):
         atomic_write(path, lambda part: part.write_text(new_text, encoding="utf-8"))
-    after = shown(current_values(campaign)[setting.key])
+    after = shown(current_values(campaign).get(setting.key))
     notes = (*normalised, *_notes(workspace, setting, before, after))
     return SettingChange(setting.key, setting.label, before, after, notes)
+
+
+def _set_component(table, setting: Setting, value: object) -> None:
+    """A component's weight set in `[components]`: one for every type (`"第三方评估" = "10"`), or one type's
+    (`"第三方评估" = { department = "10", township = "5" }`, the other types keeping the weight they had); None
+    takes the component (or that type's weight) out."""
+    parts = setting.key.split(".")
+    name = parts[1]
+    if len(parts) == 2:
+        if value is None:
+            table.pop(name, None)
+        else:
+            table[name] = value
+        return
+    unit_type = parts[2]
+    current = table.get(name)
+    weights = {str(k): str(v) for k, v in current.items()} if hasattr(current, "items") else (
+        {} if current is None else dict.fromkeys(("department", "township"), str(current)))
+    if value is None:
+        weights.pop(unit_type, None)
+    else:
+        weights[unit_type] = str(value)
+    if not weights:
+        table.pop(name, None)
+        return
+    inline = tomlkit.inline_table()
+    inline.update(weights)
+    table[name] = inline
+
+
+def _checked(new_text: str, path: Path, setting: Setting):
+    """The campaign the new text gives; a component weight refused (weights over 100) as a usage error that
+    says the file was not changed."""
+    try:
+        return parse_campaign(new_text, path)
+    except WorkspaceError as problem:
+        if setting.table != COMPONENTS_TABLE:
+            raise
+        why = problem.message.split("有误:", 1)[-1]
+        raise UsageError(f"未修改 {setting.label}:{why}", problem.hint) from None
 
 
 def _as_documents_write_it(setting: Setting, value: object) -> tuple[object, tuple[str, ...]]:
@@ -110,7 +156,7 @@ def _as_documents_write_it(setting: Setting, value: object) -> tuple[object, tup
 def _before(workspace: Workspace, setting: Setting) -> str:
     """The value as it stands, or “(无法读取)” when fazhi.toml does not read now (the change may mend it)."""
     try:
-        return shown(current_values(workspace.campaign())[setting.key])
+        return shown(current_values(workspace.campaign()).get(setting.key))
     except UsageError:
         return "(无法读取)"
 
@@ -142,6 +188,8 @@ def _written_in_place(text: str, setting: Setting) -> str:
         if header is None or setting.table == "campaign":
             return text
         lines[header] = f"[{setting.table}]"
+    if setting.table == COMPONENTS_TABLE:  # a component is its own key: tomlkit writes it in the table
+        return "\n".join(lines) + "\n"
     end = next((n for n in range(header + 1, len(lines)) if _header(lines[n])), len(lines))
     written = re.compile(rf"\s*{re.escape(setting.name)}\s*=")
     if any(written.match(line) for line in lines[header + 1:end]):

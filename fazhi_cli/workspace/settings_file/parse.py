@@ -17,12 +17,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from fazhi_cli.domain.campaign import Campaign, DocumentSettings, GradeBand, default_documents
+from fazhi_cli.domain.components import Component, ComponentProblem, check_name, check_weights
 from fazhi_cli.domain.dates import NotADate, parse_date
 from fazhi_cli.domain.limits import limits_from_settings
 from fazhi_cli.domain.mail import MailSettings, mail_settings_from
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, UNIT_TYPES
 from fazhi_cli.domain.settings import SETTING_LABELS, SETTINGS
+from fazhi_cli.domain.units import unit_type_from_label
 from fazhi_cli.errors import WorkspaceError
 from fazhi_cli.workspace.names import RUBRIC_NAME
 
@@ -69,14 +71,14 @@ class _Source:
             stripped = line.strip()
             if stripped.startswith("["):
                 current = stripped.strip("[] ")
-            elif current == table and re.match(rf"{re.escape(name)}\s*=", stripped):
+            elif current == table and re.match(rf"[\"']?{re.escape(name)}[\"']?\s*=", stripped):
                 return number
         return None
 
 
 def parse_campaign(text: str, path: Path) -> Campaign:
     """The settings in fazhi.toml's text (`path` names the file in messages; a leading BOM is dropped)."""
-    text = text.removeprefix("\ufeff")
+    text = quote_bare_keys(text.removeprefix("\ufeff"))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -109,7 +111,58 @@ def parse_campaign(text: str, path: Path) -> Campaign:
         limits=limits,
         documents=_documents(_table(data, "documents", path), year, path),
         mail=_mail(data, path),
+        components=_components(data, path),
     )
+
+
+_BARE_KEY = re.compile(r"^(\s*)([^\s\"'#\[=][^=\"']*?)(\s*=)")
+
+
+def quote_bare_keys(text: str) -> str:
+    """The text with each key written in Chinese without quotes (`第三方评估 = "10"`, as a clerk writes a component)
+    quoted as TOML requires (`"第三方评估" = "10"`); such a line is no TOML otherwise, so nothing valid changes."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        found = _BARE_KEY.match(line)
+        if found and not found.group(2).isascii():
+            parts = [part.strip() for part in found.group(2).split(".")]
+            key = ".".join(part if part.isascii() else f'"{part}"' for part in parts)
+            lines[number] = found.group(1) + key + line[found.end(2):]
+    return "\n".join(lines)
+
+
+COMPONENTS_FORM = ('[components] 下 "第三方评估" = "10" 这样 0 至 100 之间的数(占综合得分的百分比),'
+                   '或按单位类型分别写 "第三方评估" = { department = "10", township = "5" }')
+
+
+def _components(data: Mapping[str, object], path: _Source) -> tuple[Component, ...]:
+    """`[components]`: each score component's weight, the same for every unit type or one per type; the weights
+    of one type summing over 100 are refused."""
+    table = _table(data, "components", path)
+    components = []
+    for name, value in table.items():
+        key = f"components.{name}"
+        try:
+            check_name(str(name))
+        except ComponentProblem as problem:
+            raise WorkspaceError(f"{path} 中的设置有误:{problem}", f"应写成 {COMPONENTS_FORM}。") from None
+        if isinstance(value, Mapping):
+            weights = {}
+            for typed, weight in value.items():
+                unit_type = unit_type_from_label(str(typed))
+                if unit_type is None:
+                    raise WorkspaceError(
+                        f"{path} 中的设置有误:[components] 中“{name}”的“{str(typed)[:40]}”不是单位类型",
+                        f"应写成 {COMPONENTS_FORM}。")
+                weights[unit_type] = _weight(weight, key, COMPONENTS_FORM, path)
+        else:
+            weights = dict.fromkeys(UNIT_TYPES, _weight(value, key, COMPONENTS_FORM, path))
+        components.append(Component(str(name), weights))
+    try:
+        check_weights(components, UNIT_TYPES, UNIT_TYPE_LABELS)
+    except ComponentProblem as problem:
+        raise WorkspaceError(f"{path} 中的设置有误:{problem}", f"应写成 {COMPONENTS_FORM}。") from None
+    return tuple(components)
 
 
 def _mail(data: Mapping[str, object], path: _Source) -> MailSettings:
@@ -270,7 +323,7 @@ def _weight(value: object, key: str, form: str, path: _Source) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise _setting_error(path, key, f"“{str(value)[:40]}”不是 0 至 100 之间的数", form)
     try:
-        return parse_weight(value, f"{key}({SETTING_LABELS[key]})")
+        return parse_weight(value, f"{key}({SETTING_LABELS.get(key, '评分构成权重')})")
     except NotANumber as problem:
         raise _setting_error(path, key, str(problem), form) from None
 
