@@ -11,10 +11,8 @@ refuses the sheet, naming both cells.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field, replace
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli.approval import current_state, frozen_scoreboard
@@ -40,8 +38,8 @@ from fazhi_cli.rectify.review import ClosureInForce, closure_history, closures_u
 from fazhi_cli.rectify.status import stored_reports
 from fazhi_cli.store import Decision
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.formats import other_format, read_other_rows
-from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.formats import office_sheet_rows
+from fazhi_cli.workbook.reader import ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
@@ -112,26 +110,7 @@ def read_closure_rows(data: bytes) -> list[ReviewedRow]:
 
 def _sheet_rows(data: bytes) -> list[tuple]:
     """The 整改复核表 sheet's rows, from an .xlsx or (told by its bytes) an .xls/.ods saved from it."""
-    title = cols.SHEET_RECTIFY_REVIEW
-    kind = other_format(data)
-    if kind is not None:
-        rows = read_other_rows(data, kind, (title,), MAX_ROWS, MAX_COLUMNS)
-        if title not in rows:
-            raise UnreadableWorkbook(f"找不到工作表“{title}”")
-        return rows[title]
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook("整改复核表无法读取") from exc
-    try:
-        if title not in book.sheetnames:
-            raise UnreadableWorkbook(f"找不到工作表“{title}”")
-        sheet = book[title]
-        sheet.reset_dimensions()
-        return list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
-    finally:
-        book.close()
-
+    return office_sheet_rows(data, cols.SHEET_RECTIFY_REVIEW, "整改复核表", MAX_ROWS, MAX_COLUMNS)
 
 def duplicate_rows(rows: list[ReviewedRow]) -> list[str]:
     """Each unit and 编号 given on more than one row, with the 销号 cells of those rows."""

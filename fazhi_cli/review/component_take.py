@@ -9,10 +9,8 @@ the component does not apply to), a unit on two rows (neither is taken). The res
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli.domain.components import ComponentProblem, component_value
@@ -34,8 +32,8 @@ from fazhi_cli.receiving.batch import (
 from fazhi_cli.review.component_sheet import COL_NOTE, COL_UNIT, COL_VALUE
 from fazhi_cli.store import ComponentEntry
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.formats import other_format, read_other_rows
-from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.formats import office_sheet_rows
+from fazhi_cli.workbook.reader import ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 20
@@ -90,27 +88,8 @@ def read_component_rows(data: bytes, sheet_name: str) -> list[ComponentRow]:
 
 
 def _sheet_rows(data: bytes, sheet_name: str) -> list[tuple]:
-    """The component's sheet's rows, from an .xlsx or (told by its bytes) an .xls/.ods saved from it; formulas as
-    written (nothing is computed)."""
-    kind = other_format(data)
-    if kind is not None:
-        rows = read_other_rows(data, kind, (sheet_name,), MAX_ROWS, MAX_COLUMNS)
-        if sheet_name not in rows:
-            raise UnreadableWorkbook(f"找不到工作表“{sheet_name}”")
-        return rows[sheet_name]
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook("评分构成表无法读取") from exc
-    try:
-        if sheet_name not in book.sheetnames:
-            raise UnreadableWorkbook(f"找不到工作表“{sheet_name}”")
-        sheet = book[sheet_name]
-        sheet.reset_dimensions()
-        return list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
-    finally:
-        book.close()
-
+    """The component's sheet's rows, from an .xlsx or (told by its bytes) an .xls/.ods saved from it."""
+    return office_sheet_rows(data, sheet_name, "评分构成表", MAX_ROWS, MAX_COLUMNS)
 
 @dataclass
 class ComponentChanges:

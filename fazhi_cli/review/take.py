@@ -13,11 +13,9 @@ not taken (named with its cell). Which source's value counts is `domain.review_c
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, replace
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from fazhi_cli.domain.identity import (
@@ -46,8 +44,8 @@ from fazhi_cli.review.sheet import (
 from fazhi_cli.scoring import build_scoreboard
 from fazhi_cli.store import ReviewEntry
 from fazhi_cli.workbook import layout
-from fazhi_cli.workbook.formats import other_format, read_other_rows
-from fazhi_cli.workbook.reader import READ_ERRORS, ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
+from fazhi_cli.workbook.formats import office_sheet_rows
+from fazhi_cli.workbook.reader import ReadWorkbook, RefusedWorkbook, UnreadableWorkbook, find_header
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
@@ -101,25 +99,7 @@ def read_review_rows(data: bytes, item_ids: list[str]) -> list[ReviewRow]:
 
 def _sheet_rows(data: bytes) -> list[tuple]:
     """The 复核打分表 sheet's rows, from an .xlsx or (told by its bytes) an .xls/.ods saved from it."""
-    kind = other_format(data)
-    if kind is not None:
-        rows = read_other_rows(data, kind, (SHEET_REVIEW,), MAX_ROWS, MAX_COLUMNS)
-        if SHEET_REVIEW not in rows:
-            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
-        return rows[SHEET_REVIEW]
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except READ_ERRORS as exc:
-        raise UnreadableWorkbook("复核打分表无法读取") from exc
-    try:
-        if SHEET_REVIEW not in book.sheetnames:
-            raise UnreadableWorkbook(f"找不到工作表“{SHEET_REVIEW}”")
-        sheet = book[SHEET_REVIEW]
-        sheet.reset_dimensions()
-        return list(sheet.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
-    finally:
-        book.close()
-
+    return office_sheet_rows(data, SHEET_REVIEW, "复核打分表", MAX_ROWS, MAX_COLUMNS)
 
 @dataclass(frozen=True)
 class ReviewChanges:

@@ -16,12 +16,14 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+import openpyxl
 import python_calamine
 
 from fazhi_cli.workbook import layout
 from fazhi_cli.workbook.reader import (
     MAX_COLUMNS,
     MAX_ROWS,
+    READ_ERRORS,
     ReadWorkbook,
     RefusedWorkbook,
     UnreadableWorkbook,
@@ -78,6 +80,30 @@ def read_other_rows(data: bytes, kind: str, titles: Iterable[str], max_row: int,
         present = [title for title in wanted if title in names]
         facts = _facts(data, kind, present, max_row, max_col)
         return {title: _scan(book, title, facts.get(title), max_row, max_col).rows for title in present}
+
+
+def office_sheet_rows(data: bytes, title: str, what: str, max_row: int, max_col: int) -> list[tuple]:
+    """One sheet's rows of an office sheet sent back (复核打分表, 评分构成表, 整改复核表: `what` names it in the
+    refusal), from an .xlsx or (told by its bytes) an .xls/.ods saved from it; formulas as written (nothing is
+    computed). UnreadableWorkbook when it cannot be read or has no sheet `title`."""
+    kind = other_format(data)
+    if kind is not None:
+        rows = read_other_rows(data, kind, (title,), max_row, max_col)
+        if title not in rows:
+            raise UnreadableWorkbook(f"找不到工作表“{title}”")
+        return rows[title]
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except READ_ERRORS as exc:
+        raise UnreadableWorkbook(f"{what}无法读取") from exc
+    try:
+        if title not in book.sheetnames:
+            raise UnreadableWorkbook(f"找不到工作表“{title}”")
+        sheet = book[title]
+        sheet.reset_dimensions()
+        return list(sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True))
+    finally:
+        book.close()
 
 
 @contextmanager
