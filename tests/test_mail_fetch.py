@@ -282,6 +282,8 @@ def test_a_store_of_the_previous_version_gets_the_content_hash_column(workspace,
         for later in MIGRATIONS[MIGRATIONS.index(SCHEMA_MAIL_DIGEST) + 1:]:  # the store as that version left it
             for table in re.findall(r"CREATE TABLE (\w+)", later):
                 db.execute(f"DROP TABLE {table}")
+            for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", later):
+                db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         db.execute("INSERT INTO mail_fetched (time, folder, uidvalidity, uid, message_id, outcome) "
                    "VALUES ('t', 'INBOX', 1, 1, '<a@b>', 'ingested')")
         db.execute(f"PRAGMA user_version = {MIGRATIONS.index(SCHEMA_MAIL_DIGEST)}")
