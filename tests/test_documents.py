@@ -391,14 +391,14 @@ def _fresh_docxtpl(template: Path, context, target: Path, title: str) -> None:
 
     document = DocxTemplate(str(template))
     document.render(plain(context), jinja_env=Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
-    drop_blank_columns(document.docx)
+    drop_blank_columns(document.docx.element.body)
     document.docx.core_properties.title = title
     document.save(str(target))
 
 
 def _letter_jobs(board, folder: Path, copies: int = 1) -> list:
     from fazhi_cli.documents.official import LETTER_TEMPLATE, document_date
-    from fazhi_cli.documents.render import FillJob
+    from fazhi_cli.documents.press import PressJob
     from fazhi_cli.domain.notice_text import compose_letter
 
     template = template_path(LETTER_TEMPLATE, None)
@@ -406,7 +406,7 @@ def _letter_jobs(board, folder: Path, copies: int = 1) -> list:
     for copy in range(copies):
         for name, report in board.model.units.items():
             letter = compose_letter(report, board.campaign, board.state, copy % 2 == 0, document_date(board.state))
-            jobs.append(FillJob(template, letter, folder / f"{copy}-{name}.docx", letter.title))
+            jobs.append(PressJob(template, letter, folder / f"{copy}-{name}.docx", letter.title))
     return jobs
 
 
@@ -426,8 +426,27 @@ def test_documents_filled_from_a_compiled_template_are_what_a_fresh_docxtpl_writ
         assert _parts(job.target.read_bytes()) == _parts((theirs / job.target.name).read_bytes()), job.target.name
 
 
+def test_pressed_letters_hold_every_part_docxtpl_writes_byte_for_byte(scored, tmp_path):
+    """Issue 26: the letters pressed from one opened template are the letters a fresh docxtpl render writes, every
+    part of the package (document, headers, footers, core properties, styles, content types) the same bytes."""
+    from fazhi_cli.documents.press import press_all
+
+    board = approved_board(scored)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    jobs = _letter_jobs(board, ours, copies=2)
+    assert press_all(jobs) == [job.target for job in jobs]
+    for job in jobs:
+        _fresh_docxtpl(job.template, job.context, theirs / job.target.name, job.title)
+        with zipfile.ZipFile(job.target) as pressed, zipfile.ZipFile(theirs / job.target.name) as rendered:
+            assert sorted(pressed.namelist()) == sorted(rendered.namelist())
+            for name in rendered.namelist():
+                assert pressed.read(name) == rendered.read(name), (job.target.name, name)
+
+
 def test_letters_filled_on_every_core_are_the_letters_filled_one_by_one(scored, tmp_path, monkeypatch):
-    from fazhi_cli.documents.render import fill_all
+    from fazhi_cli.documents.press import press_all
     from fazhi_cli.infra.parallel import PARALLEL_FROM
 
     board = approved_board(scored)
@@ -438,7 +457,7 @@ def test_letters_filled_on_every_core_are_the_letters_filled_one_by_one(scored, 
         folder.mkdir()
         jobs = _letter_jobs(board, folder, copies=PARALLEL_FROM // len(board.model.units) + 2)
         assert len(jobs) > PARALLEL_FROM
-        assert fill_all(jobs) == [job.target for job in jobs]
+        assert press_all(jobs) == [job.target for job in jobs]
         made[workers] = [_parts(job.target.read_bytes()) for job in jobs]
     assert made["1"] == made["2"]
 

@@ -15,7 +15,8 @@ from typing import TypeVar
 
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.documents import pdf
-from fazhi_cli.documents.render import FillJob, fill, fill_all, template_path
+from fazhi_cli.documents.press import PressJob, press_all
+from fazhi_cli.documents.render import fill, template_path
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.notice_text import Letter, Notice, compose_letter, compose_notice
 from fazhi_cli.domain.units import roster_spelling
@@ -135,8 +136,8 @@ def write_letters(workspace: Workspace, units: Sequence[str] = (), ranks: bool =
         for name in returned[start:start + LETTER_BATCH]:
             letter: Letter = compose_letter(board.model.units[name], board.campaign, state, show_rank, date, compared,
                                             board.rubric)
-            jobs.append(FillJob(template, letter, folder / letter_file_name(board.campaign.year, name), letter.title))
-        written += fill_all(jobs)
+            jobs.append(PressJob(template, letter, folder / letter_file_name(board.campaign.year, name), letter.title))
+        written += press_all(jobs)
     copies = _pdfs(written, make_pdf)
     return LetterFiles(folder, written, copies.files, copies.note, state, not_returned)
 

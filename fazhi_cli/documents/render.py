@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
-from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
@@ -26,7 +26,6 @@ from fazhi_cli.domain.text import printable
 from fazhi_cli.domain.typography import official_punctuation
 from fazhi_cli.errors import FazhiError
 from fazhi_cli.infra.files import atomic_write
-from fazhi_cli.infra.parallel import map_ordered, workers
 from fazhi_cli.reports.render import TEMPLATE_HINT, shipped_templates
 
 
@@ -81,13 +80,12 @@ class DocumentEnvironment(Environment):
 
 
 REMEMBERED_SOURCES = 64
-FILL_CHUNK = 16  # documents a worker takes at a time
-FILLS_IN_PARALLEL = 16  # a letter is ~15 ms of docxtpl: a pool (forked in ~0.1 s) pays from a few dozen
-_SHARED = DocumentEnvironment()  # keyed by the source itself, so an edited template is simply another source
+SHARED = DocumentEnvironment()  # keyed by the source itself, so an edited template is simply another source
 
 
 @lru_cache(maxsize=REMEMBERED_SOURCES)
-def _patched(source: str) -> str:
+def patched(source: str) -> str:
+    """A part's XML cleaned for Jinja2 by docxtpl (`DocxTemplate.patch_xml`), once per distinct source."""
     return DocxTemplate.patch_xml(None, source)  # patch_xml only rewrites the text: it uses nothing of self
 
 
@@ -97,10 +95,11 @@ class _Template(DocxTemplate):
 
     def patch_xml(self, src_xml):
         """docxtpl's patch_xml, remembered."""
-        return _patched(src_xml)
+        return patched(src_xml)
 
 
-def _load(template: Path) -> DocxTemplate:
+def load(template: Path) -> DocxTemplate:
+    """The template opened by docxtpl; one that is not a .docx is a `FazhiError` naming it."""
     document = _Template(str(template))
     try:
         document.init_docx()
@@ -110,53 +109,36 @@ def _load(template: Path) -> DocxTemplate:
     return document
 
 
+@contextmanager
+def template_errors(template: Path) -> Iterator[None]:
+    """A customised template failing to render becomes a `FazhiError` naming it; a shipped one failing is a bug."""
+    try:
+        yield
+    except (TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        if _is_shipped(template):
+            raise
+        raise FazhiError(f"公文模板 {template} 出错:{exc}", TEMPLATE_HINT) from None
+
+
 def fill(template: Path, context: object, target: Path, title: str,
          environment: DocumentEnvironment | None = None) -> None:
     """Render `template` with `context` (dataclasses welcome) and write the document to `target` atomically;
     `title` becomes the document's title property. Documents share one `environment` (by default this
     process's), which compiles each template once. A customised template that fails is a `FazhiError`
     naming it; a shipped template failing is a bug."""
-    document = _load(template)
-    environment = environment or _SHARED
-    try:
+    document = load(template)
+    environment = environment or SHARED
+    with template_errors(template):
         document.render(plain(context), jinja_env=environment, autoescape=True)
-    except (TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
-        if _is_shipped(template):
-            raise
-        raise FazhiError(f"公文模板 {template} 出错:{exc}", TEMPLATE_HINT) from None
-    drop_blank_columns(document.docx)
+    drop_blank_columns(document.docx.element.body)
     document.docx.core_properties.title = printable(title)
     atomic_write(target, lambda part: document.save(str(part)))
 
 
-class FillJob(NamedTuple):
-    """One document to fill (`fill`'s arguments), as a worker process receives it."""
-
-    template: Path
-    context: object
-    target: Path
-    title: str
-
-
-def fill_job(job: FillJob) -> Path:
-    """`fill` one job; its target."""
-    fill(job.template, job.context, job.target, job.title)
-    return job.target
-
-
-def fill_all(jobs: list[FillJob]) -> list[Path]:
-    """Fill every job, on every core when there are many, the first one in this process (a customised template
-    that fails is then reported here, as `fill` reports it); the targets in the order of `jobs`."""
-    if not jobs:
-        return []
-    first, rest = fill_job(jobs[0]), jobs[1:]
-    chunk = max(1, min(FILL_CHUNK, len(rest) // (4 * workers())))  # a district's fifty: even shares of the cores
-    return [first, *map_ordered(fill_job, rest, chunksize=chunk, parallel_from=FILLS_IN_PARALLEL)]
-
-
-def drop_blank_columns(document: DocumentObject) -> None:
-    """Remove every table column whose heading cell is blank, giving its width to the widest column."""
-    for table in document.element.body.iter(qn("w:tbl")):
+def drop_blank_columns(body) -> None:
+    """Remove every table column of the document's `body` (its w:body element) whose heading cell is blank,
+    giving its width to the widest column."""
+    for table in body.iter(qn("w:tbl")):
         rows = table.findall(qn("w:tr"))
         grid = table.find(qn("w:tblGrid"))
         if not rows or grid is None:
