@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.checks import TASK_STATUSES
+from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult
@@ -243,9 +244,14 @@ class ResultsModel:
     tasks: tuple[TaskProgress, ...]
     distribution: tuple[tuple[str, int], ...]  # total score bins
     grades: tuple[tuple[str, int], ...]  # units per grade, in band order (empty without bands)
+    grade_caps: tuple[GradeCap, ...] = ()  # each capped grade of each type: its places, the units moved down
 
     def of_type(self, unit_type: str) -> TypeSummary:
         return next(t for t in self.types if t.type == unit_type)
+
+    def caps_of(self, unit_type: str) -> tuple[GradeCap, ...]:
+        """The capped grades of a type with ranked units (none without `max_share`), highest grade first."""
+        return tuple(cap for cap in self.grade_caps if cap.unit_type == unit_type)
 
     def ranked_units(self, unit_type: str) -> list[UnitReport]:
         """The returned units of a type, in rank order."""
@@ -451,9 +457,11 @@ def build_results_model(
     notes: Mapping[str, Mapping[str, str]],
     tasks: Mapping[str, Mapping[int, tuple[str, str]]],
     grade_names: Sequence[str] = (),
+    grade_caps: Sequence[GradeCap] = (),
 ) -> ResultsModel:
     """The results model of a campaign from its ranked results (`rank_and_convert`) and, per returned
-    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note))."""
+    unit, its facts, its 扣分说明 by item and its task progress (number → (status, note)); `grade_caps` the capped
+    grades of each type (`results.type_grades`)."""
     results = list(results)
     by_name = {r.unit: r for r in results}
     summaries = tuple(_type_summary(rubric, unit_type, results) for unit_type in rubric.types)
@@ -481,4 +489,5 @@ def build_results_model(
         tasks=_task_progress(rubric, returned, tasks),
         distribution=_distribution(results),
         grades=_grades(results, grade_names),
+        grade_caps=tuple(grade_caps),
     )

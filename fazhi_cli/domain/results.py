@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.grades import GradeAssignment, assign_grades
 from fazhi_cli.domain.ledger import ItemLedger, ledger_item_score
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
@@ -70,6 +71,7 @@ class UnitResult:
     rank: int | None = None
     converted: Decimal | None = None
     grade: str | None = None
+    grade_capped_from: str | None = None  # the grade its total reached when a grade's cap gave it a lower one
 
     @property
     def claimed_total(self) -> Decimal | None:
@@ -187,27 +189,44 @@ def missing_unit(unit: str, unit_type: str) -> UnitResult:
 
 
 def rank_and_convert(
-    results: Iterable[UnitResult], weights: Mapping[str, Decimal], bands: Iterable[tuple[str, Decimal]] = ()
+    results: Iterable[UnitResult], weights: Mapping[str, Decimal], bands: Iterable[tuple[str, Decimal]] = (),
+    caps: Mapping[str, Decimal] | None = None,
 ) -> list[UnitResult]:
     """Competition ranks within each unit type, converted scores and grades; missing units stay unranked.
 
-    `weights` maps a unit type to its conversion weight; a type without one gets no converted score."""
+    `weights` maps a unit type to its conversion weight; a type without one gets no converted score. `caps` gives
+    the capped grades' shares by name (`domain.grades`); without caps a unit's grade is the band its total reaches."""
     results = list(results)
     bands = list(bands)
     ranks: dict[str, int] = {}
     for unit_type in {r.type for r in results}:
         totals = {r.unit: r.total for r in results if r.type == unit_type and r.total is not None}
         ranks.update(scoring.competition_ranks(totals))
+    capped = type_grades(results, bands, caps) if caps else {}
     ranked = []
     for result in results:
         if result.total is None:
             ranked.append(result)
             continue
         weight = weights.get(result.type)
+        grading = capped.get(result.type)
         ranked.append(replace(
             result,
             rank=ranks[result.unit],
             converted=None if weight is None else scoring.converted_score(result.total, weight),
-            grade=scoring.grade_for(result.total, bands),
+            grade=scoring.grade_for(result.total, bands) if grading is None else grading.grades[result.unit],
+            grade_capped_from=None if grading is None else grading.capped_from(result.unit),
         ))
     return ranked
+
+
+def type_grades(results: Iterable[UnitResult], bands: Iterable[tuple[str, Decimal]],
+                caps: Mapping[str, Decimal] | None = None) -> dict[str, GradeAssignment]:
+    """The grades of each unit type's ranked units, capped as `caps` says (`domain.grades.assign_grades`), by type:
+    each unit's grade, the grade its total reached and the caps that applied."""
+    results, bands = list(results), list(bands)
+    by_type: dict[str, dict[str, Decimal]] = {}
+    for r in results:
+        if r.total is not None:
+            by_type.setdefault(r.type, {})[r.unit] = r.total
+    return {unit_type: assign_grades(unit_type, totals, bands, caps) for unit_type, totals in by_type.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -17,10 +18,11 @@ import pandas as pd
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import Value
+from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_or_none
 from fazhi_cli.domain.report_model import ResultsModel, build_results_model
-from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
+from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit, type_grades
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
 from fazhi_cli.store import Store
@@ -100,8 +102,19 @@ class Scoreboard:
         """Every figure the reports show, computed once by the domain (`domain.report_model`)."""
         return build_results_model(
             self.rubric, self.units, self.results, self.facts, self.notes, self.task_status,
-            [band.name for band in self.campaign.grades],
+            [band.name for band in self.campaign.grades], self.grade_caps,
         )
+
+    @cached_property
+    def grade_caps(self) -> tuple[GradeCap, ...]:
+        """Each capped grade of each unit type, in the rubric's type order (none when no grade has `max_share`):
+        its places and the units its cap moved down."""
+        caps = self.campaign.grade_caps
+        if not caps:
+            return ()
+        by_type = type_grades(self.results, _bands(self.campaign), caps)
+        return tuple(cap for unit_type in self.rubric.types if unit_type in by_type
+                     for cap in by_type[unit_type].caps)
 
 
 def _text_values(values: dict[tuple[str, str], Value], field_name: str) -> dict[str, str]:
@@ -147,9 +160,12 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.evidence[unit.name] = _text_values(checked.values, "evidence")
         board.task_status[unit.name] = _tasks(checked.values)
         board.materials[unit.name] = [m.original_name for m in materials.get(unit.name, ())]
-    bands = [(band.name, band.minimum) for band in campaign.grades]
-    board.results = rank_and_convert(results, campaign.weights, bands)
+    board.results = rank_and_convert(results, campaign.weights, _bands(campaign), campaign.grade_caps)
     return board
+
+
+def _bands(campaign: Campaign) -> list[tuple[str, Decimal]]:
+    return [(band.name, band.minimum) for band in campaign.grades]
 
 
 def compute_scores(workspace: Workspace) -> Scoreboard:
@@ -163,12 +179,15 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
     """What `fazhi score --json` prints: the document fixed by the interface (with a few more fields), JSON-ready.
     `state` is `preliminary` or `approved`, with `approval` (by, date, doc_no, snapshot) once approved. `weights`
     gives each unit type's conversion weight, null where fazhi.toml sets none (its units' `converted` is null too).
+    When a grade has a cap (`max_share`), each unit also has `grade_capped_from`: the grade its total reached when
+    the cap gave it the next one down, else null.
 
     Example::
 
         api.score_json(api.score(Path("2017考核")))["units"][0]["total"]
     """
     units = []
+    capped = bool(board.campaign.grade_caps)  # the field is there only when a grade has a cap: else as before
     for unit_type in board.rubric.types:
         for r in board.of_type(unit_type):
             units.append({
@@ -180,6 +199,7 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
                 "total": plain_or_none(r.total), "self_total": plain_or_none(r.self_total), "rank": r.rank,
                 "converted": plain_or_none(r.converted), "grade": r.grade, "errors": r.errors,
                 "provisional": r.provisional,
+                **({"grade_capped_from": r.grade_capped_from} if capped else {}),
             })
     weights = {unit_type: plain_or_none(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
     document = {"campaign": board.campaign.title, "state": board.state.state, "weights": weights, "units": units}
