@@ -91,6 +91,8 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
     console.print(state_line(board.state))
     for unit_type in board.rubric.types:
         console.print(scores_table(board, unit_type))
+        for cap in board.model.caps_of(unit_type):  # max_share: the places and who was moved down
+            note(f"{safe(board.rubric.for_type(unit_type).label)}:{safe(cap.text)}。")
     for unit_type in board.campaign.weights_missing(board.rubric.types):
         note(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
     provisional = board.provisional_count
