@@ -18,6 +18,7 @@ from decimal import Decimal
 from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.comparison_text import Compared, letter_comparison, notice_comparison
+from fazhi_cli.domain.grade_text import grade_spread
 from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
@@ -204,43 +205,6 @@ def _leading(summary: TypeSummary) -> str:
     return f"{summary.label}得分前{len(named)}名依次为:{_names(named)}。"
 
 
-def _spread(model: ResultsModel, campaign: Campaign) -> str:
-    if model.grades and campaign.documents.name_top_grade_only:
-        return _top_grade_named(model, campaign)
-    if model.grades:
-        counts = [f"{name}{count}个" for name, count in model.grades if count]
-        return f"按等次分,{_names(counts)}。" if counts else ""
-    counts = [f"{_score_band(name)}{count}个" for name, count in model.distribution if count]
-    return f"从总分分布看,{_names(counts)}。" if counts else ""
-
-
-def _top_grade_named(model: ResultsModel, campaign: Campaign) -> str:
-    """The units of the top grade named, the rest said in one word: “评为优秀的单位:区甲局、区乙局;其他为良好。”
-    (`documents.name_top_grade_only`); a unit of neither grade is named with its own."""
-    bands = sorted(campaign.grades, key=lambda band: band.minimum, reverse=True)
-    top, following = bands[0].name, (bands[1].name if len(bands) > 1 else None)
-    ranked = [r for summary in model.types for r in summary.ranked]
-    named = [r.unit for r in ranked if r.grade == top]
-    text = f"评为{top}的单位:{_names(named)}" if named else f"没有单位评为{top}"
-    others: dict[str | None, list[str]] = {}
-    for r in ranked:
-        if r.grade not in (top, following):
-            others.setdefault(r.grade, []).append(r.unit)
-    for grade, units in others.items():
-        text += f";{_names(units)}{'未评定等次' if grade is None else f'为{grade}'}"
-    if following is not None and any(r.grade == following for r in ranked):
-        text += f";其他为{following}" if named or others else f",均为{following}"
-    return text + "。"
-
-
-def _score_band(name: str) -> str:
-    """A band of the distribution as a sentence says it: “80–90分”, “100分以上”, “60分以下”."""
-    for open_end in ("以上", "以下"):
-        if name.endswith(open_end):
-            return f"{name[:-len(open_end)].strip()}分{open_end}"
-    return f"{name}分"
-
-
 def _against_last_year(model: ResultsModel, rubric: Rubric, compared: Compared | None) -> list[Paragraph]:
     if compared is None:
         return []
@@ -257,7 +221,7 @@ def _results(model: ResultsModel, attachments: Sequence[RankingTable], campaign:
         text = (f"{summary.label}平均得分{points(summary.average_total)}分({full_marks(summary)})。"
                 f"{_leading(summary)}各单位得分和名次见{table.label}。")
         paragraphs.append(Paragraph(text))
-    spread = _spread(model, campaign)
+    spread = grade_spread(model, campaign)
     if spread:
         paragraphs.append(Paragraph(spread))
     return paragraphs
