@@ -309,7 +309,7 @@ def _max_share(grade: Mapping[str, object], number: int, path: _Source) -> Decim
     except NotAShare as problem:
         raise WorkspaceError(
             f"{path} 中第 {number} 个等次“{str(grade.get('name', ''))[:20]}”的名额比例 max_share 有误:{problem}",
-            f"应写成 {SHARE_FORM},例如 max_share = \"0.3\" 表示该等次最多占本类已排名单位的 30%(向下取整);"
+            f"应写成 {SHARE_FORM}:该等次最多占本类已排名单位的这一比例(名额向下取整);"
             "不限名额的等次删去 max_share 一行。",
         ) from None
 
