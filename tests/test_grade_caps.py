@@ -159,6 +159,7 @@ def test_the_lowest_grade_cannot_be_capped(cli, workspace):
 def test_the_notice_setting_is_set_like_the_others(cli, workspace):
     result = cli("config", "set", "通报只列最高等次", "是", cwd=workspace)
     assert result.code == 0, result.err
+    assert "尚未设置等次" in result.out + result.err  # no grades yet: the setting waits for them
     assert "name_top_grade_only = true" in (workspace / "fazhi.toml").read_text("utf-8")
     shown = {row["key"]: row for row in cli("config", "show", "--json", cwd=workspace).json()["settings"]}
     assert shown["documents.name_top_grade_only"]["value"] == "是"
