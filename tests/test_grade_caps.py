@@ -235,6 +235,8 @@ def test_the_summary_notes_the_cap_under_the_ranking(cli, campaign):
     page = (campaign / "reports" / "summary.html").read_text("utf-8")
     assert "优秀等次限70%(2个),区发改局因名额限制评为良好。" in page
     assert "优秀等次限70%(0个)。" in page  # 元坝镇 alone: no place for 优秀 among the townships
+    feedback = (campaign / "reports" / "feedback" / f"{DEPT}.html").read_text("utf-8")
+    assert "等次(总分达到优秀,因名额限制)" in feedback
     book = openpyxl.load_workbook(next((campaign / "reports").glob("*汇总.xlsx")))
     notes = [c.value for sheet in book for row in sheet.iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("注:优秀等次限")]
