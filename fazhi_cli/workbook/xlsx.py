@@ -15,7 +15,7 @@ import codecs
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree.ElementTree import XML, ParseError, XMLPullParser
@@ -155,10 +155,10 @@ def open_package(source) -> Package:
     raises (the small parts through openpyxl's own parser and classes)."""
     archive = _validate_archive(source)
     try:
-        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        manifest = _parsed(Manifest, archive.read(ARC_CONTENT_TYPES))
         strings = _shared_strings(archive, manifest)
         workbook_part = _find_workbook_part(manifest).PartName[1:]
-        package = WorkbookPackage.from_tree(fromstring(archive.read(workbook_part)))
+        package = _parsed(WorkbookPackage, archive.read(workbook_part))
         epoch = CALENDAR_MAC_1904 if package.properties.date1904 else WINDOWS_EPOCH
         _properties(archive)
         date_styles, timedelta_styles = _date_styles(archive)
@@ -173,16 +173,16 @@ def _properties(archive: zipfile.ZipFile) -> None:
     """The document properties and theme, read (and so checked) as openpyxl reads them; nothing is kept."""
     names = set(archive.namelist())
     if ARC_CORE in names:
-        DocumentProperties.from_tree(fromstring(archive.read(ARC_CORE)))
+        _parsed(DocumentProperties, archive.read(ARC_CORE))
     if ARC_CUSTOM in names:
-        CustomPropertyList.from_tree(fromstring(archive.read(ARC_CUSTOM)))
+        _parsed(CustomPropertyList, archive.read(ARC_CUSTOM))
     if ARC_THEME in names:
         archive.read(ARC_THEME)
 
 
 def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookPackage) -> dict[str, str]:
     """Worksheet title → zip part, found through the workbook's relationships (chartsheets left out)."""
-    relations = get_dependents(archive, get_rels_path(workbook_part)).to_dict()
+    relations = _relations(archive, get_rels_path(workbook_part))
     names = set(archive.namelist())
     sheets: dict[str, str] = {}
     for sheet in package.sheets:
@@ -193,6 +193,56 @@ def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookP
             _sheet_dimension(archive, relation.target)
             sheets.setdefault(sheet.name, relation.target)
     return sheets
+
+
+_MEMO: dict[tuple, object] = {}  # (what, part's bytes) → what was read from them; cleared when full
+_MEMO_KEPT = 256
+_MEMO_PART_BYTES = 256 * 1024  # a larger part is parsed every time
+
+
+def _memo(read: Callable, source: bytes, *more):
+    """`read(source, *more)`, remembered for the same bytes: the small parts (content types, workbook, its
+    relationships, styles, properties) are the same in every return the product generated, so each is parsed
+    once per process. Only a result is remembered (a part that raises raises every time); nothing remembered is
+    changed by its users."""
+    if len(source) > _MEMO_PART_BYTES:
+        return read(source, *more)
+    key = (read, source, *more)
+    found = _MEMO.get(key, _MEMO)
+    if found is _MEMO:
+        found = read(source, *more)
+        if len(_MEMO) >= _MEMO_KEPT:
+            _MEMO.clear()
+        _MEMO[key] = found
+    return found
+
+
+def _parsed(kind, source: bytes):
+    """openpyxl's object `kind` read from a part's XML, as openpyxl reads it (`_memo`)."""
+    return _memo(_from_tree, source, kind)
+
+
+def _from_tree(source: bytes, kind):
+    return kind.from_tree(fromstring(source))
+
+
+def _relations(archive: zipfile.ZipFile, part: str) -> dict:
+    """The relationships of a part by id, their targets made absolute, as openpyxl's `get_dependents` gives them."""
+    return _memo(_relations_of, archive.read(part), part)
+
+
+def _relations_of(source: bytes, part: str) -> dict:
+    return get_dependents(_OnePart(source), part).to_dict()
+
+
+class _OnePart:
+    """An archive holding only the bytes already read (for `get_dependents`, which reads them itself)."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    def read(self, _name: str) -> bytes:
+        return self.source
 
 
 def _sheet_dimension(archive: zipfile.ZipFile, part: str) -> None:
@@ -257,6 +307,10 @@ def _date_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]]:
         source = archive.read(ARC_STYLE)
     except KeyError:
         return set(), set()
+    return _memo(_date_styles_of, source)
+
+
+def _date_styles_of(source: bytes) -> tuple[frozenset[int], frozenset[int]]:
     root = fromstring(source)
     custom = {int(fmt.get("numFmtId")): fmt.get("formatCode")
               for fmt in root.iterfind(f"{_NS}numFmts/{_NS}numFmt")}
@@ -268,7 +322,7 @@ def _date_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]]:
             dates.add(index)
         if is_timedelta_format(code):
             durations.add(index)
-    return dates, durations
+    return frozenset(dates), frozenset(durations)
 
 
 def _note_hidden(element, scan: SheetScan) -> None:
