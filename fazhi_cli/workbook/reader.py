@@ -30,6 +30,7 @@ READ_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, O
 # makes openpyxl raise these while parsing
 PARSE_ERRORS = (ParseError, TypeError)
 MAX_COLUMNS = 40
+SCANNED = frozenset({layout.SHEET_IDENTITY, layout.SHEET_SCORES, layout.SHEET_TASKS})  # the sheets `read_sheets` reads
 INPUT_COLUMNS = (layout.COL_ID, layout.COL_FACT, layout.COL_SCORE, layout.COL_NOTE, layout.COL_EVIDENCE)
 
 
@@ -174,7 +175,7 @@ def _id_text(value: object) -> str:
 def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
     """Read a returned workbook; raises UnreadableWorkbook when it is not a readable .xlsx at all."""
     try:
-        package = open_package(source)
+        package = open_package(source, SCANNED)
     except (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏或不是 Excel 工作簿(.xlsx)") from exc
     except PARSE_ERRORS as exc:
