@@ -37,8 +37,7 @@ from fazhi_cli.workbook.reader import Cell, ReadWorkbook, RefusedWorkbook, Unrea
 def content_changes(expected: dict[str, tuple[str, str, str, str]], read: ReadWorkbook) -> list[ContentChange]:
     """Where the returned workbook's fixed content differs from what the product wrote (`layout.expected_texts`
     for the workbook's format version: ID → its three text columns and 分值)."""
-    fixed = read.fixed_rows()
-    untouched = read.identity.get(layout.ID_FINGERPRINT) == layout.fixed_content(fixed) and fixed
+    untouched = read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.rows
     if untouched and all(ident in read.rows for ident in expected):
         return []
     titles = (*layout.TEXT_COLUMNS[read.format_version], layout.COL_MAX)
