@@ -56,7 +56,7 @@ def test_documents_settings_default_to_the_issuer_and_the_next_spring():
 
 def test_score_bands_say_whether_their_bounds_are_in():
     """以上 includes its number and 不足 does not: a total of exactly 100 is plainly in “100分以上” (the 2026 run)."""
-    from fazhi_cli.domain.notice_text import _score_band
+    from fazhi_cli.domain.grade_text import _score_band
 
     assert [_score_band(b) for b in ("60 以下", "80–90", "90–100", "100 以上")] == [
         "不足60分", "80分以上不足90分", "90分以上不足100分", "100分以上"]

@@ -210,6 +210,9 @@ XML_EDITS = {
     "no cell coordinates": _sheet_edit(r'<c r="[A-Z]+\d+"', "<c", 0),
     "no row numbers": _sheet_edit(r'(<row[^>]*?) r="\d+"', r"\1", 0),
     "wps dimension": _sheet_edit(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1"/>'),
+    "dimension no range": _sheet_edit(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:?"/>'),
+    "dimension after the rows": lambda body: re.sub(rb'<dimension ref="[^"]*"\s*/>', b"", body).replace(
+        b"</sheetData>", b'</sheetData><dimension ref="A1:?"/>'),
     "rows out of order": _sheet_edit(r'<row r="(1[0-9])"', r'<row r="3"', 2),
     "row number as a float": _sheet_edit(r'<row r="(\d+)"', r'<row r="\1.0"', 0),
     "row number no number": _sheet_edit(r'<row r="(\d+)"', r'<row r="\1.5"'),

@@ -18,6 +18,7 @@ from decimal import Decimal as D
 from domain_data import small_rubric
 
 from fazhi_cli.domain import report_model
+from fazhi_cli.domain.change_text import change_reason, is_changed
 from fazhi_cli.domain.report_model import (
     Deduction,
     Difference,
@@ -27,9 +28,7 @@ from fazhi_cli.domain.report_model import (
     TaskLine,
     TaskProgress,
     build_results_model,
-    change_reason,
     explain_rule,
-    is_changed,
 )
 from fazhi_cli.domain.results import ItemResult, UnitResult, missing_unit, rank_and_convert, score_unit
 from fazhi_cli.domain.review_checks import BONUS

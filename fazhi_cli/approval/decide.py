@@ -47,6 +47,14 @@ class Approval:
         """The units approved as 未报送 (`--accept-missing`)."""
         return self.state.missing
 
+    @property
+    def moved_down(self) -> tuple[tuple[str, str, str | None], ...]:
+        """The units a grade's cap (`max_share`) moved down, type by type in rank order: (unit, the grade its total
+        reached, the grade given — None for none)."""
+        board = self.board
+        return tuple((r.unit, r.grade_capped_from, r.grade) for unit_type in board.rubric.types
+                     for r in board.of_type(unit_type) if r.grade_capped_from is not None)
+
 
 def approval_blockers(board: Scoreboard, accept_missing: bool = False) -> list[str]:
     """Every reason the results cannot be approved yet, in Chinese: units with unresolved validation errors, rows

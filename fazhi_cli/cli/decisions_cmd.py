@@ -39,6 +39,15 @@ def approve(
     console.print(f"结果快照已冻结(SHA-256 {done.state.snapshot});此后的报告均按此快照出具。")
     if done.missing:
         console.print(f"按未报送审定的单位 {len(done.missing)} 个:{'、'.join(safe(m) for m in done.missing)}")
+    print_moved_down(done)
+
+
+def print_moved_down(done: api.Approval) -> None:
+    """The units a grade's cap (max_share) moved down at 审定, each with the grade its score reached."""
+    if done.moved_down:
+        console.print(f"因等次名额限制(max_share)评为下一等次的单位 {len(done.moved_down)} 个:")
+        for unit, reached, given in done.moved_down:
+            console.print(f"  {safe(unit)}:{safe(reached)} → {safe(given or '未评定等次')}")
 
 
 def reopen(

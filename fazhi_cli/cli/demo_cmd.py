@@ -8,8 +8,9 @@ import typer
 from rich.rule import Rule
 
 from fazhi_cli import api
+from fazhi_cli.cli.decisions_cmd import print_moved_down
 from fazhi_cli.cli.output import console, messages, safe
-from fazhi_cli.cli.results_cmd import scores_table, state_line
+from fazhi_cli.cli.results_cmd import print_score_tables, state_line
 from fazhi_cli.cli.returns_cmd import ingest_table, print_status
 
 
@@ -56,8 +57,7 @@ def print_demo(run: api.DemoRun, pdf: bool = False) -> None:
         console.print(f"{safe(item.name)}:{safe(item.message)}")
     _step(7)
     console.print(state_line(run.board.state))
-    for unit_type in run.board.rubric.types:
-        console.print(scores_table(run.board, unit_type))
+    print_score_tables(run.board)
     if run.request is not None:
         console.print(f"请示:{safe(str(run.request.document))}")
         if run.request.pdf:
@@ -70,6 +70,7 @@ def print_demo(run: api.DemoRun, pdf: bool = False) -> None:
         console.print(f"按未报送审定的单位 {len(approval.missing)} 个(--accept-missing):"
                       f"{'、'.join(safe(m) for m in approval.missing)}")
     console.print(f"[green]✓[/] {safe(approval.state.headline)};结果快照 SHA-256 {approval.state.snapshot[:16]}…")
+    print_moved_down(approval)
     _step(9)
     files = run.reports
     console.print(state_line(files.state))

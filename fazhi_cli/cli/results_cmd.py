@@ -144,8 +144,7 @@ def score(as_json: bool = JsonOption, workspace: Path = WorkspaceOption) -> None
         print_json(api.score_compared_json(board, workspace))
         return
     console.print(state_line(board.state))
-    for unit_type in board.rubric.types:
-        console.print(scores_table(board, unit_type))
+    print_score_tables(board)
     for unit_type in board.campaign.weights_missing(board.rubric.types):
         note(f"[yellow]{safe(api.missing_weight_message(unit_type))}[/]")
     provisional = board.provisional_count
@@ -243,3 +242,11 @@ def feedback_letters(
     if made.not_returned:
         note(f"未报送、不出具反馈函的单位 {len(made.not_returned)} 个:{'、'.join(safe(u) for u in made.not_returned)}")
     _pdf_note(made.pdf_note)
+
+
+def print_score_tables(board: api.Scoreboard) -> None:
+    """Each unit type's ranking table, each capped grade's note under it (max_share: the places, who moved down)."""
+    for unit_type in board.rubric.types:
+        console.print(scores_table(board, unit_type))
+        for cap in board.model.caps_of(unit_type):
+            note(f"{safe(board.rubric.for_type(unit_type).label)}:{safe(cap.text)}。")

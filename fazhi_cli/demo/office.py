@@ -31,6 +31,18 @@ DISMISS_REASON = f"文件损坏无法打开,已电话告知{BROKEN};该单位未
 COMPONENT = "第三方评估"  # the demo's score component beside the rubric, and its weight (percent)
 COMPONENT_WEIGHT = "10"
 COMPONENT_NOTE = "第三方机构群众满意度调查"
+# The demo's 等次, 优秀 capped at 30 % of each type's ranked units, as an office writes them into fazhi.toml by hand.
+DEMO_GRADES = (("优秀", "90", "30%"), ("良好", "80", None), ("合格", "60", None), ("不合格", "0", None))
+
+
+def add_demo_grades(workspace: Workspace) -> None:
+    """Append the demo's `[[grades]]` (a capped 优秀) to the workspace's fazhi.toml."""
+    lines = []
+    for name, minimum, share in DEMO_GRADES:
+        lines += ["", "[[grades]]", f'name = "{name}"', f'min = "{minimum}"']
+        lines += [f'max_share = "{share}"'] if share else []
+    with workspace.config_path.open("a", encoding="utf-8") as settings:
+        settings.write("\n".join(lines) + "\n")
 
 
 def office_components(workspace: Workspace, folder: Path) -> Path:

@@ -16,6 +16,7 @@ from fazhi_cli.demo.office import (
     COMPONENT,
     COMPONENT_WEIGHT,
     DISMISS_REASON,
+    add_demo_grades,
     dismiss_refused,
     ingest_as_received,
     office_components,
@@ -172,6 +173,7 @@ def run_demo(root: Path, on_step: Callable[[str], None] = lambda _: None, make_p
     year = workspace.campaign().year
     with workspace.lock():
         set_setting(workspace, f"components.{COMPONENT}", COMPONENT_WEIGHT)  # a 第三方评估 beside the rubric
+        add_demo_grades(workspace)  # 优秀 capped at 30 % of each type
         on_step(STEPS[1])
         with simulated_now(_on_calendar(year, 11, 20, 9)):
             generated = write_workbooks(workspace)

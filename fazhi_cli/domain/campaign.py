@@ -28,8 +28,9 @@ class DocumentSettings:
 
     `issuer` is the 发文机关 (blank: the campaign's office), `doc_no` the default 发文字号, `recipient` the
     通报's 主送机关, `superior` the 请示's, `copy_to` the 抄送机关, `printer` the 印发机关 (blank: the
-    issuer), `signer` the 请示's 签发人 and `rectify_deadline` the day the units report their rectification by
-    (None: within a month)."""
+    issuer), `signer` the 请示's 签发人, `rectify_deadline` the day the units report their rectification by
+    (None: within a month) and `name_top_grade_only` whether the 通报 names only the units of the top grade (and
+    says the others got the next one) instead of counting the units of each grade."""
 
     issuer: str = ""
     doc_no: str = ""
@@ -39,6 +40,7 @@ class DocumentSettings:
     printer: str = ""
     signer: str = ""  # the 请示's 签发人
     rectify_deadline: dt.date | None = None
+    name_top_grade_only: bool = False  # the 通报 names only the top grade's units: “其他为良好”
 
 
 def default_documents(year: int) -> DocumentSettings:
@@ -48,10 +50,12 @@ def default_documents(year: int) -> DocumentSettings:
 
 @dataclass(frozen=True)
 class GradeBand:
-    """A grade and the lowest total that reaches it (a campaign setting; the seed defines none)."""
+    """A grade and the lowest total that reaches it (a campaign setting; the seed defines none); `max_share` the
+    share of each type's ranked units it may go to at most (None: no cap; `domain.grades`)."""
 
     name: str
     minimum: Decimal
+    max_share: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,11 @@ class Campaign:
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     mail: MailSettings = field(default_factory=MailSettings)  # the office mailbox ([mail]); not configured by default
     components: tuple[Component, ...] = ()  # score components beside the rubric ([components]); none by default
+
+    @property
+    def grade_caps(self) -> dict[str, Decimal]:
+        """The capped grades' shares by grade name (`[[grades]]` `max_share`); empty when no grade is capped."""
+        return {band.name: band.max_share for band in self.grades if band.max_share is not None}
 
     @property
     def issuer(self) -> str:

@@ -19,6 +19,8 @@ from fazhi_cli.domain.approval import PRELIMINARY_LABEL, ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.comparison_text import Compared, letter_comparison, notice_comparison
 from fazhi_cli.domain.component_text import counted, letter_provisional, overview_sentences, ranking_notes
+from fazhi_cli.domain.grade_text import grade_spread
+from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.numbers import format_cents, plain_number
 from fazhi_cli.domain.report_model import TOTAL_REF, ResultsModel, TypeSummary, UnitReport
 from fazhi_cli.domain.results import BASIS_SENTENCES, SELF, UnitResult
@@ -203,25 +205,6 @@ def _leading(summary: TypeSummary) -> str:
     return f"{summary.label}得分前{len(named)}名依次为:{_names(named)}。"
 
 
-def _spread(model: ResultsModel) -> str:
-    if model.grades:
-        counts = [f"{name}{count}个" for name, count in model.grades if count]
-        return f"按等次分,{_names(counts)}。" if counts else ""
-    counts = [f"{_score_band(name)}{count}个" for name, count in model.distribution if count]
-    return f"从总分分布看,{_names(counts)}。" if counts else ""
-
-
-def _score_band(name: str) -> str:
-    """A band of the distribution as a 公文 says it, its bounds unambiguous (以上 includes its number, 不足 does not):
-    “80分以上不足90分”, “100分以上”, “不足60分”."""
-    if name.endswith("以上"):
-        return f"{name[:-2].strip()}分以上"
-    if name.endswith("以下"):  # the lowest band holds the totals below its number
-        return f"不足{name[:-2].strip()}分"
-    low, high = name.split("–")
-    return f"{low}分以上不足{high}分"
-
-
 def _against_last_year(model: ResultsModel, rubric: Rubric, compared: Compared | None) -> list[Paragraph]:
     if compared is None:
         return []
@@ -229,7 +212,7 @@ def _against_last_year(model: ResultsModel, rubric: Rubric, compared: Compared |
     return [Paragraph("".join(sentences))] if sentences else []
 
 
-def _results(model: ResultsModel, attachments: Sequence[RankingTable]) -> list[Paragraph]:
+def _results(model: ResultsModel, attachments: Sequence[RankingTable], campaign: Campaign) -> list[Paragraph]:
     paragraphs = []
     for summary, table in zip(model.types, attachments, strict=True):
         if not summary.ranked:
@@ -238,7 +221,7 @@ def _results(model: ResultsModel, attachments: Sequence[RankingTable]) -> list[P
         text = (f"{summary.label}平均得分{points(summary.average_total)}分({full_marks(summary)})。"
                 f"{_leading(summary)}各单位得分和名次见{table.label}。")
         paragraphs.append(Paragraph(text))
-    spread = _spread(model)
+    spread = grade_spread(model, campaign)
     if spread:
         paragraphs.append(Paragraph(spread))
     return paragraphs
@@ -314,12 +297,15 @@ def _rectification(campaign: Campaign, approved: bool) -> list[Paragraph]:
             Paragraph("以上考核初步结果妥否,请批示。")]
 
 
-def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state: ResultsState) -> RankingTable:
+def _ranking_table(number: int, summary: TypeSummary, campaign: Campaign, state: ResultsState,
+                   caps: Sequence[GradeCap] = ()) -> RankingTable:
     weighted = campaign.weight(summary.type) is not None
     rows = tuple(_ranking_row(r) for r in summary.ranked)
     notes = ranking_notes(summary)
     if summary.missing:
         notes.append(f"未报送自评材料、不参加排名的单位:{_names(summary.missing)}")
+    if summary.ranked:
+        notes += [cap.text for cap in caps]  # max_share: each capped grade's places and who was moved down
     results = "考核结果排名" if state.approved else "考核初步结果排名"
     title = f"{summary.label}{campaign.year}年度法治政府建设{results}"
     return RankingTable(
@@ -348,7 +334,7 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
     """The notice of a campaign's results: a 请示 to the 区政府 while they are preliminary, the 通报 once
     approved; `doc_no` is its 发文字号 and `date` its 成文日期 (and 印发日期); with `compared` (the last kept year
     and each unit against it) a paragraph on this year against last."""
-    attachments = tuple(_ranking_table(number, summary, campaign, state)
+    attachments = tuple(_ranking_table(number, summary, campaign, state, model.caps_of(summary.type))
                         for number, summary in enumerate(model.types, start=1))
     opening = _opening(campaign)
     if state.approved:
@@ -362,7 +348,7 @@ def compose_notice(model: ResultsModel, rubric: Rubric, campaign: Campaign, stat
     body = [
         Paragraph(opening),
         _heading(1, "考核基本情况"), *_overview(model),
-        _heading(2, "考核结果" if state.approved else "考核初步结果"), *_results(model, attachments),
+        _heading(2, "考核结果" if state.approved else "考核初步结果"), *_results(model, attachments, campaign),
         *_against_last_year(model, rubric, compared),
         _heading(3, "存在的主要问题"), *_losses(model, rubric),
         _heading(4, "整改要求" if state.approved else "下一步工作"), *_rectification(campaign, state.approved),
@@ -436,6 +422,8 @@ def _score_sentence(report: UnitReport, show_rank: bool) -> str:
         text += f",在{report.type_label}{report.of}个单位中排名第{result.rank}位"
     if result.grade:
         text += f",等次为{result.grade}"
+    if result.grade_capped_from:
+        text += f"(得分达到{result.grade_capped_from}等次的分数线,因等次名额限制)"
     text += f"。{_basis_sentence(result)}。" if result.basis else "。"
     return text + letter_provisional(result)
 

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from fazhi_cli.domain import scoring
+from fazhi_cli.domain.change_text import change_reason, is_changed, office_reason
 from fazhi_cli.domain.checks import TASK_STATUSES
 from fazhi_cli.domain.components import combination_text, component_sentence
+from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.kinds import kind_of
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.results import BASIS_LABELS, MISSING, SELF, ItemResult, UnitResult, provisional_remark
@@ -256,9 +258,14 @@ class ResultsModel:
     tasks: tuple[TaskProgress, ...]
     distribution: tuple[tuple[str, int], ...]  # total score bins
     grades: tuple[tuple[str, int], ...]  # units per grade, in band order (empty without bands)
+    grade_caps: tuple[GradeCap, ...] = ()  # each capped grade of each type: its places, the units moved down
 
     def of_type(self, unit_type: str) -> TypeSummary:
         return next(t for t in self.types if t.type == unit_type)
+
+    def caps_of(self, unit_type: str) -> tuple[GradeCap, ...]:
+        """The capped grades of a type with ranked units (none without `max_share`), highest grade first."""
+        return tuple(cap for cap in self.grade_caps if cap.unit_type == unit_type)
 
     def ranked_units(self, unit_type: str) -> list[UnitReport]:
         """The returned units of a type, in rank order."""
@@ -290,39 +297,6 @@ def _bonus_lines(rubric: Rubric, facts: Facts) -> tuple[Deduction, ...]:
             counted = counted or applies
             lines.append(line)
     return tuple(lines)
-
-
-def change_reason(item: ItemResult) -> str:
-    """Why the counted score is not what the unit claimed."""
-    office = item.office is not None
-    if item.claimed is None:
-        why = "未填自评得分" + ("" if office else ",按 0 计")
-    elif item.claimed > item.ceiling:
-        limit = "按法制办台账计的得分上限" if item.ledger_lines else "得分上限"
-        why = f"自评得分超过{limit}" + ("" if office else ",按上限计")
-    elif item.claimed < 0:
-        why = "自评得分为负数" + ("" if office else ",按 0 计")
-    else:
-        why = ""
-    if office:
-        return office_reason(item.office_reason, why)
-    if item.ledger_deduction:
-        why = (why + ";" if why else "") + f"法制办台账扣 {item.ledger_deduction} 分"
-    return why or "按两位小数计"
-
-
-def office_reason(reason: str | None, why: str = "") -> str:
-    """How the reports show an office value: with the office's 核定理由 where it gave one."""
-    if reason:
-        return f"法制办核定:{reason}"
-    return f"法制办核定({why})" if why else "法制办核定"
-
-
-def is_changed(item: ItemResult) -> bool:
-    """Whether the score that counts is not what the unit claimed (office value, cap, blank or rounding).
-
-    An office value equal to the unit's claim changes nothing, so `office is not None` alone is not a change."""
-    return item.claimed is None or item.score != item.claimed
 
 
 def _average(values: Sequence[Decimal]) -> Decimal | None:
@@ -467,9 +441,11 @@ def build_results_model(
     tasks: Mapping[str, Mapping[int, tuple[str, str]]],
     grade_names: Sequence[str] = (),
     component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
+    grade_caps: Sequence[GradeCap] = (),
 ) -> ResultsModel:
     """The results model of a campaign from its ranked results (`rank_and_convert`), each type's score components
-    (`component_weights`) and, per returned unit, its facts, 扣分说明 by item and task progress (number → status)."""
+    (`component_weights`), the capped grades of each type (`results.type_grades`) and, per returned unit, its facts,
+    扣分说明 by item and task progress (number → status)."""
     results = list(results)
     by_name = {r.unit: r for r in results}
     summaries = tuple(_type_summary(rubric, t, results, (component_weights or {}).get(t, {})) for t in rubric.types)
@@ -497,4 +473,5 @@ def build_results_model(
         tasks=_task_progress(rubric, returned, tasks),
         distribution=_distribution(results),
         grades=_grades(results, grade_names),
+        grade_caps=tuple(grade_caps),
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from fazhi_cli.domain import scoring
 from fazhi_cli.domain.components import combined_score
+from fazhi_cli.domain.grades import GradeAssignment, assign_grades
 from fazhi_cli.domain.ledger import ItemLedger, ledger_item_score
 from fazhi_cli.domain.numbers import cents
 from fazhi_cli.domain.review_checks import BONUS, PENALTY
@@ -78,6 +79,7 @@ class UnitResult:
     def components_missing(self) -> tuple[str, ...]:
         """The score components whose value is not entered yet (the result stays provisional until they are)."""
         return tuple(name for name, value in self.components.items() if value is None)
+    grade_capped_from: str | None = None  # the grade its total reached when a grade's cap gave it a lower one
 
     @property
     def claimed_total(self) -> Decimal | None:
@@ -219,13 +221,15 @@ def rank_and_convert(
     results: Iterable[UnitResult], weights: Mapping[str, Decimal], bands: Iterable[tuple[str, Decimal]] = (),
     component_weights: Mapping[str, Mapping[str, Decimal]] | None = None,
     component_values: Mapping[str, Mapping[str, Decimal]] | None = None,
+    *, caps: Mapping[str, Decimal] | None = None,
 ) -> list[UnitResult]:
     """Combined scores, competition ranks within each unit type on them, converted scores and grades; missing
     units stay unranked.
 
     `weights` maps a unit type to its conversion weight; a type without one gets no converted score.
     `component_weights` gives each unit type's score components (name → weight), `component_values` each unit's
-    values entered (name → value); without components the combined score is the total."""
+    values entered (name → value); without components the combined score is the total. `caps` gives the capped
+    grades' shares by name (`domain.grades`); without caps a unit's grade is the band its combined score reaches."""
     component_weights = component_weights or {}
     component_values = component_values or {}
     results = [with_components(r, component_weights.get(r.type, {}), component_values.get(r.unit, {}))
@@ -235,16 +239,31 @@ def rank_and_convert(
     for unit_type in {r.type for r in results}:
         totals = {r.unit: r.combined for r in results if r.type == unit_type and r.combined is not None}
         ranks.update(scoring.competition_ranks(totals))
+    capped = type_grades(results, bands, caps) if caps else {}
     ranked = []
     for result in results:
         if result.combined is None:
             ranked.append(result)
             continue
         weight = weights.get(result.type)
+        grading = capped.get(result.type)
         ranked.append(replace(
             result,
             rank=ranks[result.unit],
             converted=None if weight is None else scoring.converted_score(result.combined, weight),
-            grade=scoring.grade_for(result.combined, bands),
+            grade=scoring.grade_for(result.combined, bands) if grading is None else grading.grades[result.unit],
+            grade_capped_from=None if grading is None else grading.capped_from(result.unit),
         ))
     return ranked
+
+
+def type_grades(results: Iterable[UnitResult], bands: Iterable[tuple[str, Decimal]],
+                caps: Mapping[str, Decimal] | None = None) -> dict[str, GradeAssignment]:
+    """The grades of each unit type's ranked units, capped as `caps` says (`domain.grades.assign_grades`), by type:
+    each unit's grade, the grade its combined score reached and the caps that applied."""
+    results, bands = list(results), list(bands)
+    by_type: dict[str, dict[str, Decimal]] = {}
+    for r in results:
+        if r.combined is not None:
+            by_type.setdefault(r.type, {})[r.unit] = r.combined
+    return {unit_type: assign_grades(unit_type, totals, bands, caps) for unit_type, totals in by_type.items()}

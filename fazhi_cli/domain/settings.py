@@ -84,6 +84,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("documents.signer", "签发人", "初步结果请示的签发人(法制办负责人;留空则留出手写位置)", TEXT),
     Setting("documents.rectify_deadline", "整改截止日期", "反馈函中整改情况报送截止日期", DATE,
             ("整改情况报送截止日期",)),
+    Setting("documents.name_top_grade_only", "通报只列最高等次",
+            "考核结果通报是否只列出最高等次(如优秀)的单位、其余写“其他为良好”(下一等次),而不逐个等次写单位数"
+            "(是/否;须在 fazhi.toml 中设置等次)", FLAG, ("只列优秀单位", "通报只列优秀单位", "其他为良好")),
     Setting("files.rubric", "评分细则文件", "工作区中评分细则副本的文件名", FILE, settable=False),
     Setting("files.units", "单位名单文件", "工作区中单位名单副本的文件名", FILE, settable=False),
 )
@@ -108,6 +111,7 @@ SETTING_LABELS = {
     "documents.printer": "印发机关",
     "documents.signer": "请示的签发人",
     "documents.rectify_deadline": "整改情况报送截止日期",
+    "documents.name_top_grade_only": "通报是否只列最高等次的单位",
 }
 
 
@@ -233,7 +237,7 @@ def current_values(campaign: Campaign) -> dict[str, object]:
         **{f"weights.{t}": campaign.weight(t) for t in LABEL_BY_TYPE},
         **{f"documents.{name}": getattr(documents, name)
            for name in ("issuer", "doc_no", "recipient", "superior", "copy_to", "printer", "signer",
-                        "rectify_deadline")},
+                        "rectify_deadline", "name_top_grade_only")},
         "files.rubric": campaign.rubric_file, "files.units": campaign.units_file,
         **component_values(campaign.components),
     }

@@ -37,7 +37,7 @@ from fazhi_cli.workbook.reader import Cell, ReadWorkbook, RefusedWorkbook, Unrea
 def content_changes(expected: dict[str, tuple[str, str, str, str]], read: ReadWorkbook) -> list[ContentChange]:
     """Where the returned workbook's fixed content differs from what the product wrote (`layout.expected_texts`
     for the workbook's format version: ID → its three text columns and 分值)."""
-    untouched = read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.fixed_rows()
+    untouched = read.identity.get(layout.ID_FINGERPRINT) == read.fingerprint() and read.rows
     if untouched and all(ident in read.rows for ident in expected):
         return []
     titles = (*layout.TEXT_COLUMNS[read.format_version], layout.COL_MAX)
@@ -154,9 +154,12 @@ def submission_content(
 ) -> tuple[list[dict], list[StoredValue], str | None]:
     """What is recorded of a unit's workbook: the changes to its fixed content, the values filled in, and the
     sealed generation time."""
-    type_rubric = batch.rubric.for_type(unit.type)
-    rows = layout.score_rows(type_rubric, batch.rubric)
-    expected = layout.expected_texts(rows, read.format_version, type_rubric, batch.rubric)
+    key = f"expected texts:{unit.type}:{read.format_version}"  # the same for every unit of a type: built once
+    expected = batch.memo.get(key)
+    if expected is None:
+        type_rubric = batch.rubric.for_type(unit.type)
+        rows = layout.score_rows(type_rubric, batch.rubric)
+        expected = batch.memo[key] = layout.expected_texts(rows, read.format_version, type_rubric, batch.rubric)
     changes = [vars(change) for change in (*content_changes(expected, read), *structure_changes(read))]
     return changes, list(stored_values(read)), read.identity.get(layout.ID_GENERATED)
 

@@ -277,6 +277,10 @@ def _write_ranking(sheet: Worksheet, board: Scoreboard, unit_type: str,
         _box(sheet, line, len(columns))
     if not results:
         write_text(sheet.cell(line + 1, 1), "暂无已报送的单位。")
+    caps = board.model.caps_of(unit_type)
+    if results and caps:  # max_share: the places of each capped grade and who was moved down
+        write_text(sheet.cell(line + 1, 1), "注:" + ";".join(cap.text for cap in caps) + "。")
+        restyle(sheet.cell(line + 1, 1), "font", NOTE_FONT)
     sheet.freeze_panes = sheet.cell(RANK_HEADER_ROW + 1, 3)
     print_setup(sheet, landscape=True, title_rows=f"{RANK_HEADER_ROW}:{RANK_HEADER_ROW}")
     if results:

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from fazhi_cli.approval import results_in_force
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.comparison import UnitComparison, change_label, change_words
+from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.rectification import CLOSED, IN_PROGRESS, OPEN, REPORTED
 from fazhi_cli.domain.rectify_text import NO, unit_row
 from fazhi_cli.domain.report_model import STATUSES, UNFILLED, TypeSummary, explain_rule
@@ -110,7 +111,8 @@ def _compare_chart(summary: TypeSummary, year: int, last: int, compared: dict[st
                                      (f"{year}年度", f"{last}年度")))
 
 
-def _type_context(summary: TypeSummary, weight: Decimal | None, year: int = 0, compared: Compared = None) -> dict:
+def _type_context(summary: TypeSummary, weight: Decimal | None, year: int = 0, compared: Compared = None,
+                  caps: tuple[GradeCap, ...] = ()) -> dict:
     ranked = summary.ranked
     losses = summary.losses[:LOSS_ROWS]
     rows = _ranking_rows(list(ranked))
@@ -121,6 +123,7 @@ def _type_context(summary: TypeSummary, weight: Decimal | None, year: int = 0, c
         "label": summary.label,
         "components": list(summary.components),  # (name, weight): none without [components]
         "combination": summary.combination,
+        "grade_caps": [cap.text for cap in caps] if ranked else [],  # the note under the ranking (max_share)
         "weight": weight,  # None: not set in fazhi.toml, no converted scores
         "missing": list(summary.missing),
         "average": summary.average_total,
@@ -166,8 +169,8 @@ def summary_context(board: Scoreboard, rectify: RectifyView | None = None, compa
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "headline": {"units": headline.units, "returned": headline.returned, "missing": headline.missing,
                      "reviewed": headline.reviewed, "provisional": headline.provisional},
-        "types": [_type_context(summary, board.campaign.weight(summary.type), board.campaign.year, compared)
-                  for summary in model.types],
+        "types": [_type_context(summary, board.campaign.weight(summary.type), board.campaign.year, compared,
+                                model.caps_of(summary.type)) for summary in model.types],
         "histogram": Markup(charts.histogram(list(model.distribution), "总分分布")),
         "gaps": [{"unit": g.unit, "item": g.item, "name": g.name, "self": g.self_score, "office": g.office,
                   "diff": g.difference} for g in model.largest_gaps],

@@ -18,10 +18,11 @@ import pandas as pd
 from fazhi_cli.domain.approval import ResultsState
 from fazhi_cli.domain.campaign import Campaign
 from fazhi_cli.domain.checks import Value
+from fazhi_cli.domain.grades import GradeCap
 from fazhi_cli.domain.json_data import json_ready
 from fazhi_cli.domain.numbers import NotANumber, parse_count, plain_or_none
 from fazhi_cli.domain.report_model import ResultsModel, build_results_model
-from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit
+from fazhi_cli.domain.results import MISSING, UnitResult, missing_unit, rank_and_convert, score_unit, type_grades
 from fazhi_cli.domain.review_checks import TeamReview, team_reviews
 from fazhi_cli.domain.rubric import UNIT_TYPE_LABELS, Rubric
 from fazhi_cli.domain.units import Unit
@@ -105,7 +106,19 @@ class Scoreboard:
             self.rubric, self.units, self.results, self.facts, self.notes, self.task_status,
             [band.name for band in self.campaign.grades],
             {unit_type: self.campaign.component_weights(unit_type) for unit_type in self.rubric.types},
+            self.grade_caps,
         )
+
+    @cached_property
+    def grade_caps(self) -> tuple[GradeCap, ...]:
+        """Each capped grade of each unit type, in the rubric's type order (none when no grade has `max_share`):
+        its places and the units its cap moved down."""
+        caps = self.campaign.grade_caps
+        if not caps:
+            return ()
+        by_type = type_grades(self.results, _bands(self.campaign), caps)
+        return tuple(cap for unit_type in self.rubric.types if unit_type in by_type
+                     for cap in by_type[unit_type].caps)
 
 
 def _text_values(values: dict[tuple[str, str], Value], field_name: str) -> dict[str, str]:
@@ -152,10 +165,10 @@ def build_scoreboard(store: Store, rubric: Rubric, campaign: Campaign, units: li
         board.evidence[unit.name] = _text_values(checked.values, "evidence")
         board.task_status[unit.name] = _tasks(checked.values)
         board.materials[unit.name] = [m.original_name for m in materials.get(unit.name, ())]
-    bands = [(band.name, band.minimum) for band in campaign.grades]
     component_weights = {unit_type: campaign.component_weights(unit_type) for unit_type in rubric.types}
-    board.results = rank_and_convert(results, campaign.weights, bands, component_weights,
-                                     component_values(store) if campaign.components else {})
+    board.results = rank_and_convert(results, campaign.weights, _bands(campaign), component_weights,
+                                     component_values(store) if campaign.components else {},
+                                     caps=campaign.grade_caps)
     conflicts = [(f.unit, f.ref) for f in validation.findings() if f.code == "review_conflict" and f.unit and f.ref]
     board.teams = team_reviews(store.review_layers(), [unit.name for unit in units], conflicts)
     return board
@@ -165,6 +178,10 @@ def component_values(store: Store) -> dict[str, dict[str, Decimal]]:
     """The score components' values in force, by unit and component name."""
     return {unit: {name: entry.value for name, entry in entries.items() if entry.value is not None}
             for unit, entries in store.component_values().items()}
+
+
+def _bands(campaign: Campaign) -> list[tuple[str, Decimal]]:
+    return [(band.name, band.minimum) for band in campaign.grades]
 
 
 def compute_scores(workspace: Workspace) -> Scoreboard:
@@ -181,12 +198,15 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
     Each unit's `components` gives its score components' values (null: not entered) and `combined` the total
     combined with them (equal to `total` without components; ranks follow it); the document's `components` (only
     when fazhi.toml sets some) each unit type's component weights.
+    When a grade has a cap (`max_share`), each unit also has `grade_capped_from`: the grade its combined score
+    reached when the cap gave it the next one down, else null.
 
     Example::
 
         api.score_json(api.score(Path("2017考核")))["units"][0]["total"]
     """
     units = []
+    capped = bool(board.campaign.grade_caps)  # the field is there only when a grade has a cap: else as before
     for unit_type in board.rubric.types:
         for r in board.of_type(unit_type):
             units.append({
@@ -200,6 +220,7 @@ def score_json(board: Scoreboard) -> dict[str, Any]:
                 "provisional": r.provisional,
                 "components": {name: plain_or_none(value) for name, value in r.components.items()},
                 "combined": plain_or_none(r.combined),
+                **({"grade_capped_from": r.grade_capped_from} if capped else {}),
             })
     weights = {unit_type: plain_or_none(board.campaign.weight(unit_type)) for unit_type in board.rubric.types}
     document = {"campaign": board.campaign.title, "state": board.state.state, "weights": weights, "units": units}

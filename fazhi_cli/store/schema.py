@@ -263,9 +263,14 @@ CREATE TABLE component_values (
 )
 """
 
+# A unit's submissions found by its name (ingest asks once per return taken: without it, a scan of them all).
+SCHEMA_SUBMISSIONS_UNIT = """
+CREATE INDEX IF NOT EXISTS submissions_unit ON submissions (unit)
+"""
+
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_HELD, SCHEMA_LEDGER, SCHEMA_APPROVAL,
                                SCHEMA_MAIL, SCHEMA_SEALS, SCHEMA_MAIL_DIGEST, SCHEMA_RECTIFY, SCHEMA_HISTORY,
-                               SCHEMA_REVIEW_TEAMS, SCHEMA_COMPONENTS)
+                               SCHEMA_REVIEW_TEAMS, SCHEMA_COMPONENTS, SCHEMA_SUBMISSIONS_UNIT)
 # The columns each sealed record's seal covers (fixed: a later column does not change what was sealed).
 SEALED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS: ("id", "time", "action", "unit", "file_id", "reason", "detail"),

@@ -30,6 +30,7 @@ READ_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, O
 # makes openpyxl raise these while parsing
 PARSE_ERRORS = (ParseError, TypeError)
 MAX_COLUMNS = 40
+SCANNED = frozenset({layout.SHEET_IDENTITY, layout.SHEET_SCORES, layout.SHEET_TASKS})  # the sheets `read_sheets` reads
 INPUT_COLUMNS = (layout.COL_ID, layout.COL_FACT, layout.COL_SCORE, layout.COL_NOTE, layout.COL_EVIDENCE)
 
 
@@ -95,6 +96,7 @@ class ReadWorkbook:
     hidden_columns: list[str] = field(default_factory=list)  # titles of hidden input columns
     input_columns: dict[str, int] = field(default_factory=dict)  # title → 1-based column of the 自评表
     form: dict[str, Cell] = field(default_factory=dict)  # the 填报单位(盖章)… block: label → its input cell
+    fingerprinted: str | None = field(default=None, compare=False, repr=False)  # `fingerprint()`, once made
 
     def is_blank(self) -> bool:
         """True when the unit filled in nothing at all: every fact, score, note, evidence and task cell empty."""
@@ -114,8 +116,11 @@ class ReadWorkbook:
                 for row in self.rows.values()]
 
     def fingerprint(self) -> str:
-        """The fingerprint of the fixed content as found in this file."""
-        return layout.fixed_content(self.fixed_rows())
+        """The fingerprint of the fixed content as found in this file (made once: the rows are not changed once
+        read; a workbook read by a worker process comes with it)."""
+        if self.fingerprinted is None:
+            self.fingerprinted = layout.fixed_content(self.fixed_rows())
+        return self.fingerprinted
 
     def __reduce__(self):
         # sent back from a worker process as plain tuples: pickling hundreds of Cell objects one by one costs
@@ -125,16 +130,17 @@ class ReadWorkbook:
         tasks = [(t.number, t.status.raw, t.status.ref, t.note.raw, t.note.ref) for t in self.tasks.values()]
         form = [(label, c.raw, c.ref) for label, c in self.form.items()]
         return _rebuilt, (self.identity, rows, tasks, self.duplicates, self.structure_problems, self.hidden_rows,
-                          self.hidden_columns, self.input_columns, form)
+                          self.hidden_columns, self.input_columns, form, self.fingerprint())
 
 
-def _rebuilt(identity, rows, tasks, duplicates, problems, hidden_rows, hidden_columns, input_columns, form):
-    """A ReadWorkbook from the tuples of its `__reduce__`."""
+def _rebuilt(identity, rows, tasks, duplicates, problems, hidden_rows, hidden_columns, input_columns, form,
+             fingerprinted=None):
+    """A ReadWorkbook from the tuples of its `__reduce__` (the batch's process rebuilds a thousand of them)."""
     read = ReadWorkbook(identity, {}, {}, duplicates, problems, hidden_rows, hidden_columns, input_columns,
-                        {label: Cell(raw, ref) for label, raw, ref in form})
+                        {label: Cell(raw, ref) for label, raw, ref in form}, fingerprinted)
     for ident, line, texts, most, fact, score, note, evidence in rows:
-        read.rows[ident] = ScoreRow(ident, line, {title: Cell(raw, ref) for title, raw, ref in texts}, Cell(*most),
-                                    Cell(*fact), Cell(*score), Cell(*note), Cell(*evidence))
+        read.rows[ident] = ScoreRow(ident, line, {title: Cell(raw, ref) for title, raw, ref in texts},
+                                    Cell(*most), Cell(*fact), Cell(*score), Cell(*note), Cell(*evidence))
     for number, status, status_ref, note, note_ref in tasks:
         read.tasks[number] = TaskRow(number, Cell(status, status_ref), Cell(note, note_ref))
     return read
@@ -174,7 +180,7 @@ def _id_text(value: object) -> str:
 def read_workbook(source: Path | IO[bytes]) -> ReadWorkbook:
     """Read a returned workbook; raises UnreadableWorkbook when it is not a readable .xlsx at all."""
     try:
-        package = open_package(source)
+        package = open_package(source, SCANNED)
     except (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, OSError, EOFError) as exc:
         raise UnreadableWorkbook("文件已损坏或不是 Excel 工作簿(.xlsx)") from exc
     except PARSE_ERRORS as exc:

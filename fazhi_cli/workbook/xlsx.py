@@ -15,7 +15,7 @@ import codecs
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree.ElementTree import XML, ParseError, XMLPullParser
@@ -75,6 +75,7 @@ class Package:
     date_styles: set[int]
     timedelta_styles: set[int]
     epoch: object
+    parsed: dict[str, object] = field(default_factory=dict, repr=False)  # part → its root, parsed when opened
 
     @property
     def sheetnames(self) -> list[str]:
@@ -89,6 +90,12 @@ class Package:
         """The sheet's first `max_row` rows, each `max_col` values wide (openpyxl read-only's rows exactly)."""
         part = self.sheets[title]
         scan = SheetScan([])
+        root = self.parsed.pop(part, None)
+        if root is not None:
+            rows = root.iter(_ROW)
+            _fill_rows(self, rows, scan, max_row, max_col)
+            scan.rest = _rest_of_tree(rows, root)
+            return scan
         if self.archive.getinfo(part).file_size > WHOLE_PART_BYTES:
             stream: IO[bytes] = self.archive.open(part)
         else:
@@ -150,39 +157,45 @@ def _closing(parse: Iterator, stream: IO[bytes]) -> Iterator:
         stream.close()
 
 
-def open_package(source) -> Package:
+def open_package(source, whole: frozenset[str] = frozenset()) -> Package:
     """Open a workbook as openpyxl's `load_workbook(read_only=True)` does, in its order and raising what it
-    raises (the small parts through openpyxl's own parser and classes)."""
+    raises (the small parts through openpyxl's own parser and classes).
+
+    The worksheets titled in `whole` (those about to be scanned) are parsed whole now where that can be done
+    (`_parse_ahead`): their dimension is checked from the tree, and `scan` reads them without parsing again."""
     archive = _validate_archive(source)
     try:
-        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        manifest = _parsed(Manifest, archive.read(ARC_CONTENT_TYPES))
         strings = _shared_strings(archive, manifest)
         workbook_part = _find_workbook_part(manifest).PartName[1:]
-        package = WorkbookPackage.from_tree(fromstring(archive.read(workbook_part)))
+        package = _parsed(WorkbookPackage, archive.read(workbook_part))
         epoch = CALENDAR_MAC_1904 if package.properties.date1904 else WINDOWS_EPOCH
         _properties(archive)
         date_styles, timedelta_styles = _date_styles(archive)
-        sheets = _worksheets(archive, workbook_part, package)
+        parsed: dict[str, object] = {}
+        sheets = _worksheets(archive, workbook_part, package, whole, parsed)
     except BaseException:
         archive.close()
         raise
-    return Package(archive, sheets, strings, date_styles, timedelta_styles, epoch)
+    return Package(archive, sheets, strings, date_styles, timedelta_styles, epoch, parsed)
 
 
 def _properties(archive: zipfile.ZipFile) -> None:
     """The document properties and theme, read (and so checked) as openpyxl reads them; nothing is kept."""
     names = set(archive.namelist())
     if ARC_CORE in names:
-        DocumentProperties.from_tree(fromstring(archive.read(ARC_CORE)))
+        _parsed(DocumentProperties, archive.read(ARC_CORE))
     if ARC_CUSTOM in names:
-        CustomPropertyList.from_tree(fromstring(archive.read(ARC_CUSTOM)))
+        _parsed(CustomPropertyList, archive.read(ARC_CUSTOM))
     if ARC_THEME in names:
         archive.read(ARC_THEME)
 
 
-def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookPackage) -> dict[str, str]:
-    """Worksheet title → zip part, found through the workbook's relationships (chartsheets left out)."""
-    relations = get_dependents(archive, get_rels_path(workbook_part)).to_dict()
+def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookPackage, whole: frozenset[str],
+                parsed: dict[str, object]) -> dict[str, str]:
+    """Worksheet title → zip part, found through the workbook's relationships (chartsheets left out); the roots
+    of those titled in `whole` that `_parse_ahead` parsed go in `parsed`."""
+    relations = _relations(archive, get_rels_path(workbook_part))
     names = set(archive.namelist())
     sheets: dict[str, str] = {}
     for sheet in package.sheets:
@@ -190,9 +203,97 @@ def _worksheets(archive: zipfile.ZipFile, workbook_part: str, package: WorkbookP
             continue
         relation = relations[sheet.id]
         if relation.target in names and "chartsheet" not in relation.Type:
-            _sheet_dimension(archive, relation.target)
+            root = None
+            if sheet.name in whole and sheet.name not in sheets:
+                root = _parse_ahead(archive, relation.target)
+            if root is None:
+                _sheet_dimension(archive, relation.target)
+            else:
+                parsed[relation.target] = root
             sheets.setdefault(sheet.name, relation.target)
     return sheets
+
+
+_MEMO: dict[tuple, object] = {}  # (what, part's bytes) → what was read from them; cleared when full
+_MEMO_KEPT = 256
+_MEMO_PART_BYTES = 256 * 1024  # a larger part is parsed every time
+
+
+def _memo(read: Callable, source: bytes, *more):
+    """`read(source, *more)`, remembered for the same bytes: the small parts (content types, workbook, its
+    relationships, styles, properties) are the same in every return the product generated, so each is parsed
+    once per process. Only a result is remembered (a part that raises raises every time); nothing remembered is
+    changed by its users."""
+    if len(source) > _MEMO_PART_BYTES:
+        return read(source, *more)
+    key = (read, source, *more)
+    found = _MEMO.get(key, _MEMO)
+    if found is _MEMO:
+        found = read(source, *more)
+        if len(_MEMO) >= _MEMO_KEPT:
+            _MEMO.clear()
+        _MEMO[key] = found
+    return found
+
+
+def _parsed(kind, source: bytes):
+    """openpyxl's object `kind` read from a part's XML, as openpyxl reads it (`_memo`)."""
+    return _memo(_from_tree, source, kind)
+
+
+def _from_tree(source: bytes, kind):
+    return kind.from_tree(fromstring(source))
+
+
+def _relations(archive: zipfile.ZipFile, part: str) -> dict:
+    """The relationships of a part by id, their targets made absolute, as openpyxl's `get_dependents` gives them."""
+    return _memo(_relations_of, archive.read(part), part)
+
+
+def _relations_of(source: bytes, part: str) -> dict:
+    return get_dependents(_OnePart(source), part).to_dict()
+
+
+class _OnePart:
+    """An archive holding only the bytes already read (for `get_dependents`, which reads them itself)."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    def read(self, _name: str) -> bytes:
+        return self.source
+
+
+def _parse_ahead(archive: zipfile.ZipFile, part: str):
+    """A worksheet's root parsed whole, its dimension checked from the tree as `_sheet_dimension` checks it from
+    the head (a ValueError for a bad one); None, nothing checked, when the part cannot be taken this way: too large,
+    damaged (its error is met where openpyxl meets it), to be parsed by defusedxml, or laid out unusually.
+
+    A part that parses whole parses in its first block too, and the first <dimension> or <sheetData> to end is
+    the same in the tree as in the head, so the check says what `_sheet_dimension` would."""
+    if archive.getinfo(part).file_size > WHOLE_PART_BYTES:
+        return None
+    try:
+        data = archive.read(part)
+    except Exception:  # noqa: BLE001 - read again as openpyxl reads it, which raises what it raises, where it does
+        return None
+    root = parse_whole(data)
+    if root is None:
+        return None
+    first = _first_dimension_or_data(root)
+    if first is None:
+        return None
+    if first.tag == _DIMENSION:
+        SheetDimension.from_tree(first).boundaries  # noqa: B018 - raises as openpyxl's parse does
+    return root
+
+
+def _first_dimension_or_data(root):
+    """The first <dimension> or <sheetData> to end in document order, when every one of them is a child of the
+    root (as every spreadsheet application writes them); None otherwise."""
+    nested = len(list(root.iter(_DIMENSION))) + len(list(root.iter(_DATA)))
+    children = [child for child in root if child.tag in (_DIMENSION, _DATA)]
+    return children[0] if children and len(children) == nested else None
 
 
 def _sheet_dimension(archive: zipfile.ZipFile, part: str) -> None:
@@ -257,6 +358,10 @@ def _date_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]]:
         source = archive.read(ARC_STYLE)
     except KeyError:
         return set(), set()
+    return _memo(_date_styles_of, source)
+
+
+def _date_styles_of(source: bytes) -> tuple[frozenset[int], frozenset[int]]:
     root = fromstring(source)
     custom = {int(fmt.get("numFmtId")): fmt.get("formatCode")
               for fmt in root.iterfind(f"{_NS}numFmts/{_NS}numFmt")}
@@ -268,7 +373,7 @@ def _date_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]]:
             dates.add(index)
         if is_timedelta_format(code):
             durations.add(index)
-    return dates, durations
+    return frozenset(dates), frozenset(durations)
 
 
 def _note_hidden(element, scan: SheetScan) -> None:

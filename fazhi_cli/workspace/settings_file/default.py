@@ -112,6 +112,7 @@ def documents_toml(documents: DocumentSettings) -> list[str]:
         f"printer = {_toml_string(documents.printer)}",
         f"signer = {_toml_string(documents.signer)}",
         *([f"rectify_deadline = {deadline.isoformat()}"] if deadline else []),
+        *(["name_top_grade_only = true  # 通报只列最高等次的单位"] if documents.name_top_grade_only else []),
     ]
 
 
@@ -151,9 +152,12 @@ def campaign_toml(campaign: Campaign) -> str:
         "# [[grades]]",
         '# name = "优秀"',
         '# min = "90"',
+        '# max_share = "0.3"  # 可选:该等次最多占本类已排名单位的比例(向下取整),超出名额的评为下一等次',
     ]
     for band in campaign.grades:
         lines += ["[[grades]]", f"name = {_toml_string(band.name)}", f'min = "{band.minimum}"']
+        if band.max_share is not None:
+            lines.append(f'max_share = "{band.max_share}"')
     return "\n".join(lines) + "\n"
 
 

@@ -216,4 +216,6 @@ def _notes(workspace: Workspace, setting: Setting, before: str, after: str) -> t
                      "请用 fazhi generate --force 重新生成并重新下发。")
     elif setting.key in IN_WORKBOOKS and generated and before != after:
         notes.append("outbox/ 中已生成的自评表仍是原来的内容;如需更新,请用 fazhi generate --force 重新生成。")
+    elif setting.key == "documents.name_top_grade_only" and after == "是" and not workspace.campaign().grades:
+        notes.append("fazhi.toml 中尚未设置等次([[grades]]),此项暂不起作用:通报仍按总分分布写。")
     return tuple(notes)

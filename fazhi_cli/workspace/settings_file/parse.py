@@ -19,6 +19,7 @@ from pathlib import Path
 from fazhi_cli.domain.campaign import Campaign, DocumentSettings, GradeBand, default_documents
 from fazhi_cli.domain.components import Component, ComponentProblem, check_name, check_weights
 from fazhi_cli.domain.dates import NotADate, parse_date
+from fazhi_cli.domain.grades import SHARE_FORM, NotAShare, parse_share
 from fazhi_cli.domain.limits import limits_from_settings
 from fazhi_cli.domain.mail import MailSettings, mail_settings_from
 from fazhi_cli.domain.numbers import NotANumber, parse_setting, parse_weight
@@ -186,7 +187,8 @@ def _documents(table: Mapping[str, object], year: int, path: _Source) -> Documen
     deadline = defaults.rectify_deadline
     if "rectify_deadline" in table:
         deadline = _date(table, "rectify_deadline", deadline, path, label="documents.rectify_deadline")
-    return replace(defaults, rectify_deadline=deadline, **texts)
+    top_only = _flag(table, "name_top_grade_only", False, path, label="documents.name_top_grade_only")
+    return replace(defaults, rectify_deadline=deadline, name_top_grade_only=top_only, **texts)
 
 
 def _setting_error(path: _Source, key: str, problem: str, form: str) -> WorkspaceError:
@@ -328,23 +330,50 @@ def _weight(value: object, key: str, form: str, path: _Source) -> Decimal:
         raise _setting_error(path, key, str(problem), form) from None
 
 
-def _flag(section: Mapping[str, object], key: str, default: bool, path: _Source) -> bool:
+def _flag(section: Mapping[str, object], key: str, default: bool, path: _Source, label: str = "") -> bool:
     value = section.get(key, default)
     if not isinstance(value, bool):
-        raise _setting_error(path, key, f"“{value}”应为 true 或 false", f"{key} = true 或 {key} = false(不加引号)")
+        raise _setting_error(path, label or key, f"“{value}”应为 true 或 false",
+                             f"{key} = true 或 {key} = false(不加引号)")
     return value
 
 
 def _grades(value: object, path: _Source) -> tuple[GradeBand, ...]:
-    form = '[[grades]] 下 name = "优秀" 和 min = "90" 两项'
+    form = '[[grades]] 下 name = "优秀" 和 min = "90" 两项(可另加 max_share = "0.3",即该等次最多占本类单位的 30%)'
     if not isinstance(value, list):
         raise WorkspaceError(f"{path} 中的等次设置 grades 有误", f"应写成 {form}。")
     bands = []
     for number, grade in enumerate(value, start=1):
         try:
             minimum = parse_setting(grade["min"], "grades.min", Decimal(0), Decimal(1000))
-            bands.append(GradeBand(str(grade["name"]), minimum))
+            bands.append(GradeBand(str(grade["name"]), minimum, _max_share(grade, number, path)))
         except (KeyError, TypeError, NotANumber):
             raise WorkspaceError(f"{path} 中第 {number} 个等次 [[grades]] 有误", f"应写成 {form}。") from None
+    _lowest_not_capped(bands, path)
     return tuple(bands)
 
+
+def _max_share(grade: Mapping[str, object], number: int, path: _Source) -> Decimal | None:
+    """A grade's `max_share` (None when not written); a value that is no share is refused naming the grade."""
+    if "max_share" not in grade:
+        return None
+    try:
+        return parse_share(grade["max_share"])
+    except NotAShare as problem:
+        raise WorkspaceError(
+            f"{path} 中第 {number} 个等次“{str(grade.get('name', ''))[:20]}”的名额比例 max_share 有误:{problem}",
+            f"应写成 {SHARE_FORM}:该等次最多占本类已排名单位的这一比例(名额向下取整);"
+            "不限名额的等次删去 max_share 一行。",
+        ) from None
+
+
+def _lowest_not_capped(bands: list[GradeBand], path: _Source) -> None:
+    """The lowest grade cannot be capped: the units beyond its places would have no next grade to get."""
+    if not bands:
+        return
+    lowest = min(bands, key=lambda band: band.minimum)
+    if lowest.max_share is not None:
+        raise WorkspaceError(
+            f"{path} 中的等次设置有误:最低的等次“{lowest.name}”设了名额比例 max_share,超出名额的单位将没有下一等次可评",
+            f"请删去“{lowest.name}”的 max_share,或在其下再设一个等次(例如 name = \"合格\"、min = \"0\")。",
+        )
