@@ -85,7 +85,7 @@ lint: $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	$(BIN)/ruff check fazhi_cli tests sample_data $(wildcard bench)
 
-# The stage benchmark of issue 14 (bench/run.py --help): BENCH_UNITS=10000 for the large run; writes bench/results.json.
+# The stage benchmark of issues 14 and 26 (bench/run.py --help: the goals against the floor): BENCH_UNITS=10000 for the large run; writes bench/results.json.
 BENCH_UNITS ?= 1000
 bench: install
 	$(FRESH_BUILD)

@@ -12,6 +12,7 @@ styles were most of a letter's time (parsed, serialised and compressed again for
 from __future__ import annotations
 
 import copy
+import gc
 import io
 import zipfile
 from functools import lru_cache
@@ -36,7 +37,7 @@ from fazhi_cli.documents.render import (
 )
 from fazhi_cli.domain.text import printable
 from fazhi_cli.infra.files import atomic_write_all
-from fazhi_cli.infra.parallel import map_ordered, workers
+from fazhi_cli.infra.parallel import start_ordered, workers
 
 # the core properties docxtpl renders as templates (`DocxTemplate.render_properties`)
 RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -174,6 +175,11 @@ def press_all(jobs: list[PressJob]) -> list[Path]:
         return []
     first = press_job(jobs[0])
     chunk = max(1, min(PRESS_CHUNK, len(jobs) // (4 * workers())))
-    rest = map_ordered(press_job, jobs[1:], chunksize=chunk, parallel_from=PRESSED_IN_PARALLEL)
+    gc.freeze()  # the workers forked now never scan (so never copy) this process's objects: the scoreboard's pages
+    try:
+        pressing = start_ordered(press_job, jobs[1:], chunksize=chunk, parallel_from=PRESSED_IN_PARALLEL)
+    finally:
+        gc.unfreeze()
+    rest = pressing.results()
     atomic_write_all([(job.target, data) for job, data in zip(jobs, [first, *rest], strict=True)])
     return [job.target for job in jobs]
